@@ -1,0 +1,40 @@
+import { z } from 'zod'
+
+/** Language codes as the backend takes them (ISO style: `en`, `zh-CN`, `ja`, `es`). */
+export const Language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'an ISO language code such as en or zh-CN')
+export type Language = z.infer<typeof Language>
+
+/** How the worker reaches NemoVideo for this installation; never the token itself. */
+export const TokenKind = z.enum(['anonymous', 'user'])
+export type TokenKind = z.infer<typeof TokenKind>
+
+export const CreateInstallationRequest = z.object({
+  language: Language.default('en'),
+})
+export type CreateInstallationRequest = z.infer<typeof CreateInstallationRequest>
+
+/** The installation key: `<installationId>.<secret>`, sent as `Authorization: Bearer <key>`. */
+export const InstallationKey = z.string().regex(/^inst_[A-Za-z0-9]{16,64}\.[A-Za-z0-9_-]{32,128}$/)
+
+export const InstallationCreated = z.object({
+  installationId: z.string(),
+  /** Shown once; the worker keeps only its hash. */
+  key: InstallationKey,
+  tokenKind: TokenKind,
+})
+export type InstallationCreated = z.infer<typeof InstallationCreated>
+
+export const InstallationInfo = z.object({
+  installationId: z.string(),
+  tokenKind: TokenKind,
+  /** Registration link with `?bind=<anonymous user id>`, when the backend has told us that id. */
+  registerUrl: z.url().optional(),
+  createdAt: z.iso.datetime(),
+})
+export type InstallationInfo = z.infer<typeof InstallationInfo>
+
+/** A user's own NemoVideo API token (`nmv_usr_…`), sent once and never returned. */
+export const SetApiTokenRequest = z.object({
+  token: z.string().trim().min(8).max(512).regex(/^\S+$/, 'a token has no spaces'),
+})
+export type SetApiTokenRequest = z.infer<typeof SetApiTokenRequest>

@@ -1,0 +1,29 @@
+/**
+ * Paths of the worker's API (all under /v1). Both the worker's router and the extension's client
+ * build paths from here, so they cannot drift apart.
+ */
+export const paths = {
+  openapi: '/v1/openapi.json',
+  installations: '/v1/installations',
+  me: '/v1/installations/me',
+  /** PUT a user's own NemoVideo API token; DELETE to go back to an anonymous one. */
+  apiToken: '/v1/installations/me/token',
+  credits: '/v1/credits',
+  sessions: '/v1/sessions',
+  session: (sessionId: string) => `/v1/sessions/${sessionId}`,
+  messages: (sessionId: string) => `/v1/sessions/${sessionId}/messages`,
+  /** SSE; `Last-Event-ID` (or `?after=`) resumes after that sequence number. */
+  runEvents: (sessionId: string, runId: string) => `/v1/sessions/${sessionId}/runs/${runId}/events`,
+  /** multipart/form-data with one or more `files` parts, streamed; `Content-Length` required. */
+  uploads: (sessionId: string) => `/v1/sessions/${sessionId}/uploads`,
+  uploadUrls: (sessionId: string) => `/v1/sessions/${sessionId}/uploads/urls`,
+  state: (sessionId: string) => `/v1/sessions/${sessionId}/state`,
+  claim: (sessionId: string) => `/v1/sessions/${sessionId}/claim`,
+  createExport: (sessionId: string) => `/v1/sessions/${sessionId}/exports`,
+  exports: '/v1/exports',
+  exportJob: (jobId: string) => `/v1/exports/${jobId}`,
+  cancelExport: (jobId: string) => `/v1/exports/${jobId}/cancel`,
+  downloadLink: (jobId: string) => `/v1/exports/${jobId}/download-link`,
+  /** The finished MP4: with the installation's Authorization header, or a signed download link. */
+  exportFile: (jobId: string) => `/v1/exports/${jobId}/file`,
+} as const

@@ -1,0 +1,36 @@
+import { z } from 'zod'
+
+/** A readable timeline, normalised from the backend's short-key draft (`t`/`tt`/`sg`/`d`/`m`). */
+export const TrackKind = z.enum(['video', 'audio', 'text', 'other'])
+export type TrackKind = z.infer<typeof TrackKind>
+
+export const TimelineSegment = z.object({
+  /** What the segment shows or plays: a title's text, a clip's or song's name. */
+  label: z.string(),
+  startMs: z.number().nonnegative(),
+  endMs: z.number().nonnegative(),
+  /** Audio volume as a percentage (0-100+), when the draft says. */
+  volumePercent: z.number().nonnegative().optional(),
+  /** Source media, when the draft names one. */
+  sourceUrl: z.string().optional(),
+})
+export type TimelineSegment = z.infer<typeof TimelineSegment>
+
+export const TimelineTrack = z.object({
+  kind: TrackKind,
+  /** The raw `tt` code (0 video, 1 audio, 7 text, others unknown). */
+  typeCode: z.number().int(),
+  /** The track's name in a summary: "Video", "BGM", "Audio", "Title", "Text"... */
+  label: z.string(),
+  segments: z.array(TimelineSegment),
+})
+export type TimelineTrack = z.infer<typeof TimelineTrack>
+
+export const Timeline = z.object({
+  title: z.string().optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  durationMs: z.number().nonnegative(),
+  tracks: z.array(TimelineTrack),
+})
+export type Timeline = z.infer<typeof Timeline>

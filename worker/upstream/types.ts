@@ -1,0 +1,59 @@
+/**
+ * The upstream client's surface, agreed before it was written so the session, chat and export code
+ * could be built against it. `createUpstream(env, installationId)` in ./client.ts implements it.
+ *
+ * Every method: sets Authorization and the X-Skill-* headers, renews the token through the
+ * installation's single writer (re-auth once on 1001), retries 429 once after
+ * UPSTREAM_RETRY_AFTER_MS, and throws `UpstreamError` (worker/errors.ts) with a shared error code
+ * for anything else. 1002 is thrown as `session_lost`: the caller owns the session and renews it.
+ */
+export interface UpstreamSession {
+  /** The backend's session id (a numeric string in NemoVideo's docs). */
+  upstreamSessionId: string
+  taskId?: string
+  /** Anonymous user id (`anon_…`), the `?bind=` of the registration link, when the backend says. */
+  userId?: string
+}
+
+export interface UpstreamUploadFile {
+  filename: string
+  fileType?: 'video' | 'image' | 'audio'
+  cdnUrl?: string
+  duration?: number
+  width?: number
+  height?: number
+}
+
+export interface UpstreamRenderStatus {
+  status: 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'
+  progress?: number
+  outputUrl?: string
+  error?: string
+}
+
+export interface Upstream {
+  createSession(language: string): Promise<UpstreamSession>
+  /** Opens the chat stream; resolves once the backend answered 200 with an event stream. */
+  runSse(upstreamSessionId: string, text: string, signal?: AbortSignal): Promise<Response>
+  /** Streams a multipart body through unchanged: same boundary, same Content-Length. */
+  uploadMultipart(
+    upstreamSessionId: string,
+    body: ReadableStream<Uint8Array>,
+    contentType: string,
+    contentLength: number,
+  ): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
+  uploadUrls(upstreamSessionId: string, urls: string[]): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
+  credits(): Promise<{ available: number; frozen: number; total: number }>
+  /** `data.state` of the latest state, plus ids; `draft` is the raw short-key draft. */
+  state(upstreamSessionId: string): Promise<{
+    draft: unknown
+    canvas?: { width: number; height: number; ratio?: string }
+    userId?: string
+  }>
+  submitRender(input: { renderId: string; upstreamSessionId: string; draft: unknown }): Promise<UpstreamRenderStatus>
+  renderStatus(renderId: string): Promise<UpstreamRenderStatus>
+  cancelRender(renderId: string): Promise<void>
+  /** The token-only download fallback, as a streaming Response. */
+  downloadRender(renderId: string): Promise<Response>
+  claim(input: { taskId?: string; upstreamSessionId: string }): Promise<{ claimToken: string; expiresAt?: string }>
+}
