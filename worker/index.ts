@@ -1,4 +1,7 @@
-export default { fetch: () => new Response('placeholder') } satisfies ExportedHandler
-export class InstallationKeeper {}
-export class ProjectSession {}
-export class RenderJob {}
+import app from './app.ts'
+
+export { InstallationKeeper } from './installations/keeper.ts'
+export { ProjectSession } from './sessions/project-session.ts'
+export { RenderJob } from './exports/render-job.ts'
+
+export default app

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config'
+
+// One `vitest run` covers every area; each area with its own runtime has its own config.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'shared',
+          include: ['test/shared/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'simulator',
+          include: ['test/simulator/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      'test/*/vitest.config.ts',
+    ],
+  },
+})
