@@ -1,0 +1,43 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { SimContext, SimEnv } from '../context.ts'
+import { aspectOf } from '../draft.ts'
+import { fail, ok } from '../respond.ts'
+
+const SessionBody = z.object({ task_name: z.string().default('project'), language: z.string().default('en') })
+
+/** Session creation and the state read. */
+export function sessionRoutes(sim: SimContext) {
+  return new Hono<SimEnv>()
+    .post('/api/tasks/me/with-session/nemo_agent', (c) => {
+      const parsed = SessionBody.safeParse(c.var.entry.body ?? {})
+      if (!parsed.success) return fail(400, 'Invalid body')
+      const session = sim.state.newSession(c.var.auth, parsed.data.task_name, parsed.data.language)
+      const data = { task_id: session.taskId, user_id: session.userId, task_name: session.taskName }
+      const nesting = sim.state.config.sessionIdNesting
+      return ok(
+        nesting === 'top' ? data : { ...data, session_id: session.id },
+        nesting === 'data' ? {} : { session_id: session.id },
+      )
+    })
+    .get('/api/state/nemo_agent/me/:sid/latest', (c) => {
+      const session = sim.state.sessions.get(c.req.param('sid'))
+      if (!session || session.token !== c.var.auth.token) return fail(1002)
+      const { width, height } = session.draft.m
+      return ok({
+        session_id: session.id,
+        task_id: session.taskId,
+        task_name: session.taskName,
+        user_id: session.userId,
+        state: {
+          draft: structuredClone(session.draft),
+          video_infos: session.media.filter((m) => m.file_type === 'video'),
+          canvas_config: { width, height, ratio: aspectOf(width, height) },
+          video_analyses: session.media
+            .filter((m) => m.file_type !== 'audio')
+            .map((m) => ({ hash: m.hash, summary: `${m.file_type} ${m.filename}` })),
+          generated_media: session.generated,
+        },
+      })
+    })
+}

@@ -1,0 +1,160 @@
+import type { SimulatorConfig } from './config.ts'
+import { emptyDraft, type Draft, type MediaItem } from './draft.ts'
+import { createPrng, hashString, type Prng } from './prng.ts'
+import type { EndpointName } from './faults.ts'
+
+export interface Credits {
+  available: number
+  frozen: number
+  total: number
+}
+
+export interface TokenRecord {
+  token: string
+  kind: 'anonymous' | 'user'
+  /** `anon_…` for anonymous tokens, `usr_…` for registered users. */
+  userId: string
+  clientId?: string
+  ip?: string
+  issuedAt: number
+  expiresAt: number
+  scopes: string[]
+  credits: Credits
+}
+
+export interface SessionRecord {
+  id: string
+  taskId: string
+  taskName: string
+  language: string
+  token: string
+  userId: string
+  draft: Draft
+  media: MediaItem[]
+  generated: unknown[]
+  rng: Prng
+  /** Turns currently streaming for this session (more than one is a client bug). */
+  running: number
+  turns: number
+  editCharged: boolean
+}
+
+export interface RenderRecord {
+  id: string
+  token: string
+  sessionId: string
+  draft: unknown
+  width: number
+  height: number
+  submittedAt: number
+  polls: number
+  cancelled: boolean
+  failWith?: string
+}
+
+/** One request as the simulator saw it. Headers are lower-cased and complete (tokens included). */
+export interface LoggedRequest {
+  seq: number
+  /** Simulated clock, ms since the epoch. */
+  time: number
+  method: string
+  path: string
+  query: Record<string, string>
+  headers: Record<string, string>
+  endpoint?: EndpointName
+  /** The parsed body of a JSON request. */
+  body?: unknown
+  /** All three X-Skill-* headers were present. */
+  attribution: boolean
+  /** A `/run_sse` that arrived while another turn of its session was still running. */
+  reentrant?: boolean
+  /** Bytes of an upload body read so far (final once the answer is sent). */
+  uploadBytes?: number
+  /** Status of the answer (200 for streams: the stream may still fail later). */
+  status?: number
+}
+
+/** Override of the next chat turn, whatever its session. */
+export interface TurnOverride {
+  noText?: boolean
+  trailingIssue?: boolean
+  style?: 'documented' | 'adk'
+}
+
+/** Everything the simulator remembers; `reset()` makes a new one. */
+export class SimState {
+  config: SimulatorConfig
+  clockOffsetMs = 0
+  tokens = new Map<string, TokenRecord>()
+  /** Issue times of anonymous tokens, by client id and by IP. */
+  issuedByClient = new Map<string, number>()
+  issuedByIp = new Map<string, number[]>()
+  sessions = new Map<string, SessionRecord>()
+  renders = new Map<string, RenderRecord>()
+  claims = new Map<string, { sessionId: string; expiresAt: number }>()
+  log: LoggedRequest[] = []
+  nextTurns: TurnOverride[] = []
+  idRng: Prng
+
+  constructor(config: SimulatorConfig) {
+    this.config = config
+    this.idRng = createPrng(config.seed)
+  }
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs
+  }
+
+  newSession(token: TokenRecord, taskName: string, language: string): SessionRecord {
+    let id = ''
+    do {
+      id = String(this.idRng.int(1, 9))
+      for (let i = 0; i < 18; i++) id += String(this.idRng.int(0, 9))
+    } while (this.sessions.has(id))
+    const session: SessionRecord = {
+      id,
+      taskId: `task_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`,
+      taskName,
+      language,
+      token: token.token,
+      userId: token.userId,
+      draft: emptyDraft(),
+      media: [],
+      generated: [],
+      rng: createPrng(hashString(id, this.config.seed)),
+      running: 0,
+      turns: 0,
+      editCharged: false,
+    }
+    this.sessions.set(id, session)
+    return session
+  }
+
+  issueToken(kind: 'anonymous' | 'user', extra: { clientId?: string; ip?: string } = {}): TokenRecord {
+    const hex = crypto.randomUUID().replace(/-/g, '') + crypto.randomUUID().replace(/-/g, '').slice(0, 8)
+    const now = this.now()
+    const credits = kind === 'anonymous' ? this.config.anonymousCredits : this.config.userCredits
+    const record: TokenRecord = {
+      token: kind === 'anonymous' ? `nmv_anon_${hex}` : `nmv_usr_${hex}`,
+      kind,
+      userId: `${kind === 'anonymous' ? 'anon' : 'usr'}_${hex.slice(0, 12)}`,
+      ...extra,
+      issuedAt: now,
+      expiresAt: now + this.config.tokenTtlMs,
+      scopes:
+        kind === 'anonymous' && this.config.anonymousRenderBlocked
+          ? ['read', 'write', 'upload']
+          : ['read', 'write', 'upload', 'render'],
+      credits: { available: credits, frozen: 0, total: credits },
+    }
+    this.tokens.set(record.token, record)
+    return record
+  }
+
+  /** The live record of a bearer token, or undefined if unknown or expired. */
+  tokenFor(authorization: string | undefined): TokenRecord | undefined {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')
+    const record = match ? this.tokens.get(match[1] as string) : undefined
+    return record && record.expiresAt > this.now() ? record : undefined
+  }
+}
