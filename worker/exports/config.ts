@@ -1,0 +1,40 @@
+import { getConfig } from '../config.ts'
+import type { Env } from '../env.ts'
+
+/** A finished job is kept this long for its download, then the object deletes itself. */
+export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+
+/** A render is submitted at most this often: once, then once more after a failed render. */
+export const MAX_RENDER_ATTEMPTS = 2
+
+/** Errors in a row (poll or submit) after which a job fails instead of backing off forever. */
+export const MAX_CONSECUTIVE_ERRORS = 8
+
+/** Longest wait between polls while the backend keeps failing. */
+export const MAX_BACKOFF_MS = 10 * 60 * 1000
+
+/**
+ * One poll or submit may take this long. Long enough for the upstream client's own 429 wait
+ * (UPSTREAM_RETRY_AFTER_MS, 30 s) plus a retry, far below the alarm's 15-minute wall limit.
+ */
+export const UPSTREAM_CALL_TIMEOUT_MS = 75_000
+
+/** Best-effort calls (cancel) get less. */
+export const BEST_EFFORT_TIMEOUT_MS = 10_000
+
+export interface RenderTiming {
+  pollIntervalMs: number
+  maxAgeMs: number
+}
+
+/** RENDER_POLL_INTERVAL_MS and RENDER_MAX_AGE_MS of wrangler.toml's [vars]. */
+export function renderTiming(env: Env): RenderTiming {
+  const config = getConfig(env)
+  return { pollIntervalMs: config.renderPollIntervalMs, maxAgeMs: config.renderMaxAgeMs }
+}
+
+/** Wait before the next poll after `errors` failures in a row: interval, 2x, 4x... capped. */
+export function backoffMs(pollIntervalMs: number, errors: number): number {
+  if (errors <= 0) return pollIntervalMs
+  return Math.min(pollIntervalMs * 2 ** (errors - 1), Math.max(MAX_BACKOFF_MS, pollIntervalMs))
+}
