@@ -1,0 +1,70 @@
+import { z } from 'zod'
+import {
+  ClaimLink,
+  Credits,
+  DownloadLink,
+  ExportJob,
+  ExportJobList,
+  InstallationCreated,
+  InstallationInfo,
+  MessageAccepted,
+  ProjectState,
+  SessionInfo,
+  UploadResult,
+  paths,
+  type CreateExportRequest,
+  type SendMessageRequest,
+} from '../../../shared/api/index.ts'
+import { requestJson, resolveBaseUrl, type WorkerClientOptions } from './http.ts'
+import { streamRun, type StreamBackoff, type StreamRunOptions } from './sse.ts'
+import { uploadFiles, type UploadOptions } from './upload.ts'
+import type { UploadFile } from './upload-check.ts'
+
+/**
+ * The typed client of the PageReel worker: one method per route of `shared/api/routes.ts`, every
+ * answer parsed with its shared schema. Failures throw `ApiRequestError` (the worker's envelope)
+ * or `WorkerUnreachableError` (no answer at all).
+ * @example
+ * const api = createWorkerClient({ baseUrl: 'http://127.0.0.1:8787', getKey })
+ * const { runId } = await api.sendMessage(sessionId, { text, clientMessageId })
+ */
+export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?: StreamBackoff }) {
+  const call = <S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: S, body?: unknown) =>
+    requestJson(opts, { method, path, body }, schema)
+  const send = (method: 'PUT' | 'DELETE', path: string, body?: unknown) =>
+    requestJson(opts, { method, path, body }, null)
+
+  return {
+    /** Creates an installation; the only call without a key. */
+    register: (language: string) =>
+      requestJson(opts, { method: 'POST', path: paths.installations, body: { language }, anonymous: true }, InstallationCreated),
+    getInstallation: () => call('GET', paths.me, InstallationInfo),
+    deleteInstallation: () => send('DELETE', paths.me),
+    /** Sends the user's own NemoVideo API token once; the worker never returns it. */
+    setApiToken: (token: string) => send('PUT', paths.apiToken, { token }),
+    removeApiToken: () => send('DELETE', paths.apiToken),
+    getCredits: () => call('GET', paths.credits, Credits),
+    createSession: (language: string) => call('POST', paths.sessions, SessionInfo, { language }),
+    getSession: (sessionId: string) => call('GET', paths.session(sessionId), SessionInfo),
+    sendMessage: (sessionId: string, body: SendMessageRequest) =>
+      call('POST', paths.messages(sessionId), MessageAccepted, body),
+    streamRun: (sessionId: string, runId: string, options: StreamRunOptions) =>
+      streamRun(opts, sessionId, runId, options, opts.streamBackoff),
+    uploadFiles: (sessionId: string, files: readonly UploadFile[], options?: UploadOptions) =>
+      uploadFiles(opts, sessionId, files, options),
+    uploadUrls: (sessionId: string, urls: string[]) =>
+      call('POST', paths.uploadUrls(sessionId), UploadResult, { urls }),
+    getState: (sessionId: string) => call('GET', paths.state(sessionId), ProjectState),
+    claim: (sessionId: string) => call('POST', paths.claim(sessionId), ClaimLink),
+    createExport: (sessionId: string, body: CreateExportRequest) =>
+      call('POST', paths.createExport(sessionId), ExportJob, body),
+    listExports: () => call('GET', paths.exports, ExportJobList),
+    getExport: (jobId: string) => call('GET', paths.exportJob(jobId), ExportJob),
+    cancelExport: (jobId: string) => call('POST', paths.cancelExport(jobId), ExportJob),
+    downloadLink: (jobId: string) => call('POST', paths.downloadLink(jobId), DownloadLink),
+    /** Absolute URL of a worker path (e.g. a job's `fileUrl`). */
+    url: async (path: string) => (await resolveBaseUrl(opts)) + path,
+  }
+}
+
+export type WorkerClient = ReturnType<typeof createWorkerClient>

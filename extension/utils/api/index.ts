@@ -1,0 +1,7 @@
+/** The extension's client of the PageReel worker. */
+export { createWorkerClient, type WorkerClient } from './client.ts'
+export { ApiRequestError, WorkerUnreachableError, clientError } from './errors.ts'
+export type { KeyRequest, WorkerClientOptions } from './http.ts'
+export type { RunStreamEvent, StreamRunOptions, StreamBackoff } from './sse.ts'
+export type { UploadOptions } from './upload.ts'
+export { prepareUploadFiles, type UploadFile } from './upload-check.ts'

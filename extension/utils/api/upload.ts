@@ -1,0 +1,74 @@
+import { UploadResult, paths } from '../../../shared/api/index.ts'
+import { ApiRequestError, WorkerUnreachableError, errorFromBody } from './errors.ts'
+import { resolveBaseUrl, type WorkerClientOptions } from './http.ts'
+import { prepareUploadFiles, type UploadFile } from './upload-check.ts'
+
+export interface UploadOptions {
+  onProgress?: (loaded: number, total: number) => void
+  signal?: AbortSignal
+  /** The worker's request-body limit, when known; the shared default otherwise. */
+  limitBytes?: number
+  /** XMLHttpRequest factory (fetch has no upload progress); injectable for tests. */
+  createXhr?: () => XMLHttpRequest
+}
+
+/**
+ * Uploads files as multipart `files` parts with upload progress. Formats and sizes are checked
+ * before any request; a 401 renews the installation key once and sends again.
+ */
+export async function uploadFiles(
+  opts: WorkerClientOptions,
+  sessionId: string,
+  files: readonly UploadFile[],
+  { onProgress, signal, limitBytes, createXhr = () => new XMLHttpRequest() }: UploadOptions = {},
+): Promise<UploadResult> {
+  const prepared = prepareUploadFiles(files, limitBytes)
+  const url = (await resolveBaseUrl(opts)) + paths.uploads(sessionId)
+  const form = new FormData()
+  for (const f of prepared) form.append('files', f.blob, f.name)
+  let key = await opts.getKey()
+  for (let attempt = 0; ; attempt++) {
+    const { status, body } = await sendXhr(createXhr(), url, key, form, onProgress, signal)
+    if (status === 401 && attempt === 0) {
+      key = await opts.getKey({ renew: true, rejected: key })
+      continue
+    }
+    if (status < 200 || status >= 300) throw errorFromBody(body, status)
+    const parsed = UploadResult.safeParse(body)
+    if (!parsed.success) {
+      throw new ApiRequestError({ code: 'upstream_unavailable', message: 'Malformed upload answer.' }, status)
+    }
+    return parsed.data
+  }
+}
+
+function sendXhr(
+  xhr: XMLHttpRequest,
+  url: string,
+  key: string,
+  form: FormData,
+  onProgress: UploadOptions['onProgress'],
+  signal: AbortSignal | undefined,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    signal?.throwIfAborted()
+    xhr.open('POST', url)
+    xhr.setRequestHeader('Authorization', `Bearer ${key}`)
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.responseType = 'text'
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : 0)
+    xhr.onload = () => {
+      let body: unknown
+      try {
+        body = JSON.parse(xhr.responseText)
+      } catch {
+        body = undefined
+      }
+      resolve({ status: xhr.status, body })
+    }
+    xhr.onerror = () => reject(new WorkerUnreachableError(new Error('upload connection failed')))
+    xhr.onabort = () => reject(signal?.reason ?? new DOMException('Upload aborted', 'AbortError'))
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.send(form)
+  })
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod'
+import { ExportJob, SessionId } from '../../shared/api/index.ts'
+
+/** Extension-local shapes kept in `storage.local`; each is parsed on every read. */
+
+export const UiLanguage = z.enum(['auto', 'en', 'zh'])
+export type UiLanguage = z.infer<typeof UiLanguage>
+
+export const Settings = z.object({
+  /** Overrides the build's worker URL when set. */
+  workerUrl: z.url({ protocol: /^https?$/ }).optional(),
+  uiLanguage: UiLanguage.default('auto'),
+})
+export type Settings = z.infer<typeof Settings>
+
+/** The installation key is a credential: stored here, sent as a bearer token, never shown. */
+export const Installation = z.object({
+  installationId: z.string(),
+  key: z.string(),
+})
+export type Installation = z.infer<typeof Installation>
+
+export const TrayImage = z.object({
+  kind: z.literal('image'),
+  id: z.string(),
+  /** The image's resolved URL (http(s), or the original blob:/data: URL when bytes were read). */
+  src: z.string(),
+  pageUrl: z.string(),
+  alt: z.string().default(''),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  /** Bytes read locally (blob:, data:, cookie-protected) live in IndexedDB under this key. */
+  blobKey: z.string().optional(),
+  mime: z.string().optional(),
+})
+export type TrayImage = z.infer<typeof TrayImage>
+
+export const TrayText = z.object({
+  kind: z.literal('text'),
+  id: z.string(),
+  text: z.string(),
+  pageUrl: z.string(),
+})
+export type TrayText = z.infer<typeof TrayText>
+
+export const TrayItem = z.discriminatedUnion('kind', [TrayImage, TrayText])
+export type TrayItem = z.infer<typeof TrayItem>
+
+export const Tray = z.object({ items: z.array(TrayItem) })
+export type Tray = z.infer<typeof Tray>
+
+export const Project = z.object({
+  sessionId: SessionId,
+  title: z.string(),
+  createdAt: z.iso.datetime(),
+})
+export type Project = z.infer<typeof Project>
+
+export const Projects = z.object({
+  currentSessionId: SessionId.optional(),
+  projects: z.array(Project),
+})
+export type Projects = z.infer<typeof Projects>
+
+export const ChatMessageStatus = z.enum(['sending', 'streaming', 'done', 'failed', 'interrupted'])
+
+export const ChatMessage = z.object({
+  id: z.string(),
+  role: z.enum(['user', 'assistant']),
+  text: z.string(),
+  /** What the reply did besides text ("editing", a state summary...), for redisplay. */
+  events: z.array(z.string()).default([]),
+  runId: z.string().optional(),
+  /** Sequence number of the last event applied, to re-attach with `Last-Event-ID`. */
+  lastSeq: z.number().int().nonnegative().default(0),
+  status: ChatMessageStatus,
+  createdAt: z.iso.datetime(),
+})
+export type ChatMessage = z.infer<typeof ChatMessage>
+
+export const ChatHistory = z.object({ messages: z.array(ChatMessage) })
+export type ChatHistory = z.infer<typeof ChatHistory>
+
+/** Export jobs the extension follows; `notified` jobs have had their completion notification. */
+export const FollowedJobs = z.object({
+  jobs: z.array(z.object({ job: ExportJob, notified: z.boolean().default(false) })),
+})
+export type FollowedJobs = z.infer<typeof FollowedJobs>
+
+/** Notification id -> job id, so a click after the background restarted still finds the job. */
+export const NotificationMap = z.object({ map: z.record(z.string(), z.string()) })
+export type NotificationMap = z.infer<typeof NotificationMap>
+
+/** A "make video" request from a menu or the picker, for the popup/side panel to pick up. */
+export const PendingIntent = z.object({
+  kind: z.literal('make_video'),
+  /** Tray item ids the intent was made with. */
+  itemIds: z.array(z.string()),
+  at: z.number(),
+})
+export type PendingIntent = z.infer<typeof PendingIntent>

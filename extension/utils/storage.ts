@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { defineParsedItem } from './parsed-item.ts'
+import {
+  ChatHistory,
+  FollowedJobs,
+  Installation,
+  NotificationMap,
+  PendingIntent,
+  Projects,
+  Settings,
+  Tray,
+} from './storage-schemas.ts'
+
+export * from './storage-schemas.ts'
+
+/** Every storage item of the extension, declared once. All live in `storage.local`. */
+
+export const settingsItem = defineParsedItem('local:settings', Settings, { uiLanguage: 'auto' })
+
+/** The installation key; never rendered, never logged. */
+export const installationItem = defineParsedItem('local:installation', Installation.nullable(), null)
+
+export const trayItem = defineParsedItem('local:tray', Tray, { items: [] })
+
+export const projectsItem = defineParsedItem('local:projects', Projects, { projects: [] })
+
+/** Chat history of one project (session), kept across sessions being lost upstream. */
+export function chatItem(sessionId: string) {
+  return defineParsedItem(`local:chat:${sessionId}`, ChatHistory, { messages: [] })
+}
+
+export const jobsItem = defineParsedItem('local:jobs', FollowedJobs, { jobs: [] })
+
+export const notificationsItem = defineParsedItem('local:notifications', NotificationMap, { map: {} })
+
+export const pendingIntentItem = defineParsedItem('local:pending-intent', PendingIntent.nullable(), null)
+
+/** Set once registration failed, so the next start (or first API use) tries again. */
+export const registrationPendingItem = defineParsedItem('local:registration-pending', z.boolean(), false)

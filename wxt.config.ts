@@ -1,0 +1,59 @@
+import preact from '@preact/preset-vite'
+import { defineConfig } from 'wxt'
+
+/**
+ * PageReel's extension build. Firefox is built as MV3 too (WXT defaults it to MV2), and the manifest
+ * asks only for what the features use: host access is optional and requested on a user gesture.
+ */
+export default defineConfig({
+  srcDir: 'extension',
+  publicDir: 'extension/public',
+  manifestVersion: 3,
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => {
+    const firefox = browser === 'firefox'
+    return {
+      name: '__MSG_ext_name__',
+      description: '__MSG_ext_description__',
+      default_locale: 'en',
+      icons: { 16: 'icons/16.png', 32: 'icons/32.png', 48: 'icons/48.png', 128: 'icons/128.png' },
+      action: { default_title: '__MSG_ext_name__', default_icon: { 16: 'icons/16.png', 32: 'icons/32.png' } },
+      permissions: [
+        'contextMenus',
+        'storage',
+        // Tray images read from blob:, data: or cookie-protected URLs are kept as bytes.
+        'unlimitedStorage',
+        'notifications',
+        'downloads',
+        'alarms',
+        'activeTab',
+        'scripting',
+      ],
+      optional_host_permissions: ['<all_urls>'],
+      commands: firefox
+        ? {
+            _execute_sidebar_action: {
+              suggested_key: { default: 'Alt+Shift+Y' },
+              description: '__MSG_cmd_open_panel__',
+            },
+          }
+        : {
+            'open-side-panel': {
+              suggested_key: { default: 'Alt+Shift+Y' },
+              description: '__MSG_cmd_open_panel__',
+            },
+          },
+      ...(firefox
+        ? {
+            browser_specific_settings: {
+              gecko: {
+                id: 'pagereel@pagereel.app',
+                strict_min_version: '128.0',
+                data_collection_permissions: { required: ['websiteContent'] },
+              },
+            },
+          }
+        : { minimum_chrome_version: '116' }),
+    }
+  },
+})
