@@ -1,0 +1,120 @@
+import type { SuggestedAction } from '../../shared/api/chat-events.ts'
+
+/** Rewrites the backend's GUI wording ("click Export") in whole sentences and names the actions. */
+export type TranslateGui = (text: string) => { text: string; actions: readonly SuggestedAction[] }
+
+/** A sentence ends at . ! ? … followed by a space, at Chinese end punctuation, or at a line break. */
+const SENTENCE_END = /[.!?…]+["')\]]*(?=\s)|[。！？；]+["'”’）)]*|\n/g
+/** Text without a sentence end is still let out past this length, at a space when there is one. */
+const MAX_HELD_CHARS = 400
+/** The backend's "I encountered a temporary issue" (contract: ignorable after normal output). */
+const TEMPORARY_ISSUE = /I (?:have )?encountered a temporary issue|遇到了?(?:一个)?临时(?:性)?问题/i
+/** Text after the issue beyond this length is a real reply going on, not the issue's tail. */
+const MAX_ISSUE_TAIL_CHARS = 200
+
+/**
+ * The reply's text on its way to the client. The GUI-wording translator works on whole sentences,
+ * so deltas are held until a sentence ends and then translated and let out; a sentence can never
+ * be half-translated. A "temporary issue" sentence is held until the turn shows whether it was the
+ * trailing noise the contract says to ignore (dropped at the end after normal output) or not.
+ */
+export class ReplyText {
+  /** Suggested actions named by the wording of the whole reply, in order of first mention. */
+  readonly actions = new Set<SuggestedAction>()
+  private readonly translate: TranslateGui
+  private readonly emit: (delta: string) => void
+  private pending = ''
+  private heldIssue = ''
+  private output = false
+  private emitted = false
+
+  constructor(translate: TranslateGui, emit: (delta: string) => void) {
+    this.translate = translate
+    this.emit = emit
+  }
+
+  /** True once some text reached the client. */
+  get hadText(): boolean {
+    return this.emitted
+  }
+
+  /** The backend did something (a tool call): a later "temporary issue" comes after real output. */
+  noteActivity(): void {
+    this.releaseIssue()
+    this.output = true
+  }
+
+  push(delta: string): void {
+    this.pending += delta
+    const cut = lastSentenceEnd(this.pending)
+    if (cut > 0) {
+      this.release(this.pending.slice(0, cut))
+      this.pending = this.pending.slice(cut)
+    } else if (this.pending.length > MAX_HELD_CHARS) {
+      const space = this.pending.lastIndexOf(' ')
+      const at = space > 0 ? space + 1 : this.pending.length
+      this.release(this.pending.slice(0, at))
+      this.pending = this.pending.slice(at)
+    }
+  }
+
+  /** End of the turn: lets out the rest, and drops a trailing "temporary issue" after real output. */
+  finish(): void {
+    if (this.pending !== '') this.release(this.pending)
+    this.pending = ''
+    if (this.heldIssue !== '' && !this.output) this.say(this.heldIssue)
+    this.heldIssue = ''
+  }
+
+  private release(text: string): void {
+    for (const sentence of splitSentences(text)) {
+      if (this.heldIssue !== '') {
+        this.heldIssue += sentence
+        if (this.heldIssue.length > MAX_ISSUE_TAIL_CHARS) this.releaseIssue()
+      } else if (TEMPORARY_ISSUE.test(sentence)) {
+        this.heldIssue = sentence
+      } else {
+        this.say(sentence)
+      }
+    }
+  }
+
+  private releaseIssue(): void {
+    if (this.heldIssue === '') return
+    const held = this.heldIssue
+    this.heldIssue = ''
+    this.say(held)
+  }
+
+  private say(text: string): void {
+    if (text.trim() === '') {
+      if (this.emitted && text !== '') this.emit(text)
+      return
+    }
+    // The translator recognises an instruction at the start of a sentence: keep the space apart.
+    const lead = /^\s*/.exec(text)?.[0] ?? ''
+    const translated = this.translate(text.slice(lead.length))
+    for (const action of translated.actions) this.actions.add(action)
+    this.emit((this.emitted ? lead : '') + translated.text)
+    this.emitted = true
+    this.output = true
+  }
+}
+
+function lastSentenceEnd(text: string): number {
+  let end = 0
+  for (const match of text.matchAll(SENTENCE_END)) end = match.index + match[0].length
+  return end
+}
+
+function splitSentences(text: string): string[] {
+  const out: string[] = []
+  let from = 0
+  for (const match of text.matchAll(SENTENCE_END)) {
+    const to = match.index + match[0].length
+    out.push(text.slice(from, to))
+    from = to
+  }
+  if (from < text.length) out.push(text.slice(from))
+  return out
+}

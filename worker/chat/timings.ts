@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { getConfig } from '../config.ts'
+import type { Env } from '../env.ts'
+
+const MINUTE = 60_000
+
+/** How long a chat turn may take and when the user hears about silence. */
+export interface ChatTimings {
+  /** `still_working` after this much silence (heartbeats are silence), and again after as much. */
+  stillWorkingMs: number
+  /** Nothing but heartbeats this long is a timeout (contract: 10 minutes). */
+  silenceTimeoutMs: number
+  /** A turn's hard cap (contract: 15 minutes). */
+  maxRunMs: number
+  /**
+   * After a dropped stream: the waits before each read of the state. The contract's "wait 30 s,
+   * then every 60 s, 5 unchanged reads" is the default; CHAT_DROP_CHECKS_MS ("30000,60000,...")
+   * overrides it so tests run the path in milliseconds.
+   */
+  dropChecksMs: number[]
+}
+
+const DEFAULT_DROP_CHECKS_MS = [30_000, 60_000, 60_000, 60_000, 60_000]
+
+const DropChecks = z
+  .string()
+  .transform((v) => v.split(',').map((s) => Number(s.trim())))
+  .pipe(z.array(z.number().int().min(0).max(10 * MINUTE)).min(1).max(20))
+
+export function chatTimings(env: Env): ChatTimings {
+  const raw = (env as unknown as Record<string, unknown>)['CHAT_DROP_CHECKS_MS']
+  const drop = DropChecks.safeParse(raw)
+  return {
+    stillWorkingMs: getConfig(env).stillWorkingIntervalMs,
+    silenceTimeoutMs: 10 * MINUTE,
+    maxRunMs: 15 * MINUTE,
+    dropChecksMs: drop.success ? drop.data : DEFAULT_DROP_CHECKS_MS,
+  }
+}
