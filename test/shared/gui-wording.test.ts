@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest'
+import { translateGuiWording } from '../../shared/intent/gui-wording.ts'
+import type { SuggestedAction } from '../../shared/api/chat-events.ts'
+
+type Case = [input: string, text: string, actions: SuggestedAction[]]
+
+const english: Case[] = [
+  ['Click Export.', `Say "export" (or press Export) and I'll render it.`, ['export']],
+  ['Click Export', `Say "export" (or press Export) and I'll render it`, ['export']],
+  [
+    'Your video is ready! Click the Export button in the top right corner to download it.',
+    `Your video is ready! Say "export" (or press Export) to download it.`,
+    ['export'],
+  ],
+  [
+    'When you are happy, simply click on "Download" to get your MP4.',
+    `When you are happy, simply say "export" (or press Export) to get your MP4.`,
+    ['export'],
+  ],
+  [
+    'You can preview it in the timeline.',
+    `You can say "status" (I'll summarise the timeline).`,
+    ['state'],
+  ],
+  [
+    'Preview the result in the timeline before exporting.',
+    `Say "status" (I'll summarise the timeline) before exporting.`,
+    ['state'],
+  ],
+  [
+    'Open the timeline to review your edits.',
+    `Say "status" (I'll summarise the timeline) to review your edits.`,
+    ['state'],
+  ],
+  [
+    'Drag the music clip to start at 0:05.',
+    `Tell me the change and I'll make it (e.g. "move the music clip to start at 0:05").`,
+    [],
+  ],
+  ['Drag and drop your photos here.', `Attach your files here (or say "upload").`, ['upload']],
+  [
+    'I added the title. Then click Generate to create the video.',
+    `I added the title. Then say "generate" to create the video.`,
+    [],
+  ],
+  ['Tap “Upload Media” to add files.', `Attach your files here (or say "upload") to add files.`, ['upload']],
+  [
+    'Open the Effects panel, then click Export.',
+    `Say "status" (I'll summarise the timeline), then say "export" (or press Export) and I'll render it.`,
+    ['export', 'state'],
+  ],
+  [
+    'Here is what to do:\n- Click "Apply changes".\n- Drag the logo onto the video track.',
+    'Here is what to do:\n- Say "apply changes".\n- Tell me the change and I\'ll make it (e.g. "move the logo onto the video track").',
+    [],
+  ],
+  ['The Export button is greyed out until the render is ready.', 'The Export button is greyed out until the render is ready.', ['export']],
+  // left alone
+  ['This hook is pure clickbait.', 'This hook is pure clickbait.', []],
+  ['It takes a single click to share.', 'It takes a single click to share.', []],
+  ['I will reopen the project later.', 'I will reopen the project later.', []],
+  ['Drop shadow makes the title pop.', 'Drop shadow makes the title pop.', []],
+  ['Press Enter to send your message.', 'Press Enter to send your message.', []],
+  ['The store is open the whole week.', 'The store is open the whole week.', []],
+  ['Open the link below to learn more.', 'Open the link below to learn more.', []],
+  ['Your video is ready to export.', 'Your video is ready to export.', []],
+  ['The click of the camera shutter adds drama.', 'The click of the camera shutter adds drama.', []],
+]
+
+const chinese: Case[] = [
+  ['点击“导出”按钮。', '说“导出”（或按导出按钮），我就会开始渲染。', ['export']],
+  ['完成后点击右上角的导出按钮下载视频。', '完成后说“导出”（或按导出按钮）下载视频。', ['export']],
+  ['你可以在时间线中预览效果。', '你可以说“状态”查看时间线摘要。', ['state']],
+  ['打开时间线查看效果。', '说“状态”查看时间线摘要。', ['state']],
+  ['把片段拖到开头，然后导出。', '告诉我要怎么改，我来完成（例如“把片段移到开头”），然后导出。', []],
+  ['将图片拖拽到这里上传。', '直接发送文件（或说“上传”）。', ['upload']],
+  ['点击“生成”开始制作。', '说“生成”开始制作。', []],
+  ['单击上传按钮添加素材。', '直接发送文件（或说“上传”）添加素材。', ['upload']],
+  ['这个视频的点击率很高。', '这个视频的点击率很高。', []],
+  ['不要拖延，马上开始吧。', '不要拖延，马上开始吧。', []],
+  ['导出按钮在右上角。', '导出按钮在右上角。', ['export']],
+]
+
+describe('translateGuiWording', () => {
+  it.each(english)('en: %j', (input, text, actions) => {
+    const out = translateGuiWording(input)
+    expect(out.text).toBe(text)
+    expect([...out.actions].sort()).toEqual([...actions].sort())
+  })
+
+  it.each(chinese)('zh: %j', (input, text, actions) => {
+    const out = translateGuiWording(input)
+    expect(out.text).toBe(text)
+    expect([...out.actions].sort()).toEqual([...actions].sort())
+  })
+
+  it('lists each action once and leaves plain replies untouched', () => {
+    const reply = 'Click Export. Or click Export again later.'
+    expect(translateGuiWording(reply).actions).toEqual(['export'])
+    const plain = 'I added lo-fi music at 35% volume and a title that says "Urban Dreams".'
+    expect(translateGuiWording(plain)).toEqual({ text: plain, actions: [] })
+  })
+})
