@@ -1,6 +1,119 @@
-// Placeholder sub-app until the real routes land. Routes use full paths from shared/api/routes.ts.
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { paths } from '../../shared/api/routes.ts'
+import {
+  CreateSessionRequest,
+  MessageAccepted,
+  RunId,
+  SendMessageRequest,
+  SessionId,
+  SessionInfo,
+} from '../../shared/api/sessions.ts'
+import { sseHeaders } from '../chat/sse.ts'
 import type { AppEnv } from '../env.ts'
+import { WorkerError } from '../errors.ts'
+import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
+import { validationHook } from '../http/validation.ts'
+import { createSession, resolveSession } from '../sessions/access.ts'
+import { deserializeError } from '../sessions/rpc-error.ts'
 
-const routes = new OpenAPIHono<AppEnv>()
+const sessionParam = z.object({ sessionId: SessionId })
+
+/**
+ * Chat sessions: create, look up, send a message (the turn runs in the session's Durable Object),
+ * and follow a run's events as SSE, resumable with `Last-Event-ID`.
+ */
+const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: paths.sessions,
+      summary: 'Open a chat session (and a NemoVideo session behind it)',
+      request: { body: { content: { 'application/json': { schema: CreateSessionRequest } } } },
+      responses: {
+        201: jsonContent(SessionInfo, 'Created'),
+        ...errorResponses(...COMMON_ERRORS, 402),
+      },
+    }),
+    async (c) => {
+      // The body is optional: no body means English.
+      const { language } = CreateSessionRequest.parse(c.req.valid('json') ?? {})
+      return c.json(await createSession(c.env, c.var.installationId, language), 201)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: paths.session('{sessionId}'),
+      summary: 'A session and its newest run, so a reopened panel can re-attach',
+      request: { params: sessionParam },
+      responses: { 200: jsonContent(SessionInfo, 'The session'), ...errorResponses(...COMMON_ERRORS, 404) },
+    }),
+    async (c) => {
+      const { sessionId } = c.req.valid('param')
+      const { stub } = await resolveSession(c.env, c.var.installationId, sessionId)
+      const info = await stub.describe(c.var.installationId)
+      if (info === null) throw new WorkerError('not_found')
+      return c.json(info, 200)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: paths.messages('{sessionId}'),
+      summary: 'Send a chat message; answers the run id at once, the reply streams from runEvents',
+      description:
+        'Idempotent on `clientMessageId`: a retry answers the same run and never sends the prompt twice. ' +
+        '409 `run_in_progress` while another turn of the session runs.',
+      request: {
+        params: sessionParam,
+        body: { content: { 'application/json': { schema: SendMessageRequest } }, required: true },
+      },
+      responses: {
+        202: jsonContent(MessageAccepted, 'Accepted; the turn runs on in the worker'),
+        ...errorResponses(...COMMON_ERRORS, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { sessionId } = c.req.valid('param')
+      const { stub } = await resolveSession(c.env, c.var.installationId, sessionId)
+      const sent = await stub.sendMessage(c.var.installationId, c.req.valid('json'))
+      if (!sent.ok) throw deserializeError(sent.error)
+      return c.json({ runId: sent.value.runId, sessionId }, 202)
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: paths.runEvents('{sessionId}', '{runId}'),
+      summary: 'A run’s events as SSE: stored ones after Last-Event-ID (or ?after=), then live',
+      description:
+        'Frames are `event: <type>`, `id: <seq>`, `data: <ChatEvent JSON>`; `: ping` comments while live. ' +
+        'The stream closes after the run’s `done` or `error` event.',
+      request: {
+        params: z.object({ sessionId: SessionId, runId: RunId }),
+        query: z.object({ after: z.string().regex(/^\d{1,15}$/).optional() }),
+        headers: z.object({ 'last-event-id': z.string().max(20).optional() }),
+      },
+      responses: {
+        200: { description: 'text/event-stream of ChatEvent frames' },
+        ...errorResponses(...COMMON_ERRORS, 404),
+      },
+    }),
+    async (c) => {
+      const { sessionId, runId } = c.req.valid('param')
+      const installationId = c.var.installationId
+      const { stub } = await resolveSession(c.env, installationId, sessionId)
+      const url = new URL(`https://project-session/runs/${runId}/events`)
+      const after = c.req.valid('query').after
+      if (after !== undefined) url.searchParams.set('after', after)
+      const headers = new Headers({ 'X-Installation-Id': installationId })
+      const lastEventId = c.req.header('Last-Event-ID')
+      if (lastEventId !== undefined) headers.set('Last-Event-ID', lastEventId)
+      const res = await stub.fetch(url, { headers })
+      if (res.status === 404 || res.body === null) throw new WorkerError('not_found')
+      // Fresh headers: nothing from inside is copied, and nothing may compress (and so buffer) it.
+      return new Response(res.body, { status: 200, headers: sseHeaders() })
+    },
+  )
+
 export default routes
