@@ -69,13 +69,13 @@ function normalizeTrack(
       pickNumber(times, SEGMENT_KEYS.end) ??
       (nextStart !== undefined && nextStart > start ? nextStart : undefined) ??
       (draftMs !== undefined && draftMs > start ? draftMs : start)
-    const volume = pickNumber(seg, SEGMENT_KEYS.volume)
+    const volume = volumePercent(pickNumber(seg, SEGMENT_KEYS.volume))
     const source = pickString(seg, SEGMENT_KEYS.source)
     segments.push({
       label: labelOf(seg, kind, source),
       startMs: start,
       endMs: Math.max(start, end),
-      ...(volume !== undefined && { volumePercent: volume <= 1 ? Math.round(volume * 10_000) / 100 : volume }),
+      ...(volume !== undefined && { volumePercent: volume }),
       ...(source && { sourceUrl: source }),
     })
   })
@@ -127,6 +127,12 @@ function pickString(rec: Record<string, unknown>, keys: readonly string[]): stri
     if (typeof value === 'string' && value.trim() !== '') return value
   }
   return undefined
+}
+
+/** Assumption (see SEGMENT_KEYS): 0..1 is a fraction, more is already a percentage. */
+function volumePercent(volume: number | undefined): number | undefined {
+  if (volume === undefined) return undefined
+  return volume <= 1 ? Math.round(volume * 10_000) / 100 : volume
 }
 
 function nonNegative(n: number | undefined): number | undefined {

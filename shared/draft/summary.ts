@@ -15,7 +15,8 @@ const TRACK_LABEL_ZH: Readonly<Record<string, string>> = {
 
 /**
  * One line describing a timeline, in the seed's style:
- * `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)`.
+ * `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%)
+ * 3. Title: "Urban Dreams" (0-3s)` (one line, wrapped here).
  * Several segments on a track are joined with ", "; text is quoted; audio shows its volume (other
  * tracks only when it is not 100%); times are seconds with at most one decimal.
  */

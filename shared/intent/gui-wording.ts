@@ -82,7 +82,8 @@ const RULES: Rule[] = [
   {
     // "preview it in the timeline"
     pattern: re('g', [
-      String.raw`\b[Pp]review(?:\s+(?:it|this|that|them|(?:the|your)\s+(?:result|video|changes?|edits?|draft)))?`,
+      String.raw`\b[Pp]review(?:\s+(?:it|this|that|them|`,
+      String.raw`(?:the|your)\s+(?:result|video|changes?|edits?|draft)))?`,
       String.raw`\s+(?:in|on)\s+(?:the\s+)?timeline\b`,
     ]),
     rewrite: () => ({ text: STATUS_EN, action: 'state' }),

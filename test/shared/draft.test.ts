@@ -12,7 +12,8 @@ const SEED_DRAFT = {
   ],
 }
 const SEED_SUMMARY =
-  'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)'
+  'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) ' +
+  '3. Title: "Urban Dreams" (0-3s)'
 
 describe('normalizeDraft', () => {
   it('reads the seed example into a valid timeline', () => {
@@ -81,7 +82,16 @@ describe('normalizeDraft', () => {
   it('reads alternative keys: nested time ranges, string numbers, percent volumes, file names', () => {
     const timeline = normalizeDraft({
       t: [
-        { tt: 1, sg: [{ range: { start: '1000', duration: 2500 }, volume: 80, url: 'https://c/x/lo_fi-beat.mp3?sig=a' }] },
+        {
+          tt: 1,
+          sg: [
+            {
+              range: { start: '1000', duration: 2500 },
+              volume: 80,
+              url: 'https://c/x/lo_fi-beat.mp3?sig=a',
+            },
+          ],
+        },
         { tt: 7, sg: [{ s: 0, e: 1500, txt: 'Hello' }] },
       ],
     })

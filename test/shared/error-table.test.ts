@@ -97,7 +97,10 @@ describe('describeError actions', () => {
   })
 
   it('no_credits: without a bind id the link has no bind parameter', () => {
-    expect(describeError('no_credits').action).toEqual({ kind: 'register', url: 'https://nemovideo.com/register' })
+    expect(describeError('no_credits').action).toEqual({
+      kind: 'register',
+      url: 'https://nemovideo.com/register',
+    })
   })
 
   it('no_credits: registered users are told to top up in their account', () => {
@@ -130,7 +133,8 @@ describe('describeError actions', () => {
     const d = describeError('upload_too_large', { params: { limitBytes: 100 * 1024 * 1024 } })
     expect(d.message.en).toContain('100 MB')
     expect(d.message.zh).toContain('100 MB')
-    expect(describeError('upload_too_large', { params: { limitBytes: 1.5 * 1024 * 1024 } }).message.en).toContain('1.5 MB')
+    const small = describeError('upload_too_large', { params: { limitBytes: 1.5 * 1024 * 1024 } })
+    expect(small.message.en).toContain('1.5 MB')
   })
 
   it('rate limits carry afterMs into the action and the message', () => {

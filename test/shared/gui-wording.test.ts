@@ -51,10 +51,15 @@ const english: Case[] = [
   ],
   [
     'Here is what to do:\n- Click "Apply changes".\n- Drag the logo onto the video track.',
-    'Here is what to do:\n- Say "apply changes".\n- Tell me the change and I\'ll make it (e.g. "move the logo onto the video track").',
+    'Here is what to do:\n- Say "apply changes".\n' +
+      '- Tell me the change and I\'ll make it (e.g. "move the logo onto the video track").',
     [],
   ],
-  ['The Export button is greyed out until the render is ready.', 'The Export button is greyed out until the render is ready.', ['export']],
+  [
+    'The Export button is greyed out until the render is ready.',
+    'The Export button is greyed out until the render is ready.',
+    ['export'],
+  ],
   // left alone
   ['This hook is pure clickbait.', 'This hook is pure clickbait.', []],
   ['It takes a single click to share.', 'It takes a single click to share.', []],
