@@ -31,13 +31,20 @@ async function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => I
   })
 }
 
+/** Stored as bytes plus type: every engine clones an ArrayBuffer, not every one a Blob. */
+interface StoredBytes {
+  type: string
+  bytes: ArrayBuffer
+}
+
 export async function putBlob(key: string, blob: Blob): Promise<void> {
-  await run('readwrite', (s) => s.put(blob, key))
+  const record: StoredBytes = { type: blob.type, bytes: await blob.arrayBuffer() }
+  await run('readwrite', (s) => s.put(record, key))
 }
 
 export async function getBlob(key: string): Promise<Blob | undefined> {
-  const value: unknown = await run('readonly', (s) => s.get(key))
-  return value instanceof Blob ? value : undefined
+  const value = (await run('readonly', (s) => s.get(key))) as StoredBytes | undefined
+  return value?.bytes instanceof ArrayBuffer ? new Blob([value.bytes], { type: value.type }) : undefined
 }
 
 export async function deleteBlob(key: string): Promise<void> {

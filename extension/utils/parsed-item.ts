@@ -33,7 +33,7 @@ export function defineParsedItem<S extends z.ZodType>(
     key,
     fallback,
     getValue: async () => parse(await item.getValue()),
-    setValue: (value) => item.setValue(schema.parse(value)),
+    setValue: async (value) => item.setValue(schema.parse(value)),
     async update(change) {
       const next = schema.parse(change(parse(await item.getValue())))
       await item.setValue(next)

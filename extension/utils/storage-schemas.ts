@@ -62,24 +62,9 @@ export const Projects = z.object({
 })
 export type Projects = z.infer<typeof Projects>
 
-export const ChatMessageStatus = z.enum(['sending', 'streaming', 'done', 'failed', 'interrupted'])
-
-export const ChatMessage = z.object({
-  id: z.string(),
-  role: z.enum(['user', 'assistant']),
-  text: z.string(),
-  /** What the reply did besides text ("editing", a state summary...), for redisplay. */
-  events: z.array(z.string()).default([]),
-  runId: z.string().optional(),
-  /** Sequence number of the last event applied, to re-attach with `Last-Event-ID`. */
-  lastSeq: z.number().int().nonnegative().default(0),
-  status: ChatMessageStatus,
-  createdAt: z.iso.datetime(),
-})
-export type ChatMessage = z.infer<typeof ChatMessage>
-
-export const ChatHistory = z.object({ messages: z.array(ChatMessage) })
-export type ChatHistory = z.infer<typeof ChatHistory>
+/** A project's chat: the UI's entries (user, reply with its lastSeq, direct answers) and pending send. */
+export { ChatHistory } from '../models/chat-history.ts'
+export { PendingExports } from '../models/pending-exports.ts'
 
 /** Export jobs the extension follows; `notified` jobs have had their completion notification. */
 export const FollowedJobs = z.object({

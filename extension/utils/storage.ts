@@ -5,6 +5,7 @@ import {
   FollowedJobs,
   Installation,
   NotificationMap,
+  PendingExports,
   PendingIntent,
   Projects,
   Settings,
@@ -30,6 +31,9 @@ export function chatItem(sessionId: string) {
 }
 
 export const jobsItem = defineParsedItem('local:jobs', FollowedJobs, { jobs: [] })
+
+/** Export clicks whose requests were not answered yet: re-sent with the same idempotency keys. */
+export const pendingExportsItem = defineParsedItem('local:pending-exports', PendingExports, [])
 
 export const notificationsItem = defineParsedItem('local:notifications', NotificationMap, { map: {} })
 

@@ -25,7 +25,8 @@ export async function uploadFiles(
   const prepared = prepareUploadFiles(files, limitBytes)
   const url = (await resolveBaseUrl(opts)) + paths.uploads(sessionId)
   const form = new FormData()
-  for (const f of prepared) form.append('files', f.blob, f.name)
+  // An explicit File keeps the name in every FormData implementation (happy-dom drops the third argument).
+  for (const f of prepared) form.append('files', new File([f.blob], f.name, { type: f.blob.type }))
   let key = await opts.getKey()
   for (let attempt = 0; ; attempt++) {
     const { status, body } = await sendXhr(createXhr(), url, key, form, onProgress, signal)
@@ -34,6 +35,9 @@ export async function uploadFiles(
       continue
     }
     if (status < 200 || status >= 300) throw errorFromBody(body, status)
+    // Some engines send no final progress event: the bar ends full once the worker answered.
+    const total = prepared.reduce((sum, f) => sum + f.blob.size, 0)
+    onProgress?.(total, total)
     const parsed = UploadResult.safeParse(body)
     if (!parsed.success) {
       throw new ApiRequestError({ code: 'upstream_unavailable', message: 'Malformed upload answer.' }, status)
