@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ApiError } from '../errors/codes.ts'
 
 /** Language codes as the backend takes them (ISO style: `en`, `zh-CN`, `ja`, `es`). */
 export const Language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'an ISO language code such as en or zh-CN')
@@ -21,6 +22,12 @@ export const InstallationCreated = z.object({
   /** Shown once; the worker keeps only its hash. */
   key: InstallationKey,
   tokenKind: TokenKind,
+  /**
+   * Set when the backend refused this installation a free token (its per-address cap,
+   * `registration_capped`): the installation exists, and works once the user sets their own API
+   * token (PUT /v1/installations/me/token).
+   */
+  tokenError: ApiError.optional(),
 })
 export type InstallationCreated = z.infer<typeof InstallationCreated>
 
@@ -30,6 +37,8 @@ export const InstallationInfo = z.object({
   /** Registration link with `?bind=<anonymous user id>`, when the backend has told us that id. */
   registerUrl: z.url().optional(),
   createdAt: z.iso.datetime(),
+  /** No usable NemoVideo token: the backend refused a free one; the user's own API token is needed. */
+  needsApiToken: z.boolean().optional(),
 })
 export type InstallationInfo = z.infer<typeof InstallationInfo>
 

@@ -1,5 +1,261 @@
-// Placeholder until the real class lands.
 import { DurableObject } from 'cloudflare:workers'
+import { z } from 'zod'
+import type { TokenKind } from '../../shared/api/installations.ts'
+import { getConfig } from '../config.ts'
 import type { Env } from '../env.ts'
+import { UpstreamError, WorkerError } from '../errors.ts'
+import { checkApiToken, requestAnonymousToken, type IssuedToken } from '../upstream/auth-calls.ts'
+import { carry, ok, type Outcome } from './outcome.ts'
+import { InstallationRecord, kvKey } from './record.ts'
+import { REFUSAL_BACKOFF_MS, isTokenFresh } from './token-policy.ts'
 
-export class InstallationKeeper extends DurableObject<Env> {}
+
+/** The keeper's own copy: the KV record plus what only the single writer needs. */
+const KeeperState = InstallationRecord.extend({
+  /** The anonymous token kept aside while the user's own token is in use. */
+  parked: z.object({ token: z.string(), expiresAt: z.iso.datetime(), clientId: z.string() }).optional(),
+  tokenRefusedAt: z.number().optional(),
+})
+type KeeperState = z.infer<typeof KeeperState>
+
+export interface NewInstallation {
+  installationId: string
+  secretHash: string
+  language: string
+  createdAt: string
+}
+
+export interface TokenState {
+  tokenKind: TokenKind
+  /** The backend refused an anonymous token: the user's own API token is the way on. */
+  needsApiToken: boolean
+}
+
+/**
+ * The single writer of one installation (`idFromName(installationId)`). It keeps the
+ * authoritative record in SQLite, mirrors it to KV for fast reads, and is the only code that asks
+ * the backend for a token: concurrent renewals share one in-flight request, and a caller holding
+ * a token that was already replaced gets the new one without a backend call. It also lists the
+ * installation's export jobs for the export engineer.
+ */
+export class InstallationKeeper extends DurableObject<Env> {
+  #inflight: Promise<Outcome<string>> | null = null
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    void ctx.blockConcurrencyWhile(async () => this.#createSchema())
+  }
+
+  /** Creates the installation with its first anonymous token; a refused token still creates it. */
+  async register(input: NewInstallation): Promise<Outcome<TokenState>> {
+    const existing = this.#load()
+    if (existing) return ok(tokenStateOf(existing))
+    let state: KeeperState = InstallationRecord.parse({
+      v: 1,
+      ...input,
+      clientId: crypto.randomUUID(),
+      tokenKind: 'anonymous',
+    })
+    try {
+      state = withAnonymous(state, await this.#obtainAnonymous(state.clientId))
+    } catch (err) {
+      if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
+      state = { ...state, tokenRefusedAt: Date.now() }
+    }
+    await this.#save(state)
+    return ok(tokenStateOf(state))
+  }
+
+  /** The authoritative record, for reads that found nothing in KV yet. */
+  async getRecord(): Promise<InstallationRecord | null> {
+    const state = this.#load()
+    return state ? publicRecord(state) : null
+  }
+
+  /**
+   * A usable token. `staleToken` is the one the caller holds (null if none): when the keeper has
+   * another fresh one already, that one is returned without asking the backend.
+   */
+  async renew(staleToken: string | null): Promise<Outcome<string>> {
+    const state = this.#load()
+    if (!state) return carry(new WorkerError('unauthorized'))
+    if (state.token && state.token !== staleToken && isFresh(state)) return ok(state.token)
+    if (state.tokenKind === 'user') {
+      // The backend refused the user's own token: only the user can hand over another one.
+      return carry(new UpstreamError('token_expired', { upstreamCode: 1001, action: { kind: 'set_api_token' } }))
+    }
+    this.#inflight ??= this.#renewAnonymous().finally(() => {
+      this.#inflight = null
+    })
+    return this.#inflight
+  }
+
+  /** Checks the user's own API token with the backend and uses it from now on. */
+  async setUserToken(token: string): Promise<Outcome<TokenState>> {
+    const state = this.#load()
+    if (!state) return carry(new WorkerError('unauthorized'))
+    try {
+      await checkApiToken(getConfig(this.env), token)
+    } catch (err) {
+      return carry(err)
+    }
+    const parked =
+      state.tokenKind === 'anonymous' && state.token && state.tokenExpiresAt
+        ? { token: state.token, expiresAt: state.tokenExpiresAt, clientId: state.clientId }
+        : state.parked
+    const next: KeeperState = { ...state, token, tokenKind: 'user', tokenExpiresAt: undefined, parked }
+    await this.#save(next)
+    return ok(tokenStateOf(next))
+  }
+
+  /** Forgets the user's own token and goes back to an anonymous one (the parked one if fresh). */
+  async clearUserToken(): Promise<Outcome<TokenState>> {
+    const state = this.#load()
+    if (!state) return carry(new WorkerError('unauthorized'))
+    if (state.tokenKind === 'anonymous') return ok(tokenStateOf(state))
+    let next: KeeperState = { ...state, tokenKind: 'anonymous', token: undefined, tokenExpiresAt: undefined, parked: undefined }
+    const parked = state.parked
+    if (parked && isTokenFresh('anonymous', parked.expiresAt)) {
+      next = { ...next, token: parked.token, tokenExpiresAt: parked.expiresAt, clientId: parked.clientId }
+    } else {
+      try {
+        next = withAnonymous(next, await this.#obtainAnonymous(crypto.randomUUID()))
+      } catch (err) {
+        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
+        // The user's token goes anyway: they asked for it to be forgotten.
+        next = { ...next, tokenRefusedAt: Date.now() }
+      }
+    }
+    await this.#save(next)
+    return ok(tokenStateOf(next))
+  }
+
+  /** Records the backend's anonymous user id (for `?bind=`) the first time a call reveals it. */
+  async rememberUserId(userId: string): Promise<void> {
+    const state = this.#load()
+    if (!state || state.tokenKind !== 'anonymous' || state.anonUserId === userId) return
+    await this.#save({ ...state, anonUserId: userId })
+  }
+
+  /** Forgets the installation: its record here and in KV, and its job list. */
+  async reset(): Promise<void> {
+    await this.env.INSTALLATIONS.delete(kvKey(this.#installationId() ?? ''))
+    this.#inflight = null
+    await this.ctx.storage.deleteAll()
+    this.#createSchema()
+  }
+
+  /** Remembers an export job of this installation; registering it twice changes nothing. */
+  async registerJob(job: { jobId: string; sessionId: string; createdAt: string }): Promise<void> {
+    this.ctx.storage.sql.exec(
+      'INSERT OR IGNORE INTO jobs (job_id, session_id, created_at) VALUES (?, ?, ?)',
+      job.jobId,
+      job.sessionId,
+      job.createdAt,
+    )
+  }
+
+  /** The installation's export job ids, newest first. */
+  async listJobIds(): Promise<string[]> {
+    return this.ctx.storage.sql
+      .exec<{ job_id: string }>('SELECT job_id FROM jobs ORDER BY created_at DESC, rowid DESC')
+      .toArray()
+      .map((row) => row.job_id)
+  }
+
+  async #renewAnonymous(): Promise<Outcome<string>> {
+    const before = this.#load()
+    if (!before) return carry(new WorkerError('unauthorized'))
+    if (before.tokenRefusedAt !== undefined && Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS) {
+      return carry(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }))
+    }
+    // The backend gives one token per client id per 7 days: a renewal needs a new client id.
+    let issued: IssuedWithClient
+    try {
+      issued = await this.#obtainAnonymous(crypto.randomUUID())
+    } catch (err) {
+      if (err instanceof UpstreamError && err.code === 'registration_capped') {
+        const current = this.#load()
+        if (current) await this.#save({ ...current, tokenRefusedAt: Date.now() })
+      }
+      return carry(err)
+    }
+    // Read again: the user may have set their own token or reset while the call ran.
+    const current = this.#load()
+    if (!current) return carry(new WorkerError('unauthorized'))
+    if (current.tokenKind === 'user' && current.token) return ok(current.token)
+    const next = withAnonymous(current, issued)
+    await this.#save(next)
+    return ok(issued.token)
+  }
+
+  /** One anonymous-token call, and once more with a new client id if the first was refused. */
+  async #obtainAnonymous(clientId: string): Promise<IssuedWithClient> {
+    const config = getConfig(this.env)
+    try {
+      return { clientId, ...(await requestAnonymousToken(config, clientId)) }
+    } catch (err) {
+      if (!(err instanceof UpstreamError && err.code === 'registration_capped')) throw err
+      const retryId = crypto.randomUUID()
+      return { clientId: retryId, ...(await requestAnonymousToken(config, retryId)) }
+    }
+  }
+
+  #createSchema(): void {
+    this.ctx.storage.sql.exec(`
+      CREATE TABLE IF NOT EXISTS installation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS jobs (
+        job_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, created_at TEXT NOT NULL
+      );`)
+  }
+
+  #load(): KeeperState | null {
+    const row = this.ctx.storage.sql.exec<{ state: string }>('SELECT state FROM installation WHERE id = 1').toArray()[0]
+    if (!row) return null
+    const parsed = KeeperState.safeParse(JSON.parse(row.state))
+    if (!parsed.success) {
+      console.error('installation keeper state unreadable', { issues: parsed.error.issues.length })
+      return null
+    }
+    return parsed.data
+  }
+
+  #installationId(): string | undefined {
+    return this.#load()?.installationId
+  }
+
+  async #save(state: KeeperState): Promise<void> {
+    const valid = KeeperState.parse(state)
+    this.ctx.storage.sql.exec(
+      'INSERT INTO installation (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
+      JSON.stringify(valid),
+    )
+    await this.env.INSTALLATIONS.put(kvKey(valid.installationId), JSON.stringify(publicRecord(valid)))
+  }
+}
+
+type IssuedWithClient = IssuedToken & { clientId: string }
+
+function withAnonymous(state: KeeperState, issued: IssuedWithClient): KeeperState {
+  return {
+    ...state,
+    token: issued.token,
+    tokenExpiresAt: issued.expiresAt,
+    clientId: issued.clientId,
+    tokenKind: 'anonymous',
+    anonUserId: issued.userId,
+    tokenRefusedAt: undefined,
+  }
+}
+
+function isFresh(state: KeeperState): boolean {
+  return isTokenFresh(state.tokenKind, state.tokenExpiresAt)
+}
+
+function tokenStateOf(state: KeeperState): TokenState {
+  return { tokenKind: state.tokenKind, needsApiToken: !state.token }
+}
+
+function publicRecord(state: KeeperState): InstallationRecord {
+  return InstallationRecord.parse(state)
+}

@@ -1,0 +1,31 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+// The worker's tests run inside workerd with the real KV, Durable Objects and rate limiters of
+// wrangler.toml; only the backend is replaced, by the simulator (see ./setup.ts).
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: '../../wrangler.toml' },
+      miniflare: {
+        bindings: {
+          UPSTREAM_BASE_URL: 'http://nemo.sim',
+          NEMO_WEB_BASE_URL: 'https://nemo.web.test',
+          // Short waits so retry paths run in milliseconds, not the production 30 s.
+          UPSTREAM_RETRY_AFTER_MS: '20',
+          STILL_WORKING_INTERVAL_MS: '200',
+          RENDER_POLL_INTERVAL_MS: '1000',
+          RENDER_MAX_AGE_MS: '60000',
+          UPLOAD_MAX_BYTES: '1048576',
+        },
+      },
+    }),
+  ],
+  test: {
+    name: 'worker',
+    include: ['./**/*.test.ts'],
+    setupFiles: ['./setup.ts'],
+    // workerd start-up and Durable Object round trips are slower than plain Node tests.
+    testTimeout: 20_000,
+  },
+})

@@ -1,0 +1,78 @@
+import { z } from 'zod'
+import { DEFAULT_WORKER_UPLOAD_LIMIT_BYTES } from '../shared/media.ts'
+import type { Env } from './env.ts'
+
+const SECOND = 1000
+const HOUR = 3600 * SECOND
+
+/** A number given as a string in [vars], with bounds so a typo cannot mean "wait forever". */
+const ms = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback)
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1')
+
+const origins = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url()))
+
+const ConfigSchema = z
+  .object({
+    UPSTREAM_BASE_URL: z.url({ protocol: /^https?$/ }),
+    NEMO_WEB_BASE_URL: z.url({ protocol: /^https?$/ }),
+    SKILL_SOURCE: z.string().min(1).max(100),
+    SKILL_VERSION: z.string().min(1).max(40),
+    SKILL_PLATFORM: z.string().min(1).max(40).default('unknown'),
+    // 1 MiB to 5 GB: the most Cloudflare lets an Enterprise zone accept.
+    UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).max(5_000_000_000).default(DEFAULT_WORKER_UPLOAD_LIMIT_BYTES),
+    STILL_WORKING_INTERVAL_MS: ms(120 * SECOND, 10, HOUR),
+    RENDER_POLL_INTERVAL_MS: ms(30 * SECOND, 10, HOUR),
+    RENDER_MAX_AGE_MS: ms(30 * 60 * SECOND, 1000, 7 * 24 * HOUR),
+    UPSTREAM_RETRY_AFTER_MS: ms(30 * SECOND, 0, 5 * 60 * SECOND),
+    ALLOWED_ORIGINS: origins,
+    ALLOW_ANY_EXTENSION_ORIGIN: flag,
+  })
+  .transform((v) => ({
+    upstreamBaseUrl: v.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
+    nemoWebBaseUrl: v.NEMO_WEB_BASE_URL.replace(/\/+$/, ''),
+    skill: { source: v.SKILL_SOURCE, version: v.SKILL_VERSION, platform: v.SKILL_PLATFORM },
+    uploadMaxBytes: v.UPLOAD_MAX_BYTES,
+    stillWorkingIntervalMs: v.STILL_WORKING_INTERVAL_MS,
+    renderPollIntervalMs: v.RENDER_POLL_INTERVAL_MS,
+    renderMaxAgeMs: v.RENDER_MAX_AGE_MS,
+    upstreamRetryAfterMs: v.UPSTREAM_RETRY_AFTER_MS,
+    allowedOrigins: v.ALLOWED_ORIGINS,
+    allowAnyExtensionOrigin: v.ALLOW_ANY_EXTENSION_ORIGIN,
+  }))
+
+/** The worker's typed settings, from the [vars] of wrangler.toml. */
+export type Config = Readonly<z.infer<typeof ConfigSchema>>
+
+// One parse per env object: a request's env, or a Durable Object's, is the same object throughout.
+const cache = new WeakMap<object, Config>()
+
+/**
+ * Reads the [vars] of wrangler.toml into a frozen, typed config. Throws (a deploy mistake, so a
+ * logged 500) when a var is missing or out of bounds; the error names the var, never its value.
+ */
+export function getConfig(env: Env): Config {
+  const cached = cache.get(env)
+  if (cached) return cached
+  const parsed = ConfigSchema.safeParse(env)
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ')
+    throw new Error(`invalid worker configuration: ${names}`)
+  }
+  const config = Object.freeze({ ...parsed.data, skill: Object.freeze(parsed.data.skill) })
+  cache.set(env, config)
+  return config
+}

@@ -1,0 +1,30 @@
+import type { z } from 'zod'
+import { ErrorEnvelope } from '../../shared/errors/codes.ts'
+
+/** An OpenAPI response with a JSON body. */
+export function jsonContent<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { 'application/json': { schema } } }
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid request (`invalid_request` with field issues) or refused input',
+  401: 'Missing or bad installation key (`unauthorized`)',
+  403: 'Not an extension origin (`origin_forbidden`)',
+  404: 'Unknown, or another installation’s, resource (`not_found`)',
+  411: 'Content-Length missing (`length_required`)',
+  413: 'Over the upload limit (`upload_too_large`)',
+  422: 'A URL that is not http(s) to a public host (`url_not_allowed`)',
+  429: 'Rate limited; see Retry-After',
+  502: 'The backend failed',
+  504: 'The backend did not answer in time',
+}
+
+/** Error responses (the shared envelope) for the given statuses. */
+export function errorResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, jsonContent(ErrorEnvelope, DESCRIPTIONS[s] ?? 'Error')]),
+  ) as Record<number, ReturnType<typeof jsonContent<typeof ErrorEnvelope>>>
+}
+
+/** The statuses every authenticated route can answer. */
+export const COMMON_ERRORS = [400, 401, 403, 429, 502, 504]

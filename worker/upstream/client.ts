@@ -1,0 +1,255 @@
+import { z } from 'zod'
+import { ClaimTokenData } from '../../shared/upstream/auth.ts'
+import { CreditsData } from '../../shared/upstream/credits.ts'
+import { RenderAnswer } from '../../shared/upstream/render.ts'
+import { SessionAnswer } from '../../shared/upstream/session.ts'
+import { StateData } from '../../shared/upstream/state.ts'
+import { UploadData } from '../../shared/upstream/upload.ts'
+import { getConfig, type Config } from '../config.ts'
+import type { Env } from '../env.ts'
+import { UpstreamError } from '../errors.ts'
+import { keeperOf } from '../installations/record.ts'
+import { readAnswer } from './answer.ts'
+import { TIMEOUTS_MS, requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
+import { createTokenSource, type TokenSource } from './token-source.ts'
+import type { Upstream, UpstreamRenderStatus } from './types.ts'
+
+type Call = Omit<UpstreamRequest, 'token'>
+
+/**
+ * The backend client of one installation. Every call goes out through `sendUpstream` (the one
+ * place that sets Authorization and X-Skill-*), re-auths once on 1001 through the installation's
+ * keeper, and retries a 429 once after UPSTREAM_RETRY_AFTER_MS. 1002 is thrown as `session_lost`
+ * for the session owner to handle; a consumed upload stream is never sent twice.
+ */
+export function createUpstream(env: Env, installationId: string): Upstream {
+  const config = getConfig(env)
+  const tokens = createTokenSource(env, installationId)
+  const json = <S extends z.ZodType>(call: Call, schema: S, from: 'data' | 'whole' = 'data') =>
+    withRetries(config, tokens, true, async (token) => readAnswer(await requestJson(config, { ...call, token }), schema, from))
+
+  async function rememberUserId(userId: string | undefined): Promise<void> {
+    if (userId && userId !== (await tokens.anonUserId())) await keeperOf(env, installationId).rememberUserId(userId)
+  }
+
+  return {
+    async createSession(language) {
+      const answer = await json(
+        {
+          method: 'POST',
+          path: '/api/tasks/me/with-session/nemo_agent',
+          json: { task_name: 'project', language },
+          timeoutMs: TIMEOUTS_MS.json,
+        },
+        SessionAnswer,
+        'whole',
+      )
+      await rememberUserId(answer.userId)
+      return {
+        upstreamSessionId: answer.sessionId,
+        ...(answer.taskId ? { taskId: answer.taskId } : {}),
+        ...(answer.userId ? { userId: answer.userId } : {}),
+      }
+    },
+
+    runSse(upstreamSessionId, text, signal) {
+      return withRetries(config, tokens, true, async (token) => {
+        const res = await sendUpstream(config, {
+          method: 'POST',
+          path: '/run_sse',
+          token,
+          headers: { Accept: 'text/event-stream' },
+          json: {
+            app_name: 'nemo_agent',
+            user_id: 'me',
+            session_id: upstreamSessionId,
+            new_message: { parts: [{ text }] },
+          },
+          timeoutMs: TIMEOUTS_MS.streamHeaders,
+          ...(signal ? { signal } : {}),
+        })
+        const type = res.headers.get('Content-Type') ?? ''
+        if (res.ok && type.includes('text/event-stream')) return res
+        // An error answer is JSON: read it for its code (1001, 1002, 2001...).
+        const body = await res.text()
+        readAnswer(
+          { httpStatus: res.ok ? 502 : res.status, retryAfter: res.headers.get('Retry-After'), body: safeJson(body) },
+          AnyData,
+        )
+        throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
+      })
+    },
+
+    uploadMultipart(upstreamSessionId, body, contentType, contentLength) {
+      // Not replayable: the stream is consumed by the first attempt.
+      return withRetries(config, tokens, false, async (token) =>
+        readAnswer(
+          await requestJson(config, {
+            method: 'POST',
+            path: uploadPath(upstreamSessionId),
+            token,
+            headers: { 'Content-Type': contentType, 'Content-Length': String(contentLength) },
+            body,
+            timeoutMs: TIMEOUTS_MS.upload,
+          }),
+          UploadData,
+        ),
+      )
+    },
+
+    uploadUrls(upstreamSessionId, urls) {
+      return json(
+        {
+          method: 'POST',
+          path: uploadPath(upstreamSessionId),
+          json: { urls, source_type: 'url' },
+          timeoutMs: TIMEOUTS_MS.upload,
+        },
+        UploadData,
+      )
+    },
+
+    credits() {
+      return json({ method: 'GET', path: '/api/credits/balance/simple', timeoutMs: TIMEOUTS_MS.json }, CreditsData)
+    },
+
+    async state(upstreamSessionId) {
+      const data = await json(
+        {
+          method: 'GET',
+          path: `/api/state/nemo_agent/me/${encodeURIComponent(upstreamSessionId)}/latest`,
+          timeoutMs: TIMEOUTS_MS.json,
+        },
+        StateData,
+      )
+      await rememberUserId(data.userId)
+      return {
+        draft: data.draft,
+        ...(data.canvas ? { canvas: data.canvas } : {}),
+        ...(data.userId ? { userId: data.userId } : {}),
+      }
+    },
+
+    submitRender({ renderId, upstreamSessionId, draft }) {
+      return json(
+        {
+          method: 'POST',
+          path: '/api/render/proxy/lambda',
+          json: { id: renderId, sessionId: upstreamSessionId, draft, output: { format: 'mp4', quality: 'high' } },
+          timeoutMs: TIMEOUTS_MS.json,
+        },
+        RenderAnswer,
+        'whole',
+      ) as Promise<UpstreamRenderStatus>
+    },
+
+    renderStatus(renderId) {
+      return json(
+        { method: 'GET', path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`, timeoutMs: TIMEOUTS_MS.json },
+        RenderAnswer,
+        'whole',
+      ) as Promise<UpstreamRenderStatus>
+    },
+
+    async cancelRender(renderId) {
+      await withRetries(config, tokens, true, async (token) => {
+        const answer = await requestJson(config, {
+          method: 'POST',
+          path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}/cancel`,
+          token,
+          timeoutMs: TIMEOUTS_MS.json,
+        })
+        // A cancel answer carries no fields we need; only its success matters.
+        if (answer.body === undefined && answer.httpStatus >= 200 && answer.httpStatus < 300) return
+        readAnswer(answer, AnyData)
+      })
+    },
+
+    downloadRender(renderId) {
+      return withRetries(config, tokens, true, async (token) => {
+        const res = await sendUpstream(config, {
+          method: 'GET',
+          path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
+          token,
+          timeoutMs: TIMEOUTS_MS.streamHeaders,
+        })
+        const type = res.headers.get('Content-Type') ?? ''
+        if (res.ok && !type.includes('application/json')) return res
+        const body = await res.text()
+        readAnswer(
+          { httpStatus: res.ok ? 502 : res.status, retryAfter: res.headers.get('Retry-After'), body: safeJson(body) },
+          AnyData,
+        )
+        throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
+      })
+    },
+
+    async claim({ taskId, upstreamSessionId }) {
+      const data = await json(
+        {
+          method: 'POST',
+          path: '/api/auth/claim-token',
+          json: { task_id: taskId, session_id: upstreamSessionId },
+          timeoutMs: TIMEOUTS_MS.json,
+        },
+        ClaimTokenData,
+      )
+      const expiresAt = isoOf(data.expires_at)
+      return { claimToken: data.claim_token, ...(expiresAt ? { expiresAt } : {}) }
+    },
+  }
+}
+
+// Any answer passes: used where only the envelope's success or code matters.
+const AnyData = z.unknown()
+
+/**
+ * Runs `attempt` with the current token: once more with a renewed token after a 1001, and once
+ * more after UPSTREAM_RETRY_AFTER_MS after a 429. A call whose body cannot be replayed renews the
+ * token for the next try but is not sent again.
+ */
+async function withRetries<T>(
+  config: Config,
+  tokens: TokenSource,
+  replayable: boolean,
+  attempt: (token: string) => Promise<T>,
+): Promise<T> {
+  let token = await tokens.current()
+  let reauthed = false
+  let waited = false
+  for (;;) {
+    try {
+      return await attempt(token)
+    } catch (err) {
+      if (!(err instanceof UpstreamError)) throw err
+      if (err.code === 'token_expired' && !reauthed) {
+        reauthed = true
+        token = await tokens.renew(token)
+        if (replayable) continue
+      } else if (err.code === 'upstream_rate_limited' && !waited && replayable) {
+        waited = true
+        await new Promise((resolve) => setTimeout(resolve, config.upstreamRetryAfterMs))
+        continue
+      }
+      throw err
+    }
+  }
+}
+
+function uploadPath(upstreamSessionId: string): string {
+  return `/api/upload-video/nemo_agent/me/${encodeURIComponent(upstreamSessionId)}`
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function isoOf(value: string | number | undefined): string | undefined {
+  if (value === undefined) return undefined
+  const ms = typeof value === 'number' ? (value < 1e12 ? value * 1000 : value) : Date.parse(value)
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined
+}
