@@ -35,7 +35,7 @@ export function call(sim: Simulator, path: string, init: CallInit = {}): Promise
   return sim.fetch(new Request(ORIGIN + path, { method, headers, body, duplex: 'half' } as RequestInit))
 }
 
-export async function anonymousToken(sim: Simulator, clientId = crypto.randomUUID(), headers: Record<string, string> = {}) {
+export async function anonymousToken(sim: Simulator, clientId: string = crypto.randomUUID(), headers: Record<string, string> = {}) {
   const res = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': clientId, ...headers } })
   const json = (await res.json()) as { code: number; data: { token: string; user_id: string } }
   if (json.code !== 0) throw new Error(`anonymous-token answered ${json.code}`)
