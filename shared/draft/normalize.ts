@@ -74,12 +74,13 @@ function normalizeTrack(
     segments.push({
       label: labelOf(seg, kind, source),
       startMs: start,
-      endMs: Math.max(start, end),
+      // Two huge finite numbers can add up to Infinity, which no schema accepts.
+      endMs: Number.isFinite(end) ? Math.max(start, end) : start,
       ...(volume !== undefined && { volumePercent: volume }),
       ...(source && { sourceUrl: source }),
     })
   })
-  const typeCode = Number.isInteger(track.tt) ? (track.tt as number) : -1
+  const typeCode = Number.isSafeInteger(track.tt) ? (track.tt as number) : -1
   return { kind, typeCode, label: trackLabel(kind, nth), segments }
 }
 
@@ -139,8 +140,11 @@ function nonNegative(n: number | undefined): number | undefined {
   return n !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined
 }
 
+const MAX_FRAME_SIDE = 16_384
+
 function dimension(key: 'width' | 'height', n: number | undefined): { [k in typeof key]?: number } {
-  return n !== undefined && Number.isFinite(n) && n >= 1 ? { [key]: Math.round(n) } : {}
+  // Frame sizes outside any real video are noise (and 2**53 fails an int schema).
+  return n !== undefined && n >= 1 && n <= MAX_FRAME_SIDE ? { [key]: Math.round(n) } : {}
 }
 
 function parseJson(text: string): unknown {

@@ -105,6 +105,11 @@ describe('normalizeDraft', () => {
     expect(timeline.tracks[1]?.segments[0]).toMatchObject({ label: 'Hello', startMs: 0, endMs: 1500 })
   })
 
+  it('stays valid when huge times overflow', () => {
+    const timeline = normalizeDraft({ t: [{ tt: 0, sg: [{ st: 1e308, d: 1e308 }] }] })
+    expect(Timeline.safeParse(timeline).success).toBe(true)
+  })
+
   it('drops unusable metadata instead of failing', () => {
     const timeline = normalizeDraft({ m: { title: '  ', width: 0, height: 'tall' }, d: -5, t: [] })
     expect(timeline).toEqual({ durationMs: 0, tracks: [] })
