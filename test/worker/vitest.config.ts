@@ -14,6 +14,7 @@ export default defineConfig({
           // Short waits so retry paths run in milliseconds, not the production 30 s.
           UPSTREAM_RETRY_AFTER_MS: '20',
           STILL_WORKING_INTERVAL_MS: '200',
+          CHAT_DROP_CHECKS_MS: '30,30',
           RENDER_POLL_INTERVAL_MS: '1000',
           RENDER_MAX_AGE_MS: '60000',
           UPLOAD_MAX_BYTES: '1048576',

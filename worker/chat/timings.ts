@@ -14,8 +14,8 @@ export interface ChatTimings {
   maxRunMs: number
   /**
    * After a dropped stream: the waits before each read of the state. The contract's "wait 30 s,
-   * then every 60 s, 5 unchanged reads" is the default; CHAT_DROP_CHECKS_MS ("30000,60000,...")
-   * overrides it so tests run the path in milliseconds.
+   * then every 60 s, 5 unchanged reads"; CHAT_DROP_CHECKS_MS ("30000,60000,...") in wrangler.toml,
+   * so tests run the path in milliseconds.
    */
   dropChecksMs: number[]
 }
@@ -28,8 +28,8 @@ const DropChecks = z
   .pipe(z.array(z.number().int().min(0).max(10 * MINUTE)).min(1).max(20))
 
 export function chatTimings(env: Env): ChatTimings {
-  const raw = (env as unknown as Record<string, unknown>)['CHAT_DROP_CHECKS_MS']
-  const drop = DropChecks.safeParse(raw)
+  const drop = DropChecks.safeParse(env.CHAT_DROP_CHECKS_MS)
+  if (!drop.success && env.CHAT_DROP_CHECKS_MS !== undefined) console.error('CHAT_DROP_CHECKS_MS is invalid; using the default')
   return {
     stillWorkingMs: getConfig(env).stillWorkingIntervalMs,
     silenceTimeoutMs: 10 * MINUTE,
