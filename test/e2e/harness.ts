@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import { inject } from 'vitest'
+import { launchExtensionBrowser, type ExtensionBrowser } from '../../scripts/lib/browser.ts'
+import { SimControl } from '../../scripts/lib/sim-control.ts'
+import type { E2eEnv } from './env.ts'
+
+/** The stack ./global-setup.ts started, and the simulator's control API. */
+export function e2e(): E2eEnv & { sim: SimControl } {
+  const env = inject('e2e')
+  return { ...env, sim: new SimControl(env.simUrl) }
+}
+
+export interface TestBrowser extends ExtensionBrowser {
+  /** This browser's own download directory. */
+  downloadsDir: string
+  /** The same profile, relaunched: a browser restart. */
+  restart(): Promise<TestBrowser>
+}
+
+/**
+ * Chromium with the built extension on a fresh profile: a new user, so a new installation on the
+ * worker. Each test file gets its own downloads folder.
+ */
+export async function openBrowser(label = 'user'): Promise<TestBrowser> {
+  const env = inject('e2e')
+  const id = `${label}-${randomUUID().slice(0, 8)}`
+  const userDataDir = join(env.workDir, 'profiles', id)
+  const downloadsDir = join(env.workDir, 'downloads', id)
+  const launch = async (): Promise<TestBrowser> => {
+    const browser = await launchExtensionBrowser({ extensionDir: env.extensionDir, userDataDir, downloadsDir })
+    return {
+      ...browser,
+      downloadsDir,
+      async restart() {
+        await browser.close()
+        return await launch()
+      },
+    }
+  }
+  return await launch()
+}
+
+/** Restarts the worker (workerd) on the same port with the same Durable Object and KV state. */
+export async function restartWorker(): Promise<void> {
+  const res = await fetch(`${inject('e2e').harnessUrl}/worker/restart`, { method: 'POST' })
+  if (!res.ok) throw new Error(`worker restart failed: ${await res.text()}`)
+}

@@ -1,0 +1,18 @@
+import { defineProject } from 'vitest/config'
+
+// End-to-end: Debian's Chromium with the built extension, the worker under workerd and the
+// simulator, all on 127.0.0.1 and started by ./global-setup.ts. One browser at a time: the files
+// share the simulator's faults and a 2-core machine.
+export default defineProject({
+  test: {
+    name: 'e2e',
+    include: ['./**/*.test.ts'],
+    environment: 'node',
+    globalSetup: ['./global-setup.ts'],
+    fileParallelism: false,
+    testTimeout: 90_000,
+    hookTimeout: 180_000,
+    // A flaky browser step is a bug to fix, not to retry.
+    retry: 0,
+  },
+})
