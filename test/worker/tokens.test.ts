@@ -1,0 +1,129 @@
+import { env } from 'cloudflare:workers'
+import { runInDurableObject } from 'cloudflare:test'
+import { describe, it } from 'vitest'
+import { Credits } from '../../shared/api/credits.ts'
+import { ErrorEnvelope } from '../../shared/errors/codes.ts'
+import type { InstallationKeeper } from '../../worker/installations/keeper.ts'
+import { kvKey } from '../../worker/installations/record.ts'
+import { api, logOf, recordOf, register, sim } from './helpers.ts'
+
+function keeper(installationId: string): DurableObjectStub<InstallationKeeper> {
+  return env.INSTALLATION_KEEPER.get(env.INSTALLATION_KEEPER.idFromName(installationId))
+}
+
+/** Moves the token's expiry into the past, in the keeper and in KV, as if 7 days had gone by. */
+async function ageToken(installationId: string): Promise<void> {
+  const past = new Date(Date.now() - 60_000).toISOString()
+  await runInDurableObject(keeper(installationId), (_instance, state) => {
+    const row = state.storage.sql.exec<{ state: string }>('SELECT state FROM installation WHERE id = 1').one()
+    const value = { ...JSON.parse(row.state), tokenExpiresAt: past }
+    state.storage.sql.exec('UPDATE installation SET state = ? WHERE id = 1', JSON.stringify(value))
+  })
+  const record = await recordOf(installationId)
+  await env.INSTALLATIONS.put(kvKey(installationId), JSON.stringify({ ...record, tokenExpiresAt: past }))
+}
+
+describe('token renewal through the keeper', () => {
+  it('renews an expired token once for 20 concurrent requests, with a new client id', async ({ expect }) => {
+    const { installationId, key } = await register()
+    const first = await recordOf(installationId)
+    await ageToken(installationId)
+    const before = sim.log.length
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api('/v1/credits', {}, key)))
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200))
+
+    const tokenCalls = logOf('anonymous-token', before)
+    expect(tokenCalls).toHaveLength(1)
+    expect(tokenCalls[0]?.headers['x-client-id']).not.toBe(first.clientId)
+    const renewed = await recordOf(installationId)
+    expect(renewed.token).not.toBe(first.token)
+    expect(renewed.clientId).toBe(tokenCalls[0]?.headers['x-client-id'])
+    // Every credits call after the renewal used the new token.
+    const credits = logOf('credits', before)
+    expect(credits).toHaveLength(20)
+    for (const call of credits) expect(call.headers['authorization']).toBe(`Bearer ${renewed.token}`)
+  })
+
+  it('re-auths once on 1001 for 20 concurrent requests', async ({ expect }) => {
+    const { installationId, key } = await register()
+    const first = await recordOf(installationId)
+    expect(first.token).toBeTruthy()
+    sim.control.expireToken(first.token as string)
+    const before = sim.log.length
+
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api('/v1/credits', {}, key)))
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200))
+    expect(logOf('anonymous-token', before)).toHaveLength(1)
+    const renewed = await recordOf(installationId)
+    expect(renewed.token).not.toBe(first.token)
+    // 20 refused with the old token, 20 answered with the new one.
+    const credits = logOf('credits', before)
+    expect(credits.filter((e) => e.headers['authorization'] === `Bearer ${first.token}`)).toHaveLength(20)
+    expect(credits.filter((e) => e.headers['authorization'] === `Bearer ${renewed.token}`)).toHaveLength(20)
+  })
+
+  it('gives up after one re-auth when the new token is refused too', async ({ expect }) => {
+    const { key } = await register()
+    sim.control.fault({ kind: 'code', endpoint: 'credits', code: 1001, times: 2 })
+    const before = sim.log.length
+    const res = await api('/v1/credits', {}, key)
+    expect(res.status).toBe(502)
+    expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('token_expired')
+    expect(logOf('credits', before)).toHaveLength(2)
+    expect(logOf('anonymous-token', before)).toHaveLength(1)
+  })
+
+  it('hands a caller holding a replaced token the new one without a backend call', async ({ expect }) => {
+    const { installationId } = await register()
+    const first = await recordOf(installationId)
+    const stub = keeper(installationId)
+    const renewed = await stub.renew(first.token ?? null)
+    expect(renewed.ok).toBe(true)
+    const before = sim.log.length
+    const again = await stub.renew(first.token ?? null)
+    expect(again).toEqual(renewed)
+    expect(logOf('anonymous-token', before)).toHaveLength(0)
+  })
+})
+
+describe('upstream retries', () => {
+  it('retries a 429 once after the configured wait', async ({ expect }) => {
+    const { key } = await register()
+    sim.control.fault({ kind: 'code', endpoint: 'credits', code: 429, times: 1 })
+    const before = sim.log.length
+    const res = await api('/v1/credits', {}, key)
+    expect(res.status).toBe(200)
+    expect(logOf('credits', before)).toHaveLength(2)
+  })
+
+  it('answers upstream_rate_limited with Retry-After when the retry is refused too', async ({ expect }) => {
+    const { key } = await register()
+    sim.control.fault({ kind: 'code', endpoint: 'credits', code: 429, times: 2 })
+    const res = await api('/v1/credits', {}, key)
+    expect(res.status).toBe(429)
+    expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('upstream_rate_limited')
+    expect(Number(res.headers.get('Retry-After'))).toBeGreaterThan(0)
+  })
+
+  it('maps a malformed answer and a 5xx to upstream_unavailable', async ({ expect }) => {
+    const { key } = await register()
+    sim.control.fault({ kind: 'malformed-json', endpoint: 'credits' })
+    const bad = await api('/v1/credits', {}, key)
+    expect(bad.status).toBe(502)
+    expect(ErrorEnvelope.parse(await bad.json()).error.code).toBe('upstream_unavailable')
+    sim.control.fault({ kind: 'http', endpoint: 'credits', status: 503 })
+    const down = await api('/v1/credits', {}, key)
+    expect(down.status).toBe(502)
+  })
+})
+
+describe('GET /v1/credits', () => {
+  it('answers the balance and the token kind', async ({ expect }) => {
+    const { key } = await register()
+    const res = await api('/v1/credits', {}, key)
+    expect(res.status).toBe(200)
+    const credits = Credits.parse(await res.json())
+    expect(credits).toMatchObject({ available: sim.control.config.anonymousCredits, tokenKind: 'anonymous' })
+  })
+})
