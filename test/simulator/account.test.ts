@@ -97,3 +97,31 @@ describe('claim tokens', () => {
     expect((await denied.json()).code).toBe(1002)
   })
 })
+
+describe('token renewal', () => {
+  it('lets an expired anonymous token be renewed: same user, same sessions, same credits', async () => {
+    const sim = testSimulator()
+    const first = await anonymousToken(sim, 'renewing-client')
+    const sid = await newSession(sim, first.token)
+    sim.control.setCredits(first.token, 30)
+    sim.control.expireToken(first.token)
+    const denied = await call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token: first.token })
+    expect((await denied.json()).code).toBe(1001)
+    const second = await anonymousToken(sim, 'renewing-client')
+    expect(second.token).not.toBe(first.token)
+    expect(second.user_id).toBe(first.user_id)
+    expect((await call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token: second.token })).status).toBe(200)
+    const credits = await (await call(sim, '/api/credits/balance/simple', { token: second.token })).json()
+    expect(credits.data.available).toBe(30)
+  })
+
+  it('does not free the client id on a 1001 fault', async () => {
+    const sim = testSimulator()
+    const { token } = await anonymousToken(sim, 'faulted')
+    sim.control.fault({ kind: 'code', code: 1001 })
+    expect((await call(sim, '/api/credits/balance/simple', { token })).status).toBe(401)
+    const again = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': 'faulted' } })
+    expect(again.status).toBe(429)
+    expect((await call(sim, '/api/credits/balance/simple', { token })).status).toBe(200)
+  })
+})

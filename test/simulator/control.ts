@@ -54,21 +54,21 @@ export function createControl(sim: SimContext): SimulatorControl {
     now: () => sim.state.now(),
     expireToken(token) {
       const record = tokenRecord(token)
-      if (record) record.expiresAt = sim.state.now() - 1
+      if (record) ageOut(sim.state, record)
       return Boolean(record)
     },
     expireAllTokens() {
-      for (const record of sim.state.tokens.values()) record.expiresAt = sim.state.now() - 1
+      for (const record of sim.state.tokens.values()) ageOut(sim.state, record)
     },
     createUserToken(opts = {}) {
       const record = sim.state.issueToken('user')
-      if (opts.credits !== undefined) record.credits = { available: opts.credits, frozen: 0, total: opts.credits }
+      if (opts.credits !== undefined) Object.assign(record.credits, { available: opts.credits, frozen: 0, total: opts.credits })
       return { token: record.token, userId: record.userId }
     },
     setCredits(tokenOrAll, available) {
       const records = tokenOrAll === 'all' ? [...sim.state.tokens.values()] : [tokenRecord(tokenOrAll)]
       for (const record of records) {
-        if (record) record.credits = { available, frozen: record.credits.frozen, total: available + record.credits.frozen }
+        if (record) Object.assign(record.credits, { available, total: available + record.credits.frozen })
       }
     },
     credits: (token) => {
@@ -102,6 +102,24 @@ export function createControl(sim: SimContext): SimulatorControl {
       const { credits: _credits, ...rest } = record
       return structuredClone(rest)
     },
+  }
+}
+
+/**
+ * Expires a token as if its 7 days had passed: its client id and its share of the IP cap are free
+ * again, so a client can renew it (a `code: 1001` fault, by contrast, frees nothing).
+ */
+function ageOut(state: SimState, record: TokenRecord): void {
+  const now = state.now()
+  const aged = now - state.config.tokenTtlMs
+  record.expiresAt = Math.min(record.expiresAt, now - 1)
+  if (record.clientId !== undefined && state.issuedByClient.get(record.clientId) === record.issuedAt) {
+    state.issuedByClient.set(record.clientId, aged)
+  }
+  if (record.ip !== undefined) {
+    const times = state.issuedByIp.get(record.ip) ?? []
+    const at = times.indexOf(record.issuedAt)
+    if (at >= 0) times[at] = aged
   }
 }
 

@@ -12,13 +12,17 @@ export interface Credits {
 export interface TokenRecord {
   token: string
   kind: 'anonymous' | 'user'
-  /** `anon_…` for anonymous tokens, `usr_…` for registered users. */
+  /**
+   * `anon_…` for anonymous tokens (derived from the client id, so a renewed token is the same
+   * user with the same sessions and credits), `usr_…` for registered users.
+   */
   userId: string
   clientId?: string
   ip?: string
   issuedAt: number
   expiresAt: number
   scopes: string[]
+  /** Shared by every token of the user. */
   credits: Credits
 }
 
@@ -27,7 +31,7 @@ export interface SessionRecord {
   taskId: string
   taskName: string
   language: string
-  token: string
+  /** The owner: any live token of this user reaches the session. */
   userId: string
   draft: Draft
   media: MediaItem[]
@@ -41,7 +45,8 @@ export interface SessionRecord {
 
 export interface RenderRecord {
   id: string
-  token: string
+  /** The owner: any live token of this user may poll it. */
+  userId: string
   sessionId: string
   draft: unknown
   width: number
@@ -91,6 +96,8 @@ export class SimState {
   issuedByIp = new Map<string, number[]>()
   sessions = new Map<string, SessionRecord>()
   renders = new Map<string, RenderRecord>()
+  /** Credits per user id. */
+  credits = new Map<string, Credits>()
   claims = new Map<string, { sessionId: string; expiresAt: number }>()
   log: LoggedRequest[] = []
   nextTurns: TurnOverride[] = []
@@ -116,7 +123,6 @@ export class SimState {
       taskId: `task_${crypto.randomUUID().replace(/-/g, '').slice(0, 16)}`,
       taskName,
       language,
-      token: token.token,
       userId: token.userId,
       draft: emptyDraft(),
       media: [],
@@ -133,11 +139,20 @@ export class SimState {
   issueToken(kind: 'anonymous' | 'user', extra: { clientId?: string; ip?: string } = {}): TokenRecord {
     const hex = crypto.randomUUID().replace(/-/g, '') + crypto.randomUUID().replace(/-/g, '').slice(0, 8)
     const now = this.now()
-    const credits = kind === 'anonymous' ? this.config.anonymousCredits : this.config.userCredits
+    const userId =
+      kind === 'anonymous' && extra.clientId !== undefined
+        ? `anon_${hashString(extra.clientId).toString(16).padStart(8, '0')}${hashString(extra.clientId, 7).toString(16).padStart(8, '0')}`
+        : `${kind === 'anonymous' ? 'anon' : 'usr'}_${hex.slice(0, 16)}`
+    let credits = this.credits.get(userId)
+    if (!credits) {
+      const start = kind === 'anonymous' ? this.config.anonymousCredits : this.config.userCredits
+      credits = { available: start, frozen: 0, total: start }
+      this.credits.set(userId, credits)
+    }
     const record: TokenRecord = {
       token: kind === 'anonymous' ? `nmv_anon_${hex}` : `nmv_usr_${hex}`,
       kind,
-      userId: `${kind === 'anonymous' ? 'anon' : 'usr'}_${hex.slice(0, 12)}`,
+      userId,
       ...extra,
       issuedAt: now,
       expiresAt: now + this.config.tokenTtlMs,
@@ -145,7 +160,7 @@ export class SimState {
         kind === 'anonymous' && this.config.anonymousRenderBlocked
           ? ['read', 'write', 'upload']
           : ['read', 'write', 'upload', 'render'],
-      credits: { available: credits, frozen: 0, total: credits },
+      credits,
     }
     this.tokens.set(record.token, record)
     return record

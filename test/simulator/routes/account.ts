@@ -43,7 +43,7 @@ export function accountRoutes(sim: SimContext) {
       const parsed = ClaimBody.safeParse(c.var.entry.body)
       if (!parsed.success) return fail(400, 'session_id is required')
       const session = sim.state.sessions.get(parsed.data.session_id)
-      if (!session || session.token !== c.var.auth.token) return fail(1002)
+      if (!session || session.userId !== c.var.auth.userId) return fail(1002)
       const claimToken = `clm_${crypto.randomUUID().replace(/-/g, '')}`
       const expiresAt = sim.state.now() + 7 * 24 * 3600 * 1000
       sim.state.claims.set(claimToken, { sessionId: session.id, expiresAt })

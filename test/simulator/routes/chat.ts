@@ -20,7 +20,7 @@ export function chatRoutes(sim: SimContext) {
     const parsed = RunBody.safeParse(c.var.entry.body)
     if (!parsed.success) return fail(400, 'Invalid run_sse body')
     const session = state.sessions.get(parsed.data.session_id)
-    if (!session || session.token !== c.var.auth.token) return fail(1002)
+    if (!session || session.userId !== c.var.auth.userId) return fail(1002)
     const prompt = parsed.data.new_message.parts.map((p) => p.text ?? '').join('\n').trim()
     if (session.running > 0) c.var.entry.reentrant = true
 

@@ -47,13 +47,13 @@ export function renderRoutes(sim: SimContext) {
       const { id, sessionId, draft } = parsed.data
       if (state.renders.has(id)) return renderFail(409, `Render id ${id} already exists`)
       const session = state.sessions.get(sessionId)
-      if (!session || session.token !== c.var.auth.token) return fail(1002, undefined, { success: false })
+      if (!session || session.userId !== c.var.auth.userId) return fail(1002, undefined, { success: false })
       if (!(draft.t ?? []).some((t) => (t.sg ?? []).length > 0)) return renderFail(400, 'Draft has no segments')
       const size = nearestPreset(draft.m?.width ?? 1920, draft.m?.height ?? 1080)
       const failure = faults.take(['render-fail'], 'render-submit', (f) => f.renderId === undefined || f.renderId === id)
       state.renders.set(id, {
         id,
-        token: c.var.auth.token,
+        userId: c.var.auth.userId,
         sessionId,
         draft,
         ...size,
@@ -67,7 +67,7 @@ export function renderRoutes(sim: SimContext) {
     .get('/api/render/proxy/lambda/:id', (c) => {
       const { state } = sim
       const render = state.renders.get(c.req.param('id'))
-      if (!render || render.token !== c.var.auth.token) return renderFail(404, 'Render not found')
+      if (!render || render.userId !== c.var.auth.userId) return renderFail(404, 'Render not found')
       render.polls += 1
       const { status, progress } = progressOf(state, render)
       const url = status === 'completed' ? `${new URL(c.req.url).origin}/files/${render.id}.mp4` : undefined
@@ -78,14 +78,14 @@ export function renderRoutes(sim: SimContext) {
     })
     .post('/api/render/proxy/lambda/:id/cancel', (c) => {
       const render = sim.state.renders.get(c.req.param('id'))
-      if (!render || render.token !== c.var.auth.token) return renderFail(404, 'Render not found')
+      if (!render || render.userId !== c.var.auth.userId) return renderFail(404, 'Render not found')
       const { status } = progressOf(sim.state, render)
       if (status === 'pending' || status === 'processing') render.cancelled = true
       return renderOk({ data: { id: render.id, status: progressOf(sim.state, render).status } })
     })
     .get('/api/render/proxy/:id/download', (c) => {
       const render = sim.state.renders.get(c.req.param('id'))
-      if (!render || render.token !== c.var.auth.token) return renderFail(404, 'Render not found')
+      if (!render || render.userId !== c.var.auth.userId) return renderFail(404, 'Render not found')
       if (progressOf(sim.state, render).status !== 'completed') return renderFail(409, 'Render not completed')
       return fileResponse(render)
     })

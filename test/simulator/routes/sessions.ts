@@ -22,7 +22,7 @@ export function sessionRoutes(sim: SimContext) {
     })
     .get('/api/state/nemo_agent/me/:sid/latest', (c) => {
       const session = sim.state.sessions.get(c.req.param('sid'))
-      if (!session || session.token !== c.var.auth.token) return fail(1002)
+      if (!session || session.userId !== c.var.auth.userId) return fail(1002)
       const { width, height } = session.draft.m
       return ok({
         session_id: session.id,

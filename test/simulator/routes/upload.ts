@@ -29,7 +29,7 @@ export function uploadRoutes(sim: SimContext) {
   return new Hono<SimEnv>().post('/api/upload-video/nemo_agent/me/:sid', async (c) => {
     const { state } = sim
     const session = state.sessions.get(c.req.param('sid'))
-    if (!session || session.token !== c.var.auth.token) return fail(1002)
+    if (!session || session.userId !== c.var.auth.userId) return fail(1002)
     const origin = new URL(c.req.url).origin
     const contentType = c.req.header('content-type') ?? ''
     const entry = c.var.entry
