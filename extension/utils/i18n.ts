@@ -28,7 +28,9 @@ export function t(key: MessageKey, subs: ReadonlyArray<string | number> = []): s
   const strings = subs.map(String)
   if (!override) {
     try {
-      const native = browser.i18n.getMessage(key, strings)
+      // Typed loosely: the generated key list lags behind keys another engineer just added.
+      const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string
+      const native = getMessage(key, strings)
       if (native) return native
     } catch {
       // No i18n API here (unit tests): use the bundled messages.
