@@ -1,0 +1,67 @@
+import { useSignal } from '@preact/signals'
+import { useLayoutEffect, useRef } from 'preact/hooks'
+import type { ChatModel } from '../models/ChatModel.ts'
+import type { ChatEntry } from '../models/chat-history.ts'
+import { t } from '../utils/i18n.ts'
+import { ErrorNotice } from './ErrorNotice.tsx'
+import { ReplyView } from './ReplyView.tsx'
+
+/** The chat's lines; keeps the newest in view unless the user scrolled up to read. */
+export function ChatLog({ chat }: { chat: ChatModel }) {
+  const entries = chat.entries.value
+  const ref = useRef<HTMLDivElement>(null)
+  const pinned = useSignal(true)
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (el && pinned.peek()) el.scrollTop = el.scrollHeight
+  })
+  const onScroll = () => {
+    const el = ref.current
+    if (el) pinned.value = el.scrollHeight - el.scrollTop - el.clientHeight < 32
+  }
+  return (
+    <div ref={ref} class="chat-log" role="log" aria-live="polite" aria-relevant="additions text" onScroll={onScroll}>
+      {entries.length === 0 && <p class="chat-empty">{t('ui_chat_empty')}</p>}
+      {entries.map((entry) => (
+        <EntryView key={entry.id} entry={entry} chat={chat} />
+      ))}
+    </div>
+  )
+}
+
+function EntryView({ entry, chat }: { entry: ChatEntry; chat: ChatModel }) {
+  switch (entry.kind) {
+    case 'user':
+      return (
+        <div class="msg msg-user">
+          <p class="msg-text">{entry.text}</p>
+        </div>
+      )
+    case 'reply':
+      return <ReplyView reply={entry} chat={chat} />
+    case 'credits':
+      return (
+        <div class="msg msg-system">
+          <p>{t('ui_chat_credits', [entry.credits.available, entry.credits.total])}</p>
+        </div>
+      )
+    case 'state':
+      return (
+        <div class="msg msg-system">
+          <p class="msg-summary">{entry.summary}</p>
+        </div>
+      )
+    case 'exporting':
+      return (
+        <div class="msg msg-system">
+          <p>{t('ui_chat_exporting', [entry.presets.join(', ')])}</p>
+        </div>
+      )
+    case 'error':
+      return (
+        <div class="msg msg-system">
+          <ErrorNotice error={entry.error} {...(entry.retryText && { onRetry: () => void chat.retry(entry.id) })} />
+        </div>
+      )
+  }
+}

@@ -1,0 +1,22 @@
+import { t } from '../utils/i18n.ts'
+import { useApp } from './app-context.ts'
+import { ChatLog } from './ChatLog.tsx'
+import { Composer } from './Composer.tsx'
+
+/** The current project's chat, or an invitation to start one. */
+export function ChatPanel() {
+  const app = useApp()
+  const chat = app.projects.chat.value
+  return (
+    <section class="chat" aria-label={t('ui_chat_label')}>
+      {chat ? (
+        <ChatLog key={chat.sessionId.value} chat={chat} />
+      ) : (
+        <div class="chat-log chat-empty">
+          <p>{t('ui_chat_empty')}</p>
+        </div>
+      )}
+      <Composer chat={chat} />
+    </section>
+  )
+}

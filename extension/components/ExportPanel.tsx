@@ -1,0 +1,76 @@
+import { ExportPreset } from '../../shared/api/index.ts'
+import { t, type MessageKey } from '../utils/i18n.ts'
+import { useApp } from './app-context.ts'
+import { ErrorNotice } from './ErrorNotice.tsx'
+import { JobRow } from './JobRow.tsx'
+
+const PRESET_KEYS: Record<ExportPreset, MessageKey> = {
+  '16:9': 'ui_preset_landscape',
+  '9:16': 'ui_preset_portrait',
+  '1:1': 'ui_preset_square',
+}
+
+/** Presets as toggles (one job each), the anonymous-account warning, and the jobs. */
+export function ExportPanel() {
+  const app = useApp()
+  const ex = app.exports
+  const selected = ex.selected.value
+  const jobs = ex.jobs.value
+  const registerUrl = app.credits.registerUrl.value
+  return (
+    <details class="panel" open>
+      <summary class="panel-summary">
+        <span class="section-title">{t('ui_export_title')}</span>
+      </summary>
+      <div class="panel-body">
+        <div class="presets" role="group" aria-label={t('ui_export_presets')}>
+          {ExportPreset.options.map((preset) => (
+            <button
+              key={preset}
+              type="button"
+              class="toggle"
+              aria-pressed={selected.includes(preset)}
+              onClick={() => ex.toggle(preset)}
+            >
+              <span class="toggle-ratio">{preset}</span>
+              <span class="toggle-name">{t(PRESET_KEYS[preset])}</span>
+            </button>
+          ))}
+        </div>
+        {ex.anonymous.value && (
+          <div class="notice notice-info">
+            <p class="notice-text">{t('ui_export_anonymous')}</p>
+            <div class="notice-actions">
+              {registerUrl && (
+                <button type="button" class="button" onClick={() => app.links.openTab(registerUrl)}>
+                  {t('ui_action_register')}
+                </button>
+              )}
+              <button type="button" class="button" onClick={() => app.links.openOptions()}>
+                {t('ui_action_set_token')}
+              </button>
+            </div>
+          </div>
+        )}
+        <button
+          type="button"
+          class="button button-primary button-wide"
+          disabled={ex.starting.value || selected.length === 0}
+          onClick={() => void ex.start().catch(() => {})}
+        >
+          {ex.starting.value ? t('ui_export_starting') : t('ui_export_start', [selected.length])}
+        </button>
+        {ex.error.value && (
+          <ErrorNotice error={ex.error.value} onRetry={() => void ex.start().catch(() => {})} onDismiss={() => ex.dismissError()} />
+        )}
+        {jobs.length > 0 && (
+          <ul class="jobs" aria-label={t('ui_jobs_label')}>
+            {jobs.map((job) => (
+              <JobRow key={job.jobId} job={job} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </details>
+  )
+}

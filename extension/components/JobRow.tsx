@@ -1,0 +1,70 @@
+import { TERMINAL_JOB_STATUSES, type ExportJob } from '../../shared/api/index.ts'
+import { formatDuration, jobProgress, TYPICAL_RENDER_MS } from '../models/job-progress.ts'
+import { t } from '../utils/i18n.ts'
+import { useApp } from './app-context.ts'
+import { ErrorNotice } from './ErrorNotice.tsx'
+import { useNow } from './use-now.ts'
+
+/** One export: an honest progress line across editing and rendering, cancel, download. */
+export function JobRow({ job }: { job: ExportJob }) {
+  const app = useApp()
+  const terminal = TERMINAL_JOB_STATUSES.has(job.status)
+  const now = useNow(!terminal)
+  const chat = app.projects.chat.value
+  const editing = !!chat && chat.sessionId.value === job.sessionId && chat.busy.value === 'replying'
+  const p = jobProgress(job, now.value, editing)
+  const elapsed = formatDuration(p.elapsedMs)
+  const typical = t('ui_job_typical', [TYPICAL_RENDER_MS.min / 1000, TYPICAL_RENDER_MS.max / 1000])
+  const line = (() => {
+    switch (p.phase) {
+      case 'editing':
+        return t('ui_job_editing', [elapsed])
+      case 'pending':
+        return `${t('ui_job_pending', [elapsed])} · ${typical}`
+      case 'processing':
+        if (p.percent !== undefined && p.remainingMs !== undefined) {
+          return t('ui_job_processing_pct', [Math.round(p.percent), elapsed, formatDuration(p.remainingMs)])
+        }
+        return `${t('ui_job_processing', [elapsed])} · ${typical}`
+      case 'completed':
+        return t('ui_job_completed', [elapsed])
+      case 'failed':
+        return t('ui_job_failed')
+      case 'cancelled':
+        return t('ui_job_cancelled')
+    }
+  })()
+  return (
+    <li class={`job job-${p.phase}`}>
+      <div class="job-head">
+        <span class="job-preset">{job.preset}</span>
+        <span class="job-line" role="status">
+          {line}
+        </span>
+      </div>
+      {!terminal && (
+        <progress
+          class="progress"
+          max={100}
+          {...(p.percent !== undefined && { value: p.percent })}
+          aria-label={t('ui_job_progress_label', [job.preset])}
+        />
+      )}
+      <div class="job-actions">
+        {!terminal && (
+          <button type="button" class="button button-quiet" onClick={() => void app.exports.cancel(job.jobId)}>
+            {t('ui_job_cancel')}
+          </button>
+        )}
+        {job.status === 'completed' && (
+          <button type="button" class="button button-primary" onClick={() => void app.exports.download(job.jobId)}>
+            {t('ui_job_download')}
+          </button>
+        )}
+      </div>
+      {job.status === 'failed' && job.error && (
+        <ErrorNotice error={job.error} onRetry={() => void app.exports.start([job.preset]).catch(() => {})} />
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,35 @@
+import { t } from '../utils/i18n.ts'
+import { useApp } from './app-context.ts'
+
+/** Switch between projects (each keeps its chat) or start a new one. */
+export function ProjectMenu() {
+  const { projects } = useApp()
+  const list = projects.projects.value
+  const current = projects.current.value
+  return (
+    <div class="project-menu">
+      {list.length > 0 && (
+        <select
+          class="project-select"
+          aria-label={t('ui_project_label')}
+          value={current?.sessionId ?? ''}
+          onChange={(e) => void projects.select(e.currentTarget.value)}
+        >
+          {list.map((p) => (
+            <option key={p.sessionId} value={p.sessionId}>
+              {p.title}
+            </option>
+          ))}
+        </select>
+      )}
+      <button
+        type="button"
+        class="button"
+        disabled={projects.creating.value}
+        onClick={() => void projects.newProject().catch(() => {})}
+      >
+        {t('ui_new_project')}
+      </button>
+    </div>
+  )
+}

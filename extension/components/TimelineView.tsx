@@ -1,0 +1,80 @@
+import type { Timeline, TimelineTrack } from '../../shared/api/index.ts'
+import { t } from '../utils/i18n.ts'
+
+const ICONS: Record<TimelineTrack['kind'], string> = { video: '🎬', audio: '🎵', text: '🔤', other: '◆' }
+const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
+
+/** Seconds as "0:05" / "1:20". */
+export function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 100) / 10
+  const whole = Math.floor(s)
+  const tenth = Math.round((s - whole) * 10)
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}${tenth ? `.${tenth}` : ''}`
+}
+
+function trackLabel(track: TimelineTrack): string {
+  if (track.kind === 'video') return t('ui_track_video')
+  if (track.kind === 'text') return t('ui_track_title')
+  if (track.kind === 'audio') return /bgm|music/i.test(track.label) ? t('ui_track_bgm') : t('ui_track_audio')
+  return track.label
+}
+
+/**
+ * The draft drawn as a timeline: one row per track, each segment a bar placed and sized on the
+ * total duration, with its times, the volume of audio and the text of titles; a ruler on top.
+ */
+export function TimelineView({ timeline }: { timeline: Timeline }) {
+  const ends = timeline.tracks.flatMap((tr) => tr.segments.map((s) => s.endMs))
+  const total = Math.max(timeline.durationMs, ...ends, 1)
+  const step = (TICK_STEPS_S.find((s) => total / (s * 1000) <= 6) ?? 600) * 1000
+  const ticks: number[] = []
+  for (let at = 0; at <= total; at += step) ticks.push(at)
+  const pct = (ms: number) => `${((ms / total) * 100).toFixed(3)}%`
+  return (
+    <div class="tl" role="group" aria-label={t('ui_timeline_label', [formatSeconds(total)])}>
+      <div class="tl-row tl-ruler-row" aria-hidden="true">
+        <div class="tl-head" />
+        <div class="tl-lane tl-ruler">
+          {ticks.map((at) => (
+            <span key={at} class="tl-tick" style={{ left: pct(at) }}>
+              {formatSeconds(at)}
+            </span>
+          ))}
+        </div>
+      </div>
+      {timeline.tracks.map((track, ti) => {
+        const label = trackLabel(track)
+        return (
+          <div key={ti} class={`tl-row tl-track-${track.kind}`}>
+            <div class="tl-head">
+              <span class="tl-icon" aria-hidden="true">
+                {ICONS[track.kind]}
+              </span>
+              <span class="tl-track-label">{label}</span>
+            </div>
+            <ul class="tl-lane" aria-label={label}>
+              {track.segments.map((seg, si) => {
+                const times = `${formatSeconds(seg.startMs)}–${formatSeconds(seg.endMs)}`
+                const text = track.kind === 'text' ? `“${seg.label}”` : seg.label
+                const volume = seg.volumePercent !== undefined ? `${Math.round(seg.volumePercent)}%` : undefined
+                return (
+                  <li
+                    key={si}
+                    class={`tl-bar tl-bar-${track.kind}`}
+                    style={{ left: pct(seg.startMs), width: pct(Math.max(0, seg.endMs - seg.startMs)) }}
+                    title={[text, times, volume].filter(Boolean).join(' · ')}
+                    aria-label={[label, text, times, volume && t('ui_timeline_volume', [volume])].filter(Boolean).join(', ')}
+                  >
+                    <span class="tl-bar-label">{text}</span>
+                    {volume && <span class="tl-bar-volume">{volume}</span>}
+                    <span class="tl-bar-times">{times}</span>
+                  </li>
+                )
+              })}
+            </ul>
+          </div>
+        )
+      })}
+    </div>
+  )
+}

@@ -1,0 +1,71 @@
+import { createModel, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
+import type { ApiError, ProjectState, Timeline } from '../../shared/api/index.ts'
+import type { WorkerClient } from '../utils/api/index.ts'
+import { apiErrorOf } from './errors.ts'
+
+export interface TimelineDeps {
+  api: Pick<WorkerClient, 'getState'>
+}
+
+export interface TimelineModel {
+  sessionId: ReadonlySignal<string | undefined>
+  state: ReadonlySignal<ProjectState | null>
+  loading: ReadonlySignal<boolean>
+  error: ReadonlySignal<ApiError | null>
+  /** Follows another project (or none): forgets the old draft and reads the new one. */
+  setSession(sessionId: string | undefined): void
+  /** `GET state`; resolves with it, rejects with the worker's error. */
+  refresh(): Promise<ProjectState>
+  /** A reply's summary event: the draft as the worker just read it. */
+  applySummary(summary: { summary: string; timeline: Timeline }): void
+}
+
+/** The current project's draft as a timeline plus its text summary. */
+export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = createModel((deps: TimelineDeps) => {
+  const sessionId = signal<string | undefined>(undefined, { name: 'timeline.sessionId' })
+  const state = signal<ProjectState | null>(null, { name: 'timeline.state' })
+  const loading = signal(false, { name: 'timeline.loading' })
+  const error = signal<ApiError | null>(null, { name: 'timeline.error' })
+  let generation = 0
+
+  async function refresh(): Promise<ProjectState> {
+    const id = sessionId.peek()
+    if (!id) throw Object.assign(new Error('No project yet'), { error: { code: 'not_found', message: 'No project yet.' } })
+    const mine = ++generation
+    loading.value = true
+    try {
+      const next = await deps.api.getState(id)
+      if (mine === generation) {
+        state.value = next
+        error.value = null
+      }
+      return next
+    } catch (err) {
+      if (mine === generation) error.value = apiErrorOf(err)
+      throw err
+    } finally {
+      if (mine === generation) loading.value = false
+    }
+  }
+
+  return {
+    sessionId,
+    state,
+    loading,
+    error,
+    refresh,
+    setSession(id: string | undefined) {
+      if (id === sessionId.peek()) return
+      generation++
+      sessionId.value = id
+      state.value = null
+      error.value = null
+      loading.value = false
+      if (id) void refresh().catch(() => {})
+    },
+    applySummary({ summary, timeline }) {
+      const exportable = timeline.tracks.some((t) => t.segments.length > 0)
+      state.value = { ...state.peek(), summary, timeline, exportable }
+    },
+  }
+})

@@ -1,0 +1,197 @@
+import { computed, createModel, effect, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
+import type { ApiError } from '../../shared/api/index.ts'
+import { mediaFormatOf, mediaKindOf, MIME_TO_FORMAT } from '../../shared/media.ts'
+import { prepareUploadFiles, type UploadFile, type WorkerClient } from '../utils/api/index.ts'
+import type { MessageKey } from '../utils/i18n.ts'
+import type { PendingIntent, TrayItem } from '../utils/storage.ts'
+import type { NewTrayImage } from '../utils/tray.ts'
+import { apiErrorOf } from './errors.ts'
+
+export interface TrayDeps {
+  tray: {
+    get(): Promise<TrayItem[]>
+    watch(cb: (items: TrayItem[]) => void): () => void
+    remove(id: string): Promise<void>
+    move(id: string, toIndex: number): Promise<void>
+    clear(): Promise<void>
+    addImages(images: readonly NewTrayImage[]): Promise<string[]>
+  }
+  /** Bytes of an image read locally (blob:, data:, cookie-protected), by its blobKey. */
+  readBlob(blobKey: string): Promise<Blob | undefined>
+  api: Pick<WorkerClient, 'uploadUrls' | 'uploadFiles'>
+  ensureSession(): Promise<string>
+  /** Sends the first chat message of the project. */
+  sendChat(text: string): Promise<void>
+  /** The "make video" a context menu left for the UI. */
+  pendingIntent: {
+    get(): Promise<PendingIntent | null>
+    watch(cb: (intent: PendingIntent | null) => void): () => void
+    clear(): Promise<void>
+  }
+  t: (key: MessageKey, subs?: ReadonlyArray<string | number>) => string
+  now?: () => number
+}
+
+/** A file the user dropped that cannot be sent, and why. */
+export interface FileProblem {
+  name: string
+  error: ApiError
+}
+
+export interface TrayModel {
+  items: ReadonlySignal<readonly TrayItem[]>
+  fileProblems: ReadonlySignal<readonly FileProblem[]>
+  /** 0-1 while "make video" uploads, else null. */
+  progress: ReadonlySignal<number | null>
+  /** The item whose upload failed (undefined: the whole step), and why. */
+  failure: ReadonlySignal<{ itemId?: string; error: ApiError } | null>
+  busy: ReadonlySignal<boolean>
+  /** Counts requests to open the file picker ("upload" typed in the chat). */
+  pickRequests: ReadonlySignal<number>
+  requestPick(): void
+  /** Bytes of a locally read image, for its thumbnail. */
+  readBlob(blobKey: string): Promise<Blob | undefined>
+  move(id: string, toIndex: number): Promise<void>
+  moveBy(id: string, delta: -1 | 1): Promise<void>
+  remove(id: string): Promise<void>
+  clear(): Promise<void>
+  /** Files from disk: images join the tray, video/audio go to the project; bad ones are listed. */
+  addFiles(files: readonly File[]): Promise<void>
+  /** Uploads the tray (or the given items) to the project and starts the chat with them. */
+  makeVideo(itemIds?: readonly string[]): Promise<boolean>
+  dismiss(): void
+}
+
+/** Pending intents older than this were left by a UI that never opened: ignore them. */
+const INTENT_MAX_AGE_MS = 10 * 60_000
+
+export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((deps: TrayDeps) => {
+  const now = deps.now ?? Date.now
+  const items = signal<readonly TrayItem[]>([], { name: 'tray.items' })
+  const fileProblems = signal<readonly FileProblem[]>([], { name: 'tray.fileProblems' })
+  const progress = signal<number | null>(null, { name: 'tray.progress' })
+  const failure = signal<{ itemId?: string; error: ApiError } | null>(null, { name: 'tray.failure' })
+  const busy = computed(() => progress.value !== null)
+  const pickRequests = signal(0, { name: 'tray.pickRequests' })
+
+  effect(() => deps.tray.watch((list) => (items.value = list)))
+  void deps.tray.get().then((list) => (items.value = list))
+
+  async function pickUpIntent(intent: PendingIntent | null): Promise<void> {
+    if (!intent || now() - intent.at > INTENT_MAX_AGE_MS || progress.peek() !== null) return
+    await deps.pendingIntent.clear()
+    await makeVideo(intent.itemIds)
+  }
+  effect(() => deps.pendingIntent.watch((intent) => void pickUpIntent(intent)))
+  void deps.pendingIntent.get().then(pickUpIntent)
+
+  /** Bytes of a locally read image as an upload file named after its position. */
+  async function fileOf(item: Extract<TrayItem, { kind: 'image' }>, index: number): Promise<UploadFile> {
+    const blob = item.blobKey ? await deps.readBlob(item.blobKey) : undefined
+    if (!blob) throw { error: { code: 'not_found', message: 'The image bytes are gone.' } satisfies ApiError }
+    const ext = MIME_TO_FORMAT[blob.type] ?? mediaFormatOf(item.src) ?? ''
+    return { blob, name: `image-${index + 1}${ext ? `.${ext}` : ''}` }
+  }
+
+  async function makeVideo(itemIds?: readonly string[]): Promise<boolean> {
+    if (progress.peek() !== null) return false
+    const chosen = items.peek().filter((i) => !itemIds?.length || itemIds.includes(i.id))
+    const images = chosen.filter((i) => i.kind === 'image')
+    const texts = chosen.filter((i) => i.kind === 'text')
+    if (chosen.length === 0) return false
+    failure.value = null
+    progress.value = 0
+    let current: string | undefined
+    try {
+      const sessionId = await deps.ensureSession()
+      for (const [index, img] of images.entries()) {
+        current = img.id
+        const base = index / images.length
+        if (!img.blobKey && /^https?:/i.test(img.src)) {
+          await deps.api.uploadUrls(sessionId, [img.src])
+        } else {
+          const file = await fileOf(img, index)
+          await deps.api.uploadFiles(sessionId, [file], {
+            onProgress: (loaded, total) => {
+              if (total > 0) progress.value = base + loaded / total / images.length
+            },
+          })
+        }
+        progress.value = (index + 1) / images.length
+      }
+      current = undefined
+      const script = texts.map((x) => x.text.trim()).filter(Boolean).join('\n\n')
+      const parts = [
+        images.length ? deps.t('ui_tray_prompt_images', [images.length]) : deps.t('ui_tray_prompt_text'),
+        ...(script ? [deps.t('ui_tray_prompt_script', [script])] : []),
+      ]
+      await deps.sendChat(parts.join('\n'))
+      for (const item of chosen) await deps.tray.remove(item.id)
+      return true
+    } catch (err) {
+      failure.value = { ...(current && { itemId: current }), error: apiErrorOf(err) }
+      return false
+    } finally {
+      progress.value = null
+    }
+  }
+
+  return {
+    items,
+    fileProblems,
+    progress,
+    failure,
+    busy,
+    pickRequests,
+    requestPick() {
+      pickRequests.value++
+    },
+    readBlob: (blobKey: string) => deps.readBlob(blobKey),
+    move: (id: string, toIndex: number) => deps.tray.move(id, toIndex),
+    async moveBy(id: string, delta: -1 | 1) {
+      const from = items.peek().findIndex((i) => i.id === id)
+      if (from < 0) return
+      await deps.tray.move(id, from + delta)
+    },
+    remove: (id: string) => deps.tray.remove(id),
+    clear: () => deps.tray.clear(),
+    async addFiles(files: readonly File[]) {
+      const problems: FileProblem[] = []
+      const images: NewTrayImage[] = []
+      const media: UploadFile[] = []
+      for (const file of files) {
+        try {
+          const [ok] = prepareUploadFiles([{ blob: file, name: file.name }])
+          const format = ok && mediaFormatOf(ok.name)
+          if (!ok || !format) continue
+          if (mediaKindOf(format) === 'image') {
+            images.push({ src: `file:${file.name}:${file.size}:${file.lastModified}`, pageUrl: '', alt: file.name, mime: file.type, bytes: file })
+          } else media.push(ok)
+        } catch (err) {
+          problems.push({ name: file.name, error: apiErrorOf(err) })
+        }
+      }
+      fileProblems.value = problems
+      if (images.length) await deps.tray.addImages(images)
+      if (!media.length) return
+      progress.value = 0
+      try {
+        const sessionId = await deps.ensureSession()
+        await deps.api.uploadFiles(sessionId, media, {
+          onProgress: (loaded, total) => {
+            if (total > 0) progress.value = loaded / total
+          },
+        })
+      } catch (err) {
+        failure.value = { error: apiErrorOf(err) }
+      } finally {
+        progress.value = null
+      }
+    },
+    makeVideo,
+    dismiss() {
+      failure.value = null
+      fileProblems.value = []
+    },
+  }
+})

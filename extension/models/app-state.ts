@@ -1,0 +1,146 @@
+import { effect } from '@preact/signals'
+import { routeIntent } from '../../shared/intent/router.ts'
+import type { WorkerClient } from '../utils/api/index.ts'
+import type { MessageKey } from '../utils/i18n.ts'
+import type { ParsedItem } from '../utils/parsed-item.ts'
+import type { FollowedJobs } from '../utils/storage.ts'
+import type { ChatHistory } from './chat-history.ts'
+import { ChatModel } from './ChatModel.ts'
+import { CreditsModel } from './CreditsModel.ts'
+import { ExportModel, type ExportDeps } from './ExportModel.ts'
+import type { PendingExport } from './pending-exports.ts'
+import { ProjectsModel, type ProjectsDeps } from './ProjectsModel.ts'
+import { TimelineModel } from './TimelineModel.ts'
+import { TrayModel, type TrayDeps } from './TrayModel.ts'
+
+/** Everything the app models need from the platform: worker client, storage, browser. */
+export interface AppDeps {
+  api: WorkerClient
+  storage: {
+    chat(sessionId: string): ParsedItem<ChatHistory>
+    jobs: ParsedItem<FollowedJobs>
+    pendingExports: ParsedItem<PendingExport[]>
+    projects: ProjectsDeps['store']
+  }
+  tray: TrayDeps['tray']
+  readBlob: TrayDeps['readBlob']
+  pendingIntent: TrayDeps['pendingIntent']
+  background: ExportDeps['background']
+  links: AppLinks
+  t: (key: MessageKey, subs?: ReadonlyArray<string | number>) => string
+  /** The backend's language for new sessions. */
+  language(): string
+  persistEveryMs?: number
+  pollMs?: number
+}
+
+/** Ways out of the panel: a new tab, the options page. */
+export interface AppLinks {
+  openTab(url: string): void
+  openOptions(): void
+}
+
+export interface AppState {
+  credits: CreditsModel
+  projects: ProjectsModel
+  tray: TrayModel
+  timeline: TimelineModel
+  exports: ExportModel
+  links: AppLinks
+  /** Sends a chat message in the current project, creating the project first if needed. */
+  sendChat(text: string): Promise<void>
+  dispose(): void
+}
+
+/** Builds the UI's models once, wired to each other and to the platform; popup and side panel alike. */
+export function createAppState(deps: AppDeps): AppState {
+  const { api } = deps
+  const credits = new CreditsModel({ api })
+  const timeline = new TimelineModel({ api })
+  let exports: ExportModel | undefined
+  let tray: TrayModel | undefined
+
+  const projects = new ProjectsModel({
+    api,
+    store: deps.storage.projects,
+    language: deps.language,
+    makeChat: (sessionId) =>
+      new ChatModel(
+        {
+          api,
+          routeIntent: (text) => routeIntent(text),
+          history: {
+            load: (id) => deps.storage.chat(id).getValue(),
+            save: (id, history) => deps.storage.chat(id).setValue(history),
+          },
+          intents: {
+            export: (presets) => exports!.start(presets),
+            credits: () => credits.refresh(),
+            state: () => timeline.refresh(),
+            upload: () => tray!.requestPick(),
+          },
+          onSummary: (s) => timeline.applySummary(s),
+          onTurnEnd: () => {
+            void timeline.refresh().catch(() => {})
+            void credits.refresh().catch(() => {})
+          },
+          ...(deps.persistEveryMs !== undefined && { persistEveryMs: deps.persistEveryMs }),
+        },
+        sessionId,
+      ),
+  })
+
+  async function sendChat(text: string): Promise<void> {
+    const sessionId = await projects.ensureSession()
+    const chat = projects.chat.peek()
+    if (!chat || chat.sessionId.peek() !== sessionId) throw { error: { code: 'not_found', message: 'The project is not open.' } }
+    await chat.whenReady()
+    if (chat.busy.peek()) throw { error: { code: 'run_in_progress', message: 'A reply is still running.' } }
+    await chat.send(text)
+  }
+
+  exports = new ExportModel({
+    api,
+    jobs: {
+      get: async () => (await deps.storage.jobs.getValue()).jobs.map((j) => j.job),
+      watch: (cb) => deps.storage.jobs.watch((v) => cb(v.jobs.map((j) => j.job))),
+      upsert: async (fresh) => {
+        await deps.storage.jobs.update(({ jobs }) => {
+          const byId = new Map(jobs.map((j) => [j.job.jobId, j]))
+          for (const job of fresh) byId.set(job.jobId, { job, notified: byId.get(job.jobId)?.notified ?? false })
+          return { jobs: [...byId.values()] }
+        })
+      },
+    },
+    pending: { get: () => deps.storage.pendingExports.getValue(), set: (list) => deps.storage.pendingExports.setValue(list) },
+    background: deps.background,
+    ensureSession: () => projects.ensureSession(),
+    tokenKind: credits.tokenKind,
+    ...(deps.pollMs !== undefined && { pollMs: deps.pollMs }),
+  })
+  tray = new TrayModel({
+    tray: deps.tray,
+    readBlob: deps.readBlob,
+    api,
+    ensureSession: () => projects.ensureSession(),
+    sendChat,
+    pendingIntent: deps.pendingIntent,
+    t: deps.t,
+  })
+
+  const stopFollowing = effect(() => timeline.setSession(projects.current.value?.sessionId))
+
+  return {
+    credits,
+    projects,
+    tray,
+    timeline,
+    exports,
+    links: deps.links,
+    sendChat,
+    dispose() {
+      stopFollowing()
+      for (const m of [tray, exports, projects, timeline, credits] as Disposable[]) m[Symbol.dispose]()
+    },
+  }
+}
