@@ -1,0 +1,84 @@
+import { createParser } from 'eventsource-parser'
+import { ChatEvent, MessageAccepted, SessionInfo } from '../../shared/api/index.ts'
+import { paths } from '../../shared/api/routes.ts'
+import { api, json, register, sim } from './helpers.ts'
+
+/** One SSE frame as the client sees it. */
+export interface Frame {
+  event: string | undefined
+  id: number
+  data: ChatEvent
+}
+
+/** A registered installation with plenty of backend credits and a new chat session. */
+export async function chatSession(language = 'en'): Promise<{ key: string; installationId: string; sessionId: string }> {
+  const { key, installationId } = await register(language)
+  sim.control.setCredits('all', 100_000)
+  const res = await api(paths.sessions, json('POST', { language }), key)
+  if (res.status !== 201) throw new Error(`session creation answered ${res.status}: ${await res.text()}`)
+  const { sessionId } = SessionInfo.parse(await res.json())
+  return { key, installationId, sessionId }
+}
+
+let messageCounter = 0
+/** A fresh clientMessageId. */
+export function messageId(): string {
+  messageCounter += 1
+  return `msg_${Date.now().toString(36)}_${messageCounter}`
+}
+
+/** POSTs a message; answers the raw response. */
+export function postMessage(key: string, sessionId: string, text: string, clientMessageId = messageId()): Promise<Response> {
+  return api(paths.messages(sessionId), json('POST', { text, clientMessageId }), key)
+}
+
+/** POSTs a message and answers its run id (throws unless 202). */
+export async function send(key: string, sessionId: string, text: string): Promise<string> {
+  const res = await postMessage(key, sessionId, text)
+  if (res.status !== 202) throw new Error(`message answered ${res.status}: ${await res.text()}`)
+  return MessageAccepted.parse(await res.json()).runId
+}
+
+/** Opens a run's event stream. */
+export function openEvents(key: string, sessionId: string, runId: string, lastEventId?: number): Promise<Response> {
+  const headers: Record<string, string> = {}
+  if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId)
+  return api(paths.runEvents(sessionId, runId), { headers }, key)
+}
+
+/**
+ * Reads an SSE body into frames, until it closes or `stopWhen` says enough (then the reader is
+ * cancelled, as a closing popup would). Comments (pings) are counted apart.
+ */
+export async function readFrames(
+  res: Response,
+  stopWhen: (frames: Frame[]) => boolean = () => false,
+): Promise<{ frames: Frame[]; closed: boolean }> {
+  const frames: Frame[] = []
+  const parser = createParser({
+    onEvent: (m) => frames.push({ event: m.event, id: Number(m.id), data: ChatEvent.parse(JSON.parse(m.data)) }),
+  })
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return { frames, closed: true }
+    parser.feed(value)
+    if (stopWhen(frames)) {
+      await reader.cancel()
+      return { frames, closed: false }
+    }
+  }
+}
+
+/** Sends a message and reads its whole stream. */
+export async function runTurn(key: string, sessionId: string, text: string) {
+  const runId = await send(key, sessionId, text)
+  const res = await openEvents(key, sessionId, runId)
+  const { frames } = await readFrames(res)
+  return { runId, res, frames, events: frames.map((f) => f.data) }
+}
+
+/** The reply's text as the client would show it. */
+export function replyText(events: ChatEvent[]): string {
+  return events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
+}
