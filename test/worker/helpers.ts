@@ -54,3 +54,43 @@ export async function recordOf(installationId: string): Promise<InstallationReco
 export function logOf(endpoint: string, since = 0) {
   return sim.log.slice(since).filter((e) => e.endpoint === endpoint)
 }
+
+/** Opens a worker session (and a backend session behind it) for the installation. */
+export async function openSession(key: string): Promise<string> {
+  const res = await api('/v1/sessions', json('POST', { language: 'en' }), key)
+  if (res.status !== 201) throw new Error(`session answered ${res.status}: ${await res.text()}`)
+  const { sessionId } = (await res.json()) as { sessionId: string }
+  return sessionId
+}
+
+/** A multipart body with one `files` part per file, as bytes (so its length is known). */
+export function multipart(files: Array<{ name: string; type?: string; bytes: Uint8Array }>) {
+  const boundary = `----pagereel${crypto.randomUUID().replaceAll('-', '')}`
+  const enc = new TextEncoder()
+  const pieces: Uint8Array[] = []
+  for (const f of files) {
+    pieces.push(
+      enc.encode(
+        `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\n` +
+          `Content-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+      f.bytes,
+      enc.encode('\r\n'),
+    )
+  }
+  pieces.push(enc.encode(`--${boundary}--\r\n`))
+  const body = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0))
+  let at = 0
+  for (const p of pieces) {
+    body.set(p, at)
+    at += p.byteLength
+  }
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` }
+}
+
+/** Deterministic filler bytes. */
+export function bytes(length: number, seed = 7): Uint8Array {
+  const out = new Uint8Array(length)
+  for (let i = 0; i < length; i += 1) out[i] = (i * 31 + seed) & 0xff
+  return out
+}
