@@ -15,8 +15,10 @@ export default defineConfig({
           UPSTREAM_RETRY_AFTER_MS: '20',
           STILL_WORKING_INTERVAL_MS: '200',
           CHAT_DROP_CHECKS_MS: '30,30',
-          RENDER_POLL_INTERVAL_MS: '1000',
-          RENDER_MAX_AGE_MS: '60000',
+          // Export tests drive every render poll with runDurableObjectAlarm: alarms must lie far
+          // in the future so Miniflare never fires one on its own in the middle of a test.
+          RENDER_POLL_INTERVAL_MS: '600000',
+          RENDER_MAX_AGE_MS: '3600000',
           UPLOAD_MAX_BYTES: '1048576',
         },
       },

@@ -1,5 +1,303 @@
-// Placeholder until the real class lands.
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env.ts'
+import { UpstreamError } from '../errors.ts'
+import { PRESET_SIZES, TERMINAL_JOB_STATUSES, type ExportPreset } from '../../shared/api/exports.ts'
+import { createUpstream } from '../upstream/client.ts'
+import type { UpstreamRenderStatus } from '../upstream/types.ts'
+import {
+  BEST_EFFORT_TIMEOUT_MS,
+  MAX_CONSECUTIVE_ERRORS,
+  MAX_RENDER_ATTEMPTS,
+  RETENTION_MS,
+  UPSTREAM_CALL_TIMEOUT_MS,
+  backoffMs,
+  renderTiming,
+  type RenderTiming,
+} from './config.ts'
+import { exportFileName } from './file-name.ts'
+import { renderIdFor } from './job-id.ts'
+import { toSnapshot, type JobRecord, type JobSnapshot } from './job-record.ts'
+import { JobStore } from './job-store.ts'
+import { isTransient, jobErrorOf, withTimeout, type JobError } from './upstream-errors.ts'
 
-export class RenderJob extends DurableObject<Env> {}
+export interface StartInput {
+  jobId: string
+  installationId: string
+  sessionId: string
+  upstreamSessionId: string
+  preset: ExportPreset
+  /** The draft to render, with the preset's frame already set in `m`. */
+  draft: unknown
+}
+
+/** Errors cross the RPC boundary as data: a thrown WorkerError would arrive as a bare Error. */
+export type StartResult = { ok: true; job: JobSnapshot } | { ok: false; error: JobError }
+
+/**
+ * One export: submits the render, then polls the backend from its alarm every
+ * RENDER_POLL_INTERVAL_MS until the render is finished, failed, cancelled or too old, so the job
+ * never depends on a browser staying open. All state is one SQLite row; every step is idempotent
+ * because alarms are delivered at least once. The alarm handler catches everything and re-arms
+ * itself (platform retries give up after six failures and then polling would stop for good).
+ * A finished job is kept RETENTION_MS for its download, then the object empties itself.
+ */
+export class RenderJob extends DurableObject<Env> {
+  readonly #store: JobStore
+  readonly #timing: RenderTiming
+  /** The first submit in flight, so a concurrent duplicate start() gets the same answer. */
+  #starting: Promise<StartResult> | undefined
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env)
+    this.#store = new JobStore(ctx.storage.sql)
+    this.#timing = renderTiming(env)
+  }
+
+  /** Creates the job and submits its render, once: a repeated call answers the existing job. */
+  start(input: StartInput): Promise<StartResult> {
+    const existing = this.#store.read()
+    if (existing) {
+      if (existing.installationId !== input.installationId) return Promise.resolve({ ok: false, error: { code: 'not_found' } })
+      return this.#starting ?? Promise.resolve({ ok: true, job: toSnapshot(existing) })
+    }
+    const now = Date.now()
+    const { width, height } = PRESET_SIZES[input.preset]
+    // The row says "submitting" before the call: if this object dies mid-call, the alarm asks the
+    // backend about the same render id before it submits, so a render is never sent twice.
+    this.#store.insert(
+      {
+        jobId: input.jobId,
+        installationId: input.installationId,
+        sessionId: input.sessionId,
+        upstreamSessionId: input.upstreamSessionId,
+        preset: input.preset,
+        width,
+        height,
+        status: 'pending',
+        progress: null,
+        attempt: 1,
+        renderId: renderIdFor(input.jobId, 1),
+        submitState: 'submitting',
+        consecutiveErrors: 0,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: null,
+        outputUrl: null,
+        fileName: null,
+        errorCode: null,
+        errorParams: null,
+      },
+      input.draft,
+    )
+    this.#starting = this.#firstSubmit(now).finally(() => {
+      this.#starting = undefined
+    })
+    return this.#starting
+  }
+
+  /** The job as stored, or null when it does not exist or belongs to another installation. */
+  snapshot(installationId: string): JobSnapshot | null {
+    const job = this.#store.read()
+    return job && job.installationId === installationId ? toSnapshot(job) : null
+  }
+
+  /** Stops polling and cancels the render upstream (best effort). A finished job stays as it is. */
+  async cancel(installationId: string): Promise<JobSnapshot | null> {
+    const job = this.#store.read()
+    if (!job || job.installationId !== installationId) return null
+    if (TERMINAL_JOB_STATUSES.has(job.status)) return toSnapshot(job)
+    const cancelled = this.#store.update({ status: 'cancelled' })
+    // Replaces the poll alarm: from now on the only alarm is the retention clean-up.
+    await this.ctx.storage.setAlarm(cancelled.updatedAt + RETENTION_MS)
+    await this.#cancelUpstream(cancelled)
+    return toSnapshot(cancelled)
+  }
+
+  override async alarm(): Promise<void> {
+    const job = this.#store.read()
+    if (!job) return
+    if (TERMINAL_JOB_STATUSES.has(job.status)) return this.#retire(job)
+    try {
+      await this.#advance(job)
+    } catch (err) {
+      this.#recordError(err)
+    } finally {
+      await this.#arm()
+    }
+  }
+
+  async #firstSubmit(now: number): Promise<StartResult> {
+    await this.ctx.storage.setAlarm(now + this.#timing.pollIntervalMs)
+    const job = this.#current()
+    try {
+      await this.#submit(job)
+      return { ok: true, job: toSnapshot(this.#current()) }
+    } catch (err) {
+      const error = jobErrorOf(err)
+      if (isTransient(error)) {
+        // The armed alarm checks this render id and submits again if it never arrived.
+        return { ok: true, job: toSnapshot(this.#store.update({ consecutiveErrors: 1 })) }
+      }
+      // Refused outright (402 plan_required, a lost session...): the caller answers the error and
+      // nothing is left behind polling.
+      await this.#wipe()
+      return { ok: false, error }
+    }
+  }
+
+  async #advance(job: JobRecord): Promise<void> {
+    // The first submit is still in flight in this instance: its answer decides; poll next time.
+    if (this.#starting) return
+    if (Date.now() - job.createdAt >= this.#timing.maxAgeMs) {
+      const failed = this.#fail({
+        code: 'render_failed',
+        params: { reason: 'took_too_long', maxAgeMinutes: Math.round(this.#timing.maxAgeMs / 60_000) },
+      })
+      await this.#cancelUpstream(failed)
+      return
+    }
+    if (job.submitState === 'submitting') {
+      // The last submit may or may not have arrived: ask about that id before sending it again.
+      const known = await this.#statusIfKnown(job)
+      return known ? this.#apply(job, known) : this.#submit(job)
+    }
+    const upstream = createUpstream(this.env, job.installationId)
+    return this.#apply(job, await withTimeout(upstream.renderStatus(job.renderId), UPSTREAM_CALL_TIMEOUT_MS))
+  }
+
+  async #submit(job: JobRecord): Promise<void> {
+    const upstream = createUpstream(this.env, job.installationId)
+    const answer = await withTimeout(
+      upstream.submitRender({ renderId: job.renderId, upstreamSessionId: job.upstreamSessionId, draft: this.#store.draft() }),
+      UPSTREAM_CALL_TIMEOUT_MS,
+    )
+    await this.#apply(job, answer)
+  }
+
+  /** The status of a render id that may have been submitted, or null when the backend never got it. */
+  async #statusIfKnown(job: JobRecord): Promise<UpstreamRenderStatus | null> {
+    try {
+      return await withTimeout(createUpstream(this.env, job.installationId).renderStatus(job.renderId), UPSTREAM_CALL_TIMEOUT_MS)
+    } catch (err) {
+      if (err instanceof UpstreamError && err.httpStatus === 404) return null
+      throw err
+    }
+  }
+
+  /** Applies the backend's status of `job.renderId`, unless the job moved on meanwhile. */
+  async #apply(job: JobRecord, status: UpstreamRenderStatus): Promise<void> {
+    const now = this.#store.read()
+    if (!now || now.renderId !== job.renderId || TERMINAL_JOB_STATUSES.has(now.status)) return
+    switch (status.status) {
+      case 'pending':
+      case 'processing':
+        this.#store.update({
+          status: status.status,
+          progress: clampProgress(status.progress) ?? now.progress,
+          submitState: 'submitted',
+          consecutiveErrors: 0,
+        })
+        return
+      case 'completed': {
+        const completedAt = Date.now()
+        this.#store.update(
+          {
+            status: 'completed',
+            progress: 100,
+            submitState: 'submitted',
+            consecutiveErrors: 0,
+            outputUrl: status.outputUrl ?? null,
+            completedAt,
+            fileName: exportFileName(now.preset, completedAt),
+          },
+          completedAt,
+        )
+        return
+      }
+      case 'cancelled':
+        this.#store.update({ status: 'cancelled', submitState: 'submitted' })
+        return
+      case 'failed': {
+        const reason = (status.error ?? 'unknown').slice(0, 300)
+        if (now.attempt >= MAX_RENDER_ATTEMPTS) {
+          this.#fail({ code: 'render_failed', params: { reason, attempts: now.attempt } })
+          return
+        }
+        const attempt = now.attempt + 1
+        const next = this.#store.update({
+          attempt,
+          renderId: renderIdFor(now.jobId, attempt),
+          submitState: 'submitting',
+          status: 'pending',
+          progress: null,
+          consecutiveErrors: 0,
+        })
+        console.warn(`render ${now.renderId} failed (${reason}); resubmitting as attempt ${attempt}`)
+        return this.#submit(next)
+      }
+    }
+  }
+
+  #recordError(err: unknown): void {
+    const job = this.#store.read()
+    if (!job || TERMINAL_JOB_STATUSES.has(job.status)) return
+    const error = jobErrorOf(err)
+    console.error(`render job ${job.jobId}: ${error.code} (attempt ${job.attempt}, ${job.consecutiveErrors + 1} in a row)`)
+    if (!isTransient(error)) {
+      this.#fail(error.code === 'not_found' ? { code: 'render_failed', params: { reason: 'render_unknown' } } : error)
+      return
+    }
+    const errors = job.consecutiveErrors + 1
+    if (errors >= MAX_CONSECUTIVE_ERRORS) {
+      this.#fail({ code: 'render_failed', params: { reason: 'backend_unreachable', errors } })
+      return
+    }
+    this.#store.update({ consecutiveErrors: errors })
+  }
+
+  #fail(error: JobError): JobRecord {
+    return this.#store.update({ status: 'failed', errorCode: error.code, errorParams: error.params ?? null })
+  }
+
+  /** Next poll after the usual interval (or the backoff), or the retention clean-up when done. */
+  async #arm(): Promise<void> {
+    const job = this.#store.read()
+    if (!job) return
+    if (TERMINAL_JOB_STATUSES.has(job.status)) {
+      await this.ctx.storage.setAlarm(job.updatedAt + RETENTION_MS)
+      return
+    }
+    await this.ctx.storage.setAlarm(Date.now() + backoffMs(this.#timing.pollIntervalMs, job.consecutiveErrors))
+  }
+
+  async #retire(job: JobRecord): Promise<void> {
+    const due = job.updatedAt + RETENTION_MS
+    if (Date.now() < due) return this.ctx.storage.setAlarm(due)
+    await this.#wipe()
+  }
+
+  async #wipe(): Promise<void> {
+    await this.ctx.storage.deleteAlarm()
+    await this.ctx.storage.deleteAll()
+    this.#store.ensureSchema()
+  }
+
+  async #cancelUpstream(job: JobRecord): Promise<void> {
+    try {
+      await withTimeout(createUpstream(this.env, job.installationId).cancelRender(job.renderId), BEST_EFFORT_TIMEOUT_MS)
+    } catch (err) {
+      console.warn(`render ${job.renderId}: cancel upstream failed (${jobErrorOf(err).code})`)
+    }
+  }
+
+  #current(): JobRecord {
+    const job = this.#store.read()
+    if (!job) throw new Error('render job has no row')
+    return job
+  }
+}
+
+function clampProgress(progress: number | undefined): number | null {
+  if (progress === undefined || !Number.isFinite(progress)) return null
+  return Math.min(100, Math.max(0, progress))
+}
