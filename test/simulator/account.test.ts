@@ -17,10 +17,14 @@ describe('anonymous tokens', () => {
     expect(credits).toMatchObject({ code: 0, data: { available: 100, frozen: 0, total: 100 } })
   })
 
-  it('answers 400 without X-Client-Id', async () => {
-    const res = await call(testSimulator(), '/api/auth/anonymous-token', { method: 'POST' })
+  it('answers 400 without X-Client-Id, or with one over 64 characters', async () => {
+    const sim = testSimulator()
+    const res = await call(sim, '/api/auth/anonymous-token', { method: 'POST' })
     expect(res.status).toBe(400)
     expect((await res.json()).code).toBe(400)
+    const long = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': 'x'.repeat(65) } })
+    expect((await long.json()).code).toBe(400)
+    await expect(anonymousToken(sim, 'y'.repeat(64))).resolves.toHaveProperty('token')
   })
 
   it('gives one token per client id per 7 days', async () => {

@@ -83,7 +83,7 @@ export function planTurn(session: SessionRecord, prompt: string, costs: { genera
           type: 'text',
           text: () =>
             say(
-              `Your video is ready! ${secs(draft.d)} long, with ${song} as background music and the title "${title}". Preview it in the timeline, then click Export to download the MP4.`,
+              `Your video is ready ✨ ${secs(draft.d)} long, with ${song} as background music and the title "${title}". Preview it in the timeline, then click Export to download the MP4.`,
               `视频已生成！时长 ${secs(draft.d)}，背景音乐是 ${song}，标题为“${title}”。可以在时间线中预览，然后点击导出下载 MP4。`,
             ),
         },
@@ -129,7 +129,7 @@ export function planTurn(session: SessionRecord, prompt: string, costs: { genera
   if (SHORTER.test(prompt)) {
     let change = { fromMs: 0, toMs: 0 }
     return edit('trim_timeline', { factor: 0.5 }, () => ({ ok: true, ...(change = shorten(draft)) }), () =>
-      say(`Trimmed the video from ${secs(change.fromMs)} to ${secs(change.toMs)}.`, `已将视频从 ${secs(change.fromMs)} 缩短到 ${secs(change.toMs)}。`),
+      say(`Trimmed the video from ${secs(change.fromMs)} to ${secs(change.toMs)} ✂️`, `已将视频从 ${secs(change.fromMs)} 缩短到 ${secs(change.toMs)}。`),
     )
   }
   const aspect = ASPECT.find(([re]) => re.test(prompt))?.[1]

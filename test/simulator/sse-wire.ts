@@ -43,6 +43,14 @@ function cuts(bytes: Uint8Array, rng: Prng): number[] {
   return [...new Set(points)].sort((a, b) => a - b)
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
 function split(bytes: Uint8Array, points: number[]): Uint8Array[] {
   const out: Uint8Array[] = []
   let from = 0
@@ -56,14 +64,15 @@ function split(bytes: Uint8Array, points: number[]): Uint8Array[] {
 
 /**
  * Turns wire items into the byte stream of `/run_sse`, nasty as configured: CRLF or LF per event,
- * events split across chunks (inside UTF-8 characters too), an optional broken event, an abrupt
- * close mid-event. No done event: the stream just ends.
+ * events split across chunks (inside UTF-8 characters too) or sharing one, an optional broken
+ * event, an abrupt close mid-event. No done event: the stream just ends.
  */
 export function sseStream(items: AsyncGenerator<WireItem>, opts: WireOptions): ReadableStream<Uint8Array> {
   const { rng, sse } = opts
   let sent = 0
   let started = false
   let finished = false
+  let carry: Uint8Array = new Uint8Array(0)
   const finish = (how: 'end' | 'dropped' | 'cancelled') => {
     if (finished) return
     finished = true
@@ -77,29 +86,42 @@ export function sseStream(items: AsyncGenerator<WireItem>, opts: WireOptions): R
         started = true
         if (opts.firstByteDelayMs) await sleep(opts.firstByteDelayMs)
       }
-      const next = await items.next()
-      if (next.done) {
-        controller.close()
-        finish('end')
+      // Loops until it enqueued something: a pull that enqueues nothing is not called again.
+      for (;;) {
+        const next = await items.next()
+        if (next.done) {
+          if (carry.length > 0) controller.enqueue(carry)
+          controller.close()
+          finish('end')
+          return
+        }
+        const item = next.value
+        const isEvent = item.kind === 'event' || item.kind === 'raw'
+        const bytes = concat(carry, encoder.encode(serialise(item, eol(), rng)))
+        carry = new Uint8Array(0)
+        if (isEvent && opts.dropAfterEvents !== undefined && sent >= opts.dropAfterEvents) {
+          controller.enqueue(bytes.subarray(0, bytes.length - Math.max(1, Math.floor(bytes.length / 4))))
+          if (opts.dropWithError) controller.error(new Error('connection reset by simulator'))
+          else controller.close()
+          finish('dropped')
+          await items.return(undefined)
+          return
+        }
+        if (isEvent) sent += 1
+        if (opts.malformedEvent && sent === 1 && item.kind === 'event') {
+          controller.enqueue(bytes)
+          controller.enqueue(encoder.encode(`data: {"type":"text","content":"unterminated${eol()}${eol()}`))
+          sent += 1
+          return
+        }
+        // Some events share a chunk with the next one, as a proxy's buffering would do.
+        if (isEvent && sse.splitChunks && rng.chance(0.15)) {
+          carry = bytes
+          continue
+        }
+        const pieces = sse.splitChunks && rng.chance(0.45) ? split(bytes, cuts(bytes, rng)) : [bytes]
+        for (const piece of pieces) controller.enqueue(piece)
         return
-      }
-      const item = next.value
-      const isEvent = item.kind === 'event' || item.kind === 'raw'
-      const bytes = encoder.encode(serialise(item, eol(), rng))
-      if (isEvent && opts.dropAfterEvents !== undefined && sent >= opts.dropAfterEvents) {
-        controller.enqueue(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))))
-        if (opts.dropWithError) controller.error(new Error('connection reset by simulator'))
-        else controller.close()
-        finish('dropped')
-        await items.return(undefined)
-        return
-      }
-      const pieces = sse.splitChunks && rng.chance(0.45) ? split(bytes, cuts(bytes, rng)) : [bytes]
-      for (const piece of pieces) controller.enqueue(piece)
-      if (isEvent) sent += 1
-      if (opts.malformedEvent && sent === 1 && item.kind === 'event') {
-        controller.enqueue(encoder.encode(`data: {"type":"text","content":"unterminated${eol()}${eol()}`))
-        sent += 1
       }
     },
     async cancel() {

@@ -12,6 +12,7 @@ export function accountRoutes(sim: SimContext) {
       const { state } = sim
       const clientId = c.req.header('x-client-id')?.trim()
       if (!clientId) return fail(400)
+      if (clientId.length > 64) return fail(400, 'X-Client-Id must be at most 64 characters')
       const now = state.now()
       const window = state.config.tokenTtlMs
       const ip =
