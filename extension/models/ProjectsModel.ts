@@ -1,15 +1,12 @@
 import { computed, createModel, effect, signal, untracked, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
 import type { WorkerClient } from '../utils/api/index.ts'
+import type { ParsedItem } from '../utils/parsed-item.ts'
 import type { Project, Projects } from '../utils/storage.ts'
 import type { ChatModel } from './ChatModel.ts'
 
 export interface ProjectsDeps {
   api: Pick<WorkerClient, 'createSession' | 'claim'>
-  store: {
-    get(): Promise<Projects>
-    watch(cb: (value: Projects) => void): () => void
-    update(change: (current: Projects) => Projects): Promise<Projects>
-  }
+  store: Pick<ParsedItem<Projects>, 'getValue' | 'watch' | 'update'>
   /** Builds the chat of a project; disposed when another project is shown. */
   makeChat(sessionId: string): ChatModel & Disposable
   /** The backend's language for new sessions (`en`, `zh-CN`). */
@@ -41,7 +38,7 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
   const currentId = computed(() => current.value?.sessionId)
 
   effect(() => deps.store.watch((value) => (state.value = value)))
-  void deps.store.get().then((value) => (state.value = value))
+  void deps.store.getValue().then((value) => (state.value = value))
 
   effect(() => {
     const id = currentId.value
@@ -82,7 +79,7 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
       state.value = await deps.store.update((p) => ({ ...p, currentSessionId: sessionId }))
     },
     async ensureSession() {
-      return currentId.peek() ?? (await deps.store.get()).currentSessionId ?? newProject()
+      return currentId.peek() ?? (await deps.store.getValue()).currentSessionId ?? newProject()
     },
     async claimUrl() {
       const id = currentId.peek()
