@@ -153,6 +153,13 @@ describe('ReplyText', () => {
     expect(b.out).toEqual([])
     expect(b.text.hadText).toBe(false)
 
+    // Two backend messages glued together without a space.
+    const glued = reply()
+    glued.text.push('Done: the title now reads "Urban Dreams".')
+    glued.text.push('I encountered a temporary issue. Please try again in a moment.')
+    glued.text.finish()
+    expect(glued.out.join('')).toBe('Done: the title now reads "Urban Dreams".')
+
     const c = reply()
     c.text.push('I encountered a temporary issue. Please try again in a moment.')
     c.text.finish()

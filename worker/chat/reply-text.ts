@@ -8,7 +8,7 @@ const SENTENCE_END = /[.!?…]+["')\]]*(?=\s)|[。！？；]+["'”’）)]*|\n/
 /** Text without a sentence end is still let out past this length, at a space when there is one. */
 const MAX_HELD_CHARS = 400
 /** The backend's "I encountered a temporary issue" (contract: ignorable after normal output). */
-const TEMPORARY_ISSUE = /I (?:have )?encountered a temporary issue|遇到了?(?:一个)?临时(?:性)?问题/i
+const TEMPORARY_ISSUE = /I (?:have )?encountered a temporary issue|我?遇到了?(?:一个)?临时(?:性)?问题/i
 /** Text after the issue beyond this length is a real reply going on, not the issue's tail. */
 const MAX_ISSUE_TAIL_CHARS = 200
 
@@ -71,10 +71,17 @@ export class ReplyText {
       if (this.heldIssue !== '') {
         this.heldIssue += sentence
         if (this.heldIssue.length > MAX_ISSUE_TAIL_CHARS) this.releaseIssue()
-      } else if (TEMPORARY_ISSUE.test(sentence)) {
-        this.heldIssue = sentence
       } else {
-        this.say(sentence)
+        // Separate backend messages can arrive glued ("…Dreams".I encountered…): cut at the phrase.
+        const issue = TEMPORARY_ISSUE.exec(sentence)
+        if (issue === null) {
+          this.say(sentence)
+        } else if (sentence.slice(0, issue.index).trim() === '') {
+          this.heldIssue = sentence
+        } else {
+          this.say(sentence.slice(0, issue.index))
+          this.heldIssue = sentence.slice(issue.index)
+        }
       }
     }
   }

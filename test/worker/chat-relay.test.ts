@@ -1,0 +1,171 @@
+import { env } from 'cloudflare:workers'
+import { afterEach, describe, it } from 'vitest'
+import { ChatEvent, type ChatEventType } from '../../shared/api/chat-events.ts'
+import { paths } from '../../shared/api/routes.ts'
+import { DEFAULT_CONFIG } from '../simulator/config.ts'
+import { resolveSession } from '../../worker/sessions/access.ts'
+import { chatSession, openEvents, readFrames, replyText, runTurn, send, type Frame } from './chat-helpers.ts'
+import { api, logOf, recordOf, sim } from './helpers.ts'
+
+const CLIENT_TYPES: ReadonlySet<ChatEventType> = new Set(['text', 'activity', 'still_working', 'notice', 'summary', 'done', 'error'])
+const TOOL_NAMES = /generate_video|add_bgm|add_title|update_title|functionCall|functionResponse|tool_call|tool_result/
+
+/** Puts back the simulator's wire settings and speed after a test changed them. */
+afterEach(() => {
+  sim.control.configure({ timeScale: 0.001, sseStyle: DEFAULT_CONFIG.sseStyle, sse: DEFAULT_CONFIG.sse })
+})
+
+/** Frames are well formed: valid events, `event:` equal to the type, strictly rising ids. */
+function expectWellFormed(expect: Parameters<Parameters<typeof it>[1]>[0]['expect'], frames: Frame[]) {
+  for (const [i, frame] of frames.entries()) {
+    expect(ChatEvent.safeParse(frame.data).success).toBe(true)
+    expect(CLIENT_TYPES.has(frame.data.type)).toBe(true)
+    expect(frame.event).toBe(frame.data.type)
+    if (i > 0) expect(frame.id).toBeGreaterThan(frames[i - 1]!.id)
+    expect(JSON.stringify(frame.data)).not.toMatch(TOOL_NAMES)
+  }
+  expect(['done', 'error']).toContain(frames.at(-1)?.data.type)
+}
+
+/** A session whose timeline has a generated video, so edits have something to change. */
+async function sessionWithVideo(language = 'en') {
+  const session = await chatSession(language)
+  sim.control.nextTurn({ noText: false, trailingIssue: false })
+  const first = await runTurn(session.key, session.sessionId, language.startsWith('zh') ? '生成一个视频' : 'make a video')
+  return { ...session, first }
+}
+
+describe('chat relay', () => {
+  it('streams a whole reply through the worker with fresh SSE headers; tool calls stay inside', async ({ expect }) => {
+    const { first } = await sessionWithVideo()
+    expect(first.res.headers.get('Content-Type')).toMatch(/^text\/event-stream/)
+    expect(first.res.headers.get('Cache-Control')).toBe('no-cache, no-transform')
+    expect(first.res.headers.get('Content-Encoding')).toBe('identity')
+    expectWellFormed(expect, first.frames)
+    // The generation called three tools: three neutral activities, no tool detail.
+    expect(first.events.filter((e) => e.type === 'activity')).toHaveLength(3)
+    // "Preview it in the timeline, then click Export" came out as PageReel's actions.
+    const text = replyText(first.events)
+    expect(text).toMatch(/^Got it! Generating your video now\./)
+    expect(text).not.toMatch(/click Export/i)
+    const done = first.events.at(-1)
+    expect(done?.type === 'done' && [...done.actions].sort()).toEqual(['export', 'state'])
+  })
+
+  for (const style of ['documented', 'adk'] as const) {
+    it(`keeps Chinese text intact through CRLF and split chunks (${style} style), never doubled`, async ({ expect }) => {
+      const { key, sessionId } = await sessionWithVideo('zh-CN')
+      sim.control.configure({ sse: { lineEndings: 'crlf', splitChunks: true } })
+      sim.control.nextTurn({ style, noText: false, trailingIssue: false })
+      const { frames, events } = await runTurn(key, sessionId, '标题改成“城市之光”')
+      expectWellFormed(expect, frames)
+      expect(replyText(events)).toBe('已完成：标题已改为“城市之光”。')
+    })
+  }
+
+  it('drops a trailing "temporary issue" after normal output', async ({ expect }) => {
+    const { key, sessionId } = await sessionWithVideo()
+    sim.control.nextTurn({ style: 'adk', noText: false, trailingIssue: true })
+    const { events } = await runTurn(key, sessionId, 'change the title to "Urban Dreams"')
+    expect(replyText(events)).toBe('Done: the title now reads "Urban Dreams".')
+  })
+
+  it('summarises the timeline when an edit answers with no text', async ({ expect }) => {
+    const { key, sessionId } = await sessionWithVideo()
+    sim.control.nextTurn({ noText: true, trailingIssue: false })
+    const { frames, events } = await runTurn(key, sessionId, 'change the title to "Urban Dreams"')
+    expectWellFormed(expect, frames)
+    expect(events.some((e) => e.type === 'text')).toBe(false)
+    const summary = events.find((e) => e.type === 'summary')
+    expect(summary?.type === 'summary' && summary.summary).toContain('Urban Dreams')
+    const titles = summary?.type === 'summary' ? summary.timeline.tracks.filter((t) => t.kind === 'text') : []
+    expect(titles.flatMap((t) => t.segments.map((s) => s.label))).toContain('Urban Dreams')
+    expect(events.at(-1)?.type).toBe('done')
+  })
+
+  it('says still_working while the backend only sends heartbeats', async ({ expect }) => {
+    // STILL_WORKING_INTERVAL_MS is 200 in tests; a generation at this speed is silent for 1-3 s.
+    const { key, sessionId } = await chatSession()
+    sim.control.configure({ timeScale: 0.01 })
+    sim.control.nextTurn({ noText: false, trailingIssue: false })
+    const { frames, events } = await runTurn(key, sessionId, 'make a video')
+    expectWellFormed(expect, frames)
+    const still = events.filter((e) => e.type === 'still_working')
+    expect(still.length).toBeGreaterThan(0)
+    for (const e of still) expect(e.type === 'still_working' && e.silentForMs).toBeGreaterThanOrEqual(200)
+  })
+
+  it('re-attaches with Last-Event-ID: exactly the missed events, then the tail; one /run_sse', async ({ expect }) => {
+    const { key, sessionId } = await chatSession()
+    sim.control.configure({ timeScale: 0.01 })
+    sim.control.nextTurn({ noText: false, trailingIssue: false })
+    const before = sim.log.length
+    const runId = await send(key, sessionId, 'make a video')
+    // The popup reads the first text, then closes (the reader is cancelled mid-run).
+    const part = await readFrames(await openEvents(key, sessionId, runId), (f) => f.some((x) => x.data.type === 'text'))
+    expect(part.closed).toBe(false)
+    const lastSeen = part.frames.at(-1)!.id
+    const rest = await readFrames(await openEvents(key, sessionId, runId, lastSeen))
+    expect(rest.closed).toBe(true)
+    const all = await readFrames(await openEvents(key, sessionId, runId))
+    expect(rest.frames[0]!.id).toBeGreaterThan(lastSeen)
+    expect([...part.frames, ...rest.frames].map((f) => f.id)).toEqual(all.frames.map((f) => f.id))
+    expect(new Set(all.frames.map((f) => f.id)).size).toBe(all.frames.length)
+    expectWellFormed(expect, all.frames)
+    expect(all.frames.at(-1)?.data.type).toBe('done')
+    expect(logOf('run_sse', before)).toHaveLength(1)
+    // ?after= works like the header.
+    const viaQuery = await readFrames(await api(`${paths.runEvents(sessionId, runId)}?after=${lastSeen}`, {}, key))
+    expect(viaQuery.frames.map((f) => f.id)).toEqual(rest.frames.map((f) => f.id))
+  })
+
+  it('after a dropped stream, reports the edit the backend finished anyway', async ({ expect }) => {
+    const { key, sessionId } = await sessionWithVideo()
+    for (const abort of [false, true]) {
+      sim.control.nextTurn({ noText: false, trailingIssue: false })
+      sim.control.fault({ kind: 'drop-stream', afterEvents: 1, abort })
+      const title = abort ? 'Reset' : 'Closed'
+      const { frames, events } = await runTurn(key, sessionId, `change the title to "${title}"`)
+      expectWellFormed(expect, frames)
+      const summary = events.find((e) => e.type === 'summary')
+      expect(summary?.type === 'summary' && summary.summary).toContain(title)
+      expect(events.at(-1)?.type).toBe('done')
+    }
+  })
+
+  it('after a dropped stream with nothing changed, fails the turn as stream_dropped; the chat goes on', async ({ expect }) => {
+    const { key, sessionId } = await chatSession()
+    sim.control.nextTurn({ noText: false, trailingIssue: false })
+    sim.control.fault({ kind: 'drop-stream', afterEvents: 0, abort: true })
+    const { frames, events } = await runTurn(key, sessionId, 'hello')
+    expectWellFormed(expect, frames)
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'stream_dropped' } })
+    const next = await runTurn(key, sessionId, 'hello')
+    expect(next.events.at(-1)?.type).toBe('done')
+  })
+
+  it('turns 2001 mid-chat into an error event with the registration link', async ({ expect }) => {
+    const { key, installationId, sessionId } = await chatSession()
+    sim.control.setCredits('all', 0)
+    const before = sim.log.length
+    const { frames, events } = await runTurn(key, sessionId, 'make a video')
+    expectWellFormed(expect, frames)
+    expect(events).toHaveLength(1)
+    const bindId = (await recordOf(installationId)).anonUserId ?? (await resolveSession(env, installationId, sessionId)).userId
+    expect(bindId).toMatch(/^anon_/)
+    expect(events[0]).toMatchObject({
+      type: 'error',
+      error: { code: 'no_credits', action: { kind: 'register', url: `https://nemo.web.test/register?bind=${bindId}` } },
+    })
+    expect(logOf('run_sse', before)).toHaveLength(1)
+    sim.control.setCredits('all', 100_000)
+    expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
+  })
+
+  it('turns a backend failure before the stream into an error event and a failed run', async ({ expect }) => {
+    const { key, sessionId } = await chatSession()
+    sim.control.fault({ kind: 'http', endpoint: 'run_sse', status: 503, times: 2 })
+    const { events } = await runTurn(key, sessionId, 'hello')
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_unavailable' } })
+  })
+})
