@@ -1,6 +1,6 @@
 import { describe, it } from 'vitest'
 import { JobId } from '../../shared/api/exports.ts'
-import { backoffMs, MAX_BACKOFF_MS } from '../../worker/exports/config.ts'
+import { backoffMs, MAX_BACKOFF_INTERVALS } from '../../worker/exports/config.ts'
 import { DOWNLOAD_LINK_TTL_SECONDS, signDownload, verifyDownload } from '../../worker/exports/download-link.ts'
 import { withPresetFrame } from '../../worker/exports/draft-frame.ts'
 import { exportFileName } from '../../worker/exports/file-name.ts'
@@ -74,6 +74,7 @@ describe('file names and backoff', () => {
 
   it('doubles the wait per error in a row, capped', ({ expect }) => {
     expect([0, 1, 2, 3].map((n) => backoffMs(30_000, n))).toEqual([30_000, 30_000, 60_000, 120_000])
-    expect(backoffMs(30_000, 30)).toBe(MAX_BACKOFF_MS)
+    expect(backoffMs(30_000, 30)).toBe(30_000 * MAX_BACKOFF_INTERVALS)
+    expect(backoffMs(30_000, 6)).toBe(30_000 * MAX_BACKOFF_INTERVALS)
   })
 })

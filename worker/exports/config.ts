@@ -10,8 +10,8 @@ export const MAX_RENDER_ATTEMPTS = 2
 /** Errors in a row (poll or submit) after which a job fails instead of backing off forever. */
 export const MAX_CONSECUTIVE_ERRORS = 8
 
-/** Longest wait between polls while the backend keeps failing. */
-export const MAX_BACKOFF_MS = 10 * 60 * 1000
+/** Longest wait between polls while the backend keeps failing, in poll intervals (8 min at 30 s). */
+export const MAX_BACKOFF_INTERVALS = 16
 
 /**
  * One poll or submit may take this long. Long enough for the upstream client's own 429 wait
@@ -36,5 +36,5 @@ export function renderTiming(env: Env): RenderTiming {
 /** Wait before the next poll after `errors` failures in a row: interval, 2x, 4x... capped. */
 export function backoffMs(pollIntervalMs: number, errors: number): number {
   if (errors <= 0) return pollIntervalMs
-  return Math.min(pollIntervalMs * 2 ** (errors - 1), Math.max(MAX_BACKOFF_MS, pollIntervalMs))
+  return pollIntervalMs * Math.min(2 ** (errors - 1), MAX_BACKOFF_INTERVALS)
 }

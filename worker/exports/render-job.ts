@@ -7,17 +7,16 @@ import type { UpstreamRenderStatus } from '../upstream/types.ts'
 import {
   BEST_EFFORT_TIMEOUT_MS,
   MAX_CONSECUTIVE_ERRORS,
-  MAX_RENDER_ATTEMPTS,
   RETENTION_MS,
   UPSTREAM_CALL_TIMEOUT_MS,
   backoffMs,
   renderTiming,
   type RenderTiming,
 } from './config.ts'
-import { exportFileName } from './file-name.ts'
 import { renderIdFor } from './job-id.ts'
 import { toSnapshot, type JobRecord, type JobSnapshot } from './job-record.ts'
 import { JobStore } from './job-store.ts'
+import { transition } from './status-transition.ts'
 import { isTransient, jobErrorOf, withTimeout, type JobError } from './upstream-errors.ts'
 
 export interface StartInput {
@@ -134,7 +133,7 @@ export class RenderJob extends DurableObject<Env> {
       return { ok: true, job: toSnapshot(this.#current()) }
     } catch (err) {
       const error = jobErrorOf(err)
-      if (isTransient(error)) {
+      if (isTransient(error, 'start')) {
         // The armed alarm checks this render id and submits again if it never arrived.
         return { ok: true, job: toSnapshot(this.#store.update({ consecutiveErrors: 1 })) }
       }
@@ -161,8 +160,11 @@ export class RenderJob extends DurableObject<Env> {
       const known = await this.#statusIfKnown(job)
       return known ? this.#apply(job, known) : this.#submit(job)
     }
-    const upstream = createUpstream(this.env, job.installationId)
-    return this.#apply(job, await withTimeout(upstream.renderStatus(job.renderId), UPSTREAM_CALL_TIMEOUT_MS))
+    const status = await this.#statusIfKnown(job)
+    if (status) return this.#apply(job, status)
+    // The backend no longer knows a render it accepted, e.g. the installation's anonymous token was
+    // renewed under a new identity: nothing will ever complete, so say so now.
+    this.#fail({ code: 'render_failed', params: { reason: 'render_unknown' } })
   }
 
   async #submit(job: JobRecord): Promise<void> {
@@ -186,55 +188,18 @@ export class RenderJob extends DurableObject<Env> {
 
   /** Applies the backend's status of `job.renderId`, unless the job moved on meanwhile. */
   async #apply(job: JobRecord, status: UpstreamRenderStatus): Promise<void> {
-    const now = this.#store.read()
-    if (!now || now.renderId !== job.renderId || TERMINAL_JOB_STATUSES.has(now.status)) return
-    switch (status.status) {
-      case 'pending':
-      case 'processing':
-        this.#store.update({
-          status: status.status,
-          progress: clampProgress(status.progress) ?? now.progress,
-          submitState: 'submitted',
-          consecutiveErrors: 0,
-        })
-        return
-      case 'completed': {
-        const completedAt = Date.now()
-        this.#store.update(
-          {
-            status: 'completed',
-            progress: 100,
-            submitState: 'submitted',
-            consecutiveErrors: 0,
-            outputUrl: status.outputUrl ?? null,
-            completedAt,
-            fileName: exportFileName(now.preset, completedAt),
-          },
-          completedAt,
-        )
-        return
-      }
-      case 'cancelled':
-        this.#store.update({ status: 'cancelled', submitState: 'submitted' })
-        return
-      case 'failed': {
-        const reason = (status.error ?? 'unknown').slice(0, 300)
-        if (now.attempt >= MAX_RENDER_ATTEMPTS) {
-          this.#fail({ code: 'render_failed', params: { reason, attempts: now.attempt } })
-          return
-        }
-        const attempt = now.attempt + 1
-        const next = this.#store.update({
-          attempt,
-          renderId: renderIdFor(now.jobId, attempt),
-          submitState: 'submitting',
-          status: 'pending',
-          progress: null,
-          consecutiveErrors: 0,
-        })
-        console.warn(`render ${now.renderId} failed (${reason}); resubmitting as attempt ${attempt}`)
-        return this.#submit(next)
-      }
+    const stored = this.#store.read()
+    if (!stored || stored.renderId !== job.renderId || TERMINAL_JOB_STATUSES.has(stored.status)) return
+    const now = Date.now()
+    const next = transition(stored, status, now)
+    if (next.kind === 'fail') {
+      this.#fail(next.error)
+      return
+    }
+    const updated = this.#store.update(next.patch, now)
+    if (next.kind === 'resubmit') {
+      console.warn(`render ${stored.renderId} failed (${next.reason}); submitting ${updated.renderId}`)
+      await this.#submit(updated)
     }
   }
 
@@ -243,8 +208,8 @@ export class RenderJob extends DurableObject<Env> {
     if (!job || TERMINAL_JOB_STATUSES.has(job.status)) return
     const error = jobErrorOf(err)
     console.error(`render job ${job.jobId}: ${error.code} (attempt ${job.attempt}, ${job.consecutiveErrors + 1} in a row)`)
-    if (!isTransient(error)) {
-      this.#fail(error.code === 'not_found' ? { code: 'render_failed', params: { reason: 'render_unknown' } } : error)
+    if (!isTransient(error, 'background')) {
+      this.#fail(error)
       return
     }
     const errors = job.consecutiveErrors + 1
@@ -295,9 +260,4 @@ export class RenderJob extends DurableObject<Env> {
     if (!job) throw new Error('render job has no row')
     return job
   }
-}
-
-function clampProgress(progress: number | undefined): number | null {
-  if (progress === undefined || !Number.isFinite(progress)) return null
-  return Math.min(100, Math.max(0, progress))
 }

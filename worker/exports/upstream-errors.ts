@@ -23,8 +23,13 @@ export function jobErrorOf(err: unknown): JobError {
   return { code: 'upstream_unavailable' }
 }
 
-export function isTransient(error: JobError): boolean {
-  return TRANSIENT.has(error.code)
+/**
+ * Whether to try again later. While a job runs in the background a refused token is worth waiting
+ * out too (the backend keeps rendering; a user can set a new API token meanwhile), bounded by the
+ * job's error limit and maximum age; at the first submit it is answered to the user instead.
+ */
+export function isTransient(error: JobError, phase: 'start' | 'background'): boolean {
+  return TRANSIENT.has(error.code) || (phase === 'background' && error.code === 'token_expired')
 }
 
 /** Races `promise` against a timer; the loser is abandoned (its fetch may still finish). */
