@@ -151,7 +151,8 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         pending.value = undefined
         sending.value = false
         await persistNow()
-        await attach(runId, runId)
+        // Accepted: the caller goes on while the reply streams in.
+        void attach(runId, runId)
       } catch (err) {
         if (disposed || isAbort(err)) return
         append({

@@ -122,7 +122,11 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
       current = undefined
       const script = texts.map((x) => x.text.trim()).filter(Boolean).join('\n\n')
       const parts = [
-        images.length ? deps.t('ui_tray_prompt_images', [images.length]) : deps.t('ui_tray_prompt_text'),
+        images.length > 1
+          ? deps.t('ui_tray_prompt_images', [images.length])
+          : images.length === 1
+            ? deps.t('ui_tray_prompt_image')
+            : deps.t('ui_tray_prompt_text'),
         ...(script ? [deps.t('ui_tray_prompt_script', [script])] : []),
       ]
       await deps.sendChat(parts.join('\n'))
