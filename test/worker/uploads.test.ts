@@ -163,3 +163,22 @@ describe('POST /v1/sessions/{id}/uploads/urls', () => {
     }
   })
 })
+
+describe('an upload after the backend lost the session (1002)', () => {
+  it('renews the session, asks for the file again (a stream is sent once), then works', async ({ expect }) => {
+    const { key, sessionId } = await setup()
+    sim.control.dropAllSessions()
+    const send = async () => {
+      const { body, contentType } = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(4000) }])
+      return api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+    }
+    const before = sim.log.length
+    const lost = await send()
+    expect(lost.status).toBe(409)
+    expect(ErrorEnvelope.parse(await lost.json()).error).toMatchObject({ code: 'session_lost', action: { kind: 'retry' } })
+    expect(logOf('session', before)).toHaveLength(1)
+    expect(logOf('upload', before)).toHaveLength(1)
+    const again = await send()
+    expect(again.status).toBe(200)
+  })
+})

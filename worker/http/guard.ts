@@ -2,7 +2,7 @@ import type { Context, Next } from 'hono'
 import { paths } from '../../shared/api/routes.ts'
 import type { AppEnv } from '../env.ts'
 import { requireInstallation } from './auth.ts'
-import { limitPerInstallation, limitRegistrations } from './rate-limit.ts'
+import { limitPerAddress, limitPerInstallation, limitRegistrations } from './rate-limit.ts'
 
 const EXPORT_FILE = /^\/v1\/exports\/[^/]+\/file$/
 
@@ -17,7 +17,7 @@ export async function guard(c: Context<AppEnv>, next: Next): Promise<Response | 
   if (method === 'POST' && path === paths.installations) return limitRegistrations(c, next)
   if (method === 'GET' && path === paths.openapi) return next()
   if (method === 'GET' && EXPORT_FILE.test(path) && !c.req.header('Authorization') && c.req.query('sig')) {
-    return next()
+    return limitPerAddress('link', c, next)
   }
   return requireInstallation(c, async () => {
     await limitPerInstallation(c, next)

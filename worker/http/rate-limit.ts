@@ -1,3 +1,4 @@
+import type { Context, Next } from 'hono'
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
@@ -28,6 +29,14 @@ export const limitRegistrations = createMiddleware<AppEnv>(async function limitR
   if (!success) throw rateLimited()
   return next()
 })
+
+/** Calls without an installation key (signed download links), per client address and kind. */
+export async function limitPerAddress(kind: string, c: Context<AppEnv>, next: Next): Promise<void> {
+  const address = c.req.header('CF-Connecting-IP') ?? 'unknown'
+  const { success } = await c.env.API_RATE_LIMITER.limit({ key: `${kind}:${address}` })
+  if (!success) throw rateLimited()
+  await next()
+}
 
 function rateLimited(): WorkerError {
   return new WorkerError('rate_limited', { params: { afterMs: WINDOW_SEC * 1000 } })

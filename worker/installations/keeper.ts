@@ -230,7 +230,25 @@ export class InstallationKeeper extends DurableObject<Env> {
       'INSERT INTO installation (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
       JSON.stringify(valid),
     )
-    await this.env.INSTALLATIONS.put(kvKey(valid.installationId), JSON.stringify(publicRecord(valid)))
+    await this.#mirror(valid)
+  }
+
+  /**
+   * Copies the record to KV. KV takes one write per second per key: a refused write is tried once
+   * more a second later, then left (the keeper stays authoritative; a stale token read from KV
+   * ends in a 1001, and `renew` hands out the current one).
+   */
+  async #mirror(state: KeeperState): Promise<void> {
+    const key = kvKey(state.installationId)
+    const value = JSON.stringify(publicRecord(state))
+    try {
+      await this.env.INSTALLATIONS.put(key, value)
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 1100))
+      await this.env.INSTALLATIONS.put(key, value).catch((err: unknown) => {
+        console.warn('installation record not mirrored to KV', { name: (err as Error).name })
+      })
+    }
   }
 }
 
