@@ -1,3 +1,9 @@
+import { browser } from 'wxt/browser'
 import { defineBackground } from 'wxt/utils/define-background'
+import { startBackground } from '../utils/background-main.ts'
 
-export default defineBackground(() => {})
+export default defineBackground({
+  // Every listener is registered synchronously inside main, so events that woke the worker
+  // (a notification click, an alarm) reach them; see utils/background-main.ts.
+  main: () => startBackground(browser),
+})

@@ -13,6 +13,7 @@ import {
 } from './storage-schemas.ts'
 
 export * from './storage-schemas.ts'
+export type { ParsedItem } from './parsed-item.ts'
 
 /** Every storage item of the extension, declared once. All live in `storage.local`. */
 

@@ -17,5 +17,6 @@ export default defineConfig({
     setupFiles: ['test/extension/setup.ts'],
     mockReset: true,
     restoreMocks: true,
+    unstubGlobals: true,
   },
 })

@@ -1,0 +1,78 @@
+import type { browser as wxtBrowser } from 'wxt/browser'
+import type { WorkerClient } from './api/index.ts'
+import { handleMenuClick, handlePickerChosen, startCapture } from './capture.ts'
+import { ensureRegistered, getWorkerClient } from './installation.ts'
+import { handleNotificationClick } from './job-notifications.ts'
+import { followJobs, JOBS_ALARM, pollJobs, syncJobsAlarm, updateBadge } from './jobs-follower.ts'
+import { createMenus } from './menus.ts'
+import { BackgroundMessage, type BackgroundReply } from './messages.ts'
+import { openPanel } from './open-panel.ts'
+
+type Browser = typeof wxtBrowser
+
+/** The Chrome command that opens the side panel (Firefox has `_execute_sidebar_action`). */
+export const OPEN_PANEL_COMMAND = 'open-side-panel'
+
+/**
+ * The background's composition root. Every listener is added synchronously, on every start, so
+ * an event that woke a stopped worker (a notification click, an alarm, a menu click) finds its
+ * listener; all state they need is in storage.
+ */
+export function startBackground(b: Browser, api: WorkerClient = getWorkerClient()): void {
+  b.runtime.onInstalled.addListener((details) => {
+    void createMenus().catch(() => {})
+    if (details.reason === 'install') void ensureRegistered()
+  })
+  b.runtime.onStartup.addListener(() => void resume())
+  b.contextMenus.onClicked.addListener((info, tab) => void handleMenuClick(info, tab))
+  b.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === JOBS_ALARM) void pollJobs(api).catch(() => {})
+  })
+  b.notifications.onClicked.addListener((id) => void handleNotificationClick(id, api))
+  // Firefox has no buttons, and older versions no such event.
+  b.notifications.onButtonClicked?.addListener((id) => void handleNotificationClick(id, api))
+  b.commands?.onCommand?.addListener((command, tab) => {
+    if (command === OPEN_PANEL_COMMAND) void openPanel(tab?.windowId)
+  })
+  b.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: BackgroundReply) => void) => {
+    const parsed = BackgroundMessage.safeParse(raw)
+    if (!parsed.success) return false
+    const work = routeMessage(b, parsed.data, sender, api)
+    if (!work) return false
+    work.then(
+      (itemIds) => sendResponse({ ok: true, itemIds }),
+      (err: unknown) => sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+    )
+    return true
+  })
+  void resume()
+}
+
+/** Re-creates what a restart loses: the jobs alarm and the badge; retries a failed first run. */
+async function resume(): Promise<void> {
+  await syncJobsAlarm().catch(() => {})
+  await updateBadge().catch(() => {})
+  await ensureRegistered()
+}
+
+/**
+ * Runs a message synchronously up to its first `await` (so a panel opens on the sender's user
+ * gesture). Content scripts may only send the picker's choice; captures and jobs come from the
+ * extension's own pages.
+ */
+function routeMessage(
+  b: Browser,
+  msg: BackgroundMessage,
+  sender: { tab?: { id?: number; windowId?: number }; frameId?: number; url?: string; id?: string },
+  api: WorkerClient,
+): Promise<string[] | undefined> | undefined {
+  const fromExtensionPage = sender.id === b.runtime.id && !sender.tab && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
+  switch (msg.type) {
+    case 'picker-chosen':
+      return sender.tab ? handlePickerChosen(msg.images, msg.pageUrl, sender) : undefined
+    case 'capture':
+      return fromExtensionPage ? startCapture(msg) : undefined
+    case 'follow-jobs':
+      return fromExtensionPage ? followJobs(msg.jobs, api).then(() => undefined) : undefined
+  }
+}

@@ -1,0 +1,79 @@
+import { browser, type Browser } from 'wxt/browser'
+import type { ExportJob } from '../../shared/api/index.ts'
+import { ERROR_TABLE } from '../../shared/errors/table.ts'
+import type { WorkerClient } from './api/index.ts'
+import { safeFileName } from './file-name.ts'
+import { currentLang, t } from './i18n.ts'
+import { jobsItem, notificationsItem } from './storage.ts'
+
+/** Firefox throws on `buttons`; Chrome shows them (and a click on the body downloads too). */
+function supportsButtons(): boolean {
+  return !import.meta.env.FIREFOX
+}
+
+function iconUrl(): string {
+  return browser.runtime.getURL('/icons/128.png')
+}
+
+/** Raises "Your video is ready" with a Download button where the browser has buttons. */
+export async function notifyCompleted(job: ExportJob): Promise<void> {
+  const fileName = safeFileName(job.fileName)
+  const options: Browser.notifications.NotificationCreateOptions = {
+    type: 'basic',
+    iconUrl: iconUrl(),
+    title: t('notif_ready_title'),
+    message: t('notif_ready_message', [job.preset, fileName]),
+  }
+  let id: string
+  try {
+    id = await browser.notifications.create(`job:${job.jobId}`, {
+      ...options,
+      ...(supportsButtons() ? { buttons: [{ title: t('notif_download') }], requireInteraction: true } : {}),
+    })
+  } catch {
+    id = await browser.notifications.create(`job:${job.jobId}`, options)
+  }
+  await notificationsItem.update((n) => ({ map: { ...n.map, [id]: job.jobId } }))
+}
+
+/** A failed job notifies with its reason, in the user's language. */
+export async function notifyFailed(job: ExportJob): Promise<void> {
+  const code = job.error?.code ?? 'render_failed'
+  const reason = ERROR_TABLE[code]?.[currentLang()] ?? job.error?.message ?? code
+  await browser.notifications.create(`job-failed:${job.jobId}`, {
+    type: 'basic',
+    iconUrl: iconUrl(),
+    title: t('notif_failed_title'),
+    message: t('notif_failed_message', [job.preset, reason.replace(/\{\w+\}/g, '').trim()]),
+  })
+}
+
+/**
+ * A click on a job notification (body or button): finds the job through storage, so it works
+ * after the background was stopped, and downloads the file with a safe name.
+ */
+export async function handleNotificationClick(notificationId: string, api: WorkerClient): Promise<boolean> {
+  const jobId = (await notificationsItem.getValue()).map[notificationId]
+  if (!jobId) return false
+  await browser.notifications.clear(notificationId).catch(() => false)
+  const followed = (await jobsItem.getValue()).jobs.find((j) => j.job.jobId === jobId)?.job
+  try {
+    await downloadJob(jobId, followed?.fileName, api)
+  } catch {
+    await browser.notifications
+      .create({ type: 'basic', iconUrl: iconUrl(), title: t('ext_name'), message: t('notif_download_failed') })
+      .catch(() => {})
+    return false
+  }
+  await notificationsItem.update((n) => {
+    const { [notificationId]: _, ...rest } = n.map
+    return { map: rest }
+  })
+  return true
+}
+
+/** Downloads a finished export through a short-lived signed link (no key in the URL or headers). */
+export async function downloadJob(jobId: string, fileName: string | undefined, api: WorkerClient): Promise<number> {
+  const link = await api.downloadLink(jobId)
+  return browser.downloads.download({ url: link.url, filename: safeFileName(fileName), saveAs: false })
+}

@@ -1,0 +1,96 @@
+import { browser } from 'wxt/browser'
+import { z } from 'zod'
+import { ExportJob } from '../../shared/api/index.ts'
+
+/**
+ * Messages between the extension's contexts, one schema each, parsed on receipt. Raw `onMessage`
+ * listeners reply through `sendResponse` and `return true` (WXT's fake browser and Chrome both
+ * ignore a returned promise).
+ */
+
+/** Menu item ids; also the `action` of a capture message, so both paths share one handler. */
+export const MenuId = z.enum(['add-image', 'make-from-image', 'make-from-text', 'pick-images'])
+export type MenuId = z.infer<typeof MenuId>
+
+/** What a context-menu click carries, sent by extension pages (popup, e2e tests) to the background. */
+export const CaptureMessage = z.object({
+  type: z.literal('capture'),
+  action: MenuId,
+  tabId: z.number().int().optional(),
+  windowId: z.number().int().optional(),
+  frameId: z.number().int().optional(),
+  srcUrl: z.string().optional(),
+  selectionText: z.string().optional(),
+  pageUrl: z.string().optional(),
+})
+export type CaptureMessage = z.infer<typeof CaptureMessage>
+
+/** An image the in-page picker offers and sends. */
+export const PickedImage = z.object({
+  url: z.string(),
+  alt: z.string().default(''),
+  width: z.number().optional(),
+  height: z.number().optional(),
+})
+export type PickedImage = z.infer<typeof PickedImage>
+
+/** The picker's "Make video": the ticked images, in page order. */
+export const PickerChosenMessage = z.object({
+  type: z.literal('picker-chosen'),
+  pageUrl: z.string(),
+  images: z.array(PickedImage).min(1).max(200),
+})
+export type PickerChosenMessage = z.infer<typeof PickerChosenMessage>
+
+/** The UI created export jobs: follow them now rather than at the next alarm. */
+export const FollowJobsMessage = z.object({ type: z.literal('follow-jobs'), jobs: z.array(ExportJob).min(1) })
+export type FollowJobsMessage = z.infer<typeof FollowJobsMessage>
+
+export const BackgroundMessage = z.discriminatedUnion('type', [CaptureMessage, PickerChosenMessage, FollowJobsMessage])
+export type BackgroundMessage = z.infer<typeof BackgroundMessage>
+
+export const BackgroundReply = z.union([
+  z.object({ ok: z.literal(true), itemIds: z.array(z.string()).optional() }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+])
+export type BackgroundReply = z.infer<typeof BackgroundReply>
+
+/** Messages the background sends to its page agent in a tab. */
+export const AgentMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('resolve-image'), srcUrl: z.string() }),
+  /** Reads an image the page owns (blob:, same-origin with cookies) and answers one base64 chunk. */
+  z.object({ type: z.literal('read-image'), url: z.string(), offset: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('open-picker') }),
+])
+export type AgentMessage = z.infer<typeof AgentMessage>
+
+export const ResolvedImageReply = z.object({
+  url: z.string(),
+  alt: z.string(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  /** The image is same-origin and a credential-less request for it was refused. */
+  needsCookies: z.boolean().default(false),
+})
+export type ResolvedImageReply = z.infer<typeof ResolvedImageReply>
+
+export const ImageChunkReply = z.union([
+  z.object({ ok: z.literal(true), type: z.string(), size: z.number(), offset: z.number(), base64: z.string() }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+])
+export type ImageChunkReply = z.infer<typeof ImageChunkReply>
+
+/** Bytes per `read-image` chunk (before base64): well under every browser's message limit. */
+export const IMAGE_CHUNK_BYTES = 1024 * 1024
+
+/**
+ * Sends a message to the background and parses its reply.
+ * @example await sendToBackground({ type: 'follow-jobs', jobs })
+ */
+export async function sendToBackground(
+  message: BackgroundMessage,
+  send: (m: unknown) => Promise<unknown> = (m) => browser.runtime.sendMessage(m),
+): Promise<BackgroundReply> {
+  const parsed = BackgroundReply.safeParse(await send(message))
+  return parsed.success ? parsed.data : { ok: false, message: 'No answer from the background.' }
+}
