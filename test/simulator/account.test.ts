@@ -6,14 +6,19 @@ const DAY = 24 * 3600 * 1000
 describe('anonymous tokens', () => {
   it('issues a 7-day token with 100 credits and no render scope', async () => {
     const sim = testSimulator()
-    const res = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': 'c1' } })
+    const res = await call(sim, '/api/auth/anonymous-token', {
+      method: 'POST',
+      headers: { 'x-client-id': 'c1' },
+    })
     expect(res.status).toBe(200)
     const { code, data } = await res.json()
     expect(code).toBe(0)
     expect(data.user_id).toMatch(/^anon_/)
     expect(data.scopes).toEqual(['read', 'write', 'upload'])
     expect(Date.parse(data.expires_at) - sim.control.now()).toBeGreaterThan(7 * DAY - 5000)
-    const credits = await (await call(sim, '/api/credits/balance/simple', { token: data.token })).json()
+    const credits = await (
+      await call(sim, '/api/credits/balance/simple', { token: data.token })
+    ).json()
     expect(credits).toMatchObject({ code: 0, data: { available: 100, frozen: 0, total: 100 } })
   })
 
@@ -22,7 +27,10 @@ describe('anonymous tokens', () => {
     const res = await call(sim, '/api/auth/anonymous-token', { method: 'POST' })
     expect(res.status).toBe(400)
     expect((await res.json()).code).toBe(400)
-    const long = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': 'x'.repeat(65) } })
+    const long = await call(sim, '/api/auth/anonymous-token', {
+      method: 'POST',
+      headers: { 'x-client-id': 'x'.repeat(65) },
+    })
     expect((await long.json()).code).toBe(400)
     await expect(anonymousToken(sim, 'y'.repeat(64))).resolves.toHaveProperty('token')
   })
@@ -30,7 +38,10 @@ describe('anonymous tokens', () => {
   it('gives one token per client id per 7 days', async () => {
     const sim = testSimulator()
     await anonymousToken(sim, 'same')
-    const again = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': 'same' } })
+    const again = await call(sim, '/api/auth/anonymous-token', {
+      method: 'POST',
+      headers: { 'x-client-id': 'same' },
+    })
     expect(again.status).toBe(429)
     expect((await again.json()).code).toBe(429)
     sim.control.advanceClock(7 * DAY + 1)
@@ -46,7 +57,9 @@ describe('anonymous tokens', () => {
       headers: { 'x-client-id': 'c', 'cf-connecting-ip': '203.0.113.7' },
     })
     expect(third.status).toBe(429)
-    await expect(anonymousToken(sim, 'd', { 'cf-connecting-ip': '198.51.100.1' })).resolves.toHaveProperty('token')
+    await expect(
+      anonymousToken(sim, 'd', { 'cf-connecting-ip': '198.51.100.1' }),
+    ).resolves.toHaveProperty('token')
   })
 })
 
@@ -61,9 +74,13 @@ describe('bearer tokens', () => {
       expect(res.status).toBe(401)
       expect((await res.json()).code).toBe(1001)
     }
-    expect((await call(sim, '/api/credits/balance/simple', { token: other.token })).status).toBe(200)
+    expect((await call(sim, '/api/credits/balance/simple', { token: other.token })).status).toBe(
+      200,
+    )
     sim.control.advanceClock(7 * DAY)
-    expect((await call(sim, '/api/credits/balance/simple', { token: other.token })).status).toBe(401)
+    expect((await call(sim, '/api/credits/balance/simple', { token: other.token })).status).toBe(
+      401,
+    )
   })
 
   it('validates a registered user token through the credits endpoint', async () => {
@@ -74,7 +91,9 @@ describe('bearer tokens', () => {
     const res = await call(sim, '/api/credits/balance/simple', { token })
     expect((await res.json()).data).toEqual({ available: 42, frozen: 0, total: 42 })
     sim.control.setCredits('all', 7)
-    expect((await (await call(sim, '/api/credits/balance/simple', { token })).json()).data.available).toBe(7)
+    expect(
+      (await (await call(sim, '/api/credits/balance/simple', { token })).json()).data.available,
+    ).toBe(7)
   })
 
   it('logs whether the attribution headers were present', async () => {
@@ -93,10 +112,16 @@ describe('claim tokens', () => {
     const sim = testSimulator()
     const { token } = await anonymousToken(sim)
     const sid = await newSession(sim, token)
-    const res = await call(sim, '/api/auth/claim-token', { token, json: { task_id: 't', session_id: sid } })
+    const res = await call(sim, '/api/auth/claim-token', {
+      token,
+      json: { task_id: 't', session_id: sid },
+    })
     expect((await res.json()).data.claim_token).toMatch(/^clm_[0-9a-f]{32}$/)
     const stranger = await anonymousToken(sim)
-    const denied = await call(sim, '/api/auth/claim-token', { token: stranger.token, json: { session_id: sid } })
+    const denied = await call(sim, '/api/auth/claim-token', {
+      token: stranger.token,
+      json: { session_id: sid },
+    })
     expect(denied.status).toBe(404)
     expect((await denied.json()).code).toBe(1002)
   })
@@ -114,8 +139,12 @@ describe('token renewal', () => {
     const second = await anonymousToken(sim, 'renewing-client')
     expect(second.token).not.toBe(first.token)
     expect(second.user_id).toBe(first.user_id)
-    expect((await call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token: second.token })).status).toBe(200)
-    const credits = await (await call(sim, '/api/credits/balance/simple', { token: second.token })).json()
+    expect(
+      (await call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token: second.token })).status,
+    ).toBe(200)
+    const credits = await (
+      await call(sim, '/api/credits/balance/simple', { token: second.token })
+    ).json()
     expect(credits.data.available).toBe(30)
   })
 
@@ -124,7 +153,10 @@ describe('token renewal', () => {
     const { token } = await anonymousToken(sim, 'faulted')
     sim.control.fault({ kind: 'code', code: 1001 })
     expect((await call(sim, '/api/credits/balance/simple', { token })).status).toBe(401)
-    const again = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': 'faulted' } })
+    const again = await call(sim, '/api/auth/anonymous-token', {
+      method: 'POST',
+      headers: { 'x-client-id': 'faulted' },
+    })
     expect(again.status).toBe(429)
     expect((await call(sim, '/api/credits/balance/simple', { token })).status).toBe(200)
   })

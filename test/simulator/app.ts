@@ -19,7 +19,9 @@ export function createApp(sim: SimContext, control: SimulatorControl) {
   app.route('/', chatRoutes(sim))
   app.route('/', uploadRoutes(sim))
   app.route('/', renderRoutes(sim))
-  app.notFound((c) => c.json({ code: 404, message: `No route ${c.req.method} ${c.req.path}`, data: null }, 404))
+  app.notFound((c) =>
+    c.json({ code: 404, message: `No route ${c.req.method} ${c.req.path}`, data: null }, 404),
+  )
   app.onError((err, c) => {
     console.error('[simulator]', err)
     return c.json({ code: 500, message: 'Internal server error', data: null }, 500)

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { anonymousToken, call, chat, newSession, readSse, replyText, testSimulator, toolNames } from './test-helpers.ts'
+import {
+  anonymousToken,
+  call,
+  chat,
+  newSession,
+  readSse,
+  replyText,
+  testSimulator,
+  toolNames,
+} from './test-helpers.ts'
 import type { Simulator } from './index.ts'
 
 async function setup(sim: Simulator, language = 'en') {
@@ -55,8 +64,12 @@ describe('/run_sse turns', () => {
   it('generates a timeline in the documented style, and the state shows it', async () => {
     const sim = testSimulator({ sseStyle: 'documented' })
     const { token, sid } = await setup(sim)
-    const { events } = await readSse(await chat(sim, token, sid, 'Make a video called "Urban Dreams"'))
-    expect(new Set(events.map((e) => e.type))).toEqual(new Set(['text', 'tool_call', 'tool_result', 'heartbeat']))
+    const { events } = await readSse(
+      await chat(sim, token, sid, 'Make a video called "Urban Dreams"'),
+    )
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set(['text', 'tool_call', 'tool_result', 'heartbeat']),
+    )
     expect(toolNames(events)).toEqual(['generate_video', 'add_bgm', 'add_title'])
     expect(events.every((e) => 'invocation_id' in e)).toBe(true)
     expect(replyText(events)).toContain('ready ✨')
@@ -74,8 +87,12 @@ describe('/run_sse turns', () => {
     const deltas = replyText(events)
     const finals = events.filter((e) => e.content && e.partial !== true && e.content.parts[0].text)
     expect(finals.map((e) => e.content.parts[0].text).join('')).toBe(deltas)
-    expect(events.some((e) => e.content?.parts[0]?.functionCall?.name === 'generate_video')).toBe(true)
-    expect(events.some((e) => e.content?.parts[0]?.functionResponse?.response?.ok === true)).toBe(true)
+    expect(events.some((e) => e.content?.parts[0]?.functionCall?.name === 'generate_video')).toBe(
+      true,
+    )
+    expect(events.some((e) => e.content?.parts[0]?.functionResponse?.response?.ok === true)).toBe(
+      true,
+    )
   })
 
   it('edits the draft: title, music, shorter, aspect', async () => {
@@ -130,8 +147,12 @@ describe('/run_sse turns', () => {
     sim.control.nextTurn({ trailingIssue: true })
     const { events } = await readSse(await chat(sim, token, sid, 'hello there'))
     const text = replyText(events)
-    expect(text.endsWith('I encountered a temporary issue. Please try again in a moment.')).toBe(true)
-    expect(text.length).toBeGreaterThan('I encountered a temporary issue. Please try again in a moment.'.length)
+    expect(text.endsWith('I encountered a temporary issue. Please try again in a moment.')).toBe(
+      true,
+    )
+    expect(text.length).toBeGreaterThan(
+      'I encountered a temporary issue. Please try again in a moment.'.length,
+    )
   })
 
   it('freezes the cost while the turn runs and charges it after', async () => {
@@ -164,7 +185,9 @@ describe('/run_sse turns', () => {
     const { token } = await setup(sim)
     const unknown = await chat(sim, token, '1111111111111111111', 'hi')
     expect([unknown.status, (await unknown.json()).code]).toEqual([404, 1002])
-    const anon = await call(sim, '/run_sse', { json: { session_id: 'x', new_message: { parts: [{ text: 'hi' }] } } })
+    const anon = await call(sim, '/run_sse', {
+      json: { session_id: 'x', new_message: { parts: [{ text: 'hi' }] } },
+    })
     expect((await anon.json()).code).toBe(1001)
   })
 
@@ -175,7 +198,9 @@ describe('/run_sse turns', () => {
     expect(sim.control.runningTurns()).toEqual({ [sid]: 1 })
     const second = await chat(sim, token, sid, 'hello?')
     expect(second.status).toBe(200)
-    expect(sim.log.filter((e) => e.endpoint === 'run_sse').map((e) => Boolean(e.reentrant))).toEqual([false, true])
+    expect(
+      sim.log.filter((e) => e.endpoint === 'run_sse').map((e) => Boolean(e.reentrant)),
+    ).toEqual([false, true])
     await Promise.all([readSse(first), readSse(second)])
     expect(sim.control.runningTurns()).toEqual({})
   })
@@ -226,7 +251,10 @@ describe('/run_sse faults', () => {
     const res = await chat(sim, token, sid, 'hello')
     expect(res.status).toBe(200)
     const reader = (res.body as ReadableStream<Uint8Array>).getReader()
-    const first = await Promise.race([reader.read().then(() => 'byte'), new Promise((r) => setTimeout(() => r('waiting'), 100))])
+    const first = await Promise.race([
+      reader.read().then(() => 'byte'),
+      new Promise((r) => setTimeout(() => r('waiting'), 100)),
+    ])
     expect(first).toBe('waiting')
     await reader.cancel()
   })

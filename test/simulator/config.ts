@@ -88,7 +88,10 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
 }
 
 /** Applies a patch; nested `sse` and `costs` merge key by key. */
-export function mergeConfig(base: SimulatorConfig, patch: SimulatorConfigPatch = {}): SimulatorConfig {
+export function mergeConfig(
+  base: SimulatorConfig,
+  patch: SimulatorConfigPatch = {},
+): SimulatorConfig {
   return SimulatorConfig.parse({
     ...base,
     ...patch,

@@ -33,7 +33,9 @@ const ROUTES: ReadonlyArray<[string, RegExp, EndpointName]> = [
 ]
 
 export function endpointOf(method: string, path: string): EndpointName | undefined {
-  return ROUTES.find(([m, re]) => (m === method || (m === 'GET' && method === 'HEAD')) && re.test(path))?.[2]
+  return ROUTES.find(
+    ([m, re]) => (m === method || (m === 'GET' && method === 'HEAD')) && re.test(path),
+  )?.[2]
 }
 
 /** Endpoints that answer without a bearer token. */

@@ -31,7 +31,14 @@ export interface SimulatorControl {
   nextTurn(override: TurnOverride): void
   /** Turns streaming right now, per session. */
   runningTurns(): Record<string, number>
-  renders(): Array<{ id: string; sessionId: string; width: number; height: number; polls: number; cancelled: boolean }>
+  renders(): Array<{
+    id: string
+    sessionId: string
+    width: number
+    height: number
+    polls: number
+    cancelled: boolean
+  }>
   token(token: string): Omit<TokenRecord, 'credits'> | undefined
 }
 
@@ -62,13 +69,16 @@ export function createControl(sim: SimContext): SimulatorControl {
     },
     createUserToken(opts = {}) {
       const record = sim.state.issueToken('user')
-      if (opts.credits !== undefined) Object.assign(record.credits, { available: opts.credits, frozen: 0, total: opts.credits })
+      if (opts.credits !== undefined)
+        Object.assign(record.credits, { available: opts.credits, frozen: 0, total: opts.credits })
       return { token: record.token, userId: record.userId }
     },
     setCredits(tokenOrAll, available) {
-      const records = tokenOrAll === 'all' ? [...sim.state.tokens.values()] : [tokenRecord(tokenOrAll)]
+      const records =
+        tokenOrAll === 'all' ? [...sim.state.tokens.values()] : [tokenRecord(tokenOrAll)]
       for (const record of records) {
-        if (record) Object.assign(record.credits, { available, total: available + record.credits.frozen })
+        if (record)
+          Object.assign(record.credits, { available, total: available + record.credits.frozen })
       }
     },
     credits: (token) => {
@@ -86,7 +96,9 @@ export function createControl(sim: SimContext): SimulatorControl {
       sim.state.nextTurns.push(override)
     },
     runningTurns: () =>
-      Object.fromEntries([...sim.state.sessions.values()].filter((s) => s.running > 0).map((s) => [s.id, s.running])),
+      Object.fromEntries(
+        [...sim.state.sessions.values()].filter((s) => s.running > 0).map((s) => [s.id, s.running]),
+      ),
     renders: () =>
       [...sim.state.renders.values()].map(({ id, sessionId, width, height, polls, cancelled }) => ({
         id,
@@ -113,7 +125,10 @@ function ageOut(state: SimState, record: TokenRecord): void {
   const now = state.now()
   const aged = now - state.config.tokenTtlMs
   record.expiresAt = Math.min(record.expiresAt, now - 1)
-  if (record.clientId !== undefined && state.issuedByClient.get(record.clientId) === record.issuedAt) {
+  if (
+    record.clientId !== undefined &&
+    state.issuedByClient.get(record.clientId) === record.issuedAt
+  ) {
     state.issuedByClient.set(record.clientId, aged)
   }
   if (record.ip !== undefined) {

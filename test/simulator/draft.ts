@@ -86,7 +86,15 @@ export function applyMedia(draft: Draft, media: readonly MediaItem[]): Draft {
     if (item.file_type === 'audio') {
       const audio = track(draft, TRACK_AUDIO, 'Audio')
       const d = Math.round(item.duration * 1000)
-      audio.sg.push({ id: nextId('seg'), st: 0, d, nm: item.filename, url: item.cdn_url, kind: 'audio', vol: 1 })
+      audio.sg.push({
+        id: nextId('seg'),
+        st: 0,
+        d,
+        nm: item.filename,
+        url: item.cdn_url,
+        kind: 'audio',
+        vol: 1,
+      })
     } else {
       const video = track(draft, TRACK_VIDEO, 'Video')
       const end = Math.max(0, ...video.sg.map((s) => s.st + s.d))
@@ -112,7 +120,14 @@ export function generateVideo(draft: Draft, media: readonly MediaItem[], rng: Pr
     const count = rng.int(2, 3)
     for (let i = 0; i < count; i++) {
       const nm = rng.pick(STOCK_CLIPS)
-      video.sg.push({ id: nextId('seg'), st, d: 5000, nm, kind: 'video', url: `https://cdn.nemovideo.ai/stock/${nm.replace(/ /g, '-')}.mp4` })
+      video.sg.push({
+        id: nextId('seg'),
+        st,
+        d: 5000,
+        nm,
+        kind: 'video',
+        url: `https://cdn.nemovideo.ai/stock/${nm.replace(/ /g, '-')}.mp4`,
+      })
       st += 5000
     }
   }
@@ -126,7 +141,17 @@ export function setMusic(draft: Draft, rng: Prng, song = rng.pick(SONGS)): strin
     id: nextId('trk'),
     tt: TRACK_AUDIO,
     nm: 'BGM',
-    sg: [{ id: nextId('seg'), st: 0, d: end, nm: song, kind: 'audio', vol: 0.35, url: `https://cdn.nemovideo.ai/stock/music/${song.replace(/ /g, '-')}.mp3` }],
+    sg: [
+      {
+        id: nextId('seg'),
+        st: 0,
+        d: end,
+        nm: song,
+        kind: 'audio',
+        vol: 0.35,
+        url: `https://cdn.nemovideo.ai/stock/music/${song.replace(/ /g, '-')}.mp3`,
+      },
+    ],
   })
   finish(draft)
   return song
@@ -160,7 +185,10 @@ export function shorten(draft: Draft): { fromMs: number; toMs: number } {
       st += seg.d
     }
   }
-  const end = Math.max(1000, ...draft.t.filter((t) => t.tt === TRACK_VIDEO).flatMap((t) => t.sg.map((s) => s.st + s.d)))
+  const end = Math.max(
+    1000,
+    ...draft.t.filter((t) => t.tt === TRACK_VIDEO).flatMap((t) => t.sg.map((s) => s.st + s.d)),
+  )
   for (const t of draft.t.filter((t) => t.tt !== TRACK_VIDEO)) {
     t.sg = t.sg.filter((s) => s.st < end)
     for (const seg of t.sg) seg.d = Math.min(seg.d, end - seg.st)

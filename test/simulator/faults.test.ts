@@ -9,7 +9,8 @@ describe('generic faults', () => {
     const sid = await newSession(sim, token)
     expect(sid).toMatch(/^\d{19}$/)
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await call(sim, '/api/credits/balance/simple', { token })).status)
+    for (let i = 0; i < 3; i++)
+      statuses.push((await call(sim, '/api/credits/balance/simple', { token })).status)
     expect(statuses).toEqual([503, 503, 200])
     expect(sim.control.faults()).toEqual([])
   })
@@ -46,7 +47,10 @@ describe('generic faults', () => {
     const sim = testSimulator()
     sim.control.fault({ kind: 'slow', endpoint: 'anonymous-token', delayMs: 300 })
     const pending = anonymousToken(sim)
-    const first = await Promise.race([pending.then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 100))])
+    const first = await Promise.race([
+      pending.then(() => 'answered'),
+      new Promise((r) => setTimeout(() => r('waiting'), 100)),
+    ])
     expect(first).toBe('waiting')
     await expect(pending).resolves.toHaveProperty('token')
   })
@@ -54,7 +58,10 @@ describe('generic faults', () => {
   it('applies a fault without endpoint to any backend endpoint, and validates faults', () => {
     const sim = testSimulator()
     expect(() => sim.control.fault({ kind: 'code', code: 1234 } as never)).toThrow()
-    expect(sim.control.fault({ kind: 'drop-stream', afterEvents: 1 })).toMatchObject({ times: 1, abort: false })
+    expect(sim.control.fault({ kind: 'drop-stream', afterEvents: 1 })).toMatchObject({
+      times: 1,
+      abort: false,
+    })
   })
 
   it('reset forgets tokens, faults and the log', async () => {

@@ -26,7 +26,12 @@ const endpoint = EndpointName.optional()
  */
 export const Fault = z.discriminatedUnion('kind', [
   /** Answer with this HTTP status and a plain error body. */
-  z.object({ kind: z.literal('http'), endpoint, times, status: z.number().int().min(400).max(599) }),
+  z.object({
+    kind: z.literal('http'),
+    endpoint,
+    times,
+    status: z.number().int().min(400).max(599),
+  }),
   /** Answer with a backend error code (HTTP status as the real one would use). */
   z.object({
     kind: z.literal('code'),
@@ -77,7 +82,8 @@ export class FaultBox {
     endpointName: EndpointName,
     match: (fault: Extract<Fault, { kind: K }>) => boolean = () => true,
   ): Extract<Fault, { kind: K }> | undefined {
-    const isKind = (f: Fault): f is Extract<Fault, { kind: K }> => (kinds as readonly string[]).includes(f.kind)
+    const isKind = (f: Fault): f is Extract<Fault, { kind: K }> =>
+      (kinds as readonly string[]).includes(f.kind)
     const hit = this.#armed.find(
       ({ fault: f }) =>
         isKind(f) &&

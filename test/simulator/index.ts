@@ -4,7 +4,12 @@
  * @module
  */
 import { createApp } from './app.ts'
-import { DEFAULT_CONFIG, mergeConfig, type SimulatorConfig, type SimulatorConfigPatch } from './config.ts'
+import {
+  DEFAULT_CONFIG,
+  mergeConfig,
+  type SimulatorConfig,
+  type SimulatorConfigPatch,
+} from './config.ts'
 import { createContext } from './context.ts'
 import { createControl, resetContext, type SimulatorControl } from './control.ts'
 import type { LoggedRequest } from './state.ts'
@@ -32,7 +37,9 @@ export interface Simulator {
  * const res = await sim.fetch(new Request('https://sim/api/auth/anonymous-token', {
  *   method: 'POST', headers: { 'X-Client-Id': crypto.randomUUID() } }))
  */
-export function createSimulator(config: Partial<SimulatorConfig> | SimulatorConfigPatch = {}): Simulator {
+export function createSimulator(
+  config: Partial<SimulatorConfig> | SimulatorConfigPatch = {},
+): Simulator {
   const sim = createContext(mergeConfig(DEFAULT_CONFIG, config as SimulatorConfigPatch))
   const control = createControl(sim)
   const app = createApp(sim, control)

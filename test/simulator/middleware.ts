@@ -3,7 +3,11 @@ import { endpointOf, PUBLIC_ENDPOINTS, type SimContext, type SimEnv } from './co
 import { fail, sleep } from './respond.ts'
 import type { LoggedRequest } from './state.ts'
 
-export const ATTRIBUTION_HEADERS = ['x-skill-source', 'x-skill-version', 'x-skill-platform'] as const
+export const ATTRIBUTION_HEADERS = [
+  'x-skill-source',
+  'x-skill-version',
+  'x-skill-platform',
+] as const
 
 /** Logs every backend request (not `/__sim/`), with its parsed JSON body. */
 export function logRequests(sim: SimContext): MiddlewareHandler<SimEnv> {
@@ -53,11 +57,17 @@ export function injectFaults(sim: SimContext): MiddlewareHandler<SimEnv> {
     const fault = sim.faults.take(['http', 'code', 'malformed-json'], endpoint)
     const renderish = endpoint.startsWith('render-')
     if (fault?.kind === 'http') {
-      return c.html(`<html><body><h1>${fault.status} Gateway Error</h1></body></html>`, fault.status as 500)
+      return c.html(
+        `<html><body><h1>${fault.status} Gateway Error</h1></body></html>`,
+        fault.status as 500,
+      )
     }
-    if (fault?.kind === 'code') return fail(fault.code, undefined, renderish ? { success: false } : {})
+    if (fault?.kind === 'code')
+      return fail(fault.code, undefined, renderish ? { success: false } : {})
     if (fault?.kind === 'malformed-json') {
-      return new Response('{"code":0,"data":{"oops"', { headers: { 'content-type': 'application/json' } })
+      return new Response('{"code":0,"data":{"oops"', {
+        headers: { 'content-type': 'application/json' },
+      })
     }
     return next()
   }
@@ -69,7 +79,8 @@ export function requireToken(sim: SimContext): MiddlewareHandler<SimEnv> {
     const endpoint = c.var.entry?.endpoint
     if (!endpoint || PUBLIC_ENDPOINTS.has(endpoint)) return next()
     const token = sim.state.tokenFor(c.req.header('authorization'))
-    if (!token) return fail(1001, undefined, endpoint.startsWith('render-') ? { success: false } : {})
+    if (!token)
+      return fail(1001, undefined, endpoint.startsWith('render-') ? { success: false } : {})
     c.set('auth', token)
     return next()
   }

@@ -11,7 +11,8 @@ export function nearestPreset(width: number, height: number): { width: number; h
   const ratio = Math.log((width || 1920) / (height || 1080))
   return [...PRESETS].sort(
     (a, b) =>
-      Math.abs(Math.log(a.width / a.height) - ratio) - Math.abs(Math.log(b.width / b.height) - ratio) ||
+      Math.abs(Math.log(a.width / a.height) - ratio) -
+        Math.abs(Math.log(b.width / b.height) - ratio) ||
       Math.abs(a.width * a.height - width * height) - Math.abs(b.width * b.height - width * height),
   )[0] as { width: number; height: number }
 }

@@ -4,11 +4,18 @@ import { boundaryOf, readMultipart, type PartInfo } from './multipart.ts'
 
 const encoder = new TextEncoder()
 
-function body(boundary: string, parts: Array<{ name: string; filename?: string; content: Uint8Array }>): Uint8Array {
+function body(
+  boundary: string,
+  parts: Array<{ name: string; filename?: string; content: Uint8Array }>,
+): Uint8Array {
   const pieces: Uint8Array[] = [encoder.encode('preamble to ignore\r\n')]
   for (const part of parts) {
     const filename = part.filename === undefined ? '' : `; filename="${part.filename}"`
-    pieces.push(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n\r\n`))
+    pieces.push(
+      encoder.encode(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"${filename}\r\n\r\n`,
+      ),
+    )
     pieces.push(part.content, encoder.encode('\r\n'))
   }
   pieces.push(encoder.encode(`--${boundary}--\r\n`))
@@ -70,14 +77,23 @@ describe('streaming multipart parser', () => {
     })
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ name: fc.constantFrom('files', 'note'), filename: fc.option(fc.constantFrom('a.mp4', '视频.mov'), { nil: undefined }), content }), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          fc.record({
+            name: fc.constantFrom('files', 'note'),
+            filename: fc.option(fc.constantFrom('a.mp4', '视频.mov'), { nil: undefined }),
+            content,
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.array(fc.nat(), { maxLength: 30 }),
         async (parts, cuts) => {
           const bytes = body(boundary, parts)
           const { parts: seen, total, result } = await collect(chunked(bytes, cuts), boundary)
           expect(result).toEqual({ complete: true })
           expect(total).toBe(bytes.length)
-          expect(seen.map((p) => [p.name, p.filename, p.bytes])).toEqual(parts.map((p) => [p.name, p.filename, [...p.content]]))
+          expect(seen.map((p) => [p.name, p.filename, p.bytes])).toEqual(
+            parts.map((p) => [p.name, p.filename, [...p.content]]),
+          )
         },
       ),
       { numRuns: 150 },
@@ -87,7 +103,9 @@ describe('streaming multipart parser', () => {
   it('stops, cancels the body and hands back what a handler returned', async () => {
     const boundary = 'b0undary'
     let cancelled = false
-    const bytes = body(boundary, [{ name: 'files', filename: 'x.exe', content: new Uint8Array(10) }])
+    const bytes = body(boundary, [
+      { name: 'files', filename: 'x.exe', content: new Uint8Array(10) },
+    ])
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         c.enqueue(bytes)

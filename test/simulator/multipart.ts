@@ -27,7 +27,11 @@ export function boundaryOf(contentType: string): string | undefined {
 
 function indexOf(hay: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0] as number
-  for (let i = hay.indexOf(first, from); i >= 0 && i <= hay.length - needle.length; i = hay.indexOf(first, i + 1)) {
+  for (
+    let i = hay.indexOf(first, from);
+    i >= 0 && i <= hay.length - needle.length;
+    i = hay.indexOf(first, i + 1)
+  ) {
     let j = 1
     while (j < needle.length && hay[i + j] === needle[j]) j++
     if (j === needle.length) return i
@@ -88,7 +92,7 @@ export async function readMultipart<S>(
     total += value.length
     h.progress(total)
     buffer = concat(buffer, value)
-    for (let progressed = true; progressed; ) {
+    for (let progressed = true; progressed;) {
       progressed = false
       if (state === 'preamble') {
         const at = indexOf(buffer, delimiter)

@@ -27,7 +27,11 @@ export function ok(data: unknown, extra: Record<string, unknown> = {}): Response
   return Response.json({ code: 0, message: 'success', data, ...extra }, { headers: JSON_HEADERS })
 }
 
-export function fail(code: number, message = MESSAGES[code] ?? 'Error', extra: Record<string, unknown> = {}): Response {
+export function fail(
+  code: number,
+  message = MESSAGES[code] ?? 'Error',
+  extra: Record<string, unknown> = {},
+): Response {
   return Response.json(
     { code, message, data: null, ...extra },
     { status: HTTP_STATUS_OF_CODE[code] ?? 500, headers: JSON_HEADERS },
@@ -40,7 +44,11 @@ export function renderOk(body: Record<string, unknown>): Response {
 }
 
 export function renderFail(status: number, error: string, code?: number): Response {
-  return Response.json({ success: false, error, ...(code ? { code } : {}) }, { status, headers: JSON_HEADERS })
+  return Response.json(
+    { success: false, error, ...(code ? { code } : {}) },
+    { status, headers: JSON_HEADERS },
+  )
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)))
+export const sleep = (ms: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)))

@@ -14,7 +14,10 @@ export interface RunningSimulator {
 }
 
 /** Starts the simulator on a port (0 picks a free one); resolves once it listens. */
-export function startSimulator(port: number, config: SimulatorConfigPatch = {}): Promise<RunningSimulator> {
+export function startSimulator(
+  port: number,
+  config: SimulatorConfigPatch = {},
+): Promise<RunningSimulator> {
   const simulator = createSimulator(config)
   return new Promise((resolve) => {
     const server = serve({ fetch: simulator.fetch, port, hostname: '127.0.0.1' }, (info) => {
@@ -32,7 +35,9 @@ export function startSimulator(port: number, config: SimulatorConfigPatch = {}):
 }
 
 if (import.meta.main) {
-  const config = process.env.SIM_CONFIG ? (JSON.parse(process.env.SIM_CONFIG) as SimulatorConfigPatch) : {}
+  const config = process.env.SIM_CONFIG
+    ? (JSON.parse(process.env.SIM_CONFIG) as SimulatorConfigPatch)
+    : {}
   const running = await startSimulator(Number(process.env.SIM_PORT ?? 8788), config)
   console.log(`NemoVideo simulator listening on ${running.url}`)
   const stop = () => {

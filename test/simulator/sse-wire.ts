@@ -37,7 +37,8 @@ function cuts(bytes: Uint8Array, rng: Prng): number[] {
   if (bytes.length < 4) return []
   const inside: number[] = []
   for (let i = 1; i < bytes.length; i++) if (((bytes[i] as number) & 0xc0) === 0x80) inside.push(i)
-  const first = inside.length > 0 && rng.chance(0.75) ? rng.pick(inside) : rng.int(1, bytes.length - 1)
+  const first =
+    inside.length > 0 && rng.chance(0.75) ? rng.pick(inside) : rng.int(1, bytes.length - 1)
   const points = [first]
   if (rng.chance(0.3)) points.push(rng.int(1, bytes.length - 1))
   return [...new Set(points)].sort((a, b) => a - b)
@@ -67,7 +68,10 @@ function split(bytes: Uint8Array, points: number[]): Uint8Array[] {
  * events split across chunks (inside UTF-8 characters too) or sharing one, an optional broken
  * event, an abrupt close mid-event. No done event: the stream just ends.
  */
-export function sseStream(items: AsyncGenerator<WireItem>, opts: WireOptions): ReadableStream<Uint8Array> {
+export function sseStream(
+  items: AsyncGenerator<WireItem>,
+  opts: WireOptions,
+): ReadableStream<Uint8Array> {
   const { rng, sse } = opts
   let sent = 0
   let started = false
@@ -78,55 +82,64 @@ export function sseStream(items: AsyncGenerator<WireItem>, opts: WireOptions): R
     finished = true
     opts.onFinish(how)
   }
-  const eol = () => (sse.lineEndings === 'crlf' || (sse.lineEndings === 'mixed' && rng.chance(0.5)) ? '\r\n' : '\n')
+  const eol = () =>
+    sse.lineEndings === 'crlf' || (sse.lineEndings === 'mixed' && rng.chance(0.5)) ? '\r\n' : '\n'
 
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true
-        if (opts.firstByteDelayMs) await sleep(opts.firstByteDelayMs)
-      }
-      // Loops until it enqueued something: a pull that enqueues nothing is not called again.
-      for (;;) {
-        const next = await items.next()
-        if (next.done) {
-          if (carry.length > 0) controller.enqueue(carry)
-          controller.close()
-          finish('end')
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true
+          if (opts.firstByteDelayMs) await sleep(opts.firstByteDelayMs)
+        }
+        // Loops until it enqueued something: a pull that enqueues nothing is not called again.
+        for (;;) {
+          const next = await items.next()
+          if (next.done) {
+            if (carry.length > 0) controller.enqueue(carry)
+            controller.close()
+            finish('end')
+            return
+          }
+          const item = next.value
+          const isEvent = item.kind === 'event' || item.kind === 'raw'
+          const bytes = concat(carry, encoder.encode(serialise(item, eol(), rng)))
+          carry = new Uint8Array(0)
+          if (isEvent && opts.dropAfterEvents !== undefined && sent >= opts.dropAfterEvents) {
+            controller.enqueue(
+              bytes.subarray(0, bytes.length - Math.max(1, Math.floor(bytes.length / 4))),
+            )
+            if (opts.dropWithError) controller.error(new Error('connection reset by simulator'))
+            else controller.close()
+            finish('dropped')
+            await items.return(undefined)
+            return
+          }
+          if (isEvent) sent += 1
+          if (opts.malformedEvent && sent === 1 && item.kind === 'event') {
+            controller.enqueue(bytes)
+            controller.enqueue(
+              encoder.encode(`data: {"type":"text","content":"unterminated${eol()}${eol()}`),
+            )
+            sent += 1
+            return
+          }
+          // Some events share a chunk with the next one, as a proxy's buffering would do.
+          if (isEvent && sse.splitChunks && rng.chance(0.15)) {
+            carry = bytes
+            continue
+          }
+          const pieces =
+            sse.splitChunks && rng.chance(0.45) ? split(bytes, cuts(bytes, rng)) : [bytes]
+          for (const piece of pieces) controller.enqueue(piece)
           return
         }
-        const item = next.value
-        const isEvent = item.kind === 'event' || item.kind === 'raw'
-        const bytes = concat(carry, encoder.encode(serialise(item, eol(), rng)))
-        carry = new Uint8Array(0)
-        if (isEvent && opts.dropAfterEvents !== undefined && sent >= opts.dropAfterEvents) {
-          controller.enqueue(bytes.subarray(0, bytes.length - Math.max(1, Math.floor(bytes.length / 4))))
-          if (opts.dropWithError) controller.error(new Error('connection reset by simulator'))
-          else controller.close()
-          finish('dropped')
-          await items.return(undefined)
-          return
-        }
-        if (isEvent) sent += 1
-        if (opts.malformedEvent && sent === 1 && item.kind === 'event') {
-          controller.enqueue(bytes)
-          controller.enqueue(encoder.encode(`data: {"type":"text","content":"unterminated${eol()}${eol()}`))
-          sent += 1
-          return
-        }
-        // Some events share a chunk with the next one, as a proxy's buffering would do.
-        if (isEvent && sse.splitChunks && rng.chance(0.15)) {
-          carry = bytes
-          continue
-        }
-        const pieces = sse.splitChunks && rng.chance(0.45) ? split(bytes, cuts(bytes, rng)) : [bytes]
-        for (const piece of pieces) controller.enqueue(piece)
-        return
-      }
+      },
+      async cancel() {
+        finish('cancelled')
+        await items.return(undefined)
+      },
     },
-    async cancel() {
-      finish('cancelled')
-      await items.return(undefined)
-    },
-  }, { highWaterMark: 0 })
+    { highWaterMark: 0 },
+  )
 }

@@ -136,8 +136,12 @@ export class SimState {
     return session
   }
 
-  issueToken(kind: 'anonymous' | 'user', extra: { clientId?: string; ip?: string } = {}): TokenRecord {
-    const hex = crypto.randomUUID().replace(/-/g, '') + crypto.randomUUID().replace(/-/g, '').slice(0, 8)
+  issueToken(
+    kind: 'anonymous' | 'user',
+    extra: { clientId?: string; ip?: string } = {},
+  ): TokenRecord {
+    const hex =
+      crypto.randomUUID().replace(/-/g, '') + crypto.randomUUID().replace(/-/g, '').slice(0, 8)
     const now = this.now()
     const userId =
       kind === 'anonymous' && extra.clientId !== undefined

@@ -10,7 +10,11 @@ export const SKILL_HEADERS = {
 
 /** A fast simulator for tests: scaled time, deterministic renders. */
 export function testSimulator(config: SimulatorConfigPatch = {}): Simulator {
-  return createSimulator({ timeScale: 0.0005, render: { mode: 'polls', pollsToComplete: 3 }, ...config })
+  return createSimulator({
+    timeScale: 0.0005,
+    render: { mode: 'polls', pollsToComplete: 3 },
+    ...config,
+  })
 }
 
 export interface CallInit {
@@ -24,7 +28,10 @@ export interface CallInit {
 
 /** Calls the simulator like the worker would: bearer token and X-Skill-* headers unless told. */
 export function call(sim: Simulator, path: string, init: CallInit = {}): Promise<Response> {
-  const headers: Record<string, string> = { ...(init.skill === false ? {} : SKILL_HEADERS), ...init.headers }
+  const headers: Record<string, string> = {
+    ...(init.skill === false ? {} : SKILL_HEADERS),
+    ...init.headers,
+  }
   if (init.token) headers.authorization = `Bearer ${init.token}`
   let body = init.body
   if (init.json !== undefined) {
@@ -32,27 +39,49 @@ export function call(sim: Simulator, path: string, init: CallInit = {}): Promise
     body = JSON.stringify(init.json)
   }
   const method = init.method ?? (body === undefined ? 'GET' : 'POST')
-  return sim.fetch(new Request(ORIGIN + path, { method, headers, body, duplex: 'half' } as RequestInit))
+  return sim.fetch(
+    new Request(ORIGIN + path, { method, headers, body, duplex: 'half' } as RequestInit),
+  )
 }
 
-export async function anonymousToken(sim: Simulator, clientId: string = crypto.randomUUID(), headers: Record<string, string> = {}) {
-  const res = await call(sim, '/api/auth/anonymous-token', { method: 'POST', headers: { 'x-client-id': clientId, ...headers } })
+export async function anonymousToken(
+  sim: Simulator,
+  clientId: string = crypto.randomUUID(),
+  headers: Record<string, string> = {},
+) {
+  const res = await call(sim, '/api/auth/anonymous-token', {
+    method: 'POST',
+    headers: { 'x-client-id': clientId, ...headers },
+  })
   const json = (await res.json()) as { code: number; data: { token: string; user_id: string } }
   if (json.code !== 0) throw new Error(`anonymous-token answered ${json.code}`)
   return json.data
 }
 
 export async function newSession(sim: Simulator, token: string, language = 'en'): Promise<string> {
-  const res = await call(sim, '/api/tasks/me/with-session/nemo_agent', { token, json: { task_name: 'project', language } })
+  const res = await call(sim, '/api/tasks/me/with-session/nemo_agent', {
+    token,
+    json: { task_name: 'project', language },
+  })
   const json = (await res.json()) as { data: { session_id: string } }
   return json.data.session_id
 }
 
-export function chat(sim: Simulator, token: string, sessionId: string, text: string): Promise<Response> {
+export function chat(
+  sim: Simulator,
+  token: string,
+  sessionId: string,
+  text: string,
+): Promise<Response> {
   return call(sim, '/run_sse', {
     token,
     headers: { accept: 'text/event-stream' },
-    json: { app_name: 'nemo_agent', user_id: 'me', session_id: sessionId, new_message: { parts: [{ text }] } },
+    json: {
+      app_name: 'nemo_agent',
+      user_id: 'me',
+      session_id: sessionId,
+      new_message: { parts: [{ text }] },
+    },
   })
 }
 
@@ -61,7 +90,10 @@ export async function readSse(res: Response) {
   const chunks: Uint8Array[] = []
   const data: string[] = []
   const comments: string[] = []
-  const parser = createParser({ onEvent: (e) => data.push(e.data), onComment: (c) => comments.push(c) })
+  const parser = createParser({
+    onEvent: (e) => data.push(e.data),
+    onComment: (c) => comments.push(c),
+  })
   const decoder = new TextDecoder()
   const reader = (res.body as ReadableStream<Uint8Array>).getReader()
   for (;;) {
@@ -85,7 +117,8 @@ export function replyText(events: Record<string, any>[]): string {
   return events
     .map((e) => {
       if (e.type === 'text') return e.content as string
-      if (e.partial === true) return (e.content?.parts ?? []).map((p: { text?: string }) => p.text ?? '').join('')
+      if (e.partial === true)
+        return (e.content?.parts ?? []).map((p: { text?: string }) => p.text ?? '').join('')
       return ''
     })
     .join('')
@@ -94,6 +127,8 @@ export function replyText(events: Record<string, any>[]): string {
 export function toolNames(events: Record<string, any>[]): string[] {
   return events.flatMap((e) => {
     if (e.type === 'tool_call') return [e.name as string]
-    return (e.content?.parts ?? []).flatMap((p: any) => (p.functionCall ? [p.functionCall.name as string] : []))
+    return (e.content?.parts ?? []).flatMap((p: any) =>
+      p.functionCall ? [p.functionCall.name as string] : [],
+    )
   })
 }

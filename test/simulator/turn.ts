@@ -30,8 +30,17 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
   const scaled = (ms: number) => ms * config.timeScale
   const invocation = `e-${crypto.randomUUID()}`
   const extra = () =>
-    config.sse.unknownFields ? { id: crypto.randomUUID().slice(0, 8), invocation_id: invocation, timestamp: Date.now() / 1000 } : {}
-  const event = (data: Record<string, unknown>): WireItem => ({ kind: 'event', data: { ...data, ...extra() } })
+    config.sse.unknownFields
+      ? {
+          id: crypto.randomUUID().slice(0, 8),
+          invocation_id: invocation,
+          timestamp: Date.now() / 1000,
+        }
+      : {}
+  const event = (data: Record<string, unknown>): WireItem => ({
+    kind: 'event',
+    data: { ...data, ...extra() },
+  })
 
   function keepAlive(): WireItem {
     const roll = rng.next()
@@ -47,7 +56,11 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
       const piece = full.slice(i, i + size)
       yield style === 'documented'
         ? event({ type: 'text', content: piece })
-        : event({ author: 'nemo_agent', content: { role: 'model', parts: [{ text: piece }] }, partial: true })
+        : event({
+            author: 'nemo_agent',
+            content: { role: 'model', parts: [{ text: piece }] },
+            partial: true,
+          })
     }
     if (style === 'adk') {
       const final = { author: 'nemo_agent', content: { role: 'model', parts: [{ text: full }] } }
@@ -76,13 +89,25 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
         const id = `call_${crypto.randomUUID().slice(0, 12)}`
         yield style === 'documented'
           ? event({ type: 'tool_call', name: step.name, args: step.args })
-          : event({ author: 'nemo_agent', content: { role: 'model', parts: [{ functionCall: { id, name: step.name, args: step.args } }] } })
+          : event({
+              author: 'nemo_agent',
+              content: {
+                role: 'model',
+                parts: [{ functionCall: { id, name: step.name, args: step.args } }],
+              },
+            })
         done.add(step)
         const result = step.run()
         await sleep(scaled(rng.int(200, 1500)))
         yield style === 'documented'
           ? event({ type: 'tool_result', name: step.name, result })
-          : event({ author: 'nemo_agent', content: { role: 'user', parts: [{ functionResponse: { id, name: step.name, response: result } }] } })
+          : event({
+              author: 'nemo_agent',
+              content: {
+                role: 'user',
+                parts: [{ functionResponse: { id, name: step.name, response: result } }],
+              },
+            })
       }
     }
     if (opts.trailingIssue) yield* text(opts.zh ? TEMPORARY_ISSUE.zh : TEMPORARY_ISSUE.en)

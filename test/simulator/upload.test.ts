@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { call, chat, newSession, ORIGIN, readSse, SKILL_HEADERS, testSimulator } from './test-helpers.ts'
+import {
+  call,
+  chat,
+  newSession,
+  ORIGIN,
+  readSse,
+  SKILL_HEADERS,
+  testSimulator,
+} from './test-helpers.ts'
 import type { Simulator } from './index.ts'
 
 async function setup(sim: Simulator) {
@@ -7,9 +15,15 @@ async function setup(sim: Simulator) {
   return { token, sid: await newSession(sim, token) }
 }
 
-async function formUpload(sim: Simulator, token: string, sid: string, files: Array<[string, BlobPart, string?]>) {
+async function formUpload(
+  sim: Simulator,
+  token: string,
+  sid: string,
+  files: Array<[string, BlobPart, string?]>,
+) {
   const form = new FormData()
-  for (const [name, content, type] of files) form.append('files', new Blob([content], { type: type ?? '' }), name)
+  for (const [name, content, type] of files)
+    form.append('files', new Blob([content], { type: type ?? '' }), name)
   form.append('note', 'ignored')
   // Serialised first: undici's own FormData stream throws when its reader is cancelled early.
   const encoded = new Response(form)
@@ -43,7 +57,8 @@ function lazyMultipart(filename: string, size: number, chunk = 64 * 1024) {
       pull(controller) {
         let piece: Uint8Array
         if (sent === 0) piece = head
-        else if (sent - head.length < size) piece = filler.subarray(0, Math.min(chunk, size - (sent - head.length)))
+        else if (sent - head.length < size)
+          piece = filler.subarray(0, Math.min(chunk, size - (sent - head.length)))
         else if (sent === head.length + size) piece = tail
         else return controller.close()
         sent += piece.length
@@ -56,7 +71,12 @@ function lazyMultipart(filename: string, size: number, chunk = 64 * 1024) {
   return { body, total: head.length + size + tail.length, pulled: () => pulled }
 }
 
-function streamUpload(sim: Simulator, token: string, sid: string, body: ReadableStream<Uint8Array>) {
+function streamUpload(
+  sim: Simulator,
+  token: string,
+  sid: string,
+  body: ReadableStream<Uint8Array>,
+) {
   return call(sim, `/api/upload-video/nemo_agent/me/${sid}`, {
     token,
     body,
@@ -76,13 +96,27 @@ describe('uploads', () => {
     const body = await res.json()
     expect(body.code).toBe(0)
     expect(body.data.session_state_applied).toBe(true)
-    expect(body.data.files.map((f: { filename: string; file_type: string }) => [f.filename, f.file_type])).toEqual([
+    expect(
+      body.data.files.map((f: { filename: string; file_type: string }) => [
+        f.filename,
+        f.file_type,
+      ]),
+    ).toEqual([
       ['clip.mp4', 'video'],
       ['photo.JPG', 'image'],
       ['song.mp3', 'audio'],
     ])
     for (const f of body.data.files) {
-      expect(Object.keys(f).sort()).toEqual(['cdn_url', 'duration', 'file_type', 'filename', 'fps', 'hash', 'height', 'width'])
+      expect(Object.keys(f).sort()).toEqual([
+        'cdn_url',
+        'duration',
+        'file_type',
+        'filename',
+        'fps',
+        'hash',
+        'height',
+        'width',
+      ])
     }
     const draft = sim.control.draft(sid)
     expect(draft?.t.find((t) => t.tt === 0)?.sg.map((s) => s.nm)).toEqual(['clip.mp4', 'photo.JPG'])
@@ -92,9 +126,17 @@ describe('uploads', () => {
   it('builds the next generated video from the uploaded media', async () => {
     const sim = testSimulator()
     const { token, sid } = await setup(sim)
-    await formUpload(sim, token, sid, [['a.png', 'x'], ['b.webp', 'y']])
+    await formUpload(sim, token, sid, [
+      ['a.png', 'x'],
+      ['b.webp', 'y'],
+    ])
     await readSse(await chat(sim, token, sid, 'make a video'))
-    expect(sim.control.draft(sid)?.t.find((t) => t.tt === 0)?.sg.map((s) => s.nm)).toEqual(['a.png', 'b.webp'])
+    expect(
+      sim.control
+        .draft(sid)
+        ?.t.find((t) => t.tt === 0)
+        ?.sg.map((s) => s.nm),
+    ).toEqual(['a.png', 'b.webp'])
   })
 
   it('accepts JSON URLs', async () => {
@@ -113,7 +155,10 @@ describe('uploads', () => {
     const { token, sid } = await setup(sim)
     const res = await formUpload(sim, token, sid, [['notes.txt', 'hello']])
     expect([res.status, (await res.json()).code]).toEqual([400, 4001])
-    const url = await call(sim, `/api/upload-video/nemo_agent/me/${sid}`, { token, json: { urls: ['https://x.test/a.exe'] } })
+    const url = await call(sim, `/api/upload-video/nemo_agent/me/${sid}`, {
+      token,
+      json: { urls: ['https://x.test/a.exe'] },
+    })
     expect((await url.json()).code).toBe(4001)
   })
 

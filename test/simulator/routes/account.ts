@@ -16,7 +16,9 @@ export function accountRoutes(sim: SimContext) {
       const now = state.now()
       const window = state.config.tokenTtlMs
       const ip =
-        c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local'
+        c.req.header('cf-connecting-ip') ??
+        c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ??
+        'local'
       const lastForClient = state.issuedByClient.get(clientId)
       if (lastForClient !== undefined && now - lastForClient < window) {
         return fail(429, 'Rate limit exceeded: one token per client id per 7 days')

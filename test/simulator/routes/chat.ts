@@ -21,7 +21,10 @@ export function chatRoutes(sim: SimContext) {
     if (!parsed.success) return fail(400, 'Invalid run_sse body')
     const session = state.sessions.get(parsed.data.session_id)
     if (!session || session.userId !== c.var.auth.userId) return fail(1002)
-    const prompt = parsed.data.new_message.parts.map((p) => p.text ?? '').join('\n').trim()
+    const prompt = parsed.data.new_message.parts
+      .map((p) => p.text ?? '')
+      .join('\n')
+      .trim()
     if (session.running > 0) c.var.entry.reentrant = true
 
     const credits = c.var.auth.credits
@@ -32,9 +35,11 @@ export function chatRoutes(sim: SimContext) {
     if (plan.kind === 'edit') session.editCharged = true
 
     const override = state.nextTurns.shift() ?? {}
-    const { rng, } = session
+    const { rng } = session
     const styleSetting = state.config.sseStyle
-    const style = override.style ?? (styleSetting === 'mixed' ? (rng.chance(0.5) ? 'adk' : 'documented') : styleSetting)
+    const style =
+      override.style ??
+      (styleSetting === 'mixed' ? (rng.chance(0.5) ? 'adk' : 'documented') : styleSetting)
     const zh = wantsChinese(session, prompt)
     const turn = runTurn(plan, {
       style,

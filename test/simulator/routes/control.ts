@@ -8,7 +8,10 @@ import { Fault } from '../faults.ts'
 const UserTokenBody = z.object({ credits: z.number().nonnegative().optional() }).default({})
 const ClockBody = z.object({ advanceMs: z.number().nonnegative() })
 const ExpireBody = z.object({ token: z.string().optional() }).default({})
-const CreditsBody = z.object({ token: z.string().default('all'), available: z.number().nonnegative() })
+const CreditsBody = z.object({
+  token: z.string().default('all'),
+  available: z.number().nonnegative(),
+})
 const NextTurnBody = z.object({
   noText: z.boolean().optional(),
   trailingIssue: z.boolean().optional(),
@@ -28,7 +31,10 @@ async function body<T extends z.ZodType>(raw: Request, schema: T): Promise<Parse
   }
   const parsed = schema.safeParse(json)
   if (!parsed.success) {
-    return { ok: false, response: Response.json({ error: z.prettifyError(parsed.error) }, { status: 400 }) }
+    return {
+      ok: false,
+      response: Response.json({ error: z.prettifyError(parsed.error) }, { status: 400 }),
+    }
   }
   return { ok: true, value: parsed.data }
 }
@@ -89,7 +95,9 @@ export function controlRoutes(sim: SimContext, control: SimulatorControl) {
       control.dropAllSessions()
       return c.json({ ok: true })
     })
-    .delete('/__sim/sessions/:id', (c) => c.json({ dropped: control.dropSession(c.req.param('id')) }))
+    .delete('/__sim/sessions/:id', (c) =>
+      c.json({ dropped: control.dropSession(c.req.param('id')) }),
+    )
     .get('/__sim/sessions/:id/draft', (c) => {
       const draft = control.draft(c.req.param('id'))
       return draft ? c.json(draft) : c.json({ error: 'no such session' }, 404)

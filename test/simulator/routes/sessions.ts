@@ -4,7 +4,10 @@ import type { SimContext, SimEnv } from '../context.ts'
 import { aspectOf } from '../draft.ts'
 import { fail, ok } from '../respond.ts'
 
-const SessionBody = z.object({ task_name: z.string().default('project'), language: z.string().default('en') })
+const SessionBody = z.object({
+  task_name: z.string().default('project'),
+  language: z.string().default('en'),
+})
 
 /** Session creation and the state read. */
 export function sessionRoutes(sim: SimContext) {

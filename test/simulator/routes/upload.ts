@@ -1,28 +1,62 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { MIME_TO_FORMAT, mediaFormatOf, mediaKindOf, type MediaFormat } from '../../../shared/media.ts'
+import {
+  MIME_TO_FORMAT,
+  mediaFormatOf,
+  mediaKindOf,
+  type MediaFormat,
+} from '../../../shared/media.ts'
 import type { SimContext, SimEnv } from '../context.ts'
 import { applyMedia, type MediaItem } from '../draft.ts'
 import { boundaryOf, readMultipart } from '../multipart.ts'
 import { hashBytes } from '../prng.ts'
 import { fail, ok } from '../respond.ts'
 
-const UrlBody = z.object({ urls: z.array(z.string().min(1)).min(1), source_type: z.literal('url').optional() })
+const UrlBody = z.object({
+  urls: z.array(z.string().min(1)).min(1),
+  source_type: z.literal('url').optional(),
+})
 
 /** Plausible metadata for a file the simulator cannot really probe. */
-function describe(filename: string, format: MediaFormat, size: number, hash: number, origin: string): MediaItem {
+function describe(
+  filename: string,
+  format: MediaFormat,
+  size: number,
+  hash: number,
+  origin: string,
+): MediaItem {
   const kind = mediaKindOf(format)
   const hex = `${hash.toString(16).padStart(8, '0')}${size.toString(16)}`
-  const base = { filename, file_type: kind, cdn_url: `${origin}/cdn/${hex}/${encodeURIComponent(filename)}`, hash: hex, size }
-  if (kind === 'video') {
-    return { ...base, duration: Math.min(600, Math.max(1, Math.round(size / 50_000) / 10)), width: 1920, height: 1080, fps: 30 }
+  const base = {
+    filename,
+    file_type: kind,
+    cdn_url: `${origin}/cdn/${hex}/${encodeURIComponent(filename)}`,
+    hash: hex,
+    size,
   }
-  if (kind === 'audio') return { ...base, duration: Math.max(1, Math.round(size / 1_600) / 10), width: 0, height: 0, fps: 0 }
+  if (kind === 'video') {
+    return {
+      ...base,
+      duration: Math.min(600, Math.max(1, Math.round(size / 50_000) / 10)),
+      width: 1920,
+      height: 1080,
+      fps: 30,
+    }
+  }
+  if (kind === 'audio')
+    return {
+      ...base,
+      duration: Math.max(1, Math.round(size / 1_600) / 10),
+      width: 0,
+      height: 0,
+      fps: 0,
+    }
   return { ...base, duration: 0, width: 1080, height: 1080, fps: 0 }
 }
 
 const formatOf = (filename: string, contentType?: string): MediaFormat | undefined =>
-  mediaFormatOf(filename) ?? (filename.includes('.') ? undefined : MIME_TO_FORMAT[contentType?.split(';')[0]?.trim() ?? ''])
+  mediaFormatOf(filename) ??
+  (filename.includes('.') ? undefined : MIME_TO_FORMAT[contentType?.split(';')[0]?.trim() ?? ''])
 
 /** Uploads: a multipart body read as a stream (limits answer mid-body), or JSON with URLs. */
 export function uploadRoutes(sim: SimContext) {
@@ -69,7 +103,10 @@ export function uploadRoutes(sim: SimContext) {
           current.hash = hashBytes(current.hash, bytes)
         },
         end: () => {
-          if (current) items.push(describe(current.filename, current.format, current.size, current.hash, origin))
+          if (current)
+            items.push(
+              describe(current.filename, current.format, current.size, current.hash, origin),
+            )
           current = undefined
         },
       })

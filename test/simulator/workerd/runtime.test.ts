@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import { createSimulator } from '../index.ts'
-import { call, chat, newSession, ORIGIN, readSse, replyText, SKILL_HEADERS } from '../test-helpers.ts'
+import {
+  call,
+  chat,
+  newSession,
+  ORIGIN,
+  readSse,
+  replyText,
+  SKILL_HEADERS,
+} from '../test-helpers.ts'
 
 // Web-standard APIs only: this file also runs inside workerd (see ./vitest.config.ts).
 describe('the simulator in this runtime', () => {
   it('uploads, chats, renders and serves the file', async () => {
-    const sim = createSimulator({ timeScale: 0.0005, render: { mode: 'polls', pollsToComplete: 2 } })
+    const sim = createSimulator({
+      timeScale: 0.0005,
+      render: { mode: 'polls', pollsToComplete: 2 },
+    })
     const { token } = sim.control.createUserToken()
     const sid = await newSession(sim, token, 'zh-CN')
     const form = new FormData()
@@ -31,7 +42,9 @@ describe('the simulator in this runtime', () => {
     })
     expect(submitted.status).toBe(200)
     await call(sim, '/api/render/proxy/lambda/render_rt', { token })
-    const done = (await (await call(sim, '/api/render/proxy/lambda/render_rt', { token })).json()) as Record<string, any>
+    const done = (await (
+      await call(sim, '/api/render/proxy/lambda/render_rt', { token })
+    ).json()) as Record<string, any>
     const url = done.data?.outputUrl ?? done.output?.url
     const file = await sim.fetch(new Request(url))
     const bytes = new Uint8Array(await file.arrayBuffer())

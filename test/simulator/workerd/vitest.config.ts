@@ -5,7 +5,9 @@ import { defineConfig } from 'vitest/config'
 // (The `simulator` project runs the same file in Node.)
 export default defineConfig({
   plugins: [
-    cloudflareTest({ miniflare: { compatibilityDate: '2026-10-01', compatibilityFlags: ['enable_request_signal'] } }),
+    cloudflareTest({
+      miniflare: { compatibilityDate: '2026-10-01', compatibilityFlags: ['enable_request_signal'] },
+    }),
   ],
   test: { name: 'simulator-workerd', include: ['./*.test.ts'] },
 })
