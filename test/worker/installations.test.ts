@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { InstallationInfo } from '../../shared/api/installations.ts'
-import { api, json, logOf, recordOf, register, sim } from './helpers.ts'
+import { api, json, logOf, openSession, recordOf, register, sim } from './helpers.ts'
 
 describe('POST /v1/installations', () => {
   it('registers with an anonymous token and returns a key once', async ({ expect }) => {
@@ -127,5 +127,29 @@ describe('unknown routes', () => {
     const res = await api('/v1/nothing-here', {}, key)
     expect(res.status).toBe(404)
     expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('not_found')
+  })
+})
+
+describe('CORS on streamed answers', () => {
+  it('reaches a chat stream the route built itself, which stays an unbuffered event stream', async ({ expect }) => {
+    const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop'
+    const { key } = await register()
+    const sessionId = await openSession(key)
+    const sent = await api(
+      `/v1/sessions/${sessionId}/messages`,
+      json('POST', { text: 'add a title', clientMessageId: `msg_${crypto.randomUUID().slice(0, 8)}` }),
+      key,
+    )
+    expect(sent.status).toBe(202)
+    const { runId } = (await sent.json()) as { runId: string }
+    const res = await api(`/v1/sessions/${sessionId}/runs/${runId}/events`, { headers: { Origin: origin } }, key)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(origin)
+    expect(res.headers.get('Content-Type')).toContain('text/event-stream')
+    expect(res.headers.get('Content-Encoding') ?? 'identity').toBe('identity')
+    const reader = res.body?.getReader()
+    const first = await reader?.read()
+    expect(first?.done).toBe(false)
+    await reader?.cancel()
   })
 })

@@ -32,5 +32,12 @@ export const cors = createMiddleware<AppEnv>(async function cors(c, next) {
     return c.body(null, 204)
   }
   c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS)
-  return next()
+  await next()
+  // A route that returns its own Response (a chat stream, a file) drops headers set before it ran;
+  // setting them again re-wraps that Response around the same body stream, nothing is buffered.
+  if (c.res.headers.get('Access-Control-Allow-Origin') !== origin) {
+    c.header('Access-Control-Allow-Origin', origin)
+    c.header('Vary', 'Origin', { append: true })
+    c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS)
+  }
 })

@@ -139,7 +139,8 @@ export class InstallationKeeper extends DurableObject<Env> {
 
   /** Forgets the installation: its record here and in KV, and its job list. */
   async reset(): Promise<void> {
-    await this.env.INSTALLATIONS.delete(kvKey(this.#installationId() ?? ''))
+    const installationId = this.#load()?.installationId
+    if (installationId) await this.env.INSTALLATIONS.delete(kvKey(installationId))
     this.#inflight = null
     await this.ctx.storage.deleteAll()
     this.#createSchema()
@@ -218,10 +219,6 @@ export class InstallationKeeper extends DurableObject<Env> {
       return null
     }
     return parsed.data
-  }
-
-  #installationId(): string | undefined {
-    return this.#load()?.installationId
   }
 
   async #save(state: KeeperState): Promise<void> {
