@@ -123,6 +123,17 @@ describe('runChatTurn', () => {
     expect(t.events[1]).toMatchObject({ type: 'error', error: { code: 'upstream_timeout' } })
   })
 
+  it('stops at the hard cap even while text keeps coming', async ({ expect }) => {
+    const t = turn({
+      timings: { maxRunMs: 60 },
+      response: async () => sse(Array(100).fill([data({ type: 'text', content: 'more. ' }), { waitMs: 5 }]).flat()),
+    })
+    await t.run()
+    expect(t.events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_timeout' } })
+    expect(t.events.filter((e) => e.type === 'error' || e.type === 'done')).toHaveLength(1)
+    expect(t.events.filter((e) => e.type === 'text').length).toBeGreaterThan(0)
+  })
+
   it('after a dropped stream, reports a changed draft as summary and done', async ({ expect }) => {
     const t = turn({
       drafts: [draftA, draftA, draftB],

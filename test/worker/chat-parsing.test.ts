@@ -2,7 +2,7 @@ import { describe, it } from 'vitest'
 import { translateGuiWording } from '../../shared/intent/gui-wording.ts'
 import { interpretUpstreamData, TextDeltas } from '../../worker/chat/interpret.ts'
 import { ReplyText } from '../../worker/chat/reply-text.ts'
-import { resumeAfter, sseFrame } from '../../worker/chat/sse.ts'
+import { resumeAfter, runEventStream, sseFrame, type RunListener } from '../../worker/chat/sse.ts'
 import { endsAnEvent, readUpstreamEvents } from '../../worker/chat/upstream-stream.ts'
 
 const encoder = new TextEncoder()
@@ -187,5 +187,47 @@ describe('SSE helpers', () => {
     expect(resumeAfter(null, '3')).toBe(3)
     expect(resumeAfter(undefined, undefined)).toBe(0)
     expect(resumeAfter('junk', '3')).toBe(0)
+  })
+
+  it('serves backlog then live events, pings while live, and lets go of a reader that leaves', async ({ expect }) => {
+    let listener: RunListener | undefined
+    let detached = 0
+    const body = runEventStream(
+      (l) => {
+        listener = l
+        return { backlog: [{ seq: 3, runId: 'r', event: { type: 'text', delta: 'a' } }], live: true, detach: () => (detached += 1) }
+      },
+      5,
+    )
+    const reader = body.getReader()
+    const decoder = new TextDecoder()
+    const more = async () => decoder.decode((await reader.read()).value, { stream: true })
+    let seen = ''
+    while (!seen.includes(': ping')) seen += await more()
+    expect(seen.startsWith('event: text\nid: 3\n')).toBe(true)
+    // An event already delivered (seq 3) is never sent twice; a new one is.
+    listener!({ seq: 3, runId: 'r', event: { type: 'text', delta: 'a' } })
+    listener!({ seq: 4, runId: 'r', event: { type: 'activity', kind: 'editing' } })
+    while (!seen.includes('id: 4')) seen += await more()
+    expect(seen.match(/id: 3/g)).toHaveLength(1)
+    await reader.cancel()
+    expect(detached).toBe(1)
+    // Events after the reader left go nowhere and throw nothing.
+    expect(() => listener!({ seq: 5, runId: 'r', event: { type: 'done', actions: [] } })).not.toThrow()
+    expect(detached).toBe(1)
+  })
+
+  it('closes after the terminal event, and at once for an ended run with nothing after the resume point', async ({ expect }) => {
+    const ended = runEventStream(() => ({ backlog: [], live: false, detach: () => {} }))
+    expect(await new Response(ended).text()).toBe('')
+    const finished = runEventStream(() => ({
+      backlog: [
+        { seq: 1, runId: 'r', event: { type: 'text', delta: 'hi' } },
+        { seq: 2, runId: 'r', event: { type: 'done', actions: [] } },
+      ],
+      live: false,
+      detach: () => {},
+    }))
+    expect((await new Response(finished).text()).match(/^event: /gm)).toHaveLength(2)
   })
 })

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
-import { afterEach, describe, it } from 'vitest'
+import { runInDurableObject } from 'cloudflare:test'
+import { afterEach, describe, it, type ExpectStatic } from 'vitest'
 import { ChatEvent, type ChatEventType } from '../../shared/api/chat-events.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { DEFAULT_CONFIG } from '../simulator/config.ts'
@@ -16,7 +17,7 @@ afterEach(() => {
 })
 
 /** Frames are well formed: valid events, `event:` equal to the type, strictly rising ids. */
-function expectWellFormed(expect: Parameters<Parameters<typeof it>[1]>[0]['expect'], frames: Frame[]) {
+function expectWellFormed(expect: ExpectStatic, frames: Frame[]) {
   for (const [i, frame] of frames.entries()) {
     expect(ChatEvent.safeParse(frame.data).success).toBe(true)
     expect(CLIENT_TYPES.has(frame.data.type)).toBe(true)
@@ -105,6 +106,11 @@ describe('chat relay', () => {
     const part = await readFrames(await openEvents(key, sessionId, runId), (f) => f.some((x) => x.data.type === 'text'))
     expect(part.closed).toBe(false)
     const lastSeen = part.frames.at(-1)!.id
+    // The session let go of the reader that went away, while the turn runs on without it.
+    const stub = env.PROJECT_SESSION.get(env.PROJECT_SESSION.idFromName(sessionId))
+    const listening = () => runInDurableObject(stub, (instance) => instance['listeners'].get(runId)?.size ?? 0)
+    for (let i = 0; i < 50 && (await listening()) > 0; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(await listening()).toBe(0)
     const rest = await readFrames(await openEvents(key, sessionId, runId, lastSeen))
     expect(rest.closed).toBe(true)
     const all = await readFrames(await openEvents(key, sessionId, runId))
