@@ -67,7 +67,7 @@ export function uploadRoutes(sim: SimContext) {
     const origin = new URL(c.req.url).origin
     const contentType = c.req.header('content-type') ?? ''
     const entry = c.var.entry
-    let items: MediaItem[] = []
+    const items: MediaItem[] = []
 
     if (contentType.includes('json')) {
       const parsed = UrlBody.safeParse(entry.body)
@@ -116,7 +116,8 @@ export function uploadRoutes(sim: SimContext) {
     if (items.length === 0) return fail(400, 'No files in field "files"')
     session.media.push(...items)
     applyMedia(session.draft, items)
-    items = items.map(({ size: _size, ...rest }) => rest as MediaItem)
-    return ok({ files: items, session_state_applied: true })
+    // `size` is the simulator's own bookkeeping, not part of the answer.
+    const files = items.map(({ size: _size, ...file }) => file)
+    return ok({ files, session_state_applied: true })
   })
 }
