@@ -189,13 +189,27 @@ describe('cancel', () => {
   })
 })
 
+describe('unknown jobs', () => {
+  it('are not found, and reading one leaves no storage behind', async ({ expect }) => {
+    const { key } = await renderingInstallation()
+    const jobId = `job_${'0123456789abcdef'.repeat(2)}`
+    const res = await api(paths.exportJob(jobId), {}, key)
+    expect(res.status).toBe(404)
+    expect(await errorCode(res)).toBe('not_found')
+    expect((await api(paths.cancelExport(jobId), post, key)).status).toBe(404)
+    expect(await tablesOf(jobId)).toEqual([])
+  })
+})
+
 describe('retention', () => {
   it('deletes a finished job a week after it finished', async ({ expect }) => {
     const { key, job } = await finishedJob()
+    expect(await tablesOf(job.jobId)).toEqual(['job'])
     await ageJob(job.jobId, { updatedAt: Date.now() - 8 * 24 * 3600_000 })
     expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
     expect((await api(paths.exportJob(job.jobId), {}, key)).status).toBe(404)
     expect(await alarmOf(job.jobId)).toBeNull()
+    expect(await tablesOf(job.jobId)).toEqual([])
     const list = (await (await api(paths.exports, {}, key)).json()) as { jobs: unknown[] }
     expect(list.jobs).toEqual([])
   })
@@ -205,4 +219,13 @@ async function runInStub(jobId: string, sql: string): Promise<void> {
   await runInDurableObject(stubOf(jobId), (_, state) => {
     state.storage.sql.exec(sql)
   })
+}
+
+async function tablesOf(jobId: string): Promise<string[]> {
+  return runInDurableObject(stubOf(jobId), (_, state) =>
+    state.storage.sql
+      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'`)
+      .toArray()
+      .map((row) => row.name),
+  )
 }

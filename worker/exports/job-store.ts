@@ -1,7 +1,7 @@
 import { JobRecord, type ErrorParams } from './job-record.ts'
 
-/** Columns a patch may set, in the table's order. */
-type Patch = Partial<Omit<JobRecord, 'errorParams' | 'jobId' | 'installationId'>> & {
+/** Fields an update may set (the job's identity and owner never change). */
+export type JobPatch = Partial<Omit<JobRecord, 'errorParams' | 'jobId' | 'installationId'>> & {
   errorParams?: ErrorParams | null
 }
 
@@ -42,26 +42,31 @@ export class JobStore {
 
   constructor(sql: SqlStorage) {
     this.#sql = sql
-    this.ensureSchema()
   }
 
-  /** Creates the table; needed again after `deleteAll()` emptied the object. */
-  ensureSchema(): void {
-    this.#sql.exec(SCHEMA)
+  /**
+   * Whether the table exists. Created on the first insert only: a read of an unknown job id (a
+   * typo, a probe, a job deleted after its retention) must not leave storage behind.
+   */
+  #exists(): boolean {
+    return this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job'`).toArray().length > 0
   }
 
   read(): JobRecord | null {
+    if (!this.#exists()) return null
     const row = this.#sql.exec('SELECT * FROM job WHERE one = 1').toArray()[0]
     return row ? JobRecord.parse(row) : null
   }
 
   /** The draft as submitted (preset size applied), for a resubmission. */
   draft(): unknown {
+    if (!this.#exists()) return null
     const row = this.#sql.exec<{ draft: string }>('SELECT draft FROM job WHERE one = 1').toArray()[0]
     return row ? JSON.parse(row.draft) : null
   }
 
   insert(record: JobRecord, draft: unknown): void {
+    this.#sql.exec(SCHEMA)
     const values = { ...record, errorParams: null, draft: JSON.stringify(draft) }
     const names = Object.keys(values)
     this.#sql.exec(
@@ -71,7 +76,7 @@ export class JobStore {
   }
 
   /** Sets the given fields (and `updatedAt`) and returns the row as stored. */
-  update(patch: Patch, now = Date.now()): JobRecord {
+  update(patch: JobPatch, now = Date.now()): JobRecord {
     const values: Record<string, SqlStorageValue> = { updatedAt: now }
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue

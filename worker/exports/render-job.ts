@@ -244,7 +244,6 @@ export class RenderJob extends DurableObject<Env> {
   async #wipe(): Promise<void> {
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
-    this.#store.ensureSchema()
   }
 
   async #cancelUpstream(job: JobRecord): Promise<void> {

@@ -2,16 +2,15 @@ import type { UpstreamRenderStatus } from '../upstream/types.ts'
 import { MAX_RENDER_ATTEMPTS } from './config.ts'
 import { exportFileName } from './file-name.ts'
 import { renderIdFor } from './job-id.ts'
-import type { ErrorParams, JobRecord } from './job-record.ts'
+import type { JobRecord } from './job-record.ts'
+import type { JobPatch } from './job-store.ts'
 import type { JobError } from './upstream-errors.ts'
-
-type Patch = Partial<Omit<JobRecord, 'jobId' | 'installationId' | 'errorParams'>> & { errorParams?: ErrorParams | null }
 
 /** What a job does with a status the backend reported for its current render. */
 export type Transition =
-  | { kind: 'update'; patch: Patch }
+  | { kind: 'update'; patch: JobPatch }
   /** The render failed and one more attempt is left: store this, then submit the new render id. */
-  | { kind: 'resubmit'; patch: Patch; reason: string }
+  | { kind: 'resubmit'; patch: JobPatch; reason: string }
   | { kind: 'fail'; error: JobError }
 
 /**
