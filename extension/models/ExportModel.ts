@@ -82,8 +82,16 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
     if (mine.length) await deps.jobs.upsert(mine)
   }
 
+  // One flush at a time, so two of them never race on the pending list.
+  let flushing: Promise<unknown> = Promise.resolve()
+  function flush(): Promise<ExportPreset[]> {
+    const next = flushing.then(flushOnce)
+    flushing = next.catch(() => {})
+    return next
+  }
+
   /** Sends every pending request (again, with the same keys) and records the jobs. */
-  async function flush(): Promise<ExportPreset[]> {
+  async function flushOnce(): Promise<ExportPreset[]> {
     const started: ExportPreset[] = []
     let failure: unknown
     for (const p of await deps.pending.get()) {

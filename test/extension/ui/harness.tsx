@@ -171,6 +171,8 @@ export function createFakeWorker(runs = createFakeRuns()) {
   }) as unknown as WorkerClient
   return {
     api,
+    /** The default answers, for an override that wraps one. */
+    base,
     runs,
     jobs,
     calls,
