@@ -15,6 +15,13 @@ export interface BrowserOptions {
   downloadsDir: string
   /** A visible window (needs DISPLAY); headless (`--headless=new`) otherwise. */
   headed?: boolean
+  /**
+   * Host patterns the user has already granted the extension (its optional host permission), e.g.
+   * `http://127.0.0.1/*`. A headless browser cannot click a permission prompt or a real context
+   * menu (whose activeTab grant lets the extension script the page), so the grant is written into
+   * the profile the way Chromium keeps an accepted prompt.
+   */
+  grantOrigins?: string[]
 }
 
 /** Chromium with the extension loaded, and the handles the tour drives it through. */
@@ -37,6 +44,17 @@ export interface ExtensionBrowser {
  * disable extensions and rename downloads; both are undone here.
  */
 export async function launchExtensionBrowser(options: BrowserOptions): Promise<ExtensionBrowser> {
+  const grants = options.grantOrigins ?? []
+  if (grants.length && !(await hasGrantedOrigins(options.userDataDir, grants))) {
+    // First run of this profile: install the extension, then record the user's grant.
+    const first = await launchOnce(options)
+    await first.close()
+    await grantOrigins(options.userDataDir, first.extensionId, grants)
+  }
+  return await launchOnce(options)
+}
+
+async function launchOnce(options: BrowserOptions): Promise<ExtensionBrowser> {
   await mkdir(options.downloadsDir, { recursive: true })
   await writeDownloadPrefs(options.userDataDir, options.downloadsDir)
   const context = await chromium.launchPersistentContext(options.userDataDir, {
@@ -135,20 +153,48 @@ async function missingManifestFiles(extensionDir: string): Promise<string[]> {
   return missing
 }
 
-async function writeDownloadPrefs(userDataDir: string, downloadsDir: string): Promise<void> {
-  const file = join(userDataDir, 'Default', 'Preferences')
-  await mkdir(join(userDataDir, 'Default'), { recursive: true })
-  let prefs: Record<string, unknown> = {}
+type Prefs = Record<string, unknown> & {
+  extensions?: { settings?: Record<string, Record<string, { explicit_host?: string[]; scriptable_host?: string[] }>> }
+}
+
+async function readPrefs(userDataDir: string): Promise<Prefs> {
   try {
-    prefs = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+    return JSON.parse(await readFile(join(userDataDir, 'Default', 'Preferences'), 'utf8')) as Prefs
   } catch {
-    // A new profile.
+    return {}
   }
+}
+
+async function writePrefs(userDataDir: string, prefs: Prefs): Promise<void> {
+  await mkdir(join(userDataDir, 'Default'), { recursive: true })
+  await writeFile(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(prefs))
+}
+
+async function hasGrantedOrigins(userDataDir: string, origins: string[]): Promise<boolean> {
+  const settings = Object.values((await readPrefs(userDataDir)).extensions?.settings ?? {})
+  return settings.some((s) => origins.every((o) => s.active_permissions?.explicit_host?.includes(o)))
+}
+
+/** Adds `origins` to the extension's granted and active permissions, as an accepted prompt does. */
+async function grantOrigins(userDataDir: string, extensionId: string, origins: string[]): Promise<void> {
+  const prefs = await readPrefs(userDataDir)
+  const settings = prefs.extensions?.settings?.[extensionId]
+  if (!settings) throw new Error(`no settings for extension ${extensionId} in the profile`)
+  for (const key of ['granted_permissions', 'active_permissions']) {
+    const perms = (settings[key] ??= {})
+    perms.explicit_host = [...new Set([...(perms.explicit_host ?? []), ...origins])]
+    perms.scriptable_host = [...new Set([...(perms.scriptable_host ?? []), ...origins])]
+  }
+  await writePrefs(userDataDir, prefs)
+}
+
+async function writeDownloadPrefs(userDataDir: string, downloadsDir: string): Promise<void> {
+  const prefs = await readPrefs(userDataDir)
   prefs.download = {
     ...(prefs.download as object | undefined),
     default_directory: downloadsDir,
     prompt_for_download: false,
     directory_upgrade: true,
   }
-  await writeFile(file, JSON.stringify(prefs))
+  await writePrefs(userDataDir, prefs)
 }

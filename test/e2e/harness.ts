@@ -18,17 +18,29 @@ export interface TestBrowser extends ExtensionBrowser {
   restart(): Promise<TestBrowser>
 }
 
+/** The demo site is served on 127.0.0.1 (any port). */
+export const SITE_ORIGIN_PATTERN = 'http://127.0.0.1/*'
+
 /**
  * Chromium with the built extension on a fresh profile: a new user, so a new installation on the
  * worker. Each test file gets its own downloads folder.
  */
-export async function openBrowser(label = 'user'): Promise<TestBrowser> {
+export async function openBrowser(
+  label = 'user',
+  opts: { grantSiteAccess?: boolean } = {},
+): Promise<TestBrowser> {
   const env = inject('e2e')
   const id = `${label}-${randomUUID().slice(0, 8)}`
   const userDataDir = join(env.workDir, 'profiles', id)
   const downloadsDir = join(env.workDir, 'downloads', id)
   const launch = async (): Promise<TestBrowser> => {
-    const browser = await launchExtensionBrowser({ extensionDir: env.extensionDir, userDataDir, downloadsDir })
+    const browser = await launchExtensionBrowser({
+      extensionDir: env.extensionDir,
+      userDataDir,
+      downloadsDir,
+      // The user accepted the site-access prompt for the demo site earlier (see browser.ts).
+      grantOrigins: opts.grantSiteAccess === false ? [] : [SITE_ORIGIN_PATTERN],
+    })
     return {
       ...browser,
       downloadsDir,

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { waitFor } from '../../scripts/lib/wait.ts'
+import { openBrowser, e2e, type TestBrowser } from './harness.ts'
+
+describe('the Chrome build in Debian Chromium', () => {
+  let browser: TestBrowser
+  beforeAll(async () => {
+    browser = await openBrowser('loads', { grantSiteAccess: false })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  it('runs its service worker with only the permissions the manifest asks for and no host access', async () => {
+    const manifest = JSON.parse(await readFile(join(e2e().extensionDir, 'manifest.json'), 'utf8')) as {
+      manifest_version: number
+      permissions: string[]
+    }
+    expect(manifest.manifest_version).toBe(3)
+    const worker = await browser.serviceWorker()
+    expect(worker.url()).toBe(browser.extensionUrl('background.js'))
+    const granted = await worker.evaluate(() => chrome.permissions.getAll())
+    expect([...(granted.permissions ?? [])].sort()).toEqual([...manifest.permissions].sort())
+    // Host access is optional: asked for on a user gesture, never granted at install.
+    expect(granted.origins ?? []).toEqual([])
+  })
+
+  it('registers with the worker on first run without asking anything', async () => {
+    const worker = await browser.serviceWorker()
+    const installation = await waitFor('the installation in storage', async () => {
+      const stored = await worker.evaluate(() => chrome.storage.local.get('installation'))
+      return (stored.installation ?? undefined) as { installationId: string; key: string } | undefined
+    })
+    expect(installation.installationId).toMatch(/^inst_/)
+    // The worker knows this installation: its key authenticates.
+    const me = await fetch(`${e2e().workerUrl}/v1/installations/me`, {
+      headers: { authorization: `Bearer ${installation.key}` },
+    })
+    expect(me.status).toBe(200)
+    expect(((await me.json()) as { installationId: string }).installationId).toBe(installation.installationId)
+    // No tab, prompt or page was opened for it.
+    expect(browser.context.pages().map((p) => p.url())).toEqual(['about:blank'])
+  })
+})
