@@ -8,7 +8,8 @@ import { jobsItem, notificationsItem } from './storage.ts'
 
 /** Firefox throws on `buttons`; Chrome shows them (and a click on the body downloads too). */
 function supportsButtons(): boolean {
-  return !import.meta.env.FIREFOX
+  // BROWSER rather than FIREFOX: under vitest the boolean globals arrive as strings ("false").
+  return import.meta.env.BROWSER !== 'firefox'
 }
 
 function iconUrl(): string {
