@@ -3,6 +3,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, it, type ExpectStatic } from 'vitest'
 import { ChatEvent, type ChatEventType } from '../../shared/api/chat-events.ts'
 import { paths } from '../../shared/api/routes.ts'
+import { SessionInfo } from '../../shared/api/sessions.ts'
 import { DEFAULT_CONFIG } from '../simulator/config.ts'
 import { resolveSession } from '../../worker/sessions/access.ts'
 import { chatSession, openEvents, readFrames, replyText, runTurn, send, type Frame } from './chat-helpers.ts'
@@ -170,8 +171,13 @@ describe('chat relay', () => {
 
   it('turns a backend failure before the stream into an error event and a failed run', async ({ expect }) => {
     const { key, sessionId } = await chatSession()
-    sim.control.fault({ kind: 'http', endpoint: 'run_sse', status: 503, times: 2 })
-    const { events } = await runTurn(key, sessionId, 'hello')
-    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_unavailable' } })
+    sim.control.fault({ kind: 'http', endpoint: 'run_sse', status: 503 })
+    const before = sim.log.length
+    const { runId, events } = await runTurn(key, sessionId, 'hello')
+    expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'upstream_unavailable' }) }])
+    // A 5xx may have reached the backend: the prompt is not sent again.
+    expect(logOf('run_sse', before)).toHaveLength(1)
+    const info = SessionInfo.parse(await (await api(paths.session(sessionId), {}, key)).json())
+    expect(info.latestRun).toMatchObject({ runId, status: 'failed' })
   })
 })

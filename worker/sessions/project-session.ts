@@ -127,10 +127,9 @@ export class ProjectSession extends DurableObject<Env> {
     const url = new URL(request.url)
     const match = /^\/runs\/(run_[A-Za-z0-9]+)\/events$/.exec(url.pathname)
     const owner = request.headers.get('X-Installation-Id') ?? ''
-    const run = match?.[1] === undefined ? undefined : store.findRun(this.sql, match[1])
-    if (run === undefined || (await this.ownedBy(owner)) === undefined) {
-      return new Response(null, { status: 404 })
-    }
+    const owned = (await this.ownedBy(owner)) !== undefined
+    const run = owned && match?.[1] !== undefined ? store.findRun(this.sql, match[1]) : undefined
+    if (run === undefined) return new Response(null, { status: 404 })
     const after = resumeAfter(request.headers.get('Last-Event-ID'), url.searchParams.get('after'))
     const body = runEventStream((listener) => {
       const backlog = store.eventsAfter(this.sql, run.run_id, after)
