@@ -222,6 +222,13 @@ async function withRetries<T>(
       return await attempt(token)
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err
+      if (err.code === 'missing_client_id') {
+        // 400 means a missing X-Client-Id only on the token call; elsewhere it is a refusal we cannot name.
+        throw new UpstreamError('upstream_unavailable', {
+          ...(err.httpStatus !== undefined && { httpStatus: err.httpStatus }),
+          ...(err.upstreamCode !== undefined && { upstreamCode: err.upstreamCode }),
+        })
+      }
       if (err.code === 'token_expired' && !reauthed) {
         reauthed = true
         token = await tokens.renew(token)
