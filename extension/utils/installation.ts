@@ -1,6 +1,13 @@
 import { browser } from 'wxt/browser'
 import { createWorkerClient, type KeyRequest, type WorkerClient } from './api/index.ts'
-import { installationItem, registrationPendingItem } from './storage.ts'
+import {
+  installationItem,
+  jobsItem,
+  notificationsItem,
+  pendingIntentItem,
+  projectsItem,
+  registrationPendingItem,
+} from './storage.ts'
 import { getWorkerUrl } from './worker-url.ts'
 
 let registering: Promise<string> | undefined
@@ -67,4 +74,31 @@ export function getWorkerClient(fetchImpl?: typeof fetch): WorkerClient {
 
 function noKey(): Promise<string> {
   return Promise.reject(new Error('registration needs no key'))
+}
+
+/**
+ * Forgets this installation on the worker and registers a new one. The tray, chats and jobs stay
+ * unless `clearLocal`: they are the user's, not the installation's.
+ */
+export async function resetInstallation(opts: { clearLocal: boolean }, fetchImpl?: typeof fetch): Promise<void> {
+  await getWorkerClient(fetchImpl)
+    .deleteInstallation()
+    .catch(() => {}) // already unknown to the worker, or offline: forget it locally anyway
+  await installationItem.setValue(null)
+  if (opts.clearLocal) await clearLocalData()
+  await register(fetchImpl)
+}
+
+async function clearLocalData(): Promise<void> {
+  const { clearTray } = await import('./tray.ts')
+  const all = await browser.storage.local.get(null)
+  const chatKeys = Object.keys(all).filter((k) => k.startsWith('chat:'))
+  await clearTray()
+  await Promise.all([
+    browser.storage.local.remove(chatKeys),
+    projectsItem.removeValue(),
+    jobsItem.removeValue(),
+    notificationsItem.removeValue(),
+    pendingIntentItem.removeValue(),
+  ])
 }

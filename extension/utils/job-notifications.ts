@@ -1,6 +1,6 @@
 import { browser, type Browser } from 'wxt/browser'
 import type { ExportJob } from '../../shared/api/index.ts'
-import { ERROR_TABLE } from '../../shared/errors/table.ts'
+import { describeError } from '../../shared/errors/table.ts'
 import type { WorkerClient } from './api/index.ts'
 import { safeFileName } from './file-name.ts'
 import { currentLang, t } from './i18n.ts'
@@ -40,12 +40,12 @@ export async function notifyCompleted(job: ExportJob): Promise<void> {
 /** A failed job notifies with its reason, in the user's language. */
 export async function notifyFailed(job: ExportJob): Promise<void> {
   const code = job.error?.code ?? 'render_failed'
-  const reason = ERROR_TABLE[code]?.[currentLang()] ?? job.error?.message ?? code
+  const reason = describeError(code, { params: job.error?.params }).message[currentLang()]
   await browser.notifications.create(`job-failed:${job.jobId}`, {
     type: 'basic',
     iconUrl: iconUrl(),
     title: t('notif_failed_title'),
-    message: t('notif_failed_message', [job.preset, reason.replace(/\{\w+\}/g, '').trim()]),
+    message: t('notif_failed_message', [job.preset, reason]),
   })
 }
 

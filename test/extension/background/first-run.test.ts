@@ -21,14 +21,14 @@ describe('first run', () => {
     await fb.runtime.onInstalled.trigger({ reason: 'install' })
     await settle()
 
-    expect(spies.menusCreate.mock.calls.map(([m]) => [m.id, m.contexts])).toEqual([
+    expect(spies.menusCreate.mock.calls.map(([m]: any[]) => [m.id, m.contexts])).toEqual([
       ['add-image', ['image']],
       ['make-from-image', ['image']],
       ['make-from-text', ['selection']],
       ['pick-images', ['page']],
     ])
     // Titles come from _locales in the browser's language.
-    expect(spies.menusCreate.mock.calls[0]![0].title).toBe('添加到视频')
+    expect((spies.menusCreate.mock.calls[0] as any[])[0].title).toBe('添加到视频')
     const registrations = worker.requests.filter((r) => new URL(r.url).pathname === paths.installations)
     expect(registrations).toHaveLength(1)
     expect(await registrations[0]!.json()).toEqual({ language: 'zh-CN' })
