@@ -5,7 +5,7 @@ const DAY = 24 * 3600 * 1000
 
 describe('anonymous tokens', () => {
   it('issues a 7-day token with 100 credits and no render scope', async () => {
-    const sim = testSimulator()
+    const sim = testSimulator({ anonymousRenderBlocked: true })
     const res = await call(sim, '/api/auth/anonymous-token', {
       method: 'POST',
       headers: { 'x-client-id': 'c1' },

@@ -66,7 +66,7 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   seed: 20260324,
   tokenTtlMs: 7 * DAY_MS,
   tokensPerIp: 10,
-  anonymousRenderBlocked: true,
+  anonymousRenderBlocked: false,
   anonymousCredits: 100,
   userCredits: 5000,
   costs: { generate: 100, edit: 50 },

@@ -190,7 +190,7 @@ describe('render', () => {
   })
 
   it('answers 402 without the attribution headers, and to anonymous tokens when render is blocked', async () => {
-    const sim = testSimulator()
+    const sim = testSimulator({ anonymousRenderBlocked: true })
     const { token, sid, draft } = await withDraft(sim)
     const unattributed = await submit(sim, token, { id: 'render_n', sessionId: sid, draft }, false)
     expect([unattributed.status, (await unattributed.json()).code]).toEqual([402, 402])
