@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, it } from 'vitest'
 import { ErrorEnvelope, MessageAccepted, SessionInfo } from '../../shared/api/index.ts'
 import { paths } from '../../shared/api/routes.ts'
@@ -85,6 +85,26 @@ describe('sessions', () => {
     const { runId, frames } = await runTurn(key, sessionId, 'hello')
     const info = SessionInfo.parse(await (await api(paths.session(sessionId), {}, key)).json())
     expect(info.latestRun).toMatchObject({ runId, status: 'done', lastEventId: frames.at(-1)?.id })
+  })
+})
+
+describe('a reset of the session object', () => {
+  it('ends runs the old instance left running as stream_dropped, and takes new messages', async ({ expect }) => {
+    const { key, sessionId } = await chatSession()
+    const stub = stubOf(sessionId)
+    const orphan = 'run_OrphanedOrphanedOrphaned'
+    // A run whose turn lived in an instance that is gone (a deploy or an eviction reset it).
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec(
+        `INSERT INTO runs (run_id, client_message_id, status, started_at) VALUES (?, 'orphan-msg-1', 'running', ?)`,
+        orphan,
+        Date.now(),
+      )
+    })
+    await evictDurableObject(stub)
+    const { frames } = await readFrames(await openEvents(key, sessionId, orphan))
+    expect(frames.map((f) => f.data)).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'stream_dropped' }) }])
+    expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
   })
 })
 

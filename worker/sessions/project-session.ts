@@ -27,6 +27,7 @@ export interface SessionAccess {
  * One worker chat session: its owner, its backend session and every chat run with its numbered
  * events, in SQLite. The session owns each run's upstream stream, so a client that goes away
  * loses nothing: it re-attaches with `Last-Event-ID`, and the prompt is never sent twice.
+ * Lifetimes and the engine's decisions: ./README.md.
  */
 export class ProjectSession extends DurableObject<Env> {
   private readonly sql: SqlStorage
