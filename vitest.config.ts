@@ -19,6 +19,8 @@ export default defineConfig({
         },
       },
       'test/*/vitest.config.ts',
+      // The simulator must also run inside workerd, where the worker tests use it.
+      'test/simulator/workerd/vitest.config.ts',
     ],
   },
 })
