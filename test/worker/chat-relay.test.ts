@@ -65,6 +65,16 @@ describe('chat relay', () => {
     })
   }
 
+  it('skips a broken event in the stream and goes on', async ({ expect }) => {
+    const { key, sessionId } = await sessionWithVideo()
+    sim.control.nextTurn({ style: 'documented', noText: false, trailingIssue: false })
+    sim.control.fault({ kind: 'malformed-event' })
+    const { frames, events } = await runTurn(key, sessionId, 'change the title to "Broken"')
+    expectWellFormed(expect, frames)
+    expect(replyText(events)).toBe('Done: the title now reads "Broken".')
+    expect(events.at(-1)?.type).toBe('done')
+  })
+
   it('drops a trailing "temporary issue" after normal output', async ({ expect }) => {
     const { key, sessionId } = await sessionWithVideo()
     sim.control.nextTurn({ style: 'adk', noText: false, trailingIssue: true })
