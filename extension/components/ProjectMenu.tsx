@@ -1,4 +1,5 @@
-import { t } from '../utils/i18n.ts'
+import type { Project } from '../utils/storage.ts'
+import { currentLang, t } from '../utils/i18n.ts'
 import { useApp } from './app-context.ts'
 
 /** Switch between projects (each keeps its chat) or start a new one. */
@@ -17,7 +18,7 @@ export function ProjectMenu() {
         >
           {list.map((p) => (
             <option key={p.sessionId} value={p.sessionId}>
-              {p.title}
+              {titleOf(p)}
             </option>
           ))}
         </select>
@@ -32,4 +33,16 @@ export function ProjectMenu() {
       </button>
     </div>
   )
+}
+
+/** A project's title, or when it was started while it has none yet. */
+function titleOf(p: Project): string {
+  if (p.title) return p.title
+  const when = new Date(p.createdAt).toLocaleString(currentLang() === 'zh' ? 'zh-CN' : 'en', {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+  return t('ui_project_untitled', [when])
 }

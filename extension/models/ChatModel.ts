@@ -30,6 +30,8 @@ export interface ChatDeps {
   routeIntent: (text: string) => Intent
   /** A reply's `summary` event: the draft as it is now. */
   onSummary?: (summary: { summary: string; timeline: Timeline }) => void
+  /** The user sent a chat message (names a new project after it). */
+  onUserMessage?: (text: string) => void
   /** A turn ended (done or error): refresh credits and the timeline. */
   onTurnEnd?: (reply: ReplyEntry) => void
   newId?: () => string
@@ -213,6 +215,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         if (!text || busy.peek()) return
         append({ kind: 'user', id: makeId(), text, at: now() })
         const intent = deps.routeIntent(text)
+        deps.onUserMessage?.(text)
         if (intent.kind === 'chat') return chat(text)
         return runIntent(intent, text)
       },

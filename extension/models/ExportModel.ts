@@ -34,6 +34,8 @@ export interface ExportDeps {
   /** The project exports start for; created on demand. */
   ensureSession: () => Promise<string>
   tokenKind: ReadonlySignal<TokenKind | undefined>
+  /** Jobs were created (refresh the credits). */
+  onStarted?: () => void
   newId?: () => string
   /** How often the open UI refreshes unfinished jobs itself. */
   pollMs?: number
@@ -71,6 +73,7 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
 
   effect(() => {
     if (!running.value) return
+    void refresh()
     const timer = setInterval(() => void refresh(), deps.pollMs ?? 5000)
     return () => clearInterval(timer)
   })
@@ -134,7 +137,9 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
         const click = makeId()
         const fresh = chosen.map((preset) => ({ sessionId, preset, idempotencyKey: `${click}_${preset.replace(':', 'x')}` }))
         await deps.pending.set([...(await deps.pending.get()), ...fresh])
-        return await flush()
+        const started = await flush()
+        deps.onStarted?.()
+        return started
       } catch (err) {
         error.value = apiErrorOf(err)
         throw err

@@ -27,7 +27,12 @@ export interface ProjectsModel {
   ensureSession(): Promise<string>
   /** The worker's claim link that opens the project in NemoVideo's editor. */
   claimUrl(): Promise<string>
+  /** Names an untitled project after its first message. */
+  nameAfter(sessionId: string, text: string): Promise<void>
 }
+
+/** Project titles made from a message stop here. */
+const TITLE_MAX = 40
 
 export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = createModel((deps: ProjectsDeps) => {
   const state = signal<Projects>({ projects: [] }, { name: 'projects.state' })
@@ -58,7 +63,7 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
       try {
         const session = await deps.api.createSession(deps.language())
         const createdAt = (deps.now?.() ?? new Date()).toISOString()
-        const project: Project = { sessionId: session.sessionId, title: createdAt.slice(0, 16).replace('T', ' '), createdAt }
+        const project: Project = { sessionId: session.sessionId, title: '', createdAt }
         state.value = await deps.store.update((p) => ({ currentSessionId: project.sessionId, projects: [...p.projects, project] }))
         return project.sessionId
       } finally {
@@ -80,6 +85,15 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
     },
     async ensureSession() {
       return currentId.peek() ?? (await deps.store.getValue()).currentSessionId ?? newProject()
+    },
+    async nameAfter(sessionId: string, text: string) {
+      const oneLine = text.replace(/\s+/g, ' ').trim()
+      const title = oneLine.length > TITLE_MAX ? `${oneLine.slice(0, TITLE_MAX - 1)}…` : oneLine
+      if (!title) return
+      state.value = await deps.store.update((p) => ({
+        ...p,
+        projects: p.projects.map((x) => (x.sessionId === sessionId && !x.title ? { ...x, title } : x)),
+      }))
     },
     async claimUrl() {
       const id = currentId.peek()

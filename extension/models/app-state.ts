@@ -80,6 +80,7 @@ export function createAppState(deps: AppDeps): AppState {
             upload: () => tray!.requestPick(),
           },
           onSummary: (s) => timeline.applySummary(s),
+          onUserMessage: (text) => void projects.nameAfter(sessionId, text).catch(() => {}),
           onTurnEnd: () => {
             void timeline.refresh().catch(() => {})
             void credits.refresh().catch(() => {})
@@ -115,6 +116,7 @@ export function createAppState(deps: AppDeps): AppState {
     pending: { get: () => deps.storage.pendingExports.getValue(), set: (list) => deps.storage.pendingExports.setValue(list) },
     background: deps.background,
     ensureSession: () => projects.ensureSession(),
+    onStarted: () => void credits.refresh().catch(() => {}),
     tokenKind: credits.tokenKind,
     ...(deps.pollMs !== undefined && { pollMs: deps.pollMs }),
   })

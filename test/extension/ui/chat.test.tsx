@@ -130,7 +130,9 @@ describe('chat', () => {
     const runId = worker.runs.runIds()[0]!
     worker.runs.push(runId, { type: 'text', delta: 'Title added.' })
     await waitFor(() => expect(replyText()).toBe('Title added.'))
-    expect(screen.getAllByText('Add a title that says Urban Dreams')).toHaveLength(1)
+    expect(within(screen.getByRole('log')).getAllByText('Add a title that says Urban Dreams')).toHaveLength(1)
+    // The untitled project is named after its first message.
+    expect(screen.getByRole('combobox', { name: 'Project' }).textContent).toBe('Add a title that says Urban Dreams')
   })
 
   it('routes typed export / credits / status straight to their calls, without a chat turn', async () => {
