@@ -10,6 +10,10 @@ export default defineConfig({
   publicDir: 'extension/public',
   manifestVersion: 3,
   vite: () => ({ plugins: [preact()] }),
+  zip: {
+    // The sources zip (for AMO review) carries the extension's sources, not the worker or secrets.
+    excludeSources: ['.dev.vars*', '.ci/**', 'worker/**', 'test/**', 'scripts/**', 'artifacts/**', 'wrangler.toml'],
+  },
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox'
     return {
@@ -46,11 +50,13 @@ export default defineConfig({
       ...(firefox
         ? {
             browser_specific_settings: {
+              // 140/142: the first versions with data_collection_permissions (Firefox's consent UI).
               gecko: {
                 id: 'pagereel@pagereel.app',
-                strict_min_version: '128.0',
+                strict_min_version: '140.0',
                 data_collection_permissions: { required: ['websiteContent'] },
               },
+              gecko_android: { strict_min_version: '142.0' },
             },
           }
         : { minimum_chrome_version: '116' }),

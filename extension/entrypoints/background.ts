@@ -1,3 +1,4 @@
+import '../utils/zod-jitless.ts'
 import { browser } from 'wxt/browser'
 import { defineBackground } from 'wxt/utils/define-background'
 import { startBackground } from '../utils/background-main.ts'

@@ -1,3 +1,4 @@
+import '../utils/zod-jitless.ts'
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script'
 import { initI18n } from '../utils/i18n.ts'
 import { installPageAgent } from '../utils/page-agent.ts'

@@ -1,3 +1,4 @@
+import '../../utils/zod-jitless.ts'
 import { render } from 'preact'
 import { initI18n } from '../../utils/i18n.ts'
 import { getWorkerClient } from '../../utils/installation.ts'
