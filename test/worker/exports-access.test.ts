@@ -4,7 +4,8 @@ import { DownloadLink } from '../../shared/api/exports.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { signDownload } from '../../worker/exports/download-link.ts'
-import { api, logOf, recordOf, sim } from './helpers.ts'
+import { deriveJobId } from '../../worker/exports/job-id.ts'
+import { api, json, logOf, recordOf, sim } from './helpers.ts'
 import {
   ageJob,
   alarmOf,
@@ -180,6 +181,26 @@ describe('cancel', () => {
     expect((await getJob(key, job.jobId)).status).toBe('cancelled')
   })
 
+  it('cancels a render whose submit was still on its way when the user cancelled', async ({ expect }) => {
+    const { key, installationId } = await renderingInstallation()
+    const sessionId = await exportableSession(key)
+    sim.control.fault({ kind: 'slow', endpoint: 'render-submit', delayMs: 400 })
+    const idempotencyKey = `slow-submit-${crypto.randomUUID().slice(0, 8)}`
+    const jobId = await deriveJobId(installationId, idempotencyKey)
+    const created = api(paths.createExport(sessionId), json('POST', { preset: '1:1', idempotencyKey }), key)
+    // Poll until the job exists (its row is written before the submit goes out), then cancel.
+    while ((await api(paths.exportJob(jobId), {}, key)).status === 404) await new Promise((r) => setTimeout(r, 10))
+    const cancel = await api(paths.cancelExport(jobId), post, key)
+    expect(((await cancel.json()) as { status: string }).status).toBe('cancelled')
+
+    const answer = await created
+    expect(answer.status).toBe(202)
+    expect(((await answer.json()) as { status: string }).status).toBe('cancelled')
+    const render = sim.control.renders().find((r) => r.id === `render_${jobId}_1`)
+    expect(render?.cancelled).toBe(true)
+    await disarm(jobId)
+  })
+
   it('leaves a completed job completed', async ({ expect }) => {
     const { key, job } = await finishedJob()
     const before = sim.log.length
@@ -228,4 +249,8 @@ async function tablesOf(jobId: string): Promise<string[]> {
       .toArray()
       .map((row) => row.name),
   )
+}
+
+async function disarm(jobId: string): Promise<void> {
+  await runInDurableObject(stubOf(jobId), (_, state) => state.storage.deleteAlarm())
 }

@@ -174,7 +174,9 @@ describe('an anonymous installation', () => {
     expect(res.status).toBe(403)
     const { error } = ErrorEnvelope.parse(await res.json())
     expect(error.code).toBe('plan_required')
-    expect(error.action).toMatchObject({ kind: 'register' })
+    // The registration link binds the anonymous user; the extension's table adds "set your own API token".
+    expect(error.action).toMatchObject({ kind: 'register', url: expect.stringMatching(/^https:\/\/nemo\.web\.test\/register/) })
+    expect(error.message).not.toMatch(/credit/i)
     expect(logOf('render-submit', before)).toHaveLength(1)
 
     const jobId = await deriveJobId(installationId, idempotencyKey)

@@ -173,6 +173,9 @@ export class RenderJob extends DurableObject<Env> {
       upstream.submitRender({ renderId: job.renderId, upstreamSessionId: job.upstreamSessionId, draft: this.#store.draft() }),
       UPSTREAM_CALL_TIMEOUT_MS,
     )
+    const stored = this.#store.read()
+    // Cancelled while the submit was on its way: the backend only knows the render now.
+    if (stored?.status === 'cancelled' && stored.renderId === job.renderId) return this.#cancelUpstream(stored)
     await this.#apply(job, answer)
   }
 
