@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, it } from 'vitest'
 import { ExportJobList } from '../../shared/api/exports.ts'
 import { paths } from '../../shared/api/routes.ts'
@@ -66,6 +66,38 @@ describe('a failed render', () => {
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
     for (let i = 0; i < 5; i += 1) expect(await runDurableObjectAlarm(stub)).toBe(true)
+    expect((await getJob(key, job.jobId)).status).toBe('completed')
+  })
+})
+
+describe('a submit whose fate is unknown', () => {
+  it('is not sent again when the backend already has it (the object died before storing the answer)', async ({ expect }) => {
+    const { key } = await renderingInstallation()
+    const job = await startExport(key, await exportableSession(key))
+    await runInDurableObject(stubOf(job.jobId), (_, state) => {
+      state.storage.sql.exec(`UPDATE job SET submitState = 'submitting'`)
+    })
+    const before = sim.log.length
+    expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
+    expect(logOf('render-submit', before)).toHaveLength(0)
+    expect(logOf('render-status', before).map((e) => e.path)).toEqual([`/api/render/proxy/lambda/render_${job.jobId}_1`])
+  })
+
+  it('is sent again under the same id when it never arrived', async ({ expect }) => {
+    const { key } = await renderingInstallation()
+    const sessionId = await exportableSession(key)
+    sim.control.fault({ kind: 'http', endpoint: 'render-submit', status: 502 })
+    const before = sim.log.length
+    const job = await startExport(key, sessionId)
+    expect(job.status).toBe('pending')
+    expect(logOf('render-submit', before).map((e) => e.status)).toEqual([502])
+
+    expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
+    const submits = logOf('render-submit', before)
+    expect(submits.map((e) => e.status)).toEqual([502, 200])
+    expect(submits.map((e) => (e.body as { id: string }).id)).toEqual([`render_${job.jobId}_1`, `render_${job.jobId}_1`])
+    expect(logOf('render-status', before).map((e) => e.status)).toEqual([404])
+    for (let i = 0; i < 3; i += 1) expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
     expect((await getJob(key, job.jobId)).status).toBe('completed')
   })
 })
