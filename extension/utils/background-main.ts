@@ -66,7 +66,9 @@ function routeMessage(
   sender: { tab?: { id?: number; windowId?: number }; frameId?: number; url?: string; id?: string },
   api: WorkerClient,
 ): Promise<string[] | undefined> | undefined {
-  const fromExtensionPage = sender.id === b.runtime.id && !sender.tab && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
+  // An extension page may be open in a tab (options, a popup opened by tests); a content script's
+  // sender URL is the web page's.
+  const fromExtensionPage = sender.id === b.runtime.id && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
   switch (msg.type) {
     case 'picker-chosen':
       return sender.tab ? handlePickerChosen(msg.images, msg.pageUrl, sender) : undefined

@@ -198,6 +198,18 @@ describe('capture message', () => {
     expect(replies).toEqual([{ ok: true, itemIds: [expect.any(String)] }])
   })
 
+  it('is accepted from an extension page open in a tab', async () => {
+    startFresh()
+    const replies: unknown[] = []
+    fb.runtime.onMessage.trigger(
+      { type: 'capture', action: 'make-from-text', selectionText: 'Hello', pageUrl: PAGE },
+      { id: fb.runtime.id, tab: { id: 77, windowId: 9 }, url: fb.runtime.getURL('/options.html') },
+      (r: unknown) => replies.push(r),
+    )
+    await settle()
+    expect(replies).toEqual([{ ok: true, itemIds: [expect.any(String)] }])
+  })
+
   it('is refused from a web page', async () => {
     startFresh()
     const result = fb.runtime.onMessage.trigger(
