@@ -8,7 +8,7 @@ import {
   type Timeline,
 } from '../../shared/api/index.ts'
 import type { WorkerClient } from '../utils/api/index.ts'
-import type { ChatEntry, ChatHistory, ChatHistoryStore, ReplyEntry } from './chat-history.ts'
+import { ChatHistory, type ChatEntry, type ChatHistoryStore, type ReplyEntry } from './chat-history.ts'
 import { apiErrorOf, isAbort, newId } from './errors.ts'
 import { foldEvent } from './fold-event.ts'
 import type { Intent } from '../../shared/intent/router.ts'
@@ -81,12 +81,21 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     const controller = new AbortController()
     let timer: ReturnType<typeof setTimeout> | undefined
     let saving = Promise.resolve()
+    /** What this page wrote lately, as storage gives it back: its own echoes are not adopted. */
+    const written: string[] = []
+    const remember = (history: ChatHistory) => {
+      written.push(JSON.stringify(ChatHistory.parse(history)))
+      if (written.length > 50) written.shift()
+    }
+    /** Runs this page is following right now. */
+    const attached = new Set<string>()
 
     const persistNow = (): Promise<void> => {
       clearTimeout(timer)
       timer = undefined
       const p = pending.peek()
       const history: ChatHistory = { messages: [...entries.peek()], ...(p && { pending: p }) }
+      remember(history)
       saving = saving.then(() => deps.history.save(sessionIdValue, history)).catch(() => {})
       return saving
     }
@@ -110,6 +119,8 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     })
 
     async function attach(replyId: string, runId: string): Promise<void> {
+      if (attached.has(runId)) return
+      attached.add(runId)
       try {
         await deps.api.streamRun(sessionIdValue, runId, {
           after: replyOf(replyId)?.lastSeq ?? 0,
@@ -133,8 +144,24 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         replace(failed)
         void persistNow()
         deps.onTurnEnd?.(failed)
+      } finally {
+        attached.delete(runId)
       }
     }
+
+    /**
+     * Another page of the extension wrote this chat (popup and side panel open together). While
+     * this page is not writing itself, it takes that chat over, so neither overwrites the other.
+     */
+    function adopt(history: ChatHistory): void {
+      if (disposed || !loaded.peek() || written.includes(JSON.stringify(history))) return
+      if (sending.peek() || attached.size > 0 || timer !== undefined) return
+      entries.value = history.messages
+      pending.value = history.pending
+      const open = history.messages.find((e): e is ReplyEntry => e.kind === 'reply' && e.status === 'streaming')
+      if (open) void attach(open.id, open.runId)
+    }
+    if (deps.history.watch) effect(() => deps.history.watch?.(sessionIdValue, adopt))
 
     /** Posts the pending message (same clientMessageId on every try) and follows its run. */
     async function deliver(): Promise<void> {
@@ -151,10 +178,10 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
           })
         }
         pending.value = undefined
-        sending.value = false
-        await persistNow()
         // Accepted: the caller goes on while the reply streams in.
         void attach(runId, runId)
+        sending.value = false
+        await persistNow()
       } catch (err) {
         if (disposed || isAbort(err)) return
         append({
@@ -169,6 +196,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     }
 
     async function chat(text: string, clientMessageId = makeId()): Promise<void> {
+      sending.value = true
       pending.value = { clientMessageId, text }
       await persistNow()
       await deliver()

@@ -72,6 +72,7 @@ export function createAppState(deps: AppDeps): AppState {
           history: {
             load: (id) => deps.storage.chat(id).getValue(),
             save: (id, history) => deps.storage.chat(id).setValue(history),
+            watch: (id, cb) => deps.storage.chat(id).watch(cb),
           },
           intents: {
             export: (presets) => exports!.start(presets),

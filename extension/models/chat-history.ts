@@ -57,4 +57,6 @@ export type ChatHistory = z.infer<typeof ChatHistory>
 export interface ChatHistoryStore {
   load(sessionId: string): Promise<ChatHistory | undefined>
   save(sessionId: string, history: ChatHistory): Promise<void>
+  /** Changes written by another extension page (popup and side panel open together). */
+  watch?(sessionId: string, cb: (history: ChatHistory) => void): () => void
 }

@@ -171,4 +171,29 @@ describe('chat', () => {
     worker.runs.push(worker.runs.runIds()[0]!, { type: 'text', delta: 'Faster now.' })
     await waitFor(() => expect(replyText()).toBe('Faster now.'))
   })
+
+  it('keeps the popup and the side panel in step when both are open', async () => {
+    const worker = createFakeWorker()
+    const { runId } = await startTurn(worker)
+    const panel = renderApp(worker)
+    const panelLog = () => within(panel.view.container as HTMLElement).getByRole('log')
+    await waitFor(() => expect(within(panelLog()).getByText('Make a video about the city at night')).toBeTruthy())
+    worker.runs.push(runId, { type: 'text', delta: 'Both' })
+    worker.runs.push(runId, { type: 'text', delta: ' see this.' })
+    worker.runs.push(runId, { type: 'done', actions: [] })
+    await waitFor(() => expect(panelLog().querySelector('.msg-reply .msg-text')?.textContent).toBe('Both see this.'))
+    await waitFor(async () => {
+      const stored = await chatItem(SESSION).getValue()
+      expect(stored.messages.map((m) => m.kind)).toEqual(['user', 'reply'])
+      expect(stored.messages[1]).toMatchObject({ text: 'Both see this.', status: 'done' })
+    })
+    // The second page's message lands in the same history, seen by the first page too.
+    const box = within(panel.view.container as HTMLElement).getByLabelText('Message') as HTMLTextAreaElement
+    await waitFor(() => expect(box.disabled).toBe(false))
+    fireEvent.input(box, { target: { value: 'Now add music' } })
+    fireEvent.keyDown(box, { key: 'Enter' })
+    await waitFor(() => expect(worker.runs.sent.map((m) => m.text)).toEqual(['Make a video about the city at night', 'Now add music']))
+    await waitFor(async () => expect((await chatItem(SESSION).getValue()).messages.map((m) => m.kind)).toEqual(['user', 'reply', 'user', 'reply']))
+    await waitFor(() => expect(document.querySelectorAll('.msg-user')).toHaveLength(4))
+  })
 })
