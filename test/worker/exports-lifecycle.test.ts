@@ -119,6 +119,17 @@ describe('idempotent creation', () => {
     expect(logOf('render-submit', before)).toHaveLength(2)
   })
 
+  it('answers not_found for another installation’s session and submits nothing', async ({ expect }) => {
+    const owner = await renderingInstallation()
+    const stranger = await renderingInstallation()
+    const sessionId = await exportableSession(owner.key)
+    const before = sim.log.length
+    const res = await api(paths.createExport(sessionId), json('POST', { preset: '9:16', idempotencyKey: clickKey() }), stranger.key)
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
+    expect(logOf('render-submit', before)).toHaveLength(0)
+  })
+
   it('refuses an empty draft with not_exportable and submits nothing', async ({ expect }) => {
     const { key } = await renderingInstallation()
     const sessionId = await openSession(key)

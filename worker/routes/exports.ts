@@ -23,9 +23,8 @@ import { validationHook } from '../http/validation.ts'
 const MAX_LISTED_JOBS = 50
 
 const jobParam = z.object({ jobId: JobId })
-const errors = {
-  404: { description: 'Unknown job, or another installation’s', content: { 'application/json': { schema: ErrorEnvelope } } },
-} as const
+const errorOf = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } })
+const errors = { 404: errorOf('Unknown job, or another installation’s (`not_found`)') } as const
 const jsonOf = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -48,7 +47,12 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
         params: z.object({ sessionId: SessionId }),
         body: { required: true, content: { 'application/json': { schema: CreateExportRequest } } },
       },
-      responses: { 202: jsonOf(ExportJob, 'The job, new or the one this key already started'), ...errors },
+      responses: {
+        202: jsonOf(ExportJob, 'The job, new or the one this key already started'),
+        403: errorOf('The backend does not let this token render (`plan_required`): register, upgrade or set an API token'),
+        404: errorOf('Unknown session, or another installation’s (`not_found`)'),
+        409: errorOf('The draft has nothing to render yet (`not_exportable`)'),
+      },
     }),
     async (c) => {
       const { sessionId } = c.req.valid('param')
@@ -107,7 +111,11 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       path: paths.downloadLink('{jobId}'),
       summary: 'A signed link to the finished file, valid 5 minutes, for the browser’s downloads API',
       request: { params: jobParam },
-      responses: { 200: jsonOf(DownloadLink, 'The link'), ...errors },
+      responses: {
+        200: jsonOf(DownloadLink, 'The link'),
+        ...errors,
+        409: errorOf('The job is not completed (`job_not_finished`) or was cancelled (`job_cancelled`)'),
+      },
     }),
     async (c) => {
       const installationId = c.var.installationId
@@ -135,6 +143,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       responses: {
         200: { description: 'The file', content: { 'video/mp4': { schema: z.string().openapi({ format: 'binary' }) } } },
         ...errors,
+        409: errorOf('The job is not completed (`job_not_finished`) or was cancelled (`job_cancelled`)'),
+        502: errorOf('The render failed (`render_failed`) or the backend could not send the file'),
       },
     }),
     async (c) => {
