@@ -36,7 +36,7 @@ export function TimelineView({ timeline }: { timeline: Timeline }) {
         <div class="tl-head" />
         <div class="tl-lane tl-ruler">
           {ticks.map((at) => (
-            <span key={at} class="tl-tick" style={{ left: pct(at) }}>
+            <span key={at} class={at / total > 0.9 ? 'tl-tick tl-tick-end' : 'tl-tick'} style={{ left: pct(at) }}>
               {formatSeconds(at)}
             </span>
           ))}

@@ -4,6 +4,7 @@ import { createAppState, type AppDeps } from '../models/app-state.ts'
 import { getWorkerClient } from '../utils/installation.ts'
 import { getBlob } from '../utils/blob-store.ts'
 import { currentLang, initI18n, onLanguageChange, t } from '../utils/i18n.ts'
+import { downloadJob } from '../utils/job-notifications.ts'
 import { sendToBackground } from '../utils/messages.ts'
 import {
   chatItem,
@@ -30,7 +31,7 @@ function platformDeps(): AppDeps {
     },
     background: {
       follow: (job) => void sendToBackground({ type: 'follow-jobs', jobs: [job] }).catch(() => {}),
-      download: (jobId) => downloadJob(api, jobId),
+      download: (jobId) => download(api, jobId),
     },
     links: {
       openTab: (url) => void browser.tabs.create({ url }),
@@ -42,16 +43,13 @@ function platformDeps(): AppDeps {
 }
 
 /**
- * Asks the background to download a finished export (`download-job`), so the file name matches
- * the notification's; if the background does not take the message, downloads from here through
- * the same signed link.
+ * Downloads a finished export through its signed link with the same safe file name the
+ * background's notification uses (one shared `downloadJob`).
  */
-async function downloadJob(api: AppDeps['api'], jobId: string): Promise<void> {
-  const reply: unknown = await browser.runtime.sendMessage({ type: 'download-job', jobId }).catch(() => undefined)
-  if (reply && typeof reply === 'object' && 'ok' in reply && reply.ok === true) return
-  const [job, link] = await Promise.all([api.getExport(jobId), api.downloadLink(jobId)])
-  const filename = (job.fileName ?? `pagereel-${job.preset.replace(':', 'x')}-${jobId}.mp4`).replace(/[^\w.-]+/g, '_')
-  await browser.downloads.download({ url: link.url, filename })
+async function download(api: AppDeps['api'], jobId: string): Promise<void> {
+  const followed = (await jobsItem.getValue()).jobs.find((j) => j.job.jobId === jobId)?.job
+  const fileName = followed?.fileName ?? (await api.getExport(jobId)).fileName
+  await downloadJob(jobId, fileName, api)
 }
 
 /** Mounts the one UI (popup or side panel) into `root`; re-renders when the UI language changes. */

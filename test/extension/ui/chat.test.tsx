@@ -196,4 +196,19 @@ describe('chat', () => {
     await waitFor(async () => expect((await chatItem(SESSION).getValue()).messages.map((m) => m.kind)).toEqual(['user', 'reply', 'user', 'reply']))
     await waitFor(() => expect(document.querySelectorAll('.msg-user')).toHaveLength(4))
   })
+
+  it('a new project is a new session with a fresh chat; the old chat stays in the list', async () => {
+    const { worker, runId } = await startTurn()
+    worker.runs.push(runId, { type: 'text', delta: 'First project reply.' })
+    worker.runs.push(runId, { type: 'done', actions: [] })
+    await waitFor(() => expect(replyText()).toBe('First project reply.'))
+    fireEvent.click(screen.getByRole('button', { name: 'New project' }))
+    await waitFor(() => expect(worker.callsOf('createSession')).toHaveLength(2))
+    await screen.findByText(/^Describe the video you want/)
+    expect(document.querySelectorAll('.msg')).toHaveLength(0)
+    const select = screen.getByRole('combobox', { name: 'Project' }) as HTMLSelectElement
+    expect(select.options).toHaveLength(2)
+    fireEvent.change(select, { target: { value: SESSION } })
+    await waitFor(() => expect(replyText()).toBe('First project reply.'))
+  })
 })
