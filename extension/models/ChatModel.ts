@@ -84,7 +84,8 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     /** What this page wrote lately, as storage gives it back: its own echoes are not adopted. */
     const written: string[] = []
     const remember = (history: ChatHistory) => {
-      written.push(JSON.stringify(ChatHistory.parse(history)))
+      const echoed = ChatHistory.safeParse(history)
+      written.push(JSON.stringify(echoed.success ? echoed.data : history))
       if (written.length > 50) written.shift()
     }
     /** Runs this page is following right now. */

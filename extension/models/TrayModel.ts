@@ -95,14 +95,15 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
 
   async function makeVideo(itemIds?: readonly string[]): Promise<boolean> {
     if (progress.peek() !== null) return false
-    const chosen = items.peek().filter((i) => !itemIds?.length || itemIds.includes(i.id))
-    const images = chosen.filter((i) => i.kind === 'image')
-    const texts = chosen.filter((i) => i.kind === 'text')
-    if (chosen.length === 0) return false
     failure.value = null
     progress.value = 0
     let current: string | undefined
     try {
+      // From storage, not the signal: a menu's intent can arrive before the tray has loaded here.
+      const chosen = (await deps.tray.get()).filter((i) => !itemIds?.length || itemIds.includes(i.id))
+      const images = chosen.filter((i) => i.kind === 'image')
+      const texts = chosen.filter((i) => i.kind === 'text')
+      if (chosen.length === 0) return false
       const sessionId = await deps.ensureSession()
       for (const [index, img] of images.entries()) {
         current = img.id

@@ -122,4 +122,20 @@ describe('tray', () => {
     expect(await pendingIntentItem.getValue()).toBeNull()
     await waitFor(async () => expect(await stored()).toEqual(['Harbour', 'The city wakes up.']))
   })
+
+  it('picks up an intent left before the panel opened, and ignores a stale one', async () => {
+    await seedTray()
+    const worker = createFakeWorker()
+    await pendingIntentItem.setValue({ kind: 'make_video', itemIds: [], at: Date.now() - 60 * 60_000 })
+    const first = renderApp(worker)
+    await tray().findByRole('img', { name: 'Harbour' })
+    expect(worker.runs.sent).toHaveLength(0)
+    first.close()
+    cleanup()
+
+    await pendingIntentItem.setValue({ kind: 'make_video', itemIds: [], at: Date.now() })
+    renderApp(worker)
+    await waitFor(() => expect(worker.runs.sent).toHaveLength(1))
+    expect(worker.runs.sent[0]?.text).toBe('Make a video from these 2 images.\nScript: The city wakes up.')
+  })
 })
