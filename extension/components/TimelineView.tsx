@@ -1,7 +1,21 @@
 import type { Timeline, TimelineTrack } from '../../shared/api/index.ts'
 import { t } from '../utils/i18n.ts'
 
-const ICONS: Record<TimelineTrack['kind'], string> = { video: '🎬', audio: '🎵', text: '🔤', other: '◆' }
+/** Track icons as inline SVG paths (24x24): emoji fonts are missing on many Linux desktops. */
+const ICON_PATHS: Record<TimelineTrack['kind'], string> = {
+  video: 'M4 6h11a1 1 0 0 1 1 1v3l4-3v10l-4-3v3a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1z',
+  audio: 'M9 17V5l11-2v12M9 17a3 3 0 1 1-3-3 3 3 0 0 1 3 3zm11-2a3 3 0 1 1-3-3 3 3 0 0 1 3 3z',
+  text: 'M5 6V4h14v2M12 4v16M9 20h6',
+  other: 'M12 3l9 9-9 9-9-9z',
+}
+
+function TrackIcon({ kind }: { kind: TimelineTrack['kind'] }) {
+  return (
+    <svg class="tl-icon" viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
+      <path d={ICON_PATHS[kind]} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+    </svg>
+  )
+}
 const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
 
 /** Seconds as "0:05" / "1:20". */
@@ -47,9 +61,7 @@ export function TimelineView({ timeline }: { timeline: Timeline }) {
         return (
           <div key={ti} class={`tl-row tl-track-${track.kind}`}>
             <div class="tl-head">
-              <span class="tl-icon" aria-hidden="true">
-                {ICONS[track.kind]}
-              </span>
+              <TrackIcon kind={track.kind} />
               <span class="tl-track-label">{label}</span>
             </div>
             <ul class="tl-lane" aria-label={label}>

@@ -1,5 +1,6 @@
 import { computed, createModel, effect, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
 import {
+  ExportPreset as ExportPresetSchema,
   TERMINAL_JOB_STATUSES,
   type ApiError,
   type ExportJob,
@@ -64,7 +65,10 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
   const starting = signal(false, { name: 'export.starting' })
   const error = signal<ApiError | null>(null, { name: 'export.error' })
   const stored = signal<readonly ExportJob[]>([], { name: 'export.jobs' })
-  const jobs = computed(() => [...stored.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt)))
+  const presetOrder = (j: ExportJob) => ExportPresetSchema.options.indexOf(j.preset)
+  const jobs = computed(() =>
+    [...stored.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || presetOrder(a) - presetOrder(b)),
+  )
   const anonymous = computed(() => deps.tokenKind.value === 'anonymous')
   const running = computed(() => stored.value.some((j) => !TERMINAL_JOB_STATUSES.has(j.status)))
 
