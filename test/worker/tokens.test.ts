@@ -12,8 +12,8 @@ function keeper(installationId: string): DurableObjectStub<InstallationKeeper> {
 }
 
 /** Moves the token's expiry into the past, in the keeper and in KV, as if 7 days had gone by. */
-async function ageToken(installationId: string): Promise<void> {
-  const past = new Date(Date.now() - 60_000).toISOString()
+async function ageToken(installationId: string, leftMs = -60_000): Promise<void> {
+  const past = new Date(Date.now() + leftMs).toISOString()
   await runInDurableObject(keeper(installationId), (_instance, state) => {
     const row = state.storage.sql.exec<{ state: string }>('SELECT state FROM installation WHERE id = 1').one()
     const value = { ...JSON.parse(row.state), tokenExpiresAt: past }
@@ -24,18 +24,20 @@ async function ageToken(installationId: string): Promise<void> {
 }
 
 describe('token renewal through the keeper', () => {
-  it('renews an expired token once for 20 concurrent requests, with a new client id', async ({ expect }) => {
+  it('renews an expired token once for 20 concurrent requests, keeping the client id', async ({ expect }) => {
     const { installationId, key } = await register()
     const first = await recordOf(installationId)
     await ageToken(installationId)
+    sim.control.advanceClock(7 * 24 * 3600 * 1000)
     const before = sim.log.length
 
     const answers = await Promise.all(Array.from({ length: 20 }, () => api('/v1/credits', {}, key)))
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200))
 
+    // The 7 days are over, so the backend gives the same client id (and anonymous user) a new token.
     const tokenCalls = logOf('anonymous-token', before)
     expect(tokenCalls).toHaveLength(1)
-    expect(tokenCalls[0]?.headers['x-client-id']).not.toBe(first.clientId)
+    expect(tokenCalls[0]?.headers['x-client-id']).toBe(first.clientId)
     const renewed = await recordOf(installationId)
     expect(renewed.token).not.toBe(first.token)
     expect(renewed.clientId).toBe(tokenCalls[0]?.headers['x-client-id'])
@@ -43,6 +45,20 @@ describe('token renewal through the keeper', () => {
     const credits = logOf('credits', before)
     expect(credits).toHaveLength(20)
     for (const call of credits) expect(call.headers['authorization']).toBe(`Bearer ${renewed.token}`)
+  })
+
+  it('renews a token close to its end early, under a new client id', async ({ expect }) => {
+    const { installationId, key } = await register()
+    const first = await recordOf(installationId)
+    await ageToken(installationId, 3600_000)
+    const before = sim.log.length
+
+    expect((await api('/v1/credits', {}, key)).status).toBe(200)
+    // Within its 7 days the backend refuses the same client id, so the keeper does not ask with it.
+    const tokenCalls = logOf('anonymous-token', before)
+    expect(tokenCalls).toHaveLength(1)
+    expect(tokenCalls[0]?.headers['x-client-id']).not.toBe(first.clientId)
+    expect((await recordOf(installationId)).token).not.toBe(first.token)
   })
 
   it('re-auths once on 1001 for 20 concurrent requests', async ({ expect }) => {

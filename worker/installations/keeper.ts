@@ -170,10 +170,13 @@ export class InstallationKeeper extends DurableObject<Env> {
     if (before.tokenRefusedAt !== undefined && Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS) {
       return carry(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }))
     }
-    // The backend gives one token per client id per 7 days: a renewal needs a new client id.
+    // The backend gives one token per client id per 7 days. Once the old token's 7 days are over,
+    // the same client id gets a new one and keeps the backend's anonymous user (its sessions and
+    // renders); a renewal before that, or after a 1001 on a token still in date, needs a new id.
+    const expired = before.tokenExpiresAt !== undefined && Date.parse(before.tokenExpiresAt) <= Date.now()
     let issued: IssuedWithClient
     try {
-      issued = await this.#obtainAnonymous(crypto.randomUUID())
+      issued = await this.#obtainAnonymous(expired ? before.clientId : crypto.randomUUID())
     } catch (err) {
       if (err instanceof UpstreamError && err.code === 'registration_capped') {
         const current = this.#load()
