@@ -2,6 +2,7 @@ import { env, exports } from 'cloudflare:workers'
 import { InstallationCreated } from '../../shared/api/installations.ts'
 import { InstallationRecord, kvKey } from '../../worker/installations/record.ts'
 import { createSimulator } from '../simulator/index.ts'
+import { recordResponse } from './secret-scan.ts'
 
 /** Where the worker under test reaches the backend (vitest.config.ts sets UPSTREAM_BASE_URL). */
 export const SIM_ORIGIN = 'http://nemo.sim'
@@ -30,7 +31,10 @@ export async function api(path: string, init: RequestInit = {}, key?: string): P
   const headers = new Headers(init.headers)
   if (key && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${key}`)
   if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', uniqueIp())
-  return exports.default.fetch(new Request(`${WORKER_ORIGIN}${path}`, { ...init, headers }))
+  const res = await exports.default.fetch(new Request(`${WORKER_ORIGIN}${path}`, { ...init, headers }))
+  // Recorded for the suite-wide secret scan (secret-scan.ts, run by setup.ts after each file).
+  const method = (init.method ?? 'GET').toUpperCase()
+  return recordResponse(`${method} ${path} -> ${res.status}`, res, method === 'POST' && path === '/v1/installations')
 }
 
 /** A JSON request init. */

@@ -1,5 +1,6 @@
-import { afterEach, beforeAll, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, vi } from 'vitest'
 import { SIM_ORIGIN, sim } from './helpers.ts'
+import { captureConsole, noteIssuedTokens, scanFile } from './secret-scan.ts'
 
 // The worker and its Durable Objects run in the tests' isolate, so replacing the global fetch
 // routes their backend calls to this file's simulator in-process. Anything else goes out as usual.
@@ -7,9 +8,24 @@ beforeAll(() => {
   const realFetch = globalThis.fetch
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init)
-    if (request.url.startsWith(`${SIM_ORIGIN}/`)) return sim.fetch(request)
+    if (request.url.startsWith(`${SIM_ORIGIN}/`)) {
+      const res = await sim.fetch(request)
+      // Token answers are remembered for the secret scan: an issued token must never reach a test.
+      if (new URL(request.url).pathname.startsWith('/api/auth/')) noteIssuedTokens(await res.clone().text())
+      return res
+    }
     return realFetch(request)
   })
+  captureConsole()
+})
+
+// No token, installation secret or client id in anything a test received or the isolate printed.
+afterAll(async () => {
+  const leaks = await scanFile(sim)
+  if (leaks.length > 0) {
+    const lines = leaks.slice(0, 10).map((l) => `- ${l.kind} in ${l.where}: ${l.excerpt}`)
+    throw new Error(`secret scan: ${leaks.length} leak(s)\n${lines.join('\n')}`)
+  }
 })
 
 afterEach(() => {
