@@ -39,8 +39,9 @@ export async function updateBadge(followed?: FollowedJobs): Promise<void> {
 /** Starts following jobs the UI just created, and checks them at once. */
 export async function followJobs(jobs: readonly ExportJob[], api: WorkerClient): Promise<void> {
   await jobsItem.update((f) => {
-    const rest = f.jobs.filter((j) => !jobs.some((n) => n.jobId === j.job.jobId))
-    return { jobs: [...rest, ...jobs.map((job) => ({ job, notified: false }))] }
+    // A job followed already keeps its entry: it must not be notified twice.
+    const known = new Set(f.jobs.map((j) => j.job.jobId))
+    return { jobs: [...f.jobs, ...jobs.filter((j) => !known.has(j.jobId)).map((job) => ({ job, notified: false }))] }
   })
   await pollJobs(api)
 }

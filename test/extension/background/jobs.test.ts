@@ -74,6 +74,18 @@ describe('jobs follower', () => {
     expect(await fb.alarms.getAll()).toEqual([])
   })
 
+  it('a job followed again after it finished is not notified twice', async () => {
+    workerWith({ [JOB]: job({ status: 'completed', fileName: 'a.mp4' }) })
+    startFresh()
+    followFromUi([job()])
+    await settle()
+    await fb.notifications.clear(`job:${JOB}`)
+    followFromUi([job()])
+    await settle()
+    expect(fb.notifications.getAllCreateOptions()).toEqual({})
+    expect((await jobsItem.getValue()).jobs).toHaveLength(1)
+  })
+
   it('on Firefox, where buttons throw, notifies without them', async () => {
     const { state } = workerWith({ [JOB]: job() })
     const create = fb.notifications.create.bind(fb.notifications)
