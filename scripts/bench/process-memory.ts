@@ -1,0 +1,63 @@
+/**
+ * Memory of a process from /proc (Linux): find workerd among this process's descendants, read its
+ * resident set, and reset its high-water mark so a later VmHWM is the peak of one measurement.
+ * @module
+ */
+import { readdir, readFile, writeFile } from 'node:fs/promises'
+
+async function stat(pid: number): Promise<{ comm: string; ppid: number } | undefined> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8')
+    // comm is in parentheses and may hold spaces: split after its closing one.
+    const close = text.lastIndexOf(')')
+    const comm = text.slice(text.indexOf('(') + 1, close)
+    const ppid = Number(text.slice(close + 2).split(' ')[1])
+    return { comm, ppid }
+  } catch {
+    return undefined
+  }
+}
+
+/** Pids of processes named `name` that descend from `root` (this process by default). */
+export async function descendantsNamed(name: string, root = process.pid): Promise<number[]> {
+  const parents = new Map<number, number>()
+  const names = new Map<number, string>()
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry)
+    if (!Number.isInteger(pid)) continue
+    const s = await stat(pid)
+    if (!s) continue
+    parents.set(pid, s.ppid)
+    names.set(pid, s.comm)
+  }
+  const descends = (pid: number): boolean => {
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === root) return true
+    return false
+  }
+  return [...names].filter(([pid, comm]) => comm === name && descends(pid)).map(([pid]) => pid)
+}
+
+/** VmRSS and VmHWM in bytes. */
+export async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
+}
+
+/** Resets VmHWM to the current RSS (`echo 5 > clear_refs`); false when the kernel refuses. */
+export async function resetPeak(pid: number): Promise<boolean> {
+  try {
+    await writeFile(`/proc/${pid}/clear_refs`, '5')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** CPU time (user + system) the process has used so far, in ms (USER_HZ = 100 on Linux). */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8')
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  // After the comm: state is field 0 here, utime 11, stime 12.
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}

@@ -1,0 +1,104 @@
+/**
+ * `npm run bench`: issue 5's performance figures, measured in one run on 127.0.0.1. Starts the
+ * simulator (its own process), the worker under workerd (wrangler's local dev server, as
+ * scripts/lib/stack.ts starts it) and, for the extension figures, builds the extension against that
+ * worker; runs each benchmark, prints one table and writes it to artifacts/bench-<time>.json.
+ * Everything started is stopped (process groups), also on failure or Ctrl-C.
+ *
+ * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension).
+ * @module
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildExtension } from '../lib/extension-build.ts'
+import { freePort } from '../lib/ports.ts'
+import { killGroupsOnExit, stopAllGroups } from '../lib/processes.ts'
+import { startWorker } from '../lib/worker.ts'
+import { benchChatRelay, CHAT_SIMULATOR, type ChatRelayOutput } from './chat-relay.ts'
+import { benchExtension } from './extension.ts'
+import { printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
+import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
+import { startSimulatorProcess } from './simulator-process.ts'
+import { benchUpload } from './upload.ts'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const ALL = ['chat', 'upload', 'render', 'extension'] as const
+type BenchName = (typeof ALL)[number]
+
+const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const selected = new Set<BenchName>(picked.length ? (picked as BenchName[]) : ALL)
+for (const name of selected) if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}; one of ${ALL.join(', ')}`)
+
+killGroupsOnExit()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void stopAllGroups().finally(() => process.exit(130)))
+}
+
+const started = Date.now()
+const workDir = await mkdtemp(join(tmpdir(), 'pagereel-bench-'))
+const results: BenchResult[] = []
+try {
+  const sim = await startSimulatorProcess({ ...CHAT_SIMULATOR, ...RENDER_SIMULATOR })
+  const workerPort = await freePort()
+  const workerUrl = `http://127.0.0.1:${workerPort}`
+  // The build runs while workerd starts (as stack.ts does), never while anything is timed.
+  const workerOptions = (vars: Record<string, string>) => ({
+    upstreamBaseUrl: sim.url,
+    port: workerPort,
+    persistTo: join(workDir, 'worker-state'),
+    vars,
+    logFile: join(workDir, 'worker.log'),
+  })
+  let [worker, extensionDir] = await Promise.all([
+    startWorker(workerOptions({ RENDER_POLL_INTERVAL_MS: String(RENDER_POLL_INTERVAL_MS) })),
+    selected.has('extension')
+      ? buildExtension({ workerUrl, outDir: join(workDir, 'extension') })
+      : Promise.resolve(undefined),
+  ])
+  console.log(`simulator ${sim.url}, worker ${workerUrl}, ${cpus().length} CPUs`)
+
+  let chat: ChatRelayOutput | undefined
+  const run = async (bench: BenchName, fn: () => Promise<Figure[]>) => {
+    if (!selected.has(bench)) return
+    const t0 = Date.now()
+    console.log(`\n== ${bench}`)
+    try {
+      const figures = await fn()
+      for (const f of figures) console.log(`  ${f.name}: ${f.value} ${f.unit} (target ${f.target})${f.detail ? ` — ${f.detail}` : ''}`)
+      results.push({ bench, figures, seconds: Math.round((Date.now() - t0) / 1000) })
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
+      console.error(`  ${bench} failed: ${message}`)
+      results.push({ bench, figures: [], error: message, seconds: Math.round((Date.now() - t0) / 1000) })
+    }
+  }
+  await run('chat', async () => {
+    chat = await benchChatRelay(workerUrl, sim.url, sim.proc.child.pid!)
+    return chat.figures
+  })
+  await run('upload', () => benchUpload(workerUrl, sim))
+  // The render benchmark restarts the worker (same port, same state) with other [vars].
+  const restartWorker = async (vars: Record<string, string>) => {
+    await worker.stop()
+    worker = await startWorker(workerOptions(vars))
+  }
+  await run('render', () => benchRenderPolling(workerUrl, sim, restartWorker, chat?.sessions))
+  await run('extension', () => benchExtension(extensionDir!))
+  await worker.stop()
+  await sim.stop()
+} finally {
+  await stopAllGroups()
+  await rm(workDir, { recursive: true, force: true })
+}
+
+console.log(`\n${printTable(results)}\n`)
+const file = await writeArtifact(join(ROOT, 'artifacts'), results, {
+  date: new Date().toISOString(),
+  command: 'npm run bench',
+  cpus: cpus().length,
+  seconds: Math.round((Date.now() - started) / 1000),
+})
+console.log(`written to ${file} in ${Math.round((Date.now() - started) / 1000)} s`)
+process.exitCode = results.some((r) => r.error) ? 1 : 0
