@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { chatItem } from '../../../extension/utils/storage.ts'
 import { createFakeRuns, createFakeWorker, renderApp, SESSION, STATE_FIXTURE } from './harness.tsx'
@@ -210,5 +210,21 @@ describe('chat', () => {
     expect(select.options).toHaveLength(2)
     fireEvent.change(select, { target: { value: SESSION } })
     await waitFor(() => expect(replyText()).toBe('First project reply.'))
+  })
+
+  it('Shift+Enter is a new line; typed "upload" opens the file picker without a chat turn', async () => {
+    const worker = createFakeWorker()
+    renderApp(worker)
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement
+    fireEvent.input(box, { target: { value: 'first line' } })
+    fireEvent.keyDown(box, { key: 'Enter', shiftKey: true })
+    expect(box.value).toBe('first line')
+    expect(worker.callsOf('createSession')).toHaveLength(0)
+
+    const picker = document.querySelector('input[type=file]') as HTMLInputElement
+    const click = vi.spyOn(picker, 'click').mockImplementation(() => {})
+    type('upload')
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(1))
+    expect(worker.runs.sent).toHaveLength(0)
   })
 })
