@@ -125,6 +125,11 @@ function AccountSection({ api }: { api: WorkerClient }) {
       <p class="status" role="status" data-testid="token-status">
         {status}
       </p>
+      {info?.needsApiToken && (
+        <p class="status error" role="alert">
+          {t('opt_token_needed')}
+        </p>
+      )}
       {info?.tokenKind === 'anonymous' && info.registerUrl && (
         <p>
           <a href={info.registerUrl} target="_blank" rel="noreferrer">
