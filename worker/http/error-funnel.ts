@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { getConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { UpstreamError, WorkerError } from '../errors.ts'
@@ -11,6 +12,11 @@ import { errorAnswer, internalAnswer, type AnswerContext } from './error-envelop
  * answered with a generic `internal`.
  */
 export async function errorFunnel(err: Error, c: Context<AppEnv>): Promise<Response> {
+  // Hono's own refusals of a body (malformed JSON, an undeclared media type) are the caller's
+  // mistake: a 400 in the envelope, not an unexpected 500.
+  if (err instanceof HTTPException && err.status < 500) {
+    err = new WorkerError('invalid_request', { issues: [{ path: 'body', message: err.message }] })
+  }
   let answer
   if (err instanceof WorkerError) {
     answer = errorAnswer(err, await contextFor(err, c))
