@@ -15,8 +15,11 @@ export function TrayStrip() {
   const input = useRef<HTMLInputElement>(null)
   const dragging = useSignal<string | null>(null)
   const picks = tray.pickRequests.value
+  // Requests made before this mount (a re-render after a language switch) are not re-opened.
+  const handled = useRef(picks)
   useEffect(() => {
-    if (picks > 0) input.current?.click()
+    if (picks > handled.current) input.current?.click()
+    handled.current = picks
   }, [picks])
   const progress = tray.progress.value
   const failure = tray.failure.value

@@ -84,7 +84,11 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
       state.value = await deps.store.update((p) => ({ ...p, currentSessionId: sessionId }))
     },
     async ensureSession() {
-      return currentId.peek() ?? (await deps.store.getValue()).currentSessionId ?? newProject()
+      const shown = currentId.peek()
+      if (shown) return shown
+      // Not loaded yet (a menu's intent at start-up): load now, so the chat exists on return.
+      state.value = await deps.store.getValue()
+      return currentId.peek() ?? newProject()
     },
     async nameAfter(sessionId: string, text: string) {
       const oneLine = text.replace(/\s+/g, ' ').trim()
