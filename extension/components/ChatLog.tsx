@@ -20,7 +20,14 @@ export function ChatLog({ chat }: { chat: ChatModel }) {
     if (el) pinned.value = el.scrollHeight - el.scrollTop - el.clientHeight < 32
   }
   return (
-    <div ref={ref} class="chat-log" role="log" aria-live="polite" aria-relevant="additions text" onScroll={onScroll}>
+    <div
+      ref={ref}
+      class="chat-log"
+      role="log"
+      aria-live="polite"
+      aria-relevant="additions text"
+      onScroll={onScroll}
+    >
       {entries.length === 0 && <p class="chat-empty">{t('ui_chat_empty')}</p>}
       {entries.map((entry) => (
         <EntryView key={entry.id} entry={entry} chat={chat} />
@@ -60,7 +67,10 @@ function EntryView({ entry, chat }: { entry: ChatEntry; chat: ChatModel }) {
     case 'error':
       return (
         <div class="msg msg-system">
-          <ErrorNotice error={entry.error} {...(entry.retryText && { onRetry: () => void chat.retry(entry.id) })} />
+          <ErrorNotice
+            error={entry.error}
+            {...(entry.retryText && { onRetry: () => void chat.retry(entry.id) })}
+          />
         </div>
       )
   }

@@ -13,7 +13,13 @@ export function Composer({ chat }: { chat: ChatModel | null }) {
   const failed = useSignal<ApiError | null>(null)
   const busy = chat?.busy.value ?? (app.projects.creating.value ? 'sending' : false)
   const reason =
-    busy === 'loading' ? t('ui_busy_loading') : busy === 'sending' ? t('ui_busy_sending') : busy === 'replying' ? t('ui_busy_replying') : ''
+    busy === 'loading'
+      ? t('ui_busy_loading')
+      : busy === 'sending'
+        ? t('ui_busy_sending')
+        : busy === 'replying'
+          ? t('ui_busy_replying')
+          : ''
 
   const submit = () => {
     const value = text.value.trim()

@@ -7,7 +7,8 @@ export function CreditsBadge() {
   const c = credits.credits.value
   const kind = credits.tokenKind.value
   const label = c ? t('ui_credits_value', [c.available]) : t('ui_credits_unknown')
-  const kindLabel = kind === 'user' ? t('ui_account_user') : kind === 'anonymous' ? t('ui_account_free') : ''
+  const kindLabel =
+    kind === 'user' ? t('ui_account_user') : kind === 'anonymous' ? t('ui_account_free') : ''
   return (
     <button
       type="button"

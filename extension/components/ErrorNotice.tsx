@@ -40,7 +40,12 @@ export function ErrorNotice({ error, onRetry, onDismiss, subject }: Props) {
         </div>
       )}
       {onDismiss && (
-        <button type="button" class="icon-button notice-close" onClick={onDismiss} aria-label={t('ui_dismiss')}>
+        <button
+          type="button"
+          class="icon-button notice-close"
+          onClick={onDismiss}
+          aria-label={t('ui_dismiss')}
+        >
           ×
         </button>
       )}
@@ -48,12 +53,20 @@ export function ErrorNotice({ error, onRetry, onDismiss, subject }: Props) {
   )
 }
 
-function ActionControl({ action, onRetry }: { action: ErrorAction; onRetry: (() => void) | undefined }) {
+function ActionControl({
+  action,
+  onRetry,
+}: {
+  action: ErrorAction
+  onRetry: (() => void) | undefined
+}) {
   const app = useApp()
   switch (action.kind) {
     case 'register': {
       // The installation's own link carries the bind id; the table's may not.
-      const url = action.url.includes('bind=') ? action.url : (app.credits.registerUrl.value ?? action.url)
+      const url = action.url.includes('bind=')
+        ? action.url
+        : (app.credits.registerUrl.value ?? action.url)
       return <LinkButton url={url} label={t('ui_action_register')} primary />
     }
     case 'upgrade':
@@ -78,7 +91,11 @@ function ActionControl({ action, onRetry }: { action: ErrorAction; onRetry: (() 
       ) : null
     case 'new_session':
       return (
-        <button type="button" class="button" onClick={() => void app.projects.newProject().catch(() => {})}>
+        <button
+          type="button"
+          class="button"
+          onClick={() => void app.projects.newProject().catch(() => {})}
+        >
           {t('ui_new_project')}
         </button>
       )
@@ -94,7 +111,11 @@ function ActionControl({ action, onRetry }: { action: ErrorAction; onRetry: (() 
 function LinkButton({ url, label, primary }: { url: string; label: string; primary?: boolean }) {
   const app = useApp()
   return (
-    <button type="button" class={primary ? 'button button-primary' : 'button'} onClick={() => app.links.openTab(url)}>
+    <button
+      type="button"
+      class={primary ? 'button button-primary' : 'button'}
+      onClick={() => app.links.openTab(url)}
+    >
       {label}
     </button>
   )

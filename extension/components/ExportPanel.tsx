@@ -61,7 +61,11 @@ export function ExportPanel() {
           {ex.starting.value ? t('ui_export_starting') : t('ui_export_start', [selected.length])}
         </button>
         {ex.error.value && (
-          <ErrorNotice error={ex.error.value} onRetry={() => void ex.start().catch(() => {})} onDismiss={() => ex.dismissError()} />
+          <ErrorNotice
+            error={ex.error.value}
+            onRetry={() => void ex.start().catch(() => {})}
+            onDismiss={() => ex.dismissError()}
+          />
         )}
         {jobs.length > 0 && (
           <ul class="jobs" aria-label={t('ui_jobs_label')}>

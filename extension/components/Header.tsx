@@ -36,7 +36,12 @@ export function Header() {
       </div>
       <div class="header-row">
         <ProjectMenu />
-        <button type="button" class="button" disabled={!app.projects.current.value} onClick={() => void openInEditor()}>
+        <button
+          type="button"
+          class="button"
+          disabled={!app.projects.current.value}
+          onClick={() => void openInEditor()}
+        >
           {t('ui_open_in_nemo')}
         </button>
       </div>

@@ -23,7 +23,11 @@ export function JobRow({ job }: { job: ExportJob }) {
         return `${t('ui_job_pending', [elapsed])} · ${typical}`
       case 'processing':
         if (p.percent !== undefined && p.remainingMs !== undefined) {
-          return t('ui_job_processing_pct', [Math.round(p.percent), elapsed, formatDuration(p.remainingMs)])
+          return t('ui_job_processing_pct', [
+            Math.round(p.percent),
+            elapsed,
+            formatDuration(p.remainingMs),
+          ])
         }
         return `${t('ui_job_processing', [elapsed])} · ${typical}`
       case 'completed':
@@ -52,18 +56,29 @@ export function JobRow({ job }: { job: ExportJob }) {
       )}
       <div class="job-actions">
         {!terminal && (
-          <button type="button" class="button button-quiet" onClick={() => void app.exports.cancel(job.jobId)}>
+          <button
+            type="button"
+            class="button button-quiet"
+            onClick={() => void app.exports.cancel(job.jobId)}
+          >
             {t('ui_job_cancel')}
           </button>
         )}
         {job.status === 'completed' && (
-          <button type="button" class="button button-primary" onClick={() => void app.exports.download(job.jobId)}>
+          <button
+            type="button"
+            class="button button-primary"
+            onClick={() => void app.exports.download(job.jobId)}
+          >
             {t('ui_job_download')}
           </button>
         )}
       </div>
       {job.status === 'failed' && job.error && (
-        <ErrorNotice error={job.error} onRetry={() => void app.exports.start([job.preset]).catch(() => {})} />
+        <ErrorNotice
+          error={job.error}
+          onRetry={() => void app.exports.start([job.preset]).catch(() => {})}
+        />
       )}
     </li>
   )

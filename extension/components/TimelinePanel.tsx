@@ -24,7 +24,12 @@ export function TimelinePanel() {
             {timeline.loading.value ? t('ui_loading') : t('ui_refresh')}
           </button>
         </div>
-        {timeline.error.value && <ErrorNotice error={timeline.error.value} onRetry={() => void timeline.refresh().catch(() => {})} />}
+        {timeline.error.value && (
+          <ErrorNotice
+            error={timeline.error.value}
+            onRetry={() => void timeline.refresh().catch(() => {})}
+          />
+        )}
         {state && hasSegments ? (
           <div class="timeline-layout">
             <TimelineView timeline={state.timeline} />

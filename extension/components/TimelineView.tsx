@@ -12,7 +12,13 @@ const ICON_PATHS: Record<TimelineTrack['kind'], string> = {
 function TrackIcon({ kind }: { kind: TimelineTrack['kind'] }) {
   return (
     <svg class="tl-icon" viewBox="0 0 24 24" width="14" height="14" aria-hidden="true">
-      <path d={ICON_PATHS[kind]} fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" />
+      <path
+        d={ICON_PATHS[kind]}
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+        stroke-linejoin="round"
+      />
     </svg>
   )
 }
@@ -29,7 +35,8 @@ export function formatSeconds(ms: number): string {
 function trackLabel(track: TimelineTrack): string {
   if (track.kind === 'video') return t('ui_track_video')
   if (track.kind === 'text') return t('ui_track_title')
-  if (track.kind === 'audio') return /bgm|music/i.test(track.label) ? t('ui_track_bgm') : t('ui_track_audio')
+  if (track.kind === 'audio')
+    return /bgm|music/i.test(track.label) ? t('ui_track_bgm') : t('ui_track_audio')
   return track.label
 }
 
@@ -50,7 +57,11 @@ export function TimelineView({ timeline }: { timeline: Timeline }) {
         <div class="tl-head" />
         <div class="tl-lane tl-ruler">
           {ticks.map((at) => (
-            <span key={at} class={at / total > 0.9 ? 'tl-tick tl-tick-end' : 'tl-tick'} style={{ left: pct(at) }}>
+            <span
+              key={at}
+              class={at / total > 0.9 ? 'tl-tick tl-tick-end' : 'tl-tick'}
+              style={{ left: pct(at) }}
+            >
               {formatSeconds(at)}
             </span>
           ))}
@@ -68,14 +79,20 @@ export function TimelineView({ timeline }: { timeline: Timeline }) {
               {track.segments.map((seg, si) => {
                 const times = `${formatSeconds(seg.startMs)}–${formatSeconds(seg.endMs)}`
                 const text = track.kind === 'text' ? `“${seg.label}”` : seg.label
-                const volume = seg.volumePercent !== undefined ? `${Math.round(seg.volumePercent)}%` : undefined
+                const volume =
+                  seg.volumePercent !== undefined ? `${Math.round(seg.volumePercent)}%` : undefined
                 return (
                   <li
                     key={si}
                     class={`tl-bar tl-bar-${track.kind}`}
-                    style={{ left: pct(seg.startMs), width: pct(Math.max(0, seg.endMs - seg.startMs)) }}
+                    style={{
+                      left: pct(seg.startMs),
+                      width: pct(Math.max(0, seg.endMs - seg.startMs)),
+                    }}
                     title={[text, times, volume].filter(Boolean).join(' · ')}
-                    aria-label={[label, text, times, volume && t('ui_timeline_volume', [volume])].filter(Boolean).join(', ')}
+                    aria-label={[label, text, times, volume && t('ui_timeline_volume', [volume])]
+                      .filter(Boolean)
+                      .join(', ')}
                   >
                     <span class="tl-bar-label">{text}</span>
                     {volume && <span class="tl-bar-volume">{volume}</span>}

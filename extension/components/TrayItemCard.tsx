@@ -16,7 +16,8 @@ interface Props {
 
 /** One collected image or text: thumbnail, move buttons (the keyboard's way to reorder), remove. */
 export function TrayItemCard({ item, index, count, tray, failed, onDragStart, onDrop }: Props) {
-  const name = item.kind === 'image' ? t('ui_tray_image_n', [index + 1]) : t('ui_tray_text_n', [index + 1])
+  const name =
+    item.kind === 'image' ? t('ui_tray_image_n', [index + 1]) : t('ui_tray_text_n', [index + 1])
   return (
     <li
       class={`tray-item${failed ? ' tray-item-failed' : ''}`}
@@ -33,15 +34,36 @@ export function TrayItemCard({ item, index, count, tray, failed, onDragStart, on
       }}
       aria-label={name}
     >
-      {item.kind === 'image' ? <Thumb item={item} tray={tray} alt={item.alt || name} /> : <p class="tray-text">{item.text}</p>}
+      {item.kind === 'image' ? (
+        <Thumb item={item} tray={tray} alt={item.alt || name} />
+      ) : (
+        <p class="tray-text">{item.text}</p>
+      )}
       <div class="tray-item-tools">
-        <button type="button" class="icon-button" disabled={index === 0} onClick={() => void tray.moveBy(item.id, -1)} aria-label={t('ui_tray_move_up', [name])}>
+        <button
+          type="button"
+          class="icon-button"
+          disabled={index === 0}
+          onClick={() => void tray.moveBy(item.id, -1)}
+          aria-label={t('ui_tray_move_up', [name])}
+        >
           ‹
         </button>
-        <button type="button" class="icon-button" disabled={index === count - 1} onClick={() => void tray.moveBy(item.id, 1)} aria-label={t('ui_tray_move_down', [name])}>
+        <button
+          type="button"
+          class="icon-button"
+          disabled={index === count - 1}
+          onClick={() => void tray.moveBy(item.id, 1)}
+          aria-label={t('ui_tray_move_down', [name])}
+        >
           ›
         </button>
-        <button type="button" class="icon-button" onClick={() => void tray.remove(item.id)} aria-label={t('ui_tray_remove', [name])}>
+        <button
+          type="button"
+          class="icon-button"
+          onClick={() => void tray.remove(item.id)}
+          aria-label={t('ui_tray_remove', [name])}
+        >
           ×
         </button>
       </div>
@@ -49,7 +71,15 @@ export function TrayItemCard({ item, index, count, tray, failed, onDragStart, on
   )
 }
 
-function Thumb({ item, tray, alt }: { item: Extract<TrayItem, { kind: 'image' }>; tray: TrayModel; alt: string }) {
+function Thumb({
+  item,
+  tray,
+  alt,
+}: {
+  item: Extract<TrayItem, { kind: 'image' }>
+  tray: TrayModel
+  alt: string
+}) {
   const local = useSignal<string | undefined>(undefined)
   useEffect(() => {
     if (!item.blobKey) return
@@ -66,5 +96,9 @@ function Thumb({ item, tray, alt }: { item: Extract<TrayItem, { kind: 'image' }>
     }
   }, [item.blobKey])
   const src = item.blobKey ? local.value : item.src
-  return src ? <img class="tray-thumb" src={src} alt={alt} loading="lazy" /> : <div class="tray-thumb tray-thumb-empty" />
+  return src ? (
+    <img class="tray-thumb" src={src} alt={alt} loading="lazy" />
+  ) : (
+    <div class="tray-thumb tray-thumb-empty" />
+  )
 }

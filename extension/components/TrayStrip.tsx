@@ -35,7 +35,12 @@ export function TrayStrip() {
           {t('ui_tray_add_files')}
         </button>
         {items.length > 0 && (
-          <button type="button" class="button button-quiet" onClick={() => void tray.clear()} disabled={tray.busy.value}>
+          <button
+            type="button"
+            class="button button-quiet"
+            onClick={() => void tray.clear()}
+            disabled={tray.busy.value}
+          >
             {t('ui_tray_clear')}
           </button>
         )}
@@ -68,7 +73,8 @@ export function TrayStrip() {
               failed={item.id === failure?.itemId}
               onDragStart={() => (dragging.value = item.id)}
               onDrop={() => {
-                if (dragging.value && dragging.value !== item.id) void tray.move(dragging.value, index)
+                if (dragging.value && dragging.value !== item.id)
+                  void tray.move(dragging.value, index)
                 dragging.value = null
               }}
             />
@@ -81,21 +87,36 @@ export function TrayStrip() {
         </progress>
       )}
       {tray.fileProblems.value.map((p) => (
-        <ErrorNotice key={p.name} error={p.error} subject={p.name} onDismiss={() => tray.dismiss()} />
+        <ErrorNotice
+          key={p.name}
+          error={p.error}
+          subject={p.name}
+          onDismiss={() => tray.dismiss()}
+        />
       ))}
       {failure && (
         <ErrorNotice
           error={failure.error}
           {...(failedItem && {
-            subject: failedItem.kind === 'image' ? t('ui_tray_image_n', [failedIndex + 1]) : t('ui_tray_text_n', [failedIndex + 1]),
+            subject:
+              failedItem.kind === 'image'
+                ? t('ui_tray_image_n', [failedIndex + 1])
+                : t('ui_tray_text_n', [failedIndex + 1]),
           })}
           onRetry={() => void tray.makeVideo()}
           onDismiss={() => tray.dismiss()}
         />
       )}
       {items.length > 0 && (
-        <button type="button" class="button button-primary button-wide" disabled={tray.busy.value} onClick={() => void tray.makeVideo()}>
-          {items.some((i) => i.kind === 'image') ? t('ui_tray_make_video') : t('ui_tray_make_video_text')}
+        <button
+          type="button"
+          class="button button-primary button-wide"
+          disabled={tray.busy.value}
+          onClick={() => void tray.makeVideo()}
+        >
+          {items.some((i) => i.kind === 'image')
+            ? t('ui_tray_make_video')
+            : t('ui_tray_make_video_text')}
         </button>
       )}
     </section>

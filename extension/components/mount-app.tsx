@@ -13,7 +13,14 @@ import {
   pendingIntentItem,
   projectsItem,
 } from '../utils/storage.ts'
-import { addTrayImages, clearTray, getTrayItems, moveTrayItem, removeTrayItem, watchTray } from '../utils/tray.ts'
+import {
+  addTrayImages,
+  clearTray,
+  getTrayItems,
+  moveTrayItem,
+  removeTrayItem,
+  watchTray,
+} from '../utils/tray.ts'
 import { App } from './App.tsx'
 
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
@@ -21,8 +28,20 @@ function platformDeps(): AppDeps {
   const api = getWorkerClient()
   return {
     api,
-    storage: { chat: chatItem, jobs: jobsItem, pendingExports: pendingExportsItem, projects: projectsItem },
-    tray: { get: getTrayItems, watch: watchTray, remove: removeTrayItem, move: moveTrayItem, clear: clearTray, addImages: addTrayImages },
+    storage: {
+      chat: chatItem,
+      jobs: jobsItem,
+      pendingExports: pendingExportsItem,
+      projects: projectsItem,
+    },
+    tray: {
+      get: getTrayItems,
+      watch: watchTray,
+      remove: removeTrayItem,
+      move: moveTrayItem,
+      clear: clearTray,
+      addImages: addTrayImages,
+    },
     readBlob: getBlob,
     pendingIntent: {
       get: () => pendingIntentItem.getValue(),

@@ -1,4 +1,11 @@
-import { computed, createModel, effect, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
+import {
+  computed,
+  createModel,
+  effect,
+  signal,
+  type ModelConstructor,
+  type ReadonlySignal,
+} from '@preact/signals'
 import {
   ChatEvent,
   type Credits,
@@ -8,7 +15,12 @@ import {
   type Timeline,
 } from '../../shared/api/index.ts'
 import type { WorkerClient } from '../utils/api/index.ts'
-import { ChatHistory, type ChatEntry, type ChatHistoryStore, type ReplyEntry } from './chat-history.ts'
+import {
+  ChatHistory,
+  type ChatEntry,
+  type ChatHistoryStore,
+  type ReplyEntry,
+} from './chat-history.ts'
 import { apiErrorOf, isAbort, newId } from './errors.ts'
 import { foldEvent } from './fold-event.ts'
 import type { Intent } from '../../shared/intent/router.ts'
@@ -74,7 +86,9 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     const busy = computed<ChatBusy>(() => {
       if (!loaded.value) return 'loading'
       if (sending.value || pending.value) return 'sending'
-      return entries.value.some((e) => e.kind === 'reply' && e.status === 'streaming') ? 'replying' : false
+      return entries.value.some((e) => e.kind === 'reply' && e.status === 'streaming')
+        ? 'replying'
+        : false
     })
 
     let disposed = false
@@ -130,7 +144,9 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
             const reply = replyOf(replyId)
             if (disposed || !reply || seq <= reply.lastSeq) return
             const parsed = ChatEvent.safeParse(event)
-            const next = parsed.success ? foldEvent(reply, seq, parsed.data) : { ...reply, lastSeq: seq }
+            const next = parsed.success
+              ? foldEvent(reply, seq, parsed.data)
+              : { ...reply, lastSeq: seq }
             replace(next)
             if (parsed.success && parsed.data.type === 'summary') deps.onSummary?.(parsed.data)
             if (next.status === 'streaming') return persistSoon()
@@ -141,7 +157,13 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       } catch (err) {
         const reply = replyOf(replyId)
         if (disposed || isAbort(err) || !reply || reply.status !== 'streaming') return
-        const failed: ReplyEntry = { ...reply, status: 'error', error: apiErrorOf(err), editing: false, stillWorking: false }
+        const failed: ReplyEntry = {
+          ...reply,
+          status: 'error',
+          error: apiErrorOf(err),
+          editing: false,
+          stillWorking: false,
+        }
         replace(failed)
         void persistNow()
         deps.onTurnEnd?.(failed)
@@ -159,7 +181,9 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       if (sending.peek() || attached.size > 0 || timer !== undefined) return
       entries.value = history.messages
       pending.value = history.pending
-      const open = history.messages.find((e): e is ReplyEntry => e.kind === 'reply' && e.status === 'streaming')
+      const open = history.messages.find(
+        (e): e is ReplyEntry => e.kind === 'reply' && e.status === 'streaming',
+      )
       if (open) void attach(open.id, open.runId)
     }
     if (deps.history.watch) effect(() => deps.history.watch?.(sessionIdValue, adopt))
@@ -170,12 +194,24 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       if (!p) return
       sending.value = true
       try {
-        const { runId } = await deps.api.sendMessage(sessionIdValue, { text: p.text, clientMessageId: p.clientMessageId })
+        const { runId } = await deps.api.sendMessage(sessionIdValue, {
+          text: p.text,
+          clientMessageId: p.clientMessageId,
+        })
         if (disposed) return
         if (!replyOf(runId)) {
           append({
-            kind: 'reply', id: runId, runId, lastSeq: 0, status: 'streaming', text: '', editing: false,
-            stillWorking: false, startedAt: now(), notices: [], actions: [],
+            kind: 'reply',
+            id: runId,
+            runId,
+            lastSeq: 0,
+            status: 'streaming',
+            text: '',
+            editing: false,
+            stillWorking: false,
+            startedAt: now(),
+            notices: [],
+            actions: [],
           })
         }
         pending.value = undefined
@@ -186,8 +222,12 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       } catch (err) {
         if (disposed || isAbort(err)) return
         append({
-          kind: 'error', id: makeId(), error: apiErrorOf(err), retryText: p.text,
-          clientMessageId: p.clientMessageId, at: now(),
+          kind: 'error',
+          id: makeId(),
+          error: apiErrorOf(err),
+          retryText: p.text,
+          clientMessageId: p.clientMessageId,
+          at: now(),
         })
         pending.value = undefined
         await persistNow()
@@ -203,20 +243,39 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       await deliver()
     }
 
-    async function runIntent(intent: Exclude<Intent, { kind: 'chat' }>, retryText?: string): Promise<void> {
+    async function runIntent(
+      intent: Exclude<Intent, { kind: 'chat' }>,
+      retryText?: string,
+    ): Promise<void> {
       try {
         if (intent.kind === 'export') {
           const presets = await deps.intents.export(intent.preset ? [intent.preset] : [])
           append({ kind: 'exporting', id: makeId(), presets, at: now() })
         } else if (intent.kind === 'credits') {
-          append({ kind: 'credits', id: makeId(), credits: await deps.intents.credits(), at: now() })
+          append({
+            kind: 'credits',
+            id: makeId(),
+            credits: await deps.intents.credits(),
+            at: now(),
+          })
         } else if (intent.kind === 'state') {
-          append({ kind: 'state', id: makeId(), summary: (await deps.intents.state()).summary, at: now() })
+          append({
+            kind: 'state',
+            id: makeId(),
+            summary: (await deps.intents.state()).summary,
+            at: now(),
+          })
         } else {
           deps.intents.upload()
         }
       } catch (err) {
-        append({ kind: 'error', id: makeId(), error: apiErrorOf(err), ...(retryText && { retryText }), at: now() })
+        append({
+          kind: 'error',
+          id: makeId(),
+          error: apiErrorOf(err),
+          ...(retryText && { retryText }),
+          at: now(),
+        })
       }
       await persistNow()
     }
@@ -227,7 +286,9 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       entries.value = history?.messages ?? []
       pending.value = history?.pending
       loaded.value = true
-      const open = entries.peek().find((e): e is ReplyEntry => e.kind === 'reply' && e.status === 'streaming')
+      const open = entries
+        .peek()
+        .find((e): e is ReplyEntry => e.kind === 'reply' && e.status === 'streaming')
       // Not awaited: the reply keeps streaming while the user reads.
       if (pending.peek()) void deliver()
       else if (open) void attach(open.id, open.runId)

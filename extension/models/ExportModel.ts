@@ -1,4 +1,11 @@
-import { computed, createModel, effect, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
+import {
+  computed,
+  createModel,
+  effect,
+  signal,
+  type ModelConstructor,
+  type ReadonlySignal,
+} from '@preact/signals'
 import {
   ExportPreset as ExportPresetSchema,
   TERMINAL_JOB_STATUSES,
@@ -59,119 +66,138 @@ export interface ExportModel {
   dismissError(): void
 }
 
-export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createModel((deps: ExportDeps) => {
-  const makeId = deps.newId ?? newId
-  const selected = signal<readonly ExportPreset[]>(['16:9'], { name: 'export.selected' })
-  const starting = signal(false, { name: 'export.starting' })
-  const error = signal<ApiError | null>(null, { name: 'export.error' })
-  const stored = signal<readonly ExportJob[]>([], { name: 'export.jobs' })
-  const presetOrder = (j: ExportJob) => ExportPresetSchema.options.indexOf(j.preset)
-  const jobs = computed(() =>
-    [...stored.value].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || presetOrder(a) - presetOrder(b)),
-  )
-  const anonymous = computed(() => deps.tokenKind.value === 'anonymous')
-  const running = computed(() => stored.value.some((j) => !TERMINAL_JOB_STATUSES.has(j.status)))
+export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createModel(
+  (deps: ExportDeps) => {
+    const makeId = deps.newId ?? newId
+    const selected = signal<readonly ExportPreset[]>(['16:9'], { name: 'export.selected' })
+    const starting = signal(false, { name: 'export.starting' })
+    const error = signal<ApiError | null>(null, { name: 'export.error' })
+    const stored = signal<readonly ExportJob[]>([], { name: 'export.jobs' })
+    const presetOrder = (j: ExportJob) => ExportPresetSchema.options.indexOf(j.preset)
+    const jobs = computed(() =>
+      [...stored.value].sort(
+        (a, b) => b.createdAt.localeCompare(a.createdAt) || presetOrder(a) - presetOrder(b),
+      ),
+    )
+    const anonymous = computed(() => deps.tokenKind.value === 'anonymous')
+    const running = computed(() => stored.value.some((j) => !TERMINAL_JOB_STATUSES.has(j.status)))
 
-  effect(() => deps.jobs.watch((list) => (stored.value = list)))
-  void deps.jobs.get().then((list) => (stored.value = list))
+    effect(() => deps.jobs.watch((list) => (stored.value = list)))
+    void deps.jobs.get().then((list) => (stored.value = list))
 
-  effect(() => {
-    if (!running.value) return
-    void refresh()
-    const timer = setInterval(() => void refresh(), deps.pollMs ?? 5000)
-    return () => clearInterval(timer)
-  })
+    effect(() => {
+      if (!running.value) return
+      void refresh()
+      const timer = setInterval(() => void refresh(), deps.pollMs ?? 5000)
+      return () => clearInterval(timer)
+    })
 
-  async function refresh(): Promise<void> {
-    const { jobs: fresh } = await deps.api.listExports().catch(() => ({ jobs: [] as ExportJob[] }))
-    const known = new Set(stored.peek().map((j) => j.jobId))
-    const mine = fresh.filter((j) => known.has(j.jobId))
-    if (mine.length) await deps.jobs.upsert(mine)
-  }
-
-  // One flush at a time, so two of them never race on the pending list.
-  let flushing: Promise<unknown> = Promise.resolve()
-  function flush(): Promise<ExportPreset[]> {
-    const next = flushing.then(flushOnce)
-    flushing = next.catch(() => {})
-    return next
-  }
-
-  /** Sends every pending request (again, with the same keys) and records the jobs. */
-  async function flushOnce(): Promise<ExportPreset[]> {
-    const started: ExportPreset[] = []
-    let failure: unknown
-    for (const p of await deps.pending.get()) {
-      try {
-        const job = await deps.api.createExport(p.sessionId, { preset: p.preset, idempotencyKey: p.idempotencyKey })
-        await deps.jobs.upsert([job])
-        deps.background.follow(job)
-        started.push(p.preset)
-      } catch (err) {
-        failure ??= err
-        // Unanswered: the worker may have the job; the next flush asks again with the same key.
-        if (isUnanswered(err)) continue
-      }
-      const left = (await deps.pending.get()).filter((q) => q.idempotencyKey !== p.idempotencyKey)
-      await deps.pending.set(left)
+    async function refresh(): Promise<void> {
+      const { jobs: fresh } = await deps.api
+        .listExports()
+        .catch(() => ({ jobs: [] as ExportJob[] }))
+      const known = new Set(stored.peek().map((j) => j.jobId))
+      const mine = fresh.filter((j) => known.has(j.jobId))
+      if (mine.length) await deps.jobs.upsert(mine)
     }
-    if (failure) throw failure
-    return started
-  }
-  // A click whose answers never arrived (popup closed): same keys, so nothing renders twice.
-  void flush().catch(() => {})
 
-  return {
-    selected,
-    starting,
-    error,
-    jobs,
-    anonymous,
-    toggle(preset: ExportPreset) {
-      const now = selected.peek()
-      selected.value = now.includes(preset) ? now.filter((p) => p !== preset) : [...now, preset]
-    },
-    async start(presets?: readonly ExportPreset[]) {
-      const chosen = presets?.length ? [...presets] : [...selected.peek()]
-      if (starting.peek() || chosen.length === 0) return []
-      starting.value = true
-      error.value = null
-      try {
-        const sessionId = await deps.ensureSession()
-        const click = makeId()
-        const fresh = chosen.map((preset) => ({ sessionId, preset, idempotencyKey: `${click}_${preset.replace(':', 'x')}` }))
-        await deps.pending.set([...(await deps.pending.get()), ...fresh])
-        const started = await flush()
-        deps.onStarted?.()
-        return started
-      } catch (err) {
-        error.value = apiErrorOf(err)
-        throw err
-      } finally {
-        starting.value = false
+    // One flush at a time, so two of them never race on the pending list.
+    let flushing: Promise<unknown> = Promise.resolve()
+    function flush(): Promise<ExportPreset[]> {
+      const next = flushing.then(flushOnce)
+      flushing = next.catch(() => {})
+      return next
+    }
+
+    /** Sends every pending request (again, with the same keys) and records the jobs. */
+    async function flushOnce(): Promise<ExportPreset[]> {
+      const started: ExportPreset[] = []
+      let failure: unknown
+      for (const p of await deps.pending.get()) {
+        try {
+          const job = await deps.api.createExport(p.sessionId, {
+            preset: p.preset,
+            idempotencyKey: p.idempotencyKey,
+          })
+          await deps.jobs.upsert([job])
+          deps.background.follow(job)
+          started.push(p.preset)
+        } catch (err) {
+          failure ??= err
+          // Unanswered: the worker may have the job; the next flush asks again with the same key.
+          if (isUnanswered(err)) continue
+        }
+        const left = (await deps.pending.get()).filter((q) => q.idempotencyKey !== p.idempotencyKey)
+        await deps.pending.set(left)
       }
-    },
-    async cancel(jobId: string) {
-      try {
-        await deps.jobs.upsert([await deps.api.cancelExport(jobId)])
-      } catch (err) {
-        error.value = apiErrorOf(err)
-      }
-    },
-    async download(jobId: string) {
-      try {
-        await deps.background.download(jobId)
-      } catch (err) {
-        error.value = apiErrorOf(err)
-      }
-    },
-    refresh,
-    dismissError() {
-      error.value = null
-    },
-  }
-})
+      if (failure) throw failure
+      return started
+    }
+    // A click whose answers never arrived (popup closed): same keys, so nothing renders twice.
+    void flush().catch(() => {})
+
+    return {
+      selected,
+      starting,
+      error,
+      jobs,
+      anonymous,
+      toggle(preset: ExportPreset) {
+        const now = selected.peek()
+        selected.value = now.includes(preset) ? now.filter((p) => p !== preset) : [...now, preset]
+      },
+      async start(presets?: readonly ExportPreset[]) {
+        const chosen = presets?.length ? [...presets] : [...selected.peek()]
+        if (starting.peek() || chosen.length === 0) return []
+        starting.value = true
+        error.value = null
+        try {
+          const sessionId = await deps.ensureSession()
+          const click = makeId()
+          const fresh = chosen.map((preset) => ({
+            sessionId,
+            preset,
+            idempotencyKey: `${click}_${preset.replace(':', 'x')}`,
+          }))
+          await deps.pending.set([...(await deps.pending.get()), ...fresh])
+          const started = await flush()
+          deps.onStarted?.()
+          return started
+        } catch (err) {
+          error.value = apiErrorOf(err)
+          throw err
+        } finally {
+          starting.value = false
+        }
+      },
+      async cancel(jobId: string) {
+        try {
+          await deps.jobs.upsert([await deps.api.cancelExport(jobId)])
+        } catch (err) {
+          error.value = apiErrorOf(err)
+        }
+      },
+      async download(jobId: string) {
+        try {
+          await deps.background.download(jobId)
+        } catch (err) {
+          error.value = apiErrorOf(err)
+        }
+      },
+      refresh,
+      dismissError() {
+        error.value = null
+      },
+    }
+  },
+)
 
 function isUnanswered(err: unknown): boolean {
-  return !!err && typeof err === 'object' && 'status' in err && err.status === 0 && apiErrorOf(err).code === 'upstream_unavailable'
+  return (
+    !!err &&
+    typeof err === 'object' &&
+    'status' in err &&
+    err.status === 0 &&
+    apiErrorOf(err).code === 'upstream_unavailable'
+  )
 }

@@ -1,4 +1,12 @@
-import { computed, createModel, effect, signal, untracked, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
+import {
+  computed,
+  createModel,
+  effect,
+  signal,
+  untracked,
+  type ModelConstructor,
+  type ReadonlySignal,
+} from '@preact/signals'
 import type { WorkerClient } from '../utils/api/index.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
 import type { Project, Projects } from '../utils/storage.ts'
@@ -34,75 +42,86 @@ export interface ProjectsModel {
 /** Project titles made from a message stop here. */
 const TITLE_MAX = 40
 
-export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = createModel((deps: ProjectsDeps) => {
-  const state = signal<Projects>({ projects: [] }, { name: 'projects.state' })
-  const creating = signal(false, { name: 'projects.creating' })
-  const chat = signal<(ChatModel & Disposable) | null>(null, { name: 'projects.chat' })
-  const projects = computed(() => [...state.value.projects].sort((a, b) => b.createdAt.localeCompare(a.createdAt)))
-  const current = computed(() => state.value.projects.find((p) => p.sessionId === state.value.currentSessionId))
-  const currentId = computed(() => current.value?.sessionId)
+export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = createModel(
+  (deps: ProjectsDeps) => {
+    const state = signal<Projects>({ projects: [] }, { name: 'projects.state' })
+    const creating = signal(false, { name: 'projects.creating' })
+    const chat = signal<(ChatModel & Disposable) | null>(null, { name: 'projects.chat' })
+    const projects = computed(() =>
+      [...state.value.projects].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+    )
+    const current = computed(() =>
+      state.value.projects.find((p) => p.sessionId === state.value.currentSessionId),
+    )
+    const currentId = computed(() => current.value?.sessionId)
 
-  effect(() => deps.store.watch((value) => (state.value = value)))
-  void deps.store.getValue().then((value) => (state.value = value))
+    effect(() => deps.store.watch((value) => (state.value = value)))
+    void deps.store.getValue().then((value) => (state.value = value))
 
-  effect(() => {
-    const id = currentId.value
-    if (!id) return
-    const model = untracked(() => deps.makeChat(id))
-    chat.value = model
-    return () => {
-      model[Symbol.dispose]()
-      if (chat.peek() === model) chat.value = null
-    }
-  })
-
-  let inflight: Promise<string> | undefined
-  function newProject(): Promise<string> {
-    inflight ??= (async () => {
-      creating.value = true
-      try {
-        const session = await deps.api.createSession(deps.language())
-        const createdAt = (deps.now?.() ?? new Date()).toISOString()
-        const project: Project = { sessionId: session.sessionId, title: '', createdAt }
-        state.value = await deps.store.update((p) => ({ currentSessionId: project.sessionId, projects: [...p.projects, project] }))
-        return project.sessionId
-      } finally {
-        creating.value = false
-        inflight = undefined
+    effect(() => {
+      const id = currentId.value
+      if (!id) return
+      const model = untracked(() => deps.makeChat(id))
+      chat.value = model
+      return () => {
+        model[Symbol.dispose]()
+        if (chat.peek() === model) chat.value = null
       }
-    })()
-    return inflight
-  }
+    })
 
-  return {
-    projects,
-    current,
-    chat,
-    creating,
-    newProject,
-    async select(sessionId: string) {
-      state.value = await deps.store.update((p) => ({ ...p, currentSessionId: sessionId }))
-    },
-    async ensureSession() {
-      const shown = currentId.peek()
-      if (shown) return shown
-      // Not loaded yet (a menu's intent at start-up): load now, so the chat exists on return.
-      state.value = await deps.store.getValue()
-      return currentId.peek() ?? newProject()
-    },
-    async nameAfter(sessionId: string, text: string) {
-      const oneLine = text.replace(/\s+/g, ' ').trim()
-      const title = oneLine.length > TITLE_MAX ? `${oneLine.slice(0, TITLE_MAX - 1)}…` : oneLine
-      if (!title) return
-      state.value = await deps.store.update((p) => ({
-        ...p,
-        projects: p.projects.map((x) => (x.sessionId === sessionId && !x.title ? { ...x, title } : x)),
-      }))
-    },
-    async claimUrl() {
-      const id = currentId.peek()
-      if (!id) throw { error: { code: 'not_found', message: 'No project yet.' } }
-      return (await deps.api.claim(id)).url
-    },
-  }
-})
+    let inflight: Promise<string> | undefined
+    function newProject(): Promise<string> {
+      inflight ??= (async () => {
+        creating.value = true
+        try {
+          const session = await deps.api.createSession(deps.language())
+          const createdAt = (deps.now?.() ?? new Date()).toISOString()
+          const project: Project = { sessionId: session.sessionId, title: '', createdAt }
+          state.value = await deps.store.update((p) => ({
+            currentSessionId: project.sessionId,
+            projects: [...p.projects, project],
+          }))
+          return project.sessionId
+        } finally {
+          creating.value = false
+          inflight = undefined
+        }
+      })()
+      return inflight
+    }
+
+    return {
+      projects,
+      current,
+      chat,
+      creating,
+      newProject,
+      async select(sessionId: string) {
+        state.value = await deps.store.update((p) => ({ ...p, currentSessionId: sessionId }))
+      },
+      async ensureSession() {
+        const shown = currentId.peek()
+        if (shown) return shown
+        // Not loaded yet (a menu's intent at start-up): load now, so the chat exists on return.
+        state.value = await deps.store.getValue()
+        return currentId.peek() ?? newProject()
+      },
+      async nameAfter(sessionId: string, text: string) {
+        const oneLine = text.replace(/\s+/g, ' ').trim()
+        const title = oneLine.length > TITLE_MAX ? `${oneLine.slice(0, TITLE_MAX - 1)}…` : oneLine
+        if (!title) return
+        state.value = await deps.store.update((p) => ({
+          ...p,
+          projects: p.projects.map((x) =>
+            x.sessionId === sessionId && !x.title ? { ...x, title } : x,
+          ),
+        }))
+      },
+      async claimUrl() {
+        const id = currentId.peek()
+        if (!id) throw { error: { code: 'not_found', message: 'No project yet.' } }
+        return (await deps.api.claim(id)).url
+      },
+    }
+  },
+)

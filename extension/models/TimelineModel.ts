@@ -21,51 +21,56 @@ export interface TimelineModel {
 }
 
 /** The current project's draft as a timeline plus its text summary. */
-export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = createModel((deps: TimelineDeps) => {
-  const sessionId = signal<string | undefined>(undefined, { name: 'timeline.sessionId' })
-  const state = signal<ProjectState | null>(null, { name: 'timeline.state' })
-  const loading = signal(false, { name: 'timeline.loading' })
-  const error = signal<ApiError | null>(null, { name: 'timeline.error' })
-  let generation = 0
+export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = createModel(
+  (deps: TimelineDeps) => {
+    const sessionId = signal<string | undefined>(undefined, { name: 'timeline.sessionId' })
+    const state = signal<ProjectState | null>(null, { name: 'timeline.state' })
+    const loading = signal(false, { name: 'timeline.loading' })
+    const error = signal<ApiError | null>(null, { name: 'timeline.error' })
+    let generation = 0
 
-  async function refresh(): Promise<ProjectState> {
-    const id = sessionId.peek()
-    if (!id) throw Object.assign(new Error('No project yet'), { error: { code: 'not_found', message: 'No project yet.' } })
-    const mine = ++generation
-    loading.value = true
-    try {
-      const next = await deps.api.getState(id)
-      if (mine === generation) {
-        state.value = next
-        error.value = null
+    async function refresh(): Promise<ProjectState> {
+      const id = sessionId.peek()
+      if (!id)
+        throw Object.assign(new Error('No project yet'), {
+          error: { code: 'not_found', message: 'No project yet.' },
+        })
+      const mine = ++generation
+      loading.value = true
+      try {
+        const next = await deps.api.getState(id)
+        if (mine === generation) {
+          state.value = next
+          error.value = null
+        }
+        return next
+      } catch (err) {
+        if (mine === generation) error.value = apiErrorOf(err)
+        throw err
+      } finally {
+        if (mine === generation) loading.value = false
       }
-      return next
-    } catch (err) {
-      if (mine === generation) error.value = apiErrorOf(err)
-      throw err
-    } finally {
-      if (mine === generation) loading.value = false
     }
-  }
 
-  return {
-    sessionId,
-    state,
-    loading,
-    error,
-    refresh,
-    setSession(id: string | undefined) {
-      if (id === sessionId.peek()) return
-      generation++
-      sessionId.value = id
-      state.value = null
-      error.value = null
-      loading.value = false
-      if (id) void refresh().catch(() => {})
-    },
-    applySummary({ summary, timeline }) {
-      const exportable = timeline.tracks.some((t) => t.segments.length > 0)
-      state.value = { ...state.peek(), summary, timeline, exportable }
-    },
-  }
-})
+    return {
+      sessionId,
+      state,
+      loading,
+      error,
+      refresh,
+      setSession(id: string | undefined) {
+        if (id === sessionId.peek()) return
+        generation++
+        sessionId.value = id
+        state.value = null
+        error.value = null
+        loading.value = false
+        if (id) void refresh().catch(() => {})
+      },
+      applySummary({ summary, timeline }) {
+        const exportable = timeline.tracks.some((t) => t.segments.length > 0)
+        state.value = { ...state.peek(), summary, timeline, exportable }
+      },
+    }
+  },
+)

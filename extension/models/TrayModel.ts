@@ -1,4 +1,11 @@
-import { computed, createModel, effect, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
+import {
+  computed,
+  createModel,
+  effect,
+  signal,
+  type ModelConstructor,
+  type ReadonlySignal,
+} from '@preact/signals'
 import type { ApiError } from '../../shared/api/index.ts'
 import { mediaFormatOf, mediaKindOf, MIME_TO_FORMAT } from '../../shared/media.ts'
 import { prepareUploadFiles, type UploadFile, type WorkerClient } from '../utils/api/index.ts'
@@ -70,7 +77,9 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
   const items = signal<readonly TrayItem[]>([], { name: 'tray.items' })
   const fileProblems = signal<readonly FileProblem[]>([], { name: 'tray.fileProblems' })
   const progress = signal<number | null>(null, { name: 'tray.progress' })
-  const failure = signal<{ itemId?: string; error: ApiError } | null>(null, { name: 'tray.failure' })
+  const failure = signal<{ itemId?: string; error: ApiError } | null>(null, {
+    name: 'tray.failure',
+  })
   const busy = computed(() => progress.value !== null)
   const pickRequests = signal(0, { name: 'tray.pickRequests' })
 
@@ -86,9 +95,15 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
   void deps.pendingIntent.get().then(pickUpIntent)
 
   /** Bytes of a locally read image as an upload file named after its position. */
-  async function fileOf(item: Extract<TrayItem, { kind: 'image' }>, index: number): Promise<UploadFile> {
+  async function fileOf(
+    item: Extract<TrayItem, { kind: 'image' }>,
+    index: number,
+  ): Promise<UploadFile> {
     const blob = item.blobKey ? await deps.readBlob(item.blobKey) : undefined
-    if (!blob) throw { error: { code: 'not_found', message: 'The image bytes are gone.' } satisfies ApiError }
+    if (!blob)
+      throw {
+        error: { code: 'not_found', message: 'The image bytes are gone.' } satisfies ApiError,
+      }
     const ext = MIME_TO_FORMAT[blob.type] ?? mediaFormatOf(item.src) ?? ''
     return { blob, name: `image-${index + 1}${ext ? `.${ext}` : ''}` }
   }
@@ -100,7 +115,9 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
     let current: string | undefined
     try {
       // From storage, not the signal: a menu's intent can arrive before the tray has loaded here.
-      const chosen = (await deps.tray.get()).filter((i) => !itemIds?.length || itemIds.includes(i.id))
+      const chosen = (await deps.tray.get()).filter(
+        (i) => !itemIds?.length || itemIds.includes(i.id),
+      )
       const images = chosen.filter((i) => i.kind === 'image')
       const texts = chosen.filter((i) => i.kind === 'text')
       if (chosen.length === 0) return false
@@ -121,7 +138,10 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         progress.value = (index + 1) / images.length
       }
       current = undefined
-      const script = texts.map((x) => x.text.trim()).filter(Boolean).join('\n\n')
+      const script = texts
+        .map((x) => x.text.trim())
+        .filter(Boolean)
+        .join('\n\n')
       const parts = [
         images.length > 1
           ? deps.t('ui_tray_prompt_images', [images.length])
@@ -170,7 +190,13 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
           const format = ok && mediaFormatOf(ok.name)
           if (!ok || !format) continue
           if (mediaKindOf(format) === 'image') {
-            images.push({ src: `file:${file.name}:${file.size}:${file.lastModified}`, pageUrl: '', alt: file.name, mime: file.type, bytes: file })
+            images.push({
+              src: `file:${file.name}:${file.size}:${file.lastModified}`,
+              pageUrl: '',
+              alt: file.name,
+              mime: file.type,
+              bytes: file,
+            })
           } else media.push(ok)
         } catch (err) {
           problems.push({ name: file.name, error: apiErrorOf(err) })

@@ -95,9 +95,11 @@ export function createAppState(deps: AppDeps): AppState {
   async function sendChat(text: string): Promise<void> {
     const sessionId = await projects.ensureSession()
     const chat = projects.chat.peek()
-    if (!chat || chat.sessionId.peek() !== sessionId) throw { error: { code: 'not_found', message: 'The project is not open.' } }
+    if (!chat || chat.sessionId.peek() !== sessionId)
+      throw { error: { code: 'not_found', message: 'The project is not open.' } }
     await chat.whenReady()
-    if (chat.busy.peek()) throw { error: { code: 'run_in_progress', message: 'A reply is still running.' } }
+    if (chat.busy.peek())
+      throw { error: { code: 'run_in_progress', message: 'A reply is still running.' } }
     await chat.send(text)
   }
 
@@ -109,12 +111,16 @@ export function createAppState(deps: AppDeps): AppState {
       upsert: async (fresh) => {
         await deps.storage.jobs.update(({ jobs }) => {
           const byId = new Map(jobs.map((j) => [j.job.jobId, j]))
-          for (const job of fresh) byId.set(job.jobId, { job, notified: byId.get(job.jobId)?.notified ?? false })
+          for (const job of fresh)
+            byId.set(job.jobId, { job, notified: byId.get(job.jobId)?.notified ?? false })
           return { jobs: [...byId.values()] }
         })
       },
     },
-    pending: { get: () => deps.storage.pendingExports.getValue(), set: (list) => deps.storage.pendingExports.setValue(list) },
+    pending: {
+      get: () => deps.storage.pendingExports.getValue(),
+      set: (list) => deps.storage.pendingExports.setValue(list),
+    },
     background: deps.background,
     ensureSession: () => projects.ensureSession(),
     onStarted: () => void credits.refresh().catch(() => {}),
@@ -143,7 +149,8 @@ export function createAppState(deps: AppDeps): AppState {
     sendChat,
     dispose() {
       stopFollowing()
-      for (const m of [tray, exports, projects, timeline, credits] as Disposable[]) m[Symbol.dispose]()
+      for (const m of [tray, exports, projects, timeline, credits] as Disposable[])
+        m[Symbol.dispose]()
     },
   }
 }

@@ -28,7 +28,12 @@ export const ChatEntry = z.discriminatedUnion('kind', [
   ReplyEntry,
   z.object({ kind: z.literal('credits'), id: z.string(), credits: Credits, at: z.number() }),
   z.object({ kind: z.literal('state'), id: z.string(), summary: z.string(), at: z.number() }),
-  z.object({ kind: z.literal('exporting'), id: z.string(), presets: z.array(z.string()), at: z.number() }),
+  z.object({
+    kind: z.literal('exporting'),
+    id: z.string(),
+    presets: z.array(z.string()),
+    at: z.number(),
+  }),
   /** A message that never became a run (refused, unreachable); `retryText` re-sends it. */
   z.object({
     kind: z.literal('error'),

@@ -17,7 +17,11 @@ export function foldEvent(reply: ReplyEntry, seq: number, event: ChatEvent): Rep
     case 'notice':
       return { ...r, notices: [...r.notices, event.code] }
     case 'summary':
-      return { ...r, summary: { summary: event.summary, timeline: event.timeline }, stillWorking: false }
+      return {
+        ...r,
+        summary: { summary: event.summary, timeline: event.timeline },
+        stillWorking: false,
+      }
     case 'done':
       return { ...r, status: 'done', actions: event.actions, editing: false, stillWorking: false }
     case 'error':

@@ -31,14 +31,17 @@ describe('chat', () => {
     const { worker, runId } = await startTurn()
     expect(worker.callsOf('createSession')).toHaveLength(1)
     expect(worker.runs.sent[0]?.text).toBe('Make a video about the city at night')
-    for (const delta of ['Night', ' city', ' coming', ' up.']) worker.runs.push(runId, { type: 'text', delta })
+    for (const delta of ['Night', ' city', ' coming', ' up.'])
+      worker.runs.push(runId, { type: 'text', delta })
     await waitFor(() => expect(replyText()).toBe('Night city coming up.'))
     expect(screen.getByRole('log')).toBeTruthy()
     // A turn is running: the composer says why it is disabled.
     expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(true)
     expect(screen.getByText('Wait for the reply to finish before sending more.')).toBeTruthy()
     worker.runs.push(runId, { type: 'done', actions: [] })
-    await waitFor(() => expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(false))
+    await waitFor(() =>
+      expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(false),
+    )
   })
 
   it('shows editing, still working, notices and the summary, then chips from the done actions', async () => {
@@ -49,9 +52,17 @@ describe('chat', () => {
     await screen.findByText(/^Still working… \(\d+:\d\d\)$/)
     worker.runs.push(runId, { type: 'notice', code: 'session_renewed' })
     await screen.findByText('The editing session was renewed; your project continues.')
-    worker.runs.push(runId, { type: 'summary', summary: STATE_FIXTURE.summary, timeline: STATE_FIXTURE.timeline })
+    worker.runs.push(runId, {
+      type: 'summary',
+      summary: STATE_FIXTURE.summary,
+      timeline: STATE_FIXTURE.timeline,
+    })
     worker.runs.push(runId, { type: 'done', actions: ['export', 'state'] })
-    await waitFor(() => expect(document.querySelector('.msg-reply .msg-summary')?.textContent).toBe(STATE_FIXTURE.summary))
+    await waitFor(() =>
+      expect(document.querySelector('.msg-reply .msg-summary')?.textContent).toBe(
+        STATE_FIXTURE.summary,
+      ),
+    )
     expect(screen.queryByText(/^Still working/)).toBeNull()
     const chips = within(screen.getByRole('group', { name: 'Suggested next steps' }))
     fireEvent.click(chips.getByRole('button', { name: 'Export' }))
@@ -65,10 +76,18 @@ describe('chat', () => {
     worker.runs.push(runId, { type: 'text', delta: 'Let me' })
     worker.runs.push(runId, {
       type: 'error',
-      error: { code: 'no_credits', message: 'no credits', action: { kind: 'register', url: 'https://nemo.web.test/register?bind=anon_42' } },
+      error: {
+        code: 'no_credits',
+        message: 'no credits',
+        action: { kind: 'register', url: 'https://nemo.web.test/register?bind=anon_42' },
+      },
     })
-    await screen.findByText('You have run out of credits. Register a free NemoVideo account to get more.')
-    fireEvent.click(within(screen.getByRole('log')).getByRole('button', { name: 'Register (free)' }))
+    await screen.findByText(
+      'You have run out of credits. Register a free NemoVideo account to get more.',
+    )
+    fireEvent.click(
+      within(screen.getByRole('log')).getByRole('button', { name: 'Register (free)' }),
+    )
     expect(app.opened).toEqual(['https://nemo.web.test/register?bind=anon_42'])
     expect(replyText()).toBe('Let me')
   })
@@ -92,7 +111,10 @@ describe('chat', () => {
     await waitFor(() => expect(replyText()).toBe('Hello'))
     await waitFor(async () => {
       const stored = await chatItem(SESSION).getValue()
-      expect(stored.messages.find((m) => m.kind === 'reply')).toMatchObject({ text: 'Hello', lastSeq: 2 })
+      expect(stored.messages.find((m) => m.kind === 'reply')).toMatchObject({
+        text: 'Hello',
+        lastSeq: 2,
+      })
     })
     app.close()
 
@@ -108,7 +130,10 @@ describe('chat', () => {
     expect(worker.runs.sent).toHaveLength(1)
     await waitFor(async () => {
       const stored = await chatItem(SESSION).getValue()
-      expect(stored.messages.find((m) => m.kind === 'reply')).toMatchObject({ text: 'Hello there, friend', status: 'done' })
+      expect(stored.messages.find((m) => m.kind === 'reply')).toMatchObject({
+        text: 'Hello there, friend',
+        status: 'done',
+      })
     })
     reopened.close()
   })
@@ -119,7 +144,11 @@ describe('chat', () => {
     const app = renderApp(worker)
     type('Add a title that says Urban Dreams')
     await waitFor(() => expect(worker.runs.sent).toHaveLength(1))
-    await waitFor(async () => expect((await chatItem(SESSION).getValue()).pending?.clientMessageId).toBe(worker.runs.sent[0]?.clientMessageId))
+    await waitFor(async () =>
+      expect((await chatItem(SESSION).getValue()).pending?.clientMessageId).toBe(
+        worker.runs.sent[0]?.clientMessageId,
+      ),
+    )
     app.close()
     release()
 
@@ -130,9 +159,13 @@ describe('chat', () => {
     const runId = worker.runs.runIds()[0]!
     worker.runs.push(runId, { type: 'text', delta: 'Title added.' })
     await waitFor(() => expect(replyText()).toBe('Title added.'))
-    expect(within(screen.getByRole('log')).getAllByText('Add a title that says Urban Dreams')).toHaveLength(1)
+    expect(
+      within(screen.getByRole('log')).getAllByText('Add a title that says Urban Dreams'),
+    ).toHaveLength(1)
     // The untitled project is named after its first message.
-    expect(screen.getByRole('combobox', { name: 'Project' }).textContent).toBe('Add a title that says Urban Dreams')
+    expect(screen.getByRole('combobox', { name: 'Project' }).textContent).toBe(
+      'Add a title that says Urban Dreams',
+    )
   })
 
   it('routes typed export / credits / status straight to their calls, without a chat turn', async () => {
@@ -144,7 +177,11 @@ describe('chat', () => {
     await screen.findByText('Export started: 9:16. Follow it in the Export section.')
     expect(worker.callsOf('createExport')[0]?.[1]).toMatchObject({ preset: '9:16' })
     type('状态')
-    await waitFor(() => expect(document.querySelector('.msg-system .msg-summary')?.textContent).toBe(STATE_FIXTURE.summary))
+    await waitFor(() =>
+      expect(document.querySelector('.msg-system .msg-summary')?.textContent).toBe(
+        STATE_FIXTURE.summary,
+      ),
+    )
     expect(worker.runs.sent).toHaveLength(0)
   })
 
@@ -155,14 +192,19 @@ describe('chat', () => {
     worker.override('sendMessage', async (...args) => {
       if (unreachable) {
         worker.runs.sent.push(args[1])
-        throw Object.assign(new Error('offline'), { error: { code: 'upstream_unavailable', message: 'unreachable' }, status: 0 })
+        throw Object.assign(new Error('offline'), {
+          error: { code: 'upstream_unavailable', message: 'unreachable' },
+          status: 0,
+        })
       }
       return send(...args)
     })
     renderApp(worker)
     type('Make it faster')
     await screen.findByText('NemoVideo is not reachable right now. Please try again.')
-    await waitFor(() => expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(false))
+    await waitFor(() =>
+      expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(false),
+    )
     unreachable = false
     fireEvent.click(within(screen.getByRole('log')).getByRole('button', { name: 'Try again' }))
     await waitFor(() => expect(worker.runs.runIds()).toHaveLength(1))
@@ -177,23 +219,41 @@ describe('chat', () => {
     const { runId } = await startTurn(worker)
     const panel = renderApp(worker)
     const panelLog = () => within(panel.view.container as HTMLElement).getByRole('log')
-    await waitFor(() => expect(within(panelLog()).getByText('Make a video about the city at night')).toBeTruthy())
+    await waitFor(() =>
+      expect(within(panelLog()).getByText('Make a video about the city at night')).toBeTruthy(),
+    )
     worker.runs.push(runId, { type: 'text', delta: 'Both' })
     worker.runs.push(runId, { type: 'text', delta: ' see this.' })
     worker.runs.push(runId, { type: 'done', actions: [] })
-    await waitFor(() => expect(panelLog().querySelector('.msg-reply .msg-text')?.textContent).toBe('Both see this.'))
+    await waitFor(() =>
+      expect(panelLog().querySelector('.msg-reply .msg-text')?.textContent).toBe('Both see this.'),
+    )
     await waitFor(async () => {
       const stored = await chatItem(SESSION).getValue()
       expect(stored.messages.map((m) => m.kind)).toEqual(['user', 'reply'])
       expect(stored.messages[1]).toMatchObject({ text: 'Both see this.', status: 'done' })
     })
     // The second page's message lands in the same history, seen by the first page too.
-    const box = within(panel.view.container as HTMLElement).getByLabelText('Message') as HTMLTextAreaElement
+    const box = within(panel.view.container as HTMLElement).getByLabelText(
+      'Message',
+    ) as HTMLTextAreaElement
     await waitFor(() => expect(box.disabled).toBe(false))
     fireEvent.input(box, { target: { value: 'Now add music' } })
     fireEvent.keyDown(box, { key: 'Enter' })
-    await waitFor(() => expect(worker.runs.sent.map((m) => m.text)).toEqual(['Make a video about the city at night', 'Now add music']))
-    await waitFor(async () => expect((await chatItem(SESSION).getValue()).messages.map((m) => m.kind)).toEqual(['user', 'reply', 'user', 'reply']))
+    await waitFor(() =>
+      expect(worker.runs.sent.map((m) => m.text)).toEqual([
+        'Make a video about the city at night',
+        'Now add music',
+      ]),
+    )
+    await waitFor(async () =>
+      expect((await chatItem(SESSION).getValue()).messages.map((m) => m.kind)).toEqual([
+        'user',
+        'reply',
+        'user',
+        'reply',
+      ]),
+    )
     await waitFor(() => expect(document.querySelectorAll('.msg-user')).toHaveLength(4))
   })
 

@@ -14,12 +14,21 @@ beforeEach(async () => {
 })
 afterEach(() => cleanup())
 
-const panel = () => within(screen.getByText('Export', { selector: '.section-title' }).closest('details')!)
+const panel = () =>
+  within(screen.getByText('Export', { selector: '.section-title' }).closest('details')!)
 const toggle = (preset: string) => panel().getByRole('button', { name: new RegExp(`^${preset}`) })
 
 function job(over: Partial<ExportJob> & Pick<ExportJob, 'jobId' | 'status'>): ExportJob {
   const at = new Date().toISOString()
-  return ExportJob.parse({ sessionId: SESSION, preset: '16:9', width: 1920, height: 1080, createdAt: at, updatedAt: at, ...over })
+  return ExportJob.parse({
+    sessionId: SESSION,
+    preset: '16:9',
+    width: 1920,
+    height: 1080,
+    createdAt: at,
+    updatedAt: at,
+    ...over,
+  })
 }
 
 describe('export', () => {
@@ -46,7 +55,11 @@ describe('export', () => {
     expect(new Set(keys).size).toBe(3)
     for (const [i, key] of keys.entries()) expect(pendingAtCall[i]).toContain(key)
     await waitFor(async () => expect(await pendingExportsItem.getValue()).toEqual([]))
-    expect((await jobsItem.getValue()).jobs.map((j) => j.job.preset).sort()).toEqual(['16:9', '1:1', '9:16'])
+    expect((await jobsItem.getValue()).jobs.map((j) => j.job.preset).sort()).toEqual([
+      '16:9',
+      '1:1',
+      '9:16',
+    ])
     expect(app.followed).toHaveLength(3)
     expect(panel().getAllByText(/^Waiting to render · 0:0\d · usually 30–90 s$/)).toHaveLength(3)
   })
@@ -65,7 +78,9 @@ describe('export', () => {
     hang = false
     renderApp(worker)
     await waitFor(() => expect(worker.callsOf('createExport')).toHaveLength(2))
-    const [first, second] = worker.callsOf('createExport').map((a) => (a[1] as CreateExportRequest).idempotencyKey)
+    const [first, second] = worker
+      .callsOf('createExport')
+      .map((a) => (a[1] as CreateExportRequest).idempotencyKey)
     expect(second).toBe(first)
     await waitFor(() => expect(panel().getAllByRole('listitem')).toHaveLength(1))
   })
@@ -75,13 +90,34 @@ describe('export', () => {
     const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString()
     await jobsItem.setValue({
       jobs: [
-        { job: job({ jobId: 'job_AAAAAAAAAAAAAAAA', status: 'processing', progress: 40, createdAt: ago(20) }), notified: false },
         {
-          job: job({ jobId: 'job_BBBBBBBBBBBBBBBB', preset: '1:1', status: 'completed', createdAt: ago(100), updatedAt: ago(35), completedAt: ago(35) }),
+          job: job({
+            jobId: 'job_AAAAAAAAAAAAAAAA',
+            status: 'processing',
+            progress: 40,
+            createdAt: ago(20),
+          }),
+          notified: false,
+        },
+        {
+          job: job({
+            jobId: 'job_BBBBBBBBBBBBBBBB',
+            preset: '1:1',
+            status: 'completed',
+            createdAt: ago(100),
+            updatedAt: ago(35),
+            completedAt: ago(35),
+          }),
           notified: true,
         },
         {
-          job: job({ jobId: 'job_CCCCCCCCCCCCCCCC', preset: '9:16', status: 'failed', createdAt: ago(200), error: { code: 'render_failed', message: 'x' } }),
+          job: job({
+            jobId: 'job_CCCCCCCCCCCCCCCC',
+            preset: '9:16',
+            status: 'failed',
+            createdAt: ago(200),
+            error: { code: 'render_failed', message: 'x' },
+          }),
           notified: true,
         },
       ],
@@ -94,7 +130,10 @@ describe('export', () => {
 
     fireEvent.click(panel().getByRole('button', { name: 'Download' }))
     await waitFor(() => expect(app.downloads).toEqual(['job_BBBBBBBBBBBBBBBB']))
-    worker.jobs.set('job_AAAAAAAAAAAAAAAA', job({ jobId: 'job_AAAAAAAAAAAAAAAA', status: 'processing' }))
+    worker.jobs.set(
+      'job_AAAAAAAAAAAAAAAA',
+      job({ jobId: 'job_AAAAAAAAAAAAAAAA', status: 'processing' }),
+    )
     fireEvent.click(panel().getByRole('button', { name: 'Cancel' }))
     await panel().findByText('Cancelled')
     expect(worker.callsOf('cancelExport')).toEqual([['job_AAAAAAAAAAAAAAAA']])
@@ -108,7 +147,9 @@ describe('export', () => {
     fireEvent.input(box, { target: { value: 'Add music and export it' } })
     fireEvent.keyDown(box, { key: 'Enter' })
     await waitFor(() => expect(worker.runs.runIds()).toHaveLength(1))
-    await jobsItem.setValue({ jobs: [{ job: job({ jobId: 'job_DDDDDDDDDDDDDDDD', status: 'pending' }), notified: false }] })
+    await jobsItem.setValue({
+      jobs: [{ job: job({ jobId: 'job_DDDDDDDDDDDDDDDD', status: 'pending' }), notified: false }],
+    })
     await panel().findByText(/^AI is still editing \(0:0\d\) · the render starts after$/)
     worker.runs.push(worker.runs.runIds()[0]!, { type: 'done', actions: [] })
     await panel().findByText(/^Waiting to render/)
@@ -122,12 +163,16 @@ describe('export', () => {
     fireEvent.click(panel().getByRole('button', { name: 'Set your API token' }))
     expect(app.optionsOpened()).toBe(1)
     // Still allowed to try.
-    expect((panel().getByRole('button', { name: 'Export (1)' }) as HTMLButtonElement).disabled).toBe(false)
+    expect(
+      (panel().getByRole('button', { name: 'Export (1)' }) as HTMLButtonElement).disabled,
+    ).toBe(false)
   })
 
   it('does not warn a user with their own account', async () => {
     const worker = createFakeWorker()
-    worker.override('getCredits', async () => Credits.parse({ available: 500, frozen: 0, total: 500, tokenKind: 'user' }))
+    worker.override('getCredits', async () =>
+      Credits.parse({ available: 500, frozen: 0, total: 500, tokenKind: 'user' }),
+    )
     renderApp(worker)
     await screen.findByText('Your account')
     expect(panel().queryByText(/free anonymous account/)).toBeNull()
@@ -136,7 +181,10 @@ describe('export', () => {
   it('a 402 plan_required says register or upgrade (never credits) with the register and API-token actions', async () => {
     const worker = createFakeWorker()
     worker.override('createExport', async () => {
-      throw Object.assign(new Error('402'), { error: { code: 'plan_required', message: 'Export needs a plan' }, status: 403 })
+      throw Object.assign(new Error('402'), {
+        error: { code: 'plan_required', message: 'Export needs a plan' },
+        status: 403,
+      })
     })
     const app = renderApp(worker)
     fireEvent.click(panel().getByRole('button', { name: 'Export (1)' }))

@@ -64,7 +64,11 @@ export function createFakeRuns({ overlap = 0 } = {}) {
       }
       return MessageAccepted.parse({ runId, sessionId })
     },
-    async streamRun(_sessionId: string, runId: string, opts: Parameters<WorkerClient['streamRun']>[2]) {
+    async streamRun(
+      _sessionId: string,
+      runId: string,
+      opts: Parameters<WorkerClient['streamRun']>[2],
+    ) {
       const after = opts.after ?? 0
       attaches.push({ runId, after })
       const events = runs.get(runId) ?? []
@@ -110,14 +114,30 @@ export function createFakeRuns({ overlap = 0 } = {}) {
 }
 
 export const STATE_FIXTURE = ProjectState.parse({
-  summary: 'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)',
+  summary:
+    'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)',
   exportable: true,
   timeline: {
     durationMs: 10_000,
     tracks: [
-      { kind: 'video', typeCode: 0, label: 'Video', segments: [{ label: 'city timelapse', startMs: 0, endMs: 10_000 }] },
-      { kind: 'audio', typeCode: 1, label: 'BGM', segments: [{ label: 'Lo-fi', startMs: 0, endMs: 10_000, volumePercent: 35 }] },
-      { kind: 'text', typeCode: 7, label: 'Title', segments: [{ label: 'Urban Dreams', startMs: 0, endMs: 3_000 }] },
+      {
+        kind: 'video',
+        typeCode: 0,
+        label: 'Video',
+        segments: [{ label: 'city timelapse', startMs: 0, endMs: 10_000 }],
+      },
+      {
+        kind: 'audio',
+        typeCode: 1,
+        label: 'BGM',
+        segments: [{ label: 'Lo-fi', startMs: 0, endMs: 10_000, volumePercent: 35 }],
+      },
+      {
+        kind: 'text',
+        typeCode: 7,
+        label: 'Title',
+        segments: [{ label: 'Urban Dreams', startMs: 0, endMs: 3_000 }],
+      },
     ],
   },
 })
@@ -129,7 +149,8 @@ export function createFakeWorker(runs = createFakeRuns()) {
   let sessions = 0
   const base = {
     ...runs.api,
-    getCredits: async () => Credits.parse({ available: 90, frozen: 5, total: 100, tokenKind: 'anonymous' }),
+    getCredits: async () =>
+      Credits.parse({ available: 90, frozen: 5, total: 100, tokenKind: 'anonymous' }),
     getInstallation: async () =>
       InstallationInfo.parse({
         installationId: 'inst_AAAAAAAAAAAAAAAA',
@@ -138,14 +159,30 @@ export function createFakeWorker(runs = createFakeRuns()) {
         createdAt: iso(),
       }),
     createSession: async (language: string) =>
-      SessionInfo.parse({ sessionId: sessions++ === 0 ? SESSION : `ses_BBBBBBBBBBBBBBB${sessions}`, language, createdAt: iso() }),
+      SessionInfo.parse({
+        sessionId: sessions++ === 0 ? SESSION : `ses_BBBBBBBBBBBBBBB${sessions}`,
+        language,
+        createdAt: iso(),
+      }),
     getState: async () => STATE_FIXTURE,
     claim: async () => ClaimLink.parse({ url: 'https://nemo.web.test/workspace/claim?ct=abc' }),
     createExport: async (sessionId: string, body: CreateExportRequest) => {
-      const jobId = `job_${body.idempotencyKey.replace(/[^A-Za-z0-9]/g, '').slice(0, 40).padEnd(16, '0')}`
+      const jobId = `job_${body.idempotencyKey
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 40)
+        .padEnd(16, '0')}`
       const job =
         jobs.get(jobId) ??
-        ExportJob.parse({ jobId, sessionId, preset: body.preset, width: 1920, height: 1080, status: 'pending', createdAt: iso(), updatedAt: iso() })
+        ExportJob.parse({
+          jobId,
+          sessionId,
+          preset: body.preset,
+          width: 1920,
+          height: 1080,
+          status: 'pending',
+          createdAt: iso(),
+          updatedAt: iso(),
+        })
       jobs.set(jobId, job)
       return job
     },
@@ -161,7 +198,8 @@ export function createFakeWorker(runs = createFakeRuns()) {
   const overrides: Partial<Record<keyof typeof base, (...args: never[]) => unknown>> = {}
   const api = new Proxy(base, {
     get(target, prop: string) {
-      const impl = (overrides as Record<string, unknown>)[prop] ?? (target as Record<string, unknown>)[prop]
+      const impl =
+        (overrides as Record<string, unknown>)[prop] ?? (target as Record<string, unknown>)[prop]
       if (typeof impl !== 'function') return impl
       return (...args: unknown[]) => {
         calls.push({ method: prop, args })
@@ -177,7 +215,10 @@ export function createFakeWorker(runs = createFakeRuns()) {
     jobs,
     calls,
     callsOf: (method: string) => calls.filter((c) => c.method === method).map((c) => c.args),
-    override<K extends keyof typeof base>(method: K, impl: (...args: Parameters<(typeof base)[K]>) => unknown) {
+    override<K extends keyof typeof base>(
+      method: K,
+      impl: (...args: Parameters<(typeof base)[K]>) => unknown,
+    ) {
       ;(overrides as Record<string, unknown>)[method] = impl
     },
   }
@@ -193,7 +234,12 @@ export function createTestState(worker: FakeWorker) {
   let optionsOpened = 0
   const state = createAppState({
     api: worker.api,
-    storage: { chat: chatItem, jobs: jobsItem, pendingExports: pendingExportsItem, projects: projectsItem },
+    storage: {
+      chat: chatItem,
+      jobs: jobsItem,
+      pendingExports: pendingExportsItem,
+      projects: projectsItem,
+    },
     tray: {
       get: getTrayItems,
       watch: watchTray,

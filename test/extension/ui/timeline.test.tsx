@@ -23,8 +23,18 @@ const offset = Timeline.parse({
         { label: 'chart.png', startMs: 5_000, endMs: 15_000 },
       ],
     },
-    { kind: 'audio', typeCode: 1, label: 'BGM', segments: [{ label: 'Calm piano', startMs: 2_500, endMs: 20_000, volumePercent: 60 }] },
-    { kind: 'text', typeCode: 7, label: 'Title', segments: [{ label: 'Morning News', startMs: 15_000, endMs: 17_500 }] },
+    {
+      kind: 'audio',
+      typeCode: 1,
+      label: 'BGM',
+      segments: [{ label: 'Calm piano', startMs: 2_500, endMs: 20_000, volumePercent: 60 }],
+    },
+    {
+      kind: 'text',
+      typeCode: 7,
+      label: 'Title',
+      segments: [{ label: 'Morning News', startMs: 15_000, endMs: 17_500 }],
+    },
   ],
 })
 
@@ -73,7 +83,11 @@ describe('timeline', () => {
     expect(screen.getByText('“Urban Dreams”')).toBeTruthy()
 
     worker.override('getState', async () =>
-      ProjectState.parse({ summary: 'Timeline (0 tracks)', exportable: false, timeline: { durationMs: 0, tracks: [] } }),
+      ProjectState.parse({
+        summary: 'Timeline (0 tracks)',
+        exportable: false,
+        timeline: { durationMs: 0, tracks: [] },
+      }),
     )
     fireEvent.click(screen.getByRole('button', { name: 'Refresh' }))
     await screen.findByText('Nothing on the timeline yet.')

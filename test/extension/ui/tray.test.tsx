@@ -35,10 +35,16 @@ describe('tray', () => {
     expect(screen.getByRole('heading', { name: 'Tray (3)' })).toBeTruthy()
 
     fireEvent.click(tray().getByRole('button', { name: 'Move Image 1 later' }))
-    await waitFor(async () => expect(await stored()).toEqual(['Chart', 'Harbour', 'The city wakes up.']))
-    await waitFor(() => expect(tray().getAllByRole('listitem')[0]?.getAttribute('aria-label')).toBe('Image 1'))
+    await waitFor(async () =>
+      expect(await stored()).toEqual(['Chart', 'Harbour', 'The city wakes up.']),
+    )
+    await waitFor(() =>
+      expect(tray().getAllByRole('listitem')[0]?.getAttribute('aria-label')).toBe('Image 1'),
+    )
     fireEvent.click(tray().getByRole('button', { name: 'Move Text 3 earlier' }))
-    await waitFor(async () => expect(await stored()).toEqual(['Chart', 'The city wakes up.', 'Harbour']))
+    await waitFor(async () =>
+      expect(await stored()).toEqual(['Chart', 'The city wakes up.', 'Harbour']),
+    )
 
     fireEvent.click(tray().getByRole('button', { name: 'Remove Image 1' }))
     await waitFor(async () => expect(await stored()).toEqual(['The city wakes up.', 'Harbour']))
@@ -54,7 +60,9 @@ describe('tray', () => {
     const [first, , third] = tray().getAllByRole('listitem')
     fireEvent.dragStart(third!)
     fireEvent.drop(first!)
-    await waitFor(async () => expect(await stored()).toEqual(['The city wakes up.', 'Harbour', 'Chart']))
+    await waitFor(async () =>
+      expect(await stored()).toEqual(['The city wakes up.', 'Harbour', 'Chart']),
+    )
   })
 
   it('makes a video: URL images by URL, local bytes as files, then the first message with the script', async () => {
@@ -69,7 +77,9 @@ describe('tray', () => {
     const [file] = files[0]![1] as [{ blob: Blob; name: string }]
     expect(file.name).toBe('image-2.png')
     expect(file.blob.size).toBe(7)
-    expect(worker.runs.sent[0]?.text).toBe('Make a video from these 2 images.\nScript: The city wakes up.')
+    expect(worker.runs.sent[0]?.text).toBe(
+      'Make a video from these 2 images.\nScript: The city wakes up.',
+    )
     await waitFor(async () => expect(await stored()).toEqual([]))
   })
 
@@ -78,7 +88,12 @@ describe('tray', () => {
     const worker = createFakeWorker()
     worker.override('uploadFiles', async () => {
       throw Object.assign(new Error('too big'), {
-        error: { code: 'upload_too_large', message: 'too large', action: { kind: 'compress' }, params: { limitBytes: 1048576 } },
+        error: {
+          code: 'upload_too_large',
+          message: 'too large',
+          action: { kind: 'compress' },
+          params: { limitBytes: 1048576 },
+        },
         status: 413,
       })
     })
@@ -126,7 +141,11 @@ describe('tray', () => {
   it('picks up an intent left before the panel opened, and ignores a stale one', async () => {
     await seedTray()
     const worker = createFakeWorker()
-    await pendingIntentItem.setValue({ kind: 'make_video', itemIds: [], at: Date.now() - 60 * 60_000 })
+    await pendingIntentItem.setValue({
+      kind: 'make_video',
+      itemIds: [],
+      at: Date.now() - 60 * 60_000,
+    })
     const first = renderApp(worker)
     await tray().findByRole('img', { name: 'Harbour' })
     expect(worker.runs.sent).toHaveLength(0)
@@ -136,6 +155,8 @@ describe('tray', () => {
     await pendingIntentItem.setValue({ kind: 'make_video', itemIds: [], at: Date.now() })
     renderApp(worker)
     await waitFor(() => expect(worker.runs.sent).toHaveLength(1))
-    expect(worker.runs.sent[0]?.text).toBe('Make a video from these 2 images.\nScript: The city wakes up.')
+    expect(worker.runs.sent[0]?.text).toBe(
+      'Make a video from these 2 images.\nScript: The city wakes up.',
+    )
   })
 })
