@@ -67,8 +67,10 @@ export function recordResponse(where: string, res: Response, registration = fals
   }
   const copy = res.clone()
   pending.push(
-    copy.text().then(
-      (text) => {
+    // Bytes, not .text(): a file answer is not text, but a secret inside it would still be ASCII.
+    copy.arrayBuffer().then(
+      (buffer) => {
+        const text = new TextDecoder().decode(buffer)
         captured.push({ where: `${where} (body)`, text, ...(registration && { showsOwnKey: true }) })
         if (registration) rememberInstallationKey(text)
       },
