@@ -36,7 +36,7 @@ export interface ChatIntents {
 }
 
 export interface ChatDeps {
-  api: Pick<WorkerClient, 'sendMessage' | 'streamRun'>
+  api: Pick<WorkerClient, 'sendMessage' | 'streamRun'> & Partial<Pick<WorkerClient, 'getSession'>>
   history: ChatHistoryStore
   intents: ChatIntents
   routeIntent: (text: string) => Intent
@@ -120,6 +120,19 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     const append = (entry: ChatEntry) => {
       entries.value = [...entries.peek(), entry]
     }
+    const newReply = (runId: string): ReplyEntry => ({
+      kind: 'reply',
+      id: runId,
+      runId,
+      lastSeq: 0,
+      status: 'streaming',
+      text: '',
+      editing: false,
+      stillWorking: false,
+      startedAt: now(),
+      notices: [],
+      actions: [],
+    })
     const replyOf = (id: string) =>
       entries.peek().find((e): e is ReplyEntry => e.kind === 'reply' && e.id === id)
     const replace = (next: ReplyEntry) => {
@@ -199,21 +212,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
           clientMessageId: p.clientMessageId,
         })
         if (disposed) return
-        if (!replyOf(runId)) {
-          append({
-            kind: 'reply',
-            id: runId,
-            runId,
-            lastSeq: 0,
-            status: 'streaming',
-            text: '',
-            editing: false,
-            stillWorking: false,
-            startedAt: now(),
-            notices: [],
-            actions: [],
-          })
-        }
+        if (!replyOf(runId)) append(newReply(runId))
         pending.value = undefined
         // Accepted: the caller goes on while the reply streams in.
         void attach(runId, runId)
@@ -231,9 +230,21 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         })
         pending.value = undefined
         await persistNow()
+        if (apiErrorOf(err).code === 'run_in_progress') await followRunning()
       } finally {
         if (!disposed) sending.value = false
       }
+    }
+
+    /** A turn this page did not start is running (another device, cleared data): show it too. */
+    async function followRunning(): Promise<void> {
+      const run = deps.api.getSession
+        ? (await deps.api.getSession(sessionIdValue).catch(() => undefined))?.latestRun
+        : undefined
+      if (disposed || run?.status !== 'running' || replyOf(run.runId)) return
+      append(newReply(run.runId))
+      void attach(run.runId, run.runId)
+      await persistNow()
     }
 
     async function chat(text: string, clientMessageId = makeId()): Promise<void> {
@@ -292,6 +303,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       // Not awaited: the reply keeps streaming while the user reads.
       if (pending.peek()) void deliver()
       else if (open) void attach(open.id, open.runId)
+      else void followRunning()
     }
     const ready = load()
 

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/preact'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
+import { SessionInfo } from '../../../shared/api/index.ts'
 import { chatItem } from '../../../extension/utils/storage.ts'
 import { createFakeRuns, createFakeWorker, renderApp, SESSION, STATE_FIXTURE } from './harness.tsx'
 
@@ -286,5 +287,35 @@ describe('chat', () => {
     type('upload')
     await waitFor(() => expect(click).toHaveBeenCalledTimes(1))
     expect(worker.runs.sent).toHaveLength(0)
+  })
+
+  it('when another turn is already running, says so and shows that turn streaming', async () => {
+    const worker = createFakeWorker()
+    // A turn started elsewhere (another device) is running in this session.
+    const { runId } = await worker.base.sendMessage(SESSION, {
+      text: 'from elsewhere',
+      clientMessageId: 'elsewhere-0001',
+    })
+    worker.runs.sent.length = 0
+    worker.override('sendMessage', async () => {
+      throw Object.assign(new Error('409'), {
+        error: { code: 'run_in_progress', message: 'A turn is running.' },
+        status: 409,
+      })
+    })
+    worker.override('getSession', async (sessionId: string) =>
+      SessionInfo.parse({
+        sessionId,
+        language: 'en',
+        createdAt: new Date().toISOString(),
+        latestRun: { runId, status: 'running', lastEventId: 0, startedAt: new Date().toISOString() },
+      }),
+    )
+    renderApp(worker)
+    type('Make it shorter')
+    await waitFor(() => expect(worker.runs.attaches).toEqual([{ runId, after: 0 }]))
+    worker.runs.push(runId, { type: 'text', delta: 'Working on the other request.' })
+    await waitFor(() => expect(replyText()).toBe('Working on the other request.'))
+    expect(within(screen.getByRole('log')).getByRole('alert')).toBeTruthy()
   })
 })

@@ -165,6 +165,8 @@ export function createFakeWorker(runs = createFakeRuns()) {
         createdAt: iso(),
       }),
     getState: async () => STATE_FIXTURE,
+    getSession: async (sessionId: string) =>
+      SessionInfo.parse({ sessionId, language: 'en', createdAt: iso() }),
     claim: async () => ClaimLink.parse({ url: 'https://nemo.web.test/workspace/claim?ct=abc' }),
     createExport: async (sessionId: string, body: CreateExportRequest) => {
       const jobId = `job_${body.idempotencyKey
