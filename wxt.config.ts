@@ -12,7 +12,7 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   zip: {
     // The sources zip (for AMO review) carries the extension's sources, not the worker or secrets.
-    excludeSources: ['.dev.vars*', '.ci/**', 'worker/**', 'test/**', 'scripts/**', 'artifacts/**', 'wrangler.toml'],
+    excludeSources: ['.dev.vars*', '.env*', '.ci/**', 'worker/**', 'test/**', 'scripts/**', 'artifacts/**', 'wrangler.toml'],
   },
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox'
