@@ -16,6 +16,9 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
+/** Under this path the page server stands in for NemoVideo's web app (`NEMO_WEB_BASE_URL`). */
+export const NEMO_WEB_PATH = 'nemovideo'
+
 export interface PageServer {
   url: string
   /** Paths requested so far (to tell which image candidates the browser or extension fetched). */
@@ -29,7 +32,9 @@ export async function startPageServer(root: string = SITE_DIR): Promise<PageServ
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     requests.push(path)
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
+    // NemoVideo's web app (registration, claim links) is stood in for by one page.
+    const local = path.startsWith(`/${NEMO_WEB_PATH}/`) ? `/${NEMO_WEB_PATH}/index.html` : path
+    const file = normalize(join(root, local.endsWith('/') ? `${local}index.html` : local))
     if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) {
       res.writeHead(403).end()
       return

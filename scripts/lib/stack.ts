@@ -11,7 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../test/simulator/serv
 import type { SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import { launchExtensionBrowser, type ExtensionBrowser } from './browser.ts'
 import { buildExtension } from './extension-build.ts'
-import { startPageServer, type PageServer } from './page-server.ts'
+import { NEMO_WEB_PATH, startPageServer, type PageServer } from './page-server.ts'
 import { freePort } from './ports.ts'
 import { killGroupsOnExit } from './processes.ts'
 import { SimControl } from './sim-control.ts'
@@ -37,10 +37,16 @@ export interface Stack {
   site: PageServer
   extensionDir: string
   downloadsDir: string
-  /** Launches Chromium with the extension on the profile `name` (same name = same profile). */
-  launchBrowser(name?: string, opts?: { headed?: boolean }): Promise<ExtensionBrowser>
+  /**
+   * Launches Chromium with the extension on the profile `name` (same name = same profile). The
+   * demo site's origin is granted unless `grantSiteAccess` is false (see browser.ts).
+   */
+  launchBrowser(name?: string, opts?: { headed?: boolean; grantSiteAccess?: boolean }): Promise<ExtensionBrowser>
   stop(): Promise<void>
 }
+
+/** The demo site's origin as a host permission pattern (any port). */
+export const SITE_ORIGIN_PATTERN = 'http://127.0.0.1/*'
 
 /** Worker settings that make a local run quick: 1 s render polling, a 3 s "still working". */
 export const FAST_WORKER_VARS: Record<string, string> = {
@@ -84,7 +90,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         upstreamBaseUrl: upstream,
         port: workerPort,
         persistTo: join(workDir, 'worker-state'),
-        vars: { ...FAST_WORKER_VARS, ...options.workerVars },
+        vars: {
+          ...FAST_WORKER_VARS,
+          // With the simulator, NemoVideo's web app (register, open in editor) is a local page.
+          ...(sim && { NEMO_WEB_BASE_URL: `${site.url}${NEMO_WEB_PATH}` }),
+          ...options.workerVars,
+        },
         logFile: join(workDir, 'worker.log'),
       }),
       buildExtension({ workerUrl: `http://127.0.0.1:${workerPort}`, outDir: join(workDir, 'extension') }),
@@ -111,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           userDataDir: join(workDir, 'profiles', name),
           downloadsDir,
           headed: opts.headed,
+          grantOrigins: opts.grantSiteAccess === false ? [] : [SITE_ORIGIN_PATTERN],
         })
         browsers.add(browser)
         const close = browser.close

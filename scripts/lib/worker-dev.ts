@@ -11,8 +11,9 @@ const input = JSON.parse(process.env.WORKER_DEV ?? '{}') as {
   port: number
   persistTo: string
   vars: Record<string, string>
+  config?: string
 }
-const config = fileURLToPath(new URL('../../wrangler.toml', import.meta.url))
+const config = input.config ?? fileURLToPath(new URL('../../wrangler.toml', import.meta.url))
 
 const worker = await unstable_startWorker({
   config,

@@ -14,6 +14,11 @@ export interface WorkerOptions {
   vars?: Record<string, string>
   port?: number
   logFile?: string
+  /**
+   * The wrangler.toml to run (e.g. in a snapshot of the source taken once, so a restart rebuilds the
+   * same code while the checkout changes); this checkout's by default.
+   */
+  config?: string
 }
 
 export interface RunningWorker {
@@ -45,7 +50,7 @@ async function launch(port: number, options: WorkerOptions): Promise<GroupProces
     cwd: ROOT,
     env: {
       ...process.env,
-      WORKER_DEV: JSON.stringify({ port, persistTo: options.persistTo, vars }),
+      WORKER_DEV: JSON.stringify({ port, persistTo: options.persistTo, vars, config: options.config }),
       WRANGLER_SEND_METRICS: 'false',
       CI: '1',
     },

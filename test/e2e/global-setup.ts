@@ -9,7 +9,12 @@ import type { E2eEnv } from './env.ts'
  * endpoint because the worker process belongs to this (the main) process.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stack = await startStack({ keepWorkDir: Boolean(process.env.E2E_KEEP) })
+  const stack = await startStack({
+    keepWorkDir: Boolean(process.env.E2E_KEEP),
+    // NemoVideo since v1.8: anonymous tokens cannot render (402). Enough credits for the tour's
+    // turns; the no-credits path sets its own balance.
+    simulator: { anonymousRenderBlocked: true, anonymousCredits: 5000 },
+  })
   let harness: Server | undefined
   try {
     harness = await startHarnessServer(stack)

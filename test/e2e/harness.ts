@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { inject } from 'vitest'
 import { launchExtensionBrowser, type ExtensionBrowser } from '../../scripts/lib/browser.ts'
 import { SimControl } from '../../scripts/lib/sim-control.ts'
+import { SITE_ORIGIN_PATTERN } from '../../scripts/lib/stack.ts'
 import type { E2eEnv } from './env.ts'
 
 /** The stack ./global-setup.ts started, and the simulator's control API. */
@@ -17,9 +19,6 @@ export interface TestBrowser extends ExtensionBrowser {
   /** The same profile, relaunched: a browser restart. */
   restart(): Promise<TestBrowser>
 }
-
-/** The demo site is served on 127.0.0.1 (any port). */
-export const SITE_ORIGIN_PATTERN = 'http://127.0.0.1/*'
 
 /**
  * Chromium with the built extension on a fresh profile: a new user, so a new installation on the
@@ -51,6 +50,16 @@ export async function openBrowser(
     }
   }
   return await launch()
+}
+
+/**
+ * Where the suite's screenshots go: the README's `docs/screenshots/` when UPDATE_SCREENSHOTS=1,
+ * else the run's temp folder (so a normal run never rewrites tracked images).
+ */
+export function screenshotsDir(): string {
+  return process.env.UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : join(inject('e2e').workDir, 'screenshots')
 }
 
 /** Restarts the worker (workerd) on the same port with the same Durable Object and KV state. */
