@@ -12,7 +12,16 @@ export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   zip: {
     // The sources zip (for AMO review) carries the extension's sources, not the worker or secrets.
-    excludeSources: ['.dev.vars*', '.env*', '.ci/**', 'worker/**', 'test/**', 'scripts/**', 'artifacts/**', 'wrangler.toml'],
+    excludeSources: [
+      '.dev.vars*',
+      '.env*',
+      '.ci/**',
+      'worker/**',
+      'test/**',
+      'scripts/**',
+      'artifacts/**',
+      'wrangler.toml',
+    ],
   },
   manifest: ({ browser }) => {
     const firefox = browser === 'firefox'
@@ -21,7 +30,10 @@ export default defineConfig({
       description: '__MSG_ext_description__',
       default_locale: 'en',
       icons: { 16: 'icons/16.png', 32: 'icons/32.png', 48: 'icons/48.png', 128: 'icons/128.png' },
-      action: { default_title: '__MSG_ext_name__', default_icon: { 16: 'icons/16.png', 32: 'icons/32.png' } },
+      action: {
+        default_title: '__MSG_ext_name__',
+        default_icon: { 16: 'icons/16.png', 32: 'icons/32.png' },
+      },
       permissions: [
         'contextMenus',
         'storage',

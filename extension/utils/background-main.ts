@@ -34,17 +34,20 @@ export function startBackground(b: Browser, api: WorkerClient = getWorkerClient(
   b.commands?.onCommand?.addListener((command, tab) => {
     if (command === OPEN_PANEL_COMMAND) void openPanel(tab?.windowId)
   })
-  b.runtime.onMessage.addListener((raw: unknown, sender, sendResponse: (reply: BackgroundReply) => void) => {
-    const parsed = BackgroundMessage.safeParse(raw)
-    if (!parsed.success) return false
-    const work = routeMessage(b, parsed.data, sender, api)
-    if (!work) return false
-    work.then(
-      (itemIds) => sendResponse({ ok: true, itemIds }),
-      (err: unknown) => sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
-    )
-    return true
-  })
+  b.runtime.onMessage.addListener(
+    (raw: unknown, sender, sendResponse: (reply: BackgroundReply) => void) => {
+      const parsed = BackgroundMessage.safeParse(raw)
+      if (!parsed.success) return false
+      const work = routeMessage(b, parsed.data, sender, api)
+      if (!work) return false
+      work.then(
+        (itemIds) => sendResponse({ ok: true, itemIds }),
+        (err: unknown) =>
+          sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+      )
+      return true
+    },
+  )
   void resume()
 }
 
@@ -68,7 +71,8 @@ function routeMessage(
 ): Promise<string[] | undefined> | undefined {
   // An extension page may be open in a tab (options, a popup opened by tests); a content script's
   // sender URL is the web page's.
-  const fromExtensionPage = sender.id === b.runtime.id && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
+  const fromExtensionPage =
+    sender.id === b.runtime.id && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
   switch (msg.type) {
     case 'picker-chosen':
       return sender.tab ? handlePickerChosen(msg.images, msg.pageUrl, sender) : undefined

@@ -20,7 +20,10 @@ function openDb(): Promise<IDBDatabase> {
   return opening
 }
 
-async function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+async function run<T>(
+  mode: IDBTransactionMode,
+  op: (store: IDBObjectStore) => IDBRequest<T>,
+): Promise<T> {
   const db = await openDb()
   return new Promise<T>((resolve, reject) => {
     const tx = db.transaction(STORE, mode)
@@ -44,7 +47,9 @@ export async function putBlob(key: string, blob: Blob): Promise<void> {
 
 export async function getBlob(key: string): Promise<Blob | undefined> {
   const value = (await run('readonly', (s) => s.get(key))) as StoredBytes | undefined
-  return value?.bytes instanceof ArrayBuffer ? new Blob([value.bytes], { type: value.type }) : undefined
+  return value?.bytes instanceof ArrayBuffer
+    ? new Blob([value.bytes], { type: value.type })
+    : undefined
 }
 
 export async function deleteBlob(key: string): Promise<void> {

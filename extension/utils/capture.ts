@@ -29,7 +29,13 @@ export class CaptureError extends Error {}
  * the click still counts as a user action; the rest runs after.
  */
 export function handleMenuClick(
-  info: { menuItemId: string | number; srcUrl?: string; selectionText?: string; pageUrl?: string; frameId?: number },
+  info: {
+    menuItemId: string | number
+    srcUrl?: string
+    selectionText?: string
+    pageUrl?: string
+    frameId?: number
+  },
   tab?: { id?: number; windowId?: number; url?: string },
 ): Promise<string[]> {
   const action = MenuId.safeParse(info.menuItemId)
@@ -58,13 +64,21 @@ export function startCapture(req: CaptureRequest): Promise<string[]> {
 /** A LAN/localhost image on another origin than the page: only the extension can fetch it. */
 function needsAccessPrompt(req: CaptureRequest): boolean {
   if (req.action !== 'add-image' && req.action !== 'make-from-image') return false
-  return !!req.srcUrl && imageSourceKind(req.srcUrl) === 'private' && !sameOrigin(req.srcUrl, req.pageUrl)
+  return (
+    !!req.srcUrl &&
+    imageSourceKind(req.srcUrl) === 'private' &&
+    !sameOrigin(req.srcUrl, req.pageUrl)
+  )
 }
 
-async function runCapture(req: CaptureRequest, access: Promise<boolean> | undefined): Promise<string[]> {
+async function runCapture(
+  req: CaptureRequest,
+  access: Promise<boolean> | undefined,
+): Promise<string[]> {
   const pageUrl = req.pageUrl ?? ''
   if (req.action === 'pick-images') {
-    if (req.tabId === undefined || !(await injectAgent(req.tabId, 0))) throw new CaptureError(t('bg_picker_unavailable'))
+    if (req.tabId === undefined || !(await injectAgent(req.tabId, 0)))
+      throw new CaptureError(t('bg_picker_unavailable'))
     await askAgent(req.tabId, 0, { type: 'open-picker' }, ResolvedImageReply.partial())
     return []
   }
@@ -107,7 +121,14 @@ export function handlePickerChosen(
 async function resolveInPage(srcUrl: string, ctx: ImageContext): Promise<ResolvedImageReply> {
   const fallback: ResolvedImageReply = { url: srcUrl, alt: '', needsCookies: false }
   if (ctx.tabId === undefined || !(await injectAgent(ctx.tabId, ctx.frameId))) return fallback
-  return (await askAgent(ctx.tabId, ctx.frameId, { type: 'resolve-image', srcUrl }, ResolvedImageReply)) ?? fallback
+  return (
+    (await askAgent(
+      ctx.tabId,
+      ctx.frameId,
+      { type: 'resolve-image', srcUrl },
+      ResolvedImageReply,
+    )) ?? fallback
+  )
 }
 
 /**
@@ -115,7 +136,10 @@ async function resolveInPage(srcUrl: string, ctx: ImageContext): Promise<Resolve
  * them); `data:` is decoded here; `blob:` and images behind cookies or on a private network are
  * read as bytes, by the extension when it has access to the origin, else by the page agent.
  */
-export async function obtainImage(img: ResolvedImageReply, ctx: ImageContext): Promise<NewTrayImage> {
+export async function obtainImage(
+  img: ResolvedImageReply,
+  ctx: ImageContext,
+): Promise<NewTrayImage> {
   const base = { pageUrl: ctx.pageUrl, alt: img.alt, width: img.width, height: img.height }
   const kind = imageSourceKind(img.url)
   if (kind === 'unsupported') throw new CaptureError(t('bg_capture_failed'))
@@ -130,7 +154,8 @@ export async function obtainImage(img: ResolvedImageReply, ctx: ImageContext): P
       .then((r) => (r.ok ? r.blob() : undefined))
       .catch(() => undefined)
   }
-  if (!bytes && ctx.tabId !== undefined) bytes = await readImageViaAgent(ctx.tabId, ctx.frameId, img.url)
+  if (!bytes && ctx.tabId !== undefined)
+    bytes = await readImageViaAgent(ctx.tabId, ctx.frameId, img.url)
   if (!bytes || !isSupportedImage(bytes)) throw new CaptureError(t('bg_capture_failed'))
   return { ...base, src, bytes, mime: bytes.type }
 }
@@ -141,11 +166,17 @@ function isSupportedImage(blob: Blob): boolean {
 }
 
 async function markMakeVideo(itemIds: string[]): Promise<void> {
-  if (itemIds.length) await pendingIntentItem.setValue({ kind: 'make_video', itemIds, at: Date.now() })
+  if (itemIds.length)
+    await pendingIntentItem.setValue({ kind: 'make_video', itemIds, at: Date.now() })
 }
 
 async function notifyProblem(message: string): Promise<void> {
   await browser.notifications
-    .create({ type: 'basic', iconUrl: browser.runtime.getURL('/icons/128.png'), title: t('ext_name'), message })
+    .create({
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icons/128.png'),
+      title: t('ext_name'),
+      message,
+    })
     .catch(() => {})
 }

@@ -43,8 +43,13 @@ export function t(key: MessageKey, subs: ReadonlyArray<string | number> = []): s
 /** Applies `_locales` placeholder rules: `$NAME$` -> its content (`$1`...) -> the substitution. */
 export function formatMessage(entry: LocaleEntry, subs: readonly string[]): string {
   return entry.message
-    .replace(/\$([A-Za-z0-9_@]+)\$/g, (whole, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? whole)
-    .replace(/\$\$|\$(\d)/g, (whole, n: string | undefined) => (n ? (subs[Number(n) - 1] ?? '') : '$'))
+    .replace(
+      /\$([A-Za-z0-9_@]+)\$/g,
+      (whole, name: string) => entry.placeholders?.[name.toLowerCase()]?.content ?? whole,
+    )
+    .replace(/\$\$|\$(\d)/g, (whole, n: string | undefined) =>
+      n ? (subs[Number(n) - 1] ?? '') : '$',
+    )
 }
 
 /** The language the UI shows: the user's choice, else the browser's UI language. */

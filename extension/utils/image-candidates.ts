@@ -43,7 +43,9 @@ export function parseSrcset(srcset: string, baseUrl: string): SrcsetCandidate[] 
 }
 
 /** The largest candidate: the widest `w`, else the densest `x`. */
-export function largestCandidate(candidates: readonly SrcsetCandidate[]): SrcsetCandidate | undefined {
+export function largestCandidate(
+  candidates: readonly SrcsetCandidate[],
+): SrcsetCandidate | undefined {
   const score = (c: SrcsetCandidate) => (c.w !== undefined ? 1e6 + c.w : (c.x ?? 1))
   return [...candidates].sort((a, b) => score(b) - score(a))[0]
 }
@@ -76,9 +78,11 @@ export function imageUrls(img: HTMLImageElement, baseUrl: string): string[] {
   for (const source of picture ? Array.from(picture.querySelectorAll('source')) : []) {
     const type = source.getAttribute('type') ?? ''
     if (type && !/^image\/(jpe?g|png|gif|webp)$/i.test(type)) continue
-    for (const attr of ['srcset', ...LAZY_SRCSET]) sets.push(...parseSrcset(source.getAttribute(attr) ?? '', baseUrl))
+    for (const attr of ['srcset', ...LAZY_SRCSET])
+      sets.push(...parseSrcset(source.getAttribute(attr) ?? '', baseUrl))
   }
-  for (const attr of ['srcset', ...LAZY_SRCSET]) sets.push(...parseSrcset(img.getAttribute(attr) ?? '', baseUrl))
+  for (const attr of ['srcset', ...LAZY_SRCSET])
+    sets.push(...parseSrcset(img.getAttribute(attr) ?? '', baseUrl))
   const urls: string[] = []
   const best = largestCandidate(sets.filter((c) => !isPlaceholder(c.url)))
   if (best) urls.push(best.url)
@@ -144,7 +148,9 @@ export function normalizeUrl(url: string): string {
   try {
     const u = new URL(url)
     u.hash = ''
-    const params = [...u.searchParams.entries()].sort(([a, av], [b, bv]) => (a === b ? av.localeCompare(bv) : a.localeCompare(b)))
+    const params = [...u.searchParams.entries()].sort(([a, av], [b, bv]) =>
+      a === b ? av.localeCompare(bv) : a.localeCompare(b),
+    )
     u.search = new URLSearchParams(params).toString()
     return u.href
   } catch {

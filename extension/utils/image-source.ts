@@ -4,13 +4,26 @@ export type ImageSourceKind = 'data' | 'blob' | 'private' | 'public' | 'unsuppor
 /** Hosts the worker cannot reach from the internet: loopback, LAN, link-local, single-label, .local. */
 export function isPrivateHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.local') || h.endsWith('.internal')) return true
+  if (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    h.endsWith('.local') ||
+    h.endsWith('.internal')
+  )
+    return true
   if (h.includes(':')) return h === '::1' || /^f[cd]/.test(h) || h.startsWith('fe80:')
   if (!h.includes('.')) return true
   const m = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(h)
   if (!m) return false
   const [a, b] = [Number(m[1]), Number(m[2])]
-  return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168)
+  )
 }
 
 export function imageSourceKind(url: string): ImageSourceKind {
@@ -74,12 +87,15 @@ export function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
 export async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer())
   let bin = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
   return btoa(bin)
 }
 
 /** A stable identity for locally read bytes, so the same image is not added twice. */
 export async function bytesId(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer())
-  return [...new Uint8Array(digest).slice(0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')
+  return [...new Uint8Array(digest).slice(0, 12)]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join('')
 }

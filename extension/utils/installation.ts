@@ -50,10 +50,14 @@ export function register(fetchImpl?: typeof fetch): Promise<string> {
  * none (lazy first-run) or the worker refused it (`renew`: its KV was reset). Only the key is
  * replaced; the tray, chats and jobs stay.
  */
-export async function getInstallationKey(opts: KeyRequest = {}, fetchImpl?: typeof fetch): Promise<string> {
+export async function getInstallationKey(
+  opts: KeyRequest = {},
+  fetchImpl?: typeof fetch,
+): Promise<string> {
   if (registering) return registering
   const stored = await installationItem.getValue()
-  if (stored && (!opts.renew || (opts.rejected !== undefined && stored.key !== opts.rejected))) return stored.key
+  if (stored && (!opts.renew || (opts.rejected !== undefined && stored.key !== opts.rejected)))
+    return stored.key
   return register(fetchImpl)
 }
 
@@ -80,7 +84,10 @@ function noKey(): Promise<string> {
  * Forgets this installation on the worker and registers a new one. The tray, chats and jobs stay
  * unless `clearLocal`: they are the user's, not the installation's.
  */
-export async function resetInstallation(opts: { clearLocal: boolean }, fetchImpl?: typeof fetch): Promise<void> {
+export async function resetInstallation(
+  opts: { clearLocal: boolean },
+  fetchImpl?: typeof fetch,
+): Promise<void> {
   await getWorkerClient(fetchImpl)
     .deleteInstallation()
     .catch(() => {}) // already unknown to the worker, or offline: forget it locally anyway

@@ -29,7 +29,9 @@ export async function notifyCompleted(job: ExportJob): Promise<void> {
   try {
     id = await browser.notifications.create(`job:${job.jobId}`, {
       ...options,
-      ...(supportsButtons() ? { buttons: [{ title: t('notif_download') }], requireInteraction: true } : {}),
+      ...(supportsButtons()
+        ? { buttons: [{ title: t('notif_download') }], requireInteraction: true }
+        : {}),
     })
   } catch {
     id = await browser.notifications.create(`job:${job.jobId}`, options)
@@ -53,7 +55,10 @@ export async function notifyFailed(job: ExportJob): Promise<void> {
  * A click on a job notification (body or button): finds the job through storage, so it works
  * after the background was stopped, and downloads the file with a safe name.
  */
-export async function handleNotificationClick(notificationId: string, api: WorkerClient): Promise<boolean> {
+export async function handleNotificationClick(
+  notificationId: string,
+  api: WorkerClient,
+): Promise<boolean> {
   const jobId = (await notificationsItem.getValue()).map[notificationId]
   if (!jobId) return false
   await browser.notifications.clear(notificationId).catch(() => false)
@@ -62,7 +67,12 @@ export async function handleNotificationClick(notificationId: string, api: Worke
     await downloadJob(jobId, followed?.fileName, api)
   } catch {
     await browser.notifications
-      .create({ type: 'basic', iconUrl: iconUrl(), title: t('ext_name'), message: t('notif_download_failed') })
+      .create({
+        type: 'basic',
+        iconUrl: iconUrl(),
+        title: t('ext_name'),
+        message: t('notif_download_failed'),
+      })
       .catch(() => {})
     return false
   }
@@ -74,7 +84,15 @@ export async function handleNotificationClick(notificationId: string, api: Worke
 }
 
 /** Downloads a finished export through a short-lived signed link (no key in the URL or headers). */
-export async function downloadJob(jobId: string, fileName: string | undefined, api: WorkerClient): Promise<number> {
+export async function downloadJob(
+  jobId: string,
+  fileName: string | undefined,
+  api: WorkerClient,
+): Promise<number> {
   const link = await api.downloadLink(jobId)
-  return browser.downloads.download({ url: link.url, filename: safeFileName(fileName), saveAs: false })
+  return browser.downloads.download({
+    url: link.url,
+    filename: safeFileName(fileName),
+    saveAs: false,
+  })
 }

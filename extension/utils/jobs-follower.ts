@@ -25,7 +25,10 @@ export async function syncJobsAlarm(): Promise<void> {
     return
   }
   if (!(await browser.alarms.get(JOBS_ALARM))) {
-    await browser.alarms.create(JOBS_ALARM, { periodInMinutes: PERIOD_MINUTES, delayInMinutes: PERIOD_MINUTES })
+    await browser.alarms.create(JOBS_ALARM, {
+      periodInMinutes: PERIOD_MINUTES,
+      delayInMinutes: PERIOD_MINUTES,
+    })
   }
 }
 
@@ -41,7 +44,12 @@ export async function followJobs(jobs: readonly ExportJob[], api: WorkerClient):
   await jobsItem.update((f) => {
     // A job followed already keeps its entry: it must not be notified twice.
     const known = new Set(f.jobs.map((j) => j.job.jobId))
-    return { jobs: [...f.jobs, ...jobs.filter((j) => !known.has(j.jobId)).map((job) => ({ job, notified: false }))] }
+    return {
+      jobs: [
+        ...f.jobs,
+        ...jobs.filter((j) => !known.has(j.jobId)).map((job) => ({ job, notified: false })),
+      ],
+    }
   })
   await pollJobs(api)
 }
@@ -71,7 +79,12 @@ async function pollOnce(api: WorkerClient): Promise<void> {
       // (offline, worker busy) waits for the next tick.
       if (err instanceof ApiRequestError && err.status === 404) {
         const old = before.jobs.find((j) => j.job.jobId === id)!.job
-        updates.set(id, { ...old, status: 'failed', error: err.error, updatedAt: new Date().toISOString() })
+        updates.set(id, {
+          ...old,
+          status: 'failed',
+          error: err.error,
+          updatedAt: new Date().toISOString(),
+        })
       }
     }
   }

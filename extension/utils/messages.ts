@@ -43,10 +43,17 @@ export const PickerChosenMessage = z.object({
 export type PickerChosenMessage = z.infer<typeof PickerChosenMessage>
 
 /** The UI created export jobs: follow them now rather than at the next alarm. */
-export const FollowJobsMessage = z.object({ type: z.literal('follow-jobs'), jobs: z.array(ExportJob).min(1) })
+export const FollowJobsMessage = z.object({
+  type: z.literal('follow-jobs'),
+  jobs: z.array(ExportJob).min(1),
+})
 export type FollowJobsMessage = z.infer<typeof FollowJobsMessage>
 
-export const BackgroundMessage = z.discriminatedUnion('type', [CaptureMessage, PickerChosenMessage, FollowJobsMessage])
+export const BackgroundMessage = z.discriminatedUnion('type', [
+  CaptureMessage,
+  PickerChosenMessage,
+  FollowJobsMessage,
+])
 export type BackgroundMessage = z.infer<typeof BackgroundMessage>
 
 export const BackgroundReply = z.union([
@@ -59,7 +66,11 @@ export type BackgroundReply = z.infer<typeof BackgroundReply>
 export const AgentMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resolve-image'), srcUrl: z.string() }),
   /** Reads an image the page owns (blob:, same-origin with cookies) and answers one base64 chunk. */
-  z.object({ type: z.literal('read-image'), url: z.string(), offset: z.number().int().nonnegative() }),
+  z.object({
+    type: z.literal('read-image'),
+    url: z.string(),
+    offset: z.number().int().nonnegative(),
+  }),
   z.object({ type: z.literal('open-picker') }),
 ])
 export type AgentMessage = z.infer<typeof AgentMessage>
@@ -75,7 +86,13 @@ export const ResolvedImageReply = z.object({
 export type ResolvedImageReply = z.infer<typeof ResolvedImageReply>
 
 export const ImageChunkReply = z.union([
-  z.object({ ok: z.literal(true), type: z.string(), size: z.number(), offset: z.number(), base64: z.string() }),
+  z.object({
+    ok: z.literal(true),
+    type: z.string(),
+    size: z.number(),
+    offset: z.number(),
+    base64: z.string(),
+  }),
   z.object({ ok: z.literal(false), message: z.string() }),
 ])
 export type ImageChunkReply = z.infer<typeof ImageChunkReply>

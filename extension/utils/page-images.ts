@@ -15,12 +15,14 @@ export interface FindOptions {
 
 const SKIP_EXT = new Set(['ico', 'svg', 'svgz', 'cur', 'bmp', 'avif', 'tif', 'tiff'])
 /** Whole file or folder names used by trackers, spacers and sprite sheets (not "pixel-art.jpg"). */
-const TRACKER = /\/(pixel|spacer|blank|beacon|tracking|tracker|1x1|transparent|clear|sprites?|[\w-]*-sprites?)(\.[a-z0-9]+)?(\/|$)/i
+const TRACKER =
+  /\/(pixel|spacer|blank|beacon|tracking|tracker|1x1|transparent|clear|sprites?|[\w-]*-sprites?)(\.[a-z0-9]+)?(\/|$)/i
 const TRACKER_QUERY = /^\/(tr|collect|b|p)$/i
 
 /** Whether a URL can stand for a content image at all (scheme, format, tracker-ish name). */
 export function isCandidateUrl(url: string): boolean {
-  if (url.startsWith('data:')) return /^data:image\/(jpe?g|png|gif|webp)[;,]/i.test(url) && url.length >= 512
+  if (url.startsWith('data:'))
+    return /^data:image\/(jpe?g|png|gif|webp)[;,]/i.test(url) && url.length >= 512
   if (url.startsWith('blob:')) return true
   let u: URL
   try {
@@ -39,7 +41,11 @@ function sizeOf(el: Element, win: Window): { width: number; height: number } {
   const rect = el.getBoundingClientRect()
   const img = el as HTMLImageElement
   const width = Math.max(rect.width, img.naturalWidth || 0, Number(el.getAttribute('width')) || 0)
-  const height = Math.max(rect.height, img.naturalHeight || 0, Number(el.getAttribute('height')) || 0)
+  const height = Math.max(
+    rect.height,
+    img.naturalHeight || 0,
+    Number(el.getAttribute('height')) || 0,
+  )
   if (width || height) return { width, height }
   // Nothing rendered yet (lazy, hidden): fall back to the declared CSS size, if any.
   const style = win.getComputedStyle(el)
@@ -75,7 +81,8 @@ export function findPageImages(doc: Document, win: Window, opts: FindOptions = {
     const key = normalizeUrl(img.url)
     const prev = found.get(key)
     if (!prev) found.set(key, img)
-    else if ((img.width ?? 0) > (prev.width ?? 0)) found.set(key, { ...img, url: prev.url, alt: prev.alt || img.alt })
+    else if ((img.width ?? 0) > (prev.width ?? 0))
+      found.set(key, { ...img, url: prev.url, alt: prev.alt || img.alt })
   }
 
   for (const img of Array.from(doc.querySelectorAll('img'))) {

@@ -75,11 +75,17 @@ export function openPickerOverlay(
   count.setAttribute('aria-live', 'polite')
   const all = el('button', { type: 'button', textContent: t('picker_select_all') })
   const none = el('button', { type: 'button', textContent: t('picker_select_none') })
-  const make = el('button', { type: 'button', className: 'primary', textContent: t('picker_make_video') })
+  const make = el('button', {
+    type: 'button',
+    className: 'primary',
+    textContent: t('picker_make_video'),
+  })
   const footer = el('footer')
   footer.append(count, all, none, make)
 
-  const body = images.length ? grid : el('p', { className: 'empty', textContent: t('picker_none_found') })
+  const body = images.length
+    ? grid
+    : el('p', { className: 'empty', textContent: t('picker_none_found') })
   dialog.append(header, body, footer)
   backdrop.append(dialog)
   root.append(style, backdrop)

@@ -20,7 +20,11 @@ export type { ParsedItem } from './parsed-item.ts'
 export const settingsItem = defineParsedItem('local:settings', Settings, { uiLanguage: 'auto' })
 
 /** The installation key; never rendered, never logged. */
-export const installationItem = defineParsedItem('local:installation', Installation.nullable(), null)
+export const installationItem = defineParsedItem(
+  'local:installation',
+  Installation.nullable(),
+  null,
+)
 
 export const trayItem = defineParsedItem('local:tray', Tray, { items: [] })
 
@@ -36,9 +40,19 @@ export const jobsItem = defineParsedItem('local:jobs', FollowedJobs, { jobs: [] 
 /** Export clicks whose requests were not answered yet: re-sent with the same idempotency keys. */
 export const pendingExportsItem = defineParsedItem('local:pending-exports', PendingExports, [])
 
-export const notificationsItem = defineParsedItem('local:notifications', NotificationMap, { map: {} })
+export const notificationsItem = defineParsedItem('local:notifications', NotificationMap, {
+  map: {},
+})
 
-export const pendingIntentItem = defineParsedItem('local:pending-intent', PendingIntent.nullable(), null)
+export const pendingIntentItem = defineParsedItem(
+  'local:pending-intent',
+  PendingIntent.nullable(),
+  null,
+)
 
 /** Set once registration failed, so the next start (or first API use) tries again. */
-export const registrationPendingItem = defineParsedItem('local:registration-pending', z.boolean(), false)
+export const registrationPendingItem = defineParsedItem(
+  'local:registration-pending',
+  z.boolean(),
+  false,
+)

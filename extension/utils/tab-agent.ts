@@ -13,7 +13,10 @@ const MAX_PAGE_READ_BYTES = 50 * 1024 * 1024
  */
 export async function injectAgent(tabId: number, frameId = 0): Promise<boolean> {
   try {
-    await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [AGENT_FILE] })
+    await browser.scripting.executeScript({
+      target: { tabId, frameIds: [frameId] },
+      files: [AGENT_FILE],
+    })
     return true
   } catch {
     return false
@@ -40,12 +43,21 @@ export async function askAgent<S extends z.ZodType>(
  * Reads an image the page can read and the extension cannot (a `blob:` URL, an image behind the
  * site's cookies) through the agent, in base64 chunks: Chrome's messages carry JSON, not Blobs.
  */
-export async function readImageViaAgent(tabId: number, frameId: number, url: string): Promise<Blob | undefined> {
+export async function readImageViaAgent(
+  tabId: number,
+  frameId: number,
+  url: string,
+): Promise<Blob | undefined> {
   const parts: Uint8Array<ArrayBuffer>[] = []
   let offset = 0
   let type = ''
   for (;;) {
-    const chunk = await askAgent(tabId, frameId, { type: 'read-image', url, offset }, ImageChunkReply)
+    const chunk = await askAgent(
+      tabId,
+      frameId,
+      { type: 'read-image', url, offset },
+      ImageChunkReply,
+    )
     if (!chunk?.ok || chunk.offset !== offset || chunk.size > MAX_PAGE_READ_BYTES) return undefined
     const bytes = base64ToBytes(chunk.base64)
     parts.push(bytes)

@@ -3,7 +3,10 @@ import { trayItem, type TrayImage, type TrayItem, type TrayText } from './storag
 
 /** The tray: an ordered list of collected images and texts in `storage.local`. */
 
-export type NewTrayImage = Omit<TrayImage, 'id' | 'kind' | 'blobKey' | 'alt'> & { alt?: string; bytes?: Blob }
+export type NewTrayImage = Omit<TrayImage, 'id' | 'kind' | 'blobKey' | 'alt'> & {
+  alt?: string
+  bytes?: Blob
+}
 export type NewTrayText = Omit<TrayText, 'id' | 'kind'>
 
 export function newId(prefix: string): string {
@@ -31,7 +34,14 @@ export async function addTrayImages(images: readonly NewTrayImage[]): Promise<st
       blobKey = id
       await putBlob(blobKey, bytes)
     }
-    fresh.push({ ...img, kind: 'image', id, alt: img.alt ?? '', blobKey, mime: img.mime ?? bytes?.type })
+    fresh.push({
+      ...img,
+      kind: 'image',
+      id,
+      alt: img.alt ?? '',
+      blobKey,
+      mime: img.mime ?? bytes?.type,
+    })
     ids.push(id)
   }
   if (fresh.length) await trayItem.update((t) => ({ items: [...t.items, ...fresh] }))
@@ -54,7 +64,8 @@ export async function removeTrayItem(id: string): Promise<void> {
     removed = t.items.find((i) => i.id === id)
     return { items: t.items.filter((i) => i.id !== id) }
   })
-  if (removed?.kind === 'image' && removed.blobKey) await deleteBlob(removed.blobKey).catch(() => {})
+  if (removed?.kind === 'image' && removed.blobKey)
+    await deleteBlob(removed.blobKey).catch(() => {})
 }
 
 /** Moves an item to `toIndex` (clamped), keeping the others in order. */
@@ -73,7 +84,9 @@ export async function clearTray(): Promise<void> {
   const { items } = await trayItem.getValue()
   await trayItem.setValue({ items: [] })
   await Promise.all(
-    items.map((i) => (i.kind === 'image' && i.blobKey ? deleteBlob(i.blobKey).catch(() => {}) : undefined)),
+    items.map((i) =>
+      i.kind === 'image' && i.blobKey ? deleteBlob(i.blobKey).catch(() => {}) : undefined,
+    ),
   )
 }
 

@@ -9,7 +9,10 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 // happy-dom page; fake-indexeddb stands in for the tray's image byte store.
 export default defineConfig({
   root: repoRoot,
-  plugins: [WxtVitest({ root: repoRoot }), preact({ prefreshEnabled: false, devToolsEnabled: false })],
+  plugins: [
+    WxtVitest({ root: repoRoot }),
+    preact({ prefreshEnabled: false, devToolsEnabled: false }),
+  ],
   test: {
     name: 'extension',
     include: ['test/extension/**/*.test.{ts,tsx}'],

@@ -10,7 +10,8 @@ import { DEFAULT_WORKER_URL } from '../../utils/worker-url.ts'
 
 type Notice = { kind: 'ok' | 'error'; text: string } | undefined
 
-const errorText = (err: unknown) => t('opt_error', [err instanceof Error ? err.message : String(err)])
+const errorText = (err: unknown) =>
+  t('opt_error', [err instanceof Error ? err.message : String(err)])
 
 /** The options page: worker URL, language, the user's own API token, page access, reset. */
 export function OptionsApp({ api }: { api: WorkerClient }) {
@@ -39,7 +40,8 @@ function GeneralSection() {
 
   const saveUrl = async (value: string) => {
     const parsed = Settings.shape.workerUrl.safeParse(value.trim())
-    if (!parsed.success || !parsed.data) return setNotice({ kind: 'error', text: t('opt_worker_url_invalid') })
+    if (!parsed.success || !parsed.data)
+      return setNotice({ kind: 'error', text: t('opt_worker_url_invalid') })
     const workerUrl = parsed.data === DEFAULT_WORKER_URL ? undefined : parsed.data
     await settingsItem.update((s) => ({ ...s, workerUrl }))
     setNotice({ kind: 'ok', text: t('opt_saved') })
@@ -58,7 +60,12 @@ function GeneralSection() {
     <section>
       <h2>{t('opt_general')}</h2>
       <label for="worker-url">{t('opt_worker_url')}</label>
-      <input id="worker-url" type="url" value={url} onInput={(e) => setUrl(e.currentTarget.value)} />
+      <input
+        id="worker-url"
+        type="url"
+        value={url}
+        onInput={(e) => setUrl(e.currentTarget.value)}
+      />
       <p class="help">{t('opt_worker_url_help', [DEFAULT_WORKER_URL])}</p>
       <div class="row">
         <button type="button" onClick={() => void saveUrl(url)}>
@@ -74,7 +81,11 @@ function GeneralSection() {
         </p>
       )}
       <label for="ui-language">{t('opt_language')}</label>
-      <select id="ui-language" value={lang} onChange={(e) => void changeLang(e.currentTarget.value as UiLanguage)}>
+      <select
+        id="ui-language"
+        value={lang}
+        onChange={(e) => void changeLang(e.currentTarget.value as UiLanguage)}
+      >
         <option value="auto">{t('opt_language_auto')}</option>
         <option value="en">{t('opt_language_en')}</option>
         <option value="zh">{t('opt_language_zh')}</option>
@@ -117,7 +128,13 @@ function AccountSection({ api }: { api: WorkerClient }) {
   }
 
   const status =
-    info === undefined ? '' : info === null ? t('opt_token_unknown') : info.tokenKind === 'user' ? t('opt_token_set') : t('opt_token_anonymous')
+    info === undefined
+      ? ''
+      : info === null
+        ? t('opt_token_unknown')
+        : info.tokenKind === 'user'
+          ? t('opt_token_set')
+          : t('opt_token_anonymous')
 
   return (
     <section>
@@ -158,18 +175,30 @@ function AccountSection({ api }: { api: WorkerClient }) {
           {t('opt_token_send')}
         </button>
         {info?.tokenKind === 'user' && (
-          <button type="button" disabled={busy} onClick={() => void run(() => api.removeApiToken(), t('opt_token_removed'))}>
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() => void run(() => api.removeApiToken(), t('opt_token_removed'))}
+          >
             {t('opt_token_remove')}
           </button>
         )}
       </div>
       <p class="help">{t('opt_reset_help')}</p>
       <label class="check">
-        <input type="checkbox" checked={clearLocal} onChange={(e) => setClearLocal(e.currentTarget.checked)} />
+        <input
+          type="checkbox"
+          checked={clearLocal}
+          onChange={(e) => setClearLocal(e.currentTarget.checked)}
+        />
         {t('opt_reset_clear_local')}
       </label>
       <div class="row">
-        <button type="button" disabled={busy} onClick={() => void run(() => resetInstallation({ clearLocal }), t('opt_reset_done'))}>
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void run(() => resetInstallation({ clearLocal }), t('opt_reset_done'))}
+        >
           {t('opt_reset_installation')}
         </button>
       </div>
@@ -185,10 +214,13 @@ function AccountSection({ api }: { api: WorkerClient }) {
 function HostAccessSection() {
   const [granted, setGranted] = useState(false)
   useEffect(() => {
-    void browser.permissions.contains({ origins: ['<all_urls>'] }).then(setGranted, () => setGranted(false))
+    void browser.permissions
+      .contains({ origins: ['<all_urls>'] })
+      .then(setGranted, () => setGranted(false))
   }, [])
   // permissions.request runs synchronously in the click: browsers require the user's gesture.
-  const ask = () => void browser.permissions.request({ origins: ['<all_urls>'] }).then(setGranted, () => {})
+  const ask = () =>
+    void browser.permissions.request({ origins: ['<all_urls>'] }).then(setGranted, () => {})
   return (
     <section>
       <h2>{t('opt_host_access')}</h2>

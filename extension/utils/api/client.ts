@@ -29,15 +29,23 @@ import type { UploadFile } from './upload-check.ts'
  * const { runId } = await api.sendMessage(sessionId, { text, clientMessageId })
  */
 export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?: StreamBackoff }) {
-  const call = <S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: S, body?: unknown) =>
-    requestJson(opts, { method, path, body }, schema)
+  const call = <S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    schema: S,
+    body?: unknown,
+  ) => requestJson(opts, { method, path, body }, schema)
   const send = (method: 'PUT' | 'DELETE', path: string, body?: unknown) =>
     requestJson(opts, { method, path, body }, null)
 
   return {
     /** Creates an installation; the only call without a key. */
     register: (language: string) =>
-      requestJson(opts, { method: 'POST', path: paths.installations, body: { language }, anonymous: true }, InstallationCreated),
+      requestJson(
+        opts,
+        { method: 'POST', path: paths.installations, body: { language }, anonymous: true },
+        InstallationCreated,
+      ),
     getInstallation: () => call('GET', paths.me, InstallationInfo),
     deleteInstallation: () => send('DELETE', paths.me),
     /** Sends the user's own NemoVideo API token once; the worker never returns it. */

@@ -1,4 +1,9 @@
-import { ApiError, ErrorEnvelope, type ErrorAction, type ErrorCode } from '../../../shared/api/index.ts'
+import {
+  ApiError,
+  ErrorEnvelope,
+  type ErrorAction,
+  type ErrorCode,
+} from '../../../shared/api/index.ts'
 
 /**
  * A worker call that failed with an answer: `error` is the worker's envelope (or one the client
@@ -51,7 +56,10 @@ export function errorFromBody(body: unknown, status: number): ApiRequestError {
   const parsed = ErrorEnvelope.safeParse(body)
   if (parsed.success) return new ApiRequestError(parsed.data.error, status)
   return new ApiRequestError(
-    { code: status === 401 ? 'unauthorized' : 'upstream_unavailable', message: `Unexpected answer (HTTP ${status}).` },
+    {
+      code: status === 401 ? 'unauthorized' : 'upstream_unavailable',
+      message: `Unexpected answer (HTTP ${status}).`,
+    },
     status,
   )
 }

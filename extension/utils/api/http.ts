@@ -66,7 +66,11 @@ export async function requestJson<S extends z.ZodType>(
   req: JsonRequest,
   schema: S,
 ): Promise<z.infer<S>>
-export async function requestJson(opts: WorkerClientOptions, req: JsonRequest, schema: null): Promise<void>
+export async function requestJson(
+  opts: WorkerClientOptions,
+  req: JsonRequest,
+  schema: null,
+): Promise<void>
 export async function requestJson(
   opts: WorkerClientOptions,
   req: JsonRequest,

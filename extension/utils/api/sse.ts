@@ -21,7 +21,9 @@ export interface StreamBackoff {
   delaysMs: readonly number[]
 }
 
-export const DEFAULT_STREAM_BACKOFF: StreamBackoff = { delaysMs: [250, 500, 1000, 2000, 4000, 8000, 8000, 8000] }
+export const DEFAULT_STREAM_BACKOFF: StreamBackoff = {
+  delaysMs: [250, 500, 1000, 2000, 4000, 8000, 8000, 8000],
+}
 
 class StreamEnded extends Error {}
 
@@ -61,7 +63,10 @@ export async function streamRun(
     failures = lastSeq > before ? 1 : failures + 1
     const delay = backoff.delaysMs[failures - 1]
     if (delay === undefined) {
-      throw new ApiRequestError({ code: 'stream_dropped', message: 'The reply stream kept dropping.' }, 0)
+      throw new ApiRequestError(
+        { code: 'stream_dropped', message: 'The reply stream kept dropping.' },
+        0,
+      )
     }
     await sleep(delay, signal)
   }

@@ -40,7 +40,10 @@ export async function uploadFiles(
     onProgress?.(total, total)
     const parsed = UploadResult.safeParse(body)
     if (!parsed.success) {
-      throw new ApiRequestError({ code: 'upstream_unavailable', message: 'Malformed upload answer.' }, status)
+      throw new ApiRequestError(
+        { code: 'upstream_unavailable', message: 'Malformed upload answer.' },
+        status,
+      )
     }
     return parsed.data
   }

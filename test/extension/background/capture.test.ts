@@ -19,7 +19,8 @@ beforeEach(() => {
 
 /** The page agent's answers, as the content script would give them. */
 function agentAnswers(answer: (msg: any) => unknown) {
-  spies.tabsSendMessage.mockImplementation((async (_tab: number, msg: unknown) => answer(msg)) as never)
+  spies.tabsSendMessage.mockImplementation((async (_tab: number, msg: unknown) =>
+    answer(msg)) as never)
 }
 
 const PNG = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 0, 1, 2, 3])
@@ -30,31 +31,56 @@ describe('image menu', () => {
     startFresh()
     agentAnswers((msg) =>
       msg.type === 'resolve-image'
-        ? { url: 'https://cdn.test/hero-1600.jpg', alt: 'Harbour', width: 1600, height: 900, needsCookies: false }
+        ? {
+            url: 'https://cdn.test/hero-1600.jpg',
+            alt: 'Harbour',
+            width: 1600,
+            height: 900,
+            needsCookies: false,
+          }
         : undefined,
     )
     fb.contextMenus.onClicked.trigger(
-      { menuItemId: 'make-from-image', srcUrl: 'https://cdn.test/hero-400.jpg', pageUrl: PAGE, frameId: 0 },
+      {
+        menuItemId: 'make-from-image',
+        srcUrl: 'https://cdn.test/hero-400.jpg',
+        pageUrl: PAGE,
+        frameId: 0,
+      },
       TAB,
     )
     // Synchronously: the user action is only valid until the first await.
     expect(spies.sidePanelOpen).toHaveBeenCalledWith({ windowId: 9 })
     await settle()
 
-    expect(spies.executeScript).toHaveBeenCalledWith({ target: { tabId: 5, frameIds: [0] }, files: ['/page-agent.js'] })
+    expect(spies.executeScript).toHaveBeenCalledWith({
+      target: { tabId: 5, frameIds: [0] },
+      files: ['/page-agent.js'],
+    })
     const { items } = await trayItem.getValue()
     expect(items).toEqual([
-      expect.objectContaining({ kind: 'image', src: 'https://cdn.test/hero-1600.jpg', alt: 'Harbour', pageUrl: PAGE }),
+      expect.objectContaining({
+        kind: 'image',
+        src: 'https://cdn.test/hero-1600.jpg',
+        alt: 'Harbour',
+        pageUrl: PAGE,
+      }),
     ])
     expect(items[0]).not.toHaveProperty('blobKey')
-    expect(await pendingIntentItem.getValue()).toMatchObject({ kind: 'make_video', itemIds: [items[0]!.id] })
+    expect(await pendingIntentItem.getValue()).toMatchObject({
+      kind: 'make_video',
+      itemIds: [items[0]!.id],
+    })
   })
 
   it('opens the Firefox sidebar instead where there is no side panel', async () => {
     const firefox = useFirefoxPanel()
     startFresh()
     agentAnswers(() => undefined)
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'make-from-image', srcUrl: 'https://cdn.test/a.jpg', pageUrl: PAGE }, TAB)
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'make-from-image', srcUrl: 'https://cdn.test/a.jpg', pageUrl: PAGE },
+      TAB,
+    )
     expect(firefox.open).toHaveBeenCalledTimes(1)
     await settle()
     expect((await trayItem.getValue()).items[0]).toMatchObject({ src: 'https://cdn.test/a.jpg' })
@@ -64,7 +90,10 @@ describe('image menu', () => {
   it('"Add to video" adds without opening the panel or asking to make a video', async () => {
     startFresh()
     agentAnswers(() => undefined)
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'add-image', srcUrl: 'https://cdn.test/a.jpg', pageUrl: PAGE }, TAB)
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'add-image', srcUrl: 'https://cdn.test/a.jpg', pageUrl: PAGE },
+      TAB,
+    )
     await settle()
     expect(spies.sidePanelOpen).not.toHaveBeenCalled()
     expect((await trayItem.getValue()).items).toHaveLength(1)
@@ -81,7 +110,10 @@ describe('image menu', () => {
         return { ok: true, type: 'image/png', size: PNG.length, offset: 0, base64: base64(PNG) }
       }
     })
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'add-image', srcUrl: blobUrl, pageUrl: PAGE }, TAB)
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'add-image', srcUrl: blobUrl, pageUrl: PAGE },
+      TAB,
+    )
     await settle()
     const [item] = (await trayItem.getValue()).items
     expect(item).toMatchObject({ kind: 'image', src: blobUrl, mime: 'image/png' })
@@ -94,8 +126,13 @@ describe('image menu', () => {
     vi.stubGlobal('fetch', fetch)
     startFresh()
     const dataUrl = `data:image/png;base64,${base64(PNG)}`
-    agentAnswers((msg) => (msg.type === 'resolve-image' ? { url: dataUrl, alt: '', needsCookies: false } : undefined))
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'add-image', srcUrl: dataUrl, pageUrl: PAGE }, TAB)
+    agentAnswers((msg) =>
+      msg.type === 'resolve-image' ? { url: dataUrl, alt: '', needsCookies: false } : undefined,
+    )
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'add-image', srcUrl: dataUrl, pageUrl: PAGE },
+      TAB,
+    )
     await settle()
     const [item] = (await trayItem.getValue()).items
     expect(item).toMatchObject({ kind: 'image', mime: 'image/png' })
@@ -107,24 +144,40 @@ describe('image menu', () => {
 
   it('fetches an image behind the site cookies itself when it has access to the origin', async () => {
     spies.permissionsContains.mockResolvedValue(true)
-    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => new Response(PNG, { headers: { 'Content-Type': 'image/png' } }))
+    const fetch = vi.fn(
+      async (_url: string, _init?: RequestInit) =>
+        new Response(PNG, { headers: { 'Content-Type': 'image/png' } }),
+    )
     vi.stubGlobal('fetch', fetch)
     startFresh()
     agentAnswers((msg) =>
-      msg.type === 'resolve-image' ? { url: 'https://news.test/private/me.png', alt: '', needsCookies: true } : undefined,
+      msg.type === 'resolve-image'
+        ? { url: 'https://news.test/private/me.png', alt: '', needsCookies: true }
+        : undefined,
     )
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'add-image', srcUrl: 'https://news.test/private/me.png', pageUrl: PAGE }, TAB)
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'add-image', srcUrl: 'https://news.test/private/me.png', pageUrl: PAGE },
+      TAB,
+    )
     await settle()
-    expect(fetch).toHaveBeenCalledWith('https://news.test/private/me.png', { credentials: 'include' })
+    expect(fetch).toHaveBeenCalledWith('https://news.test/private/me.png', {
+      credentials: 'include',
+    })
     expect(spies.permissionsContains).toHaveBeenCalledWith({ origins: ['https://news.test/*'] })
-    expect((await trayItem.getValue()).items[0]).toMatchObject({ mime: 'image/png', blobKey: expect.any(String) })
+    expect((await trayItem.getValue()).items[0]).toMatchObject({
+      mime: 'image/png',
+      blobKey: expect.any(String),
+    })
   })
 
   it('asks for access during the click for a LAN image on another origin', async () => {
     startFresh()
     agentAnswers(() => undefined)
     spies.tabsSendMessage.mockRejectedValue(new Error('no agent'))
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'add-image', srcUrl: 'http://192.168.1.20/cam.jpg', pageUrl: PAGE }, TAB)
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'add-image', srcUrl: 'http://192.168.1.20/cam.jpg', pageUrl: PAGE },
+      TAB,
+    )
     expect(spies.permissionsRequest).toHaveBeenCalledWith({ origins: ['http://192.168.1.20/*'] })
     await settle()
     // Refused and unreadable by the page: nothing is added, the user is told.
@@ -138,11 +191,16 @@ describe('image menu', () => {
 describe('text and page menus', () => {
   it('"Make video from this text" puts the selection in the tray as the script', async () => {
     startFresh()
-    fb.contextMenus.onClicked.trigger({ menuItemId: 'make-from-text', selectionText: '  A day at the harbour.  ', pageUrl: PAGE }, TAB)
+    fb.contextMenus.onClicked.trigger(
+      { menuItemId: 'make-from-text', selectionText: '  A day at the harbour.  ', pageUrl: PAGE },
+      TAB,
+    )
     expect(spies.sidePanelOpen).toHaveBeenCalledWith({ windowId: 9 })
     await settle()
     const { items } = await trayItem.getValue()
-    expect(items).toEqual([expect.objectContaining({ kind: 'text', text: 'A day at the harbour.', pageUrl: PAGE })])
+    expect(items).toEqual([
+      expect.objectContaining({ kind: 'text', text: 'A day at the harbour.', pageUrl: PAGE }),
+    ])
     expect((await pendingIntentItem.getValue())?.itemIds).toEqual([items[0]!.id])
   })
 
@@ -173,10 +231,9 @@ describe('text and page menus', () => {
     )
     expect(spies.sidePanelOpen).toHaveBeenCalledWith({ windowId: 9 })
     await settle()
-    expect((await trayItem.getValue()).items.map((i) => (i.kind === 'image' ? i.src : ''))).toEqual([
-      'https://cdn.test/a.jpg',
-      'https://cdn.test/b.jpg',
-    ])
+    expect((await trayItem.getValue()).items.map((i) => (i.kind === 'image' ? i.src : ''))).toEqual(
+      ['https://cdn.test/a.jpg', 'https://cdn.test/b.jpg'],
+    )
     expect(replies).toEqual([{ ok: true, itemIds: expect.any(Array) }])
     expect((await pendingIntentItem.getValue())?.itemIds).toHaveLength(2)
   })
@@ -185,10 +242,21 @@ describe('text and page menus', () => {
 describe('capture message', () => {
   it('does from an extension page what the menu click does', async () => {
     startFresh()
-    agentAnswers((msg) => (msg.type === 'resolve-image' ? { url: 'https://cdn.test/big.jpg', alt: '', needsCookies: false } : undefined))
+    agentAnswers((msg) =>
+      msg.type === 'resolve-image'
+        ? { url: 'https://cdn.test/big.jpg', alt: '', needsCookies: false }
+        : undefined,
+    )
     const replies: unknown[] = []
     fb.runtime.onMessage.trigger(
-      { type: 'capture', action: 'make-from-image', tabId: 5, windowId: 9, srcUrl: 'https://cdn.test/small.jpg', pageUrl: PAGE },
+      {
+        type: 'capture',
+        action: 'make-from-image',
+        tabId: 5,
+        windowId: 9,
+        srcUrl: 'https://cdn.test/small.jpg',
+        pageUrl: PAGE,
+      },
       { id: fb.runtime.id, url: fb.runtime.getURL('/popup.html') },
       (r: unknown) => replies.push(r),
     )

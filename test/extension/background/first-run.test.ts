@@ -29,10 +29,15 @@ describe('first run', () => {
     ])
     // Titles come from _locales in the browser's language.
     expect((spies.menusCreate.mock.calls[0] as any[])[0].title).toBe('添加到视频')
-    const registrations = worker.requests.filter((r) => new URL(r.url).pathname === paths.installations)
+    const registrations = worker.requests.filter(
+      (r) => new URL(r.url).pathname === paths.installations,
+    )
     expect(registrations).toHaveLength(1)
     expect(await registrations[0]!.json()).toEqual({ language: 'zh-CN' })
-    expect(await installationItem.getValue()).toEqual({ installationId: KEY_A.split('.')[0], key: KEY_A })
+    expect(await installationItem.getValue()).toEqual({
+      installationId: KEY_A.split('.')[0],
+      key: KEY_A,
+    })
     expect(spies.permissionsRequest).not.toHaveBeenCalled()
   })
 
@@ -58,7 +63,10 @@ describe('first run', () => {
     expect(await installationItem.getValue()).toBeNull()
     expect(await registrationPendingItem.getValue()).toBe(true)
 
-    vi.stubGlobal('fetch', routeFetch({ [`POST ${paths.installations}`]: () => json(created(KEY_A), 201) }).fetch)
+    vi.stubGlobal(
+      'fetch',
+      routeFetch({ [`POST ${paths.installations}`]: () => json(created(KEY_A), 201) }).fetch,
+    )
     restartBackground()
     await settle()
     expect((await installationItem.getValue())?.key).toBe(KEY_A)

@@ -66,7 +66,8 @@ export function useFirefoxPanel() {
  * stays, and main runs again.
  */
 export function restartBackground() {
-  for (const api of ['runtime', 'alarms', 'notifications', 'action', 'tabs'] as const) fb[api].resetState()
+  for (const api of ['runtime', 'alarms', 'notifications', 'action', 'tabs'] as const)
+    fb[api].resetState()
   fb.contextMenus.onClicked = triggerable()
   fb.commands.onCommand = triggerable()
   startBackground(fakeBrowser as never)

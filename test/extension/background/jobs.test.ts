@@ -17,7 +17,10 @@ beforeEach(async () => {
 /** The worker's answers for the jobs, switchable between ticks. */
 function workerWith(jobs: Record<string, ReturnType<typeof job>>) {
   const state = { jobs }
-  const link = DownloadLink.parse({ url: 'https://worker.test/v1/exports/file?sig=abc', expiresAt: '2026-11-24T12:00:00.000Z' })
+  const link = DownloadLink.parse({
+    url: 'https://worker.test/v1/exports/file?sig=abc',
+    expiresAt: '2026-11-24T12:00:00.000Z',
+  })
   const worker = routeFetch({
     [`GET ${paths.exportJob(JOB)}`]: () => json(state.jobs[JOB]),
     [`GET ${paths.exportJob(JOB2)}`]: () => json(state.jobs[JOB2]),
@@ -45,7 +48,9 @@ describe('jobs follower', () => {
     await settle()
     expect(replies).toEqual([{ ok: true }])
     expect(await fb.action.getBadgeText({})).toBe('2')
-    expect(await fb.alarms.getAll()).toEqual([expect.objectContaining({ name: JOBS_ALARM, periodInMinutes: 0.5 })])
+    expect(await fb.alarms.getAll()).toEqual([
+      expect.objectContaining({ name: JOBS_ALARM, periodInMinutes: 0.5 }),
+    ])
     // The first check ran right away, not 30 s later.
     expect((await jobsItem.getValue()).jobs.find((j) => j.job.jobId === JOB)?.job.progress).toBe(20)
   })
@@ -55,7 +60,12 @@ describe('jobs follower', () => {
     startFresh()
     followFromUi([job()])
     await settle()
-    state.jobs[JOB] = job({ status: 'completed', progress: 100, fileName: 'Harbour 16x9.mp4', fileUrl: '/v1/exports/x/file' })
+    state.jobs[JOB] = job({
+      status: 'completed',
+      progress: 100,
+      fileName: 'Harbour 16x9.mp4',
+      fileUrl: '/v1/exports/x/file',
+    })
     await fb.alarms.onAlarm.trigger({ name: JOBS_ALARM, scheduledTime: Date.now() })
     await settle()
     await fb.alarms.onAlarm.trigger({ name: JOBS_ALARM, scheduledTime: Date.now() })
@@ -89,7 +99,10 @@ describe('jobs follower', () => {
   it('on Firefox, where buttons throw, notifies without them', async () => {
     const { state } = workerWith({ [JOB]: job() })
     const create = fb.notifications.create.bind(fb.notifications)
-    vi.spyOn(fb.notifications, 'create').mockImplementation((async (id: string, opts: { buttons?: unknown }) => {
+    vi.spyOn(fb.notifications, 'create').mockImplementation((async (
+      id: string,
+      opts: { buttons?: unknown },
+    ) => {
       if (opts.buttons) throw new Error('Property "buttons" is unsupported by Firefox')
       return create(id, opts)
     }) as never)
@@ -110,7 +123,10 @@ describe('jobs follower', () => {
     startFresh()
     followFromUi([job()])
     await settle()
-    state.jobs[JOB] = job({ status: 'failed', error: { code: 'render_failed', message: 'backend said no' } })
+    state.jobs[JOB] = job({
+      status: 'failed',
+      error: { code: 'render_failed', message: 'backend said no' },
+    })
     await fb.alarms.onAlarm.trigger({ name: JOBS_ALARM, scheduledTime: Date.now() })
     await settle()
     expect(fb.notifications.getAllCreateOptions()[`job-failed:${JOB}`]).toMatchObject({
@@ -139,13 +155,22 @@ describe('notification click', () => {
   it('after a restart, downloads the job through a signed link with a safe name', async () => {
     const { link } = workerWith({ [JOB]: job() })
     await jobsItem.setValue({
-      jobs: [{ job: job({ status: 'completed', fileName: '../../etc/My "video": final?.mp4' }), notified: true }],
+      jobs: [
+        {
+          job: job({ status: 'completed', fileName: '../../etc/My "video": final?.mp4' }),
+          notified: true,
+        },
+      ],
     })
     await notificationsItem.setValue({ map: { [`job:${JOB}`]: JOB } })
     restartBackground()
     fb.notifications.onClicked.trigger(`job:${JOB}`)
     await settle()
-    expect(spies.download).toHaveBeenCalledWith({ url: link.url, filename: 'etc My video final.mp4', saveAs: false })
+    expect(spies.download).toHaveBeenCalledWith({
+      url: link.url,
+      filename: 'etc My video final.mp4',
+      saveAs: false,
+    })
     expect((await notificationsItem.getValue()).map).toEqual({})
   })
 
@@ -155,7 +180,11 @@ describe('notification click', () => {
     restartBackground()
     fb.notifications.onButtonClicked.trigger(`job:${JOB}`, 0)
     await settle()
-    expect(spies.download).toHaveBeenCalledWith({ url: link.url, filename: 'pagereel-video.mp4', saveAs: false })
+    expect(spies.download).toHaveBeenCalledWith({
+      url: link.url,
+      filename: 'pagereel-video.mp4',
+      saveAs: false,
+    })
   })
 
   it('ignores notifications it does not know', async () => {

@@ -27,7 +27,9 @@ describe('keyboard shortcut', () => {
 
 describe('reset installation', () => {
   async function seedLocalData() {
-    await trayItem.setValue({ items: [{ kind: 'text', id: 'txt_1', text: 'script', pageUrl: 'https://p.test/' }] })
+    await trayItem.setValue({
+      items: [{ kind: 'text', id: 'txt_1', text: 'script', pageUrl: 'https://p.test/' }],
+    })
     // The chat's shape belongs to the UI; only the key matters here.
     await fakeBrowser.storage.local.set({ [`chat:${SESSION}`]: { messages: ['kept as it is'] } })
     await jobsItem.setValue({ jobs: [{ job: job(), notified: false }] })
@@ -53,7 +55,9 @@ describe('reset installation', () => {
     expect(w.requests[0]!.headers.get('Authorization')).toBe(`Bearer ${KEY_A}`)
     expect((await installationItem.getValue())?.key).toBe(KEY_B)
     expect((await trayItem.getValue()).items).toHaveLength(1)
-    expect(await fakeBrowser.storage.local.get(`chat:${SESSION}`)).toEqual({ [`chat:${SESSION}`]: { messages: ['kept as it is'] } })
+    expect(await fakeBrowser.storage.local.get(`chat:${SESSION}`)).toEqual({
+      [`chat:${SESSION}`]: { messages: ['kept as it is'] },
+    })
     expect((await jobsItem.getValue()).jobs).toHaveLength(1)
   })
 

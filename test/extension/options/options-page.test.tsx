@@ -18,11 +18,21 @@ beforeEach(() => {
   vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(false as never)
 })
 
-function setup(tokenKind: 'anonymous' | 'user' = 'anonymous', extra: Partial<InstallationInfo> = {}) {
+function setup(
+  tokenKind: 'anonymous' | 'user' = 'anonymous',
+  extra: Partial<InstallationInfo> = {},
+) {
   const state = { tokenKind }
   const worker = routeFetch({
     [`GET ${paths.me}`]: () =>
-      json(InstallationInfo.parse({ installationId: 'inst_x', tokenKind: state.tokenKind, createdAt: '2026-11-24T10:00:00.000Z', ...extra })),
+      json(
+        InstallationInfo.parse({
+          installationId: 'inst_x',
+          tokenKind: state.tokenKind,
+          createdAt: '2026-11-24T10:00:00.000Z',
+          ...extra,
+        }),
+      ),
     [`PUT ${paths.apiToken}`]: () => {
       state.tokenKind = 'user'
       return new Response(null, { status: 204 })
@@ -32,7 +42,11 @@ function setup(tokenKind: 'anonymous' | 'user' = 'anonymous', extra: Partial<Ins
       return new Response(null, { status: 204 })
     },
   })
-  const api = createWorkerClient({ baseUrl: 'http://w.test', getKey: async () => KEY_A, fetch: worker.fetch })
+  const api = createWorkerClient({
+    baseUrl: 'http://w.test',
+    getKey: async () => KEY_A,
+    fetch: worker.fetch,
+  })
   render(<OptionsApp api={api} />)
   return worker
 }
@@ -54,9 +68,14 @@ describe('options page', () => {
   })
 
   it('says when the user must set their own token, and links registration', async () => {
-    setup('anonymous', { needsApiToken: true, registerUrl: 'https://nemovideo.com/register?bind=anon_1' })
+    setup('anonymous', {
+      needsApiToken: true,
+      registerUrl: 'https://nemovideo.com/register?bind=anon_1',
+    })
     await screen.findByText(/Set your own API token to continue/)
-    expect(screen.getByText('Register with NemoVideo').getAttribute('href')).toBe('https://nemovideo.com/register?bind=anon_1')
+    expect(screen.getByText('Register with NemoVideo').getAttribute('href')).toBe(
+      'https://nemovideo.com/register?bind=anon_1',
+    )
   })
 
   it('validates the worker URL and resets it to the default', async () => {
@@ -69,7 +88,11 @@ describe('options page', () => {
     expect((await settingsItem.getValue()).workerUrl).toBeUndefined()
     fireEvent.input(field, { target: { value: 'https://pagereel.example.workers.dev' } })
     fireEvent.click(screen.getByText('Save'))
-    await waitFor(async () => expect((await settingsItem.getValue()).workerUrl).toBe('https://pagereel.example.workers.dev'))
+    await waitFor(async () =>
+      expect((await settingsItem.getValue()).workerUrl).toBe(
+        'https://pagereel.example.workers.dev',
+      ),
+    )
     fireEvent.click(screen.getByText('Reset to default'))
     await waitFor(async () => expect((await settingsItem.getValue()).workerUrl).toBeUndefined())
   })

@@ -13,10 +13,16 @@ import { findPageImages, isCandidateUrl } from '../../../extension/utils/page-im
 const windows: Window[] = []
 
 /** A page from a fixture, at the URL it claims, in its own happy-dom window. */
-function load(name: string, url = 'https://news.test/2026/story/'): { doc: Document; win: globalThis.Window } {
-  const win = new Window({ url, settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true } })
+function load(
+  name: string,
+  url = 'https://news.test/2026/story/',
+): { doc: Document; win: globalThis.Window } {
+  const win = new Window({
+    url,
+    settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true },
+  })
   windows.push(win)
-  win.document.write(readFileSync(join(import.meta.dirname, "fixtures", name), "utf8"))
+  win.document.write(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'))
   return { doc: win.document as unknown as Document, win: win as unknown as globalThis.Window }
 }
 
@@ -37,7 +43,10 @@ describe('parseSrcset', () => {
   })
 
   it('keeps commas inside URLs (CDN transforms)', () => {
-    const set = parseSrcset('https://img.test/c_fill,w_400/a.jpg 400w, https://img.test/c_fill,w_900/a.jpg 900w', 'https://x.test/')
+    const set = parseSrcset(
+      'https://img.test/c_fill,w_400/a.jpg 400w, https://img.test/c_fill,w_900/a.jpg 900w',
+      'https://x.test/',
+    )
     expect(largestCandidate(set)?.url).toBe('https://img.test/c_fill,w_900/a.jpg')
   })
 })
@@ -60,7 +69,12 @@ describe('findPageImages on an article', () => {
   it('carries alt text and sizes', () => {
     const { doc, win } = load('article.html')
     const hero = findPageImages(doc, win)[0]
-    expect(hero).toMatchObject({ alt: 'The harbour at dawn', width: 800, height: 450, source: 'img' })
+    expect(hero).toMatchObject({
+      alt: 'The harbour at dawn',
+      width: 800,
+      height: 450,
+      source: 'img',
+    })
     expect(findPageImages(doc, win).at(-1)).toMatchObject({ source: 'background', alt: 'Banner' })
   })
 })
@@ -68,7 +82,9 @@ describe('findPageImages on an article', () => {
 describe('resolveImageForSrc', () => {
   it('maps a raw src or lazy placeholder to the real candidate', () => {
     const { doc } = load('article.html')
-    expect(resolveImageForSrc(doc, 'https://cdn.test/hero-400.jpg').url).toBe('https://cdn.test/hero-1600.jpg')
+    expect(resolveImageForSrc(doc, 'https://cdn.test/hero-400.jpg').url).toBe(
+      'https://cdn.test/hero-1600.jpg',
+    )
     expect(resolveImageForSrc(doc, 'https://cdn.test/boat-600.jpg')).toMatchObject({
       url: 'https://cdn.test/boat-1200.webp',
       alt: 'A boat',
@@ -79,7 +95,10 @@ describe('resolveImageForSrc', () => {
 
   it('answers with the URL itself when no image matches', () => {
     const { doc } = load('article.html')
-    expect(resolveImageForSrc(doc, 'https://elsewhere.test/x.png')).toEqual({ url: 'https://elsewhere.test/x.png', alt: '' })
+    expect(resolveImageForSrc(doc, 'https://elsewhere.test/x.png')).toEqual({
+      url: 'https://elsewhere.test/x.png',
+      alt: '',
+    })
   })
 })
 
@@ -94,7 +113,11 @@ describe('isCandidateUrl and normalizeUrl', () => {
   })
 
   it('treats query order and fragments as the same image', () => {
-    expect(normalizeUrl('https://a.test/p.jpg?b=2&a=1#x')).toBe(normalizeUrl('https://a.test/p.jpg?a=1&b=2'))
-    expect(normalizeUrl('https://a.test/p.jpg?a=1')).not.toBe(normalizeUrl('https://a.test/p.jpg?a=2'))
+    expect(normalizeUrl('https://a.test/p.jpg?b=2&a=1#x')).toBe(
+      normalizeUrl('https://a.test/p.jpg?a=1&b=2'),
+    )
+    expect(normalizeUrl('https://a.test/p.jpg?a=1')).not.toBe(
+      normalizeUrl('https://a.test/p.jpg?a=2'),
+    )
   })
 })

@@ -20,7 +20,8 @@ function open(list = images) {
   const send = vi.fn(async () => {})
   const { root, close } = openPickerOverlay(document, list, 'https://news.test/story', send)
   const boxes = [...root.querySelectorAll<HTMLInputElement>('input[type=checkbox]')]
-  const button = (label: string) => [...root.querySelectorAll('button')].find((b) => b.textContent === label)!
+  const button = (label: string) =>
+    [...root.querySelectorAll('button')].find((b) => b.textContent === label)!
   return { root, close, send, boxes, button }
 }
 
@@ -29,7 +30,11 @@ describe('picker overlay', () => {
     const { root, boxes } = open()
     expect(boxes).toHaveLength(3)
     expect(boxes.every((b) => b.checked)).toBe(true)
-    expect(boxes.map((b) => b.getAttribute('aria-label'))).toEqual(['Image 1: Harbour', 'Image 2: b.jpg', 'Image 3: Banner'])
+    expect(boxes.map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Image 1: Harbour',
+      'Image 2: b.jpg',
+      'Image 3: Banner',
+    ])
     expect(root.activeElement).toBe(boxes[0])
     expect(root.querySelector('[role=dialog]')?.getAttribute('aria-modal')).toBe('true')
     expect(root.querySelector('.count')?.textContent).toBe('3 selected')
@@ -38,7 +43,9 @@ describe('picker overlay', () => {
   it('sends only the ticked images, then closes', () => {
     const { boxes, button, send } = open()
     boxes[1]!.click()
-    expect(document.getElementById('pagereel-picker')!.shadowRoot!.querySelector('.count')?.textContent).toBe('2 selected')
+    expect(
+      document.getElementById('pagereel-picker')!.shadowRoot!.querySelector('.count')?.textContent,
+    ).toBe('2 selected')
     button('Make video').click()
     expect(send).toHaveBeenCalledWith([
       { url: 'https://cdn.test/a.jpg', alt: 'Harbour', width: 800, height: 600 },
@@ -66,7 +73,9 @@ describe('picker overlay', () => {
 
   it('says so when the page has no suitable images', () => {
     const { root, button } = open([])
-    expect(root.querySelector('.empty')?.textContent).toBe('No suitable images were found on this page.')
+    expect(root.querySelector('.empty')?.textContent).toBe(
+      'No suitable images were found on this page.',
+    )
     expect(button('Make video').disabled).toBe(true)
   })
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { safeFileName } from '../../../extension/utils/file-name.ts'
-import { decodeDataUrl, imageSourceKind, isPrivateHost } from '../../../extension/utils/image-source.ts'
+import {
+  decodeDataUrl,
+  imageSourceKind,
+  isPrivateHost,
+} from '../../../extension/utils/image-source.ts'
 
 describe('safeFileName', () => {
   it('keeps a plain name and forces .mp4', () => {
@@ -41,7 +45,9 @@ describe('image sources', () => {
   it('decodes base64 and percent-encoded data: URLs', async () => {
     const png = decodeDataUrl('data:image/png;base64,iVBORw0KGgo=')!
     expect(png.type).toBe('image/png')
-    expect([...new Uint8Array(await png.arrayBuffer())]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    expect([...new Uint8Array(await png.arrayBuffer())]).toEqual([
+      0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a,
+    ])
     expect(await decodeDataUrl('data:image/svg+xml,%3Csvg%2F%3E')!.text()).toBe('<svg/>')
     expect(decodeDataUrl('data:image/png;base64,@@@')).toBeUndefined()
   })

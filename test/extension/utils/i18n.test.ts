@@ -19,7 +19,9 @@ describe('_locales', () => {
           expect(e.placeholders?.[name!.toLowerCase()], `${key}: ${name}`).toBeDefined()
         }
       }
-      expect(Object.keys(zh.placeholders ?? {}).sort(), key).toEqual(Object.keys(entry.placeholders ?? {}).sort())
+      expect(Object.keys(zh.placeholders ?? {}).sort(), key).toEqual(
+        Object.keys(entry.placeholders ?? {}).sort(),
+      )
     }
   })
 
@@ -49,8 +51,10 @@ describe('t', () => {
   })
 
   it('keeps $$ as a literal dollar', () => {
-    expect(formatMessage({ message: 'Costs $$5 for $WHO$', placeholders: { who: { content: '$1' } } }, ['you'])).toBe(
-      'Costs $5 for you',
-    )
+    expect(
+      formatMessage({ message: 'Costs $$5 for $WHO$', placeholders: { who: { content: '$1' } } }, [
+        'you',
+      ]),
+    ).toBe('Costs $5 for you')
   })
 })

@@ -48,7 +48,9 @@ describe('tray', () => {
   })
 
   it('reorders and clears', async () => {
-    const ids = await addTrayImages(['a', 'b', 'c'].map((n) => ({ src: `https://cdn.test/${n}.png`, pageUrl: page })))
+    const ids = await addTrayImages(
+      ['a', 'b', 'c'].map((n) => ({ src: `https://cdn.test/${n}.png`, pageUrl: page })),
+    )
     await moveTrayItem(ids[2]!, 0)
     expect((await getTrayItems()).map((i) => i.id)).toEqual([ids[2], ids[0], ids[1]])
     await moveTrayItem(ids[2]!, 99)
@@ -73,7 +75,9 @@ describe('storage items', () => {
   })
 
   it('refuse to write an invalid value', async () => {
-    await expect(settingsItem.setValue({ uiLanguage: 'auto', workerUrl: 'ftp://x' })).rejects.toThrow()
+    await expect(
+      settingsItem.setValue({ uiLanguage: 'auto', workerUrl: 'ftp://x' }),
+    ).rejects.toThrow()
     expect(await settingsItem.getValue()).toEqual({ uiLanguage: 'auto' })
   })
 })

@@ -1,7 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { paths } from '../../../../shared/api/index.ts'
-import { ApiRequestError, WorkerUnreachableError, createWorkerClient } from '../../../../extension/utils/api/index.ts'
+import {
+  ApiRequestError,
+  WorkerUnreachableError,
+  createWorkerClient,
+} from '../../../../extension/utils/api/index.ts'
 import { getWorkerClient } from '../../../../extension/utils/installation.ts'
 import { installationItem, trayItem } from '../../../../extension/utils/storage.ts'
 import { KEY_A, KEY_B, SESSION, created, errorResponse, job, json, routeFetch } from './fixtures.ts'
@@ -12,7 +16,9 @@ beforeEach(() => {
 
 describe('createWorkerClient', () => {
   it('sends the key as a bearer token and parses the answer with the shared schema', async () => {
-    const { fetch, requests } = routeFetch({ [`GET ${paths.exportJob(job().jobId)}`]: () => json(job()) })
+    const { fetch, requests } = routeFetch({
+      [`GET ${paths.exportJob(job().jobId)}`]: () => json(job()),
+    })
     const api = createWorkerClient({ baseUrl: 'http://w.test/', getKey: async () => KEY_A, fetch })
     const got = await api.getExport(job().jobId)
     expect(got.status).toBe('processing')
@@ -23,10 +29,15 @@ describe('createWorkerClient', () => {
   it('throws the worker error envelope as an ApiRequestError', async () => {
     const { fetch } = routeFetch({
       [`POST ${paths.createExport(SESSION)}`]: () =>
-        errorResponse({ code: 'plan_required', message: 'Register', action: { kind: 'set_api_token' } }, 403),
+        errorResponse(
+          { code: 'plan_required', message: 'Register', action: { kind: 'set_api_token' } },
+          403,
+        ),
     })
     const api = createWorkerClient({ baseUrl: 'http://w.test', getKey: async () => KEY_A, fetch })
-    const err = await api.createExport(SESSION, { preset: '1:1', idempotencyKey: 'abcdefgh12' }).catch((e) => e)
+    const err = await api
+      .createExport(SESSION, { preset: '1:1', idempotencyKey: 'abcdefgh12' })
+      .catch((e) => e)
     expect(err).toBeInstanceOf(ApiRequestError)
     expect(err).not.toBeInstanceOf(WorkerUnreachableError)
     expect(err.status).toBe(403)
@@ -51,7 +62,9 @@ describe('createWorkerClient', () => {
   it('refuses a 2xx answer that does not match the schema', async () => {
     const { fetch } = routeFetch({ [`GET ${paths.credits}`]: () => json({ available: 'lots' }) })
     const api = createWorkerClient({ baseUrl: 'http://w.test', getKey: async () => KEY_A, fetch })
-    await expect(api.getCredits()).rejects.toMatchObject({ error: { code: 'upstream_unavailable' } })
+    await expect(api.getCredits()).rejects.toMatchObject({
+      error: { code: 'upstream_unavailable' },
+    })
   })
 })
 
@@ -73,7 +86,9 @@ describe('getWorkerClient', () => {
 
   it('re-registers once on 401 and retries, keeping the tray', async () => {
     await installationItem.setValue({ installationId: 'inst_old', key: KEY_A })
-    await trayItem.setValue({ items: [{ kind: 'text', id: 'txt_1', text: 'hello', pageUrl: 'https://p.test/' }] })
+    await trayItem.setValue({
+      items: [{ kind: 'text', id: 'txt_1', text: 'hello', pageUrl: 'https://p.test/' }],
+    })
     const { fetch, requests } = routeFetch({
       [`POST ${paths.installations}`]: () => json(created(KEY_B), 201),
       [`GET ${paths.credits}`]: (req) =>
@@ -83,7 +98,11 @@ describe('getWorkerClient', () => {
     })
     const credits = await getWorkerClient(fetch).getCredits()
     expect(credits.available).toBe(5)
-    expect(requests.map((r) => new URL(r.url).pathname)).toEqual([paths.credits, paths.installations, paths.credits])
+    expect(requests.map((r) => new URL(r.url).pathname)).toEqual([
+      paths.credits,
+      paths.installations,
+      paths.credits,
+    ])
     expect((await installationItem.getValue())?.key).toBe(KEY_B)
     expect((await trayItem.getValue()).items).toHaveLength(1)
   })

@@ -15,7 +15,11 @@ export const JOB = `job_${'3'.repeat(20)}`
 export const JOB2 = `job_${'4'.repeat(20)}`
 
 export function created(key: string) {
-  return InstallationCreated.parse({ installationId: key.split('.')[0], key, tokenKind: 'anonymous' })
+  return InstallationCreated.parse({
+    installationId: key.split('.')[0],
+    key,
+    tokenKind: 'anonymous',
+  })
 }
 
 export function job(over: Partial<ExportJob> = {}, id = JOB): ExportJob {
@@ -34,7 +38,10 @@ export function job(over: Partial<ExportJob> = {}, id = JOB): ExportJob {
 }
 
 export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  })
 }
 
 export function errorResponse(error: ApiError, status: number): Response {

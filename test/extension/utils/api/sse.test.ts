@@ -72,7 +72,11 @@ describe('streamRun', () => {
     first.drop()
     await new Promise((r) => setTimeout(r, 20))
     // The worker replays from the id it was given; an event seen already is skipped.
-    second.write(sseFrame(6, { type: 'activity', kind: 'editing' }) + sseFrame(7, text('lo')) + sseFrame(8, done))
+    second.write(
+      sseFrame(6, { type: 'activity', kind: 'editing' }) +
+        sseFrame(7, text('lo')) +
+        sseFrame(8, done),
+    )
     await expect(run).resolves.toBe(8)
     expect(seen.map((r) => r.headers.get('Last-Event-ID'))).toEqual(['4', '6'])
     expect(events.map((e) => e.seq)).toEqual([5, 6, 7, 8])
@@ -130,7 +134,10 @@ describe('streamRun', () => {
   it('stops when aborted', async () => {
     const conn = controlledBody()
     const ac = new AbortController()
-    const run = clientWith([conn], []).streamRun(SESSION, RUN, { onEvent: () => ac.abort(), signal: ac.signal })
+    const run = clientWith([conn], []).streamRun(SESSION, RUN, {
+      onEvent: () => ac.abort(),
+      signal: ac.signal,
+    })
     conn.write(sseFrame(1, text('a')))
     await new Promise((r) => setTimeout(r, 5))
     conn.drop()

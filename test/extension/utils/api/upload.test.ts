@@ -12,7 +12,11 @@ function clientSpies() {
   const getKey = vi.fn(async () => KEY_A)
   const createXhr = vi.fn(() => new XMLHttpRequest())
   const fetch = vi.fn()
-  const api = createWorkerClient({ baseUrl: 'http://w.test', getKey, fetch: fetch as unknown as typeof globalThis.fetch })
+  const api = createWorkerClient({
+    baseUrl: 'http://w.test',
+    getKey,
+    fetch: fetch as unknown as typeof globalThis.fetch,
+  })
   return { api, getKey, createXhr, fetch }
 }
 
@@ -20,7 +24,11 @@ describe('uploadFiles checks before sending', () => {
   it('refuses an unsupported format without any request', async () => {
     const { api, getKey, createXhr, fetch } = clientSpies()
     const err = await api
-      .uploadFiles(SESSION, [{ blob: new Blob(['x'], { type: 'image/svg+xml' }), name: 'logo.svg' }], { createXhr })
+      .uploadFiles(
+        SESSION,
+        [{ blob: new Blob(['x'], { type: 'image/svg+xml' }), name: 'logo.svg' }],
+        { createXhr },
+      )
       .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiRequestError)
     expect((err as ApiRequestError).error).toMatchObject({
@@ -38,11 +46,15 @@ describe('uploadFiles checks before sending', () => {
       { blob: png(600), name: 'a.png' },
       { blob: png(600), name: 'b.png' },
     ]
-    await expect(api.uploadFiles(SESSION, files, { createXhr, limitBytes: 1000 })).rejects.toMatchObject({
+    await expect(
+      api.uploadFiles(SESSION, files, { createXhr, limitBytes: 1000 }),
+    ).rejects.toMatchObject({
       error: { code: 'upload_too_large', params: { limitBytes: 1000 } },
     })
     const huge = { size: BACKEND_MAX_FILE_BYTES + 1, type: 'video/mp4' } as Blob
-    await expect(api.uploadFiles(SESSION, [{ blob: huge, name: 'big.mp4' }], { createXhr })).rejects.toMatchObject({
+    await expect(
+      api.uploadFiles(SESSION, [{ blob: huge, name: 'big.mp4' }], { createXhr }),
+    ).rejects.toMatchObject({
       error: { code: 'file_too_large' },
     })
     expect(createXhr).not.toHaveBeenCalled()
@@ -72,9 +84,18 @@ describe('uploadFiles over HTTP', () => {
       res.setHeader('Content-Type', 'application/json')
       if (req.headers.authorization !== `Bearer ${KEY_B}`) {
         res.statusCode = 401
-        return res.end(JSON.stringify({ error: { code: 'unauthorized', message: 'unknown installation' } }))
+        return res.end(
+          JSON.stringify({ error: { code: 'unauthorized', message: 'unknown installation' } }),
+        )
       }
-      res.end(JSON.stringify(UploadResult.parse({ files: names.map((filename) => ({ filename, kind: 'image' })), applied: true })))
+      res.end(
+        JSON.stringify(
+          UploadResult.parse({
+            files: names.map((filename) => ({ filename, kind: 'image' })),
+            applied: true,
+          }),
+        ),
+      )
     })
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
