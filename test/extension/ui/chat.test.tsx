@@ -2,7 +2,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { SessionInfo } from '../../../shared/api/index.ts'
-import { chatItem } from '../../../extension/utils/storage.ts'
+import { chatItem, projectsItem } from '../../../extension/utils/storage.ts'
 import { createFakeRuns, createFakeWorker, renderApp, SESSION, STATE_FIXTURE } from './harness.tsx'
 
 beforeEach(() => {
@@ -291,12 +291,11 @@ describe('chat', () => {
 
   it('when another turn is already running, says so and shows that turn streaming', async () => {
     const worker = createFakeWorker()
-    // A turn started elsewhere (another device) is running in this session.
-    const { runId } = await worker.base.sendMessage(SESSION, {
-      text: 'from elsewhere',
-      clientMessageId: 'elsewhere-0001',
+    await projectsItem.setValue({
+      currentSessionId: SESSION,
+      projects: [{ sessionId: SESSION, title: 'City', createdAt: new Date().toISOString() }],
     })
-    worker.runs.sent.length = 0
+    let elsewhere: string | undefined
     worker.override('sendMessage', async () => {
       throw Object.assign(new Error('409'), {
         error: { code: 'run_in_progress', message: 'A turn is running.' },
@@ -308,14 +307,53 @@ describe('chat', () => {
         sessionId,
         language: 'en',
         createdAt: new Date().toISOString(),
-        latestRun: { runId, status: 'running', lastEventId: 0, startedAt: new Date().toISOString() },
+        ...(elsewhere && {
+          latestRun: {
+            runId: elsewhere,
+            status: 'running',
+            lastEventId: 0,
+            startedAt: new Date().toISOString(),
+          },
+        }),
       }),
     )
     renderApp(worker)
+    await screen.findByRole('log')
+    const box = screen.getByLabelText('Message') as HTMLTextAreaElement
+    await waitFor(() => expect(box.disabled).toBe(false))
+    // Meanwhile a turn was started elsewhere (another device) in this session.
+    elsewhere = (await worker.base.sendMessage(SESSION, { text: 'x', clientMessageId: 'elsewhere-1' }))
+      .runId
     type('Make it shorter')
-    await waitFor(() => expect(worker.runs.attaches).toEqual([{ runId, after: 0 }]))
-    worker.runs.push(runId, { type: 'text', delta: 'Working on the other request.' })
+    const alert = await within(screen.getByRole('log')).findByRole('alert')
+    expect(alert.textContent).toContain('Still working on your previous message.')
+    await waitFor(() => expect(worker.runs.attaches).toEqual([{ runId: elsewhere, after: 0 }]))
+    worker.runs.push(elsewhere, { type: 'text', delta: 'Working on the other request.' })
     await waitFor(() => expect(replyText()).toBe('Working on the other request.'))
-    expect(within(screen.getByRole('log')).getByRole('alert')).toBeTruthy()
+  })
+
+  it('shows a turn that is running without this page when the chat opens', async () => {
+    const worker = createFakeWorker()
+    await projectsItem.setValue({
+      currentSessionId: SESSION,
+      projects: [{ sessionId: SESSION, title: 'City', createdAt: new Date().toISOString() }],
+    })
+    const { runId } = await worker.base.sendMessage(SESSION, { text: 'x', clientMessageId: 'other-0001' })
+    worker.runs.push(runId, { type: 'text', delta: 'Half way' })
+    worker.override('getSession', async (sessionId: string) =>
+      SessionInfo.parse({
+        sessionId,
+        language: 'en',
+        createdAt: new Date().toISOString(),
+        latestRun: { runId, status: 'running', lastEventId: 1, startedAt: new Date().toISOString() },
+      }),
+    )
+    renderApp(worker)
+    await waitFor(() => expect(replyText()).toBe('Half way'))
+    expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(true)
+    worker.runs.push(runId, { type: 'done', actions: [] })
+    await waitFor(() =>
+      expect((screen.getByLabelText('Message') as HTMLTextAreaElement).disabled).toBe(false),
+    )
   })
 })
