@@ -1,6 +1,7 @@
 import type { browser as wxtBrowser } from 'wxt/browser'
 import type { WorkerClient } from './api/index.ts'
 import { handleMenuClick, handlePickerChosen, startCapture } from './capture.ts'
+import { initI18n, onLanguageChange } from './i18n.ts'
 import { ensureRegistered, getWorkerClient } from './installation.ts'
 import { handleNotificationClick } from './job-notifications.ts'
 import { followJobs, JOBS_ALARM, pollJobs, syncJobsAlarm, updateBadge } from './jobs-follower.ts'
@@ -47,6 +48,11 @@ export function startBackground(b: Browser, api: WorkerClient = getWorkerClient(
       )
       return true
     },
+  )
+  // The language chosen in the options applies to menus and notifications too.
+  void initI18n().then(
+    () => onLanguageChange(() => void createMenus().catch(() => {})),
+    () => {},
   )
   void resume()
 }

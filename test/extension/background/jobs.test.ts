@@ -2,7 +2,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { DownloadLink, paths } from '../../../shared/api/index.ts'
 import { JOBS_ALARM } from '../../../extension/utils/jobs-follower.ts'
-import { installationItem, jobsItem, notificationsItem } from '../../../extension/utils/storage.ts'
+import {
+  installationItem,
+  jobsItem,
+  notificationsItem,
+  settingsItem,
+} from '../../../extension/utils/storage.ts'
 import { JOB, JOB2, KEY_A, job, json, routeFetch } from '../utils/api/fixtures.ts'
 import { fb, installBrowserExtras, restartBackground, settle, startFresh } from './harness.ts'
 
@@ -94,6 +99,21 @@ describe('jobs follower', () => {
     await settle()
     expect(fb.notifications.getAllCreateOptions()).toEqual({})
     expect((await jobsItem.getValue()).jobs).toHaveLength(1)
+  })
+
+  it('speaks the language chosen in the options', async () => {
+    await settingsItem.setValue({ uiLanguage: 'zh' })
+    const { state } = workerWith({ [JOB]: job() })
+    startFresh()
+    followFromUi([job()])
+    await settle()
+    state.jobs[JOB] = job({ status: 'completed', fileName: 'a.mp4' })
+    await fb.alarms.onAlarm.trigger({ name: JOBS_ALARM, scheduledTime: Date.now() })
+    await settle()
+    expect(fb.notifications.getAllCreateOptions()[`job:${JOB}`]).toMatchObject({
+      title: '你的视频已完成',
+      buttons: [{ title: '下载' }],
+    })
   })
 
   it('on Firefox, where buttons throw, notifies without them', async () => {
