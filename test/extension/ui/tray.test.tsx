@@ -159,4 +159,14 @@ describe('tray', () => {
       'Make a video from these 2 images.\nScript: The city wakes up.',
     )
   })
+
+  it('takes files dropped anywhere on the panel', async () => {
+    renderApp(createFakeWorker())
+    const photo = new File([png()], 'dropped.png', { type: 'image/png' })
+    fireEvent.drop(document.querySelector('.app')!, {
+      dataTransfer: { files: [photo], types: ['Files'] },
+    })
+    await waitFor(async () => expect(await stored()).toEqual(['dropped.png']))
+    await tray().findByRole('listitem', { name: 'Image 1' })
+  })
 })
