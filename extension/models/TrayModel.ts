@@ -186,7 +186,9 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
       const media: UploadFile[] = []
       for (const file of files) {
         try {
-          const [ok] = prepareUploadFiles([{ blob: file, name: file.name }])
+          // Format and the backend's per-file limit here; the worker's body limit is the upload's
+          // own business (large files may go in parts).
+          const [ok] = prepareUploadFiles([{ blob: file, name: file.name }], Number.MAX_SAFE_INTEGER)
           const format = ok && mediaFormatOf(ok.name)
           if (!ok || !format) continue
           if (mediaKindOf(format) === 'image') {
