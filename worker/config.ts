@@ -1,9 +1,11 @@
 import { z } from 'zod'
 import { DEFAULT_WORKER_UPLOAD_LIMIT_BYTES } from '../shared/media.ts'
+import { DEFAULT_PART_MAX_BYTES, R2_MIN_PART_BYTES } from '../shared/api/uploads.ts'
 import type { Env } from './env.ts'
 
 const SECOND = 1000
 const HOUR = 3600 * SECOND
+const DAY = 24 * HOUR
 
 /** A number given as a string in [vars], with bounds so a typo cannot mean "wait forever". */
 const ms = (fallback: number, min: number, max: number) =>
@@ -34,6 +36,10 @@ const ConfigSchema = z
     SKILL_PLATFORM: z.string().min(1).max(40).default('unknown'),
     // 1 MiB to 5 GB: the most Cloudflare lets an Enterprise zone accept.
     UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).max(5_000_000_000).default(DEFAULT_WORKER_UPLOAD_LIMIT_BYTES),
+    // R2's smallest part (5 MiB) to its largest (5 GiB); the zone's body limit is the real cap.
+    UPLOAD_PART_MAX_BYTES: z.coerce.number().int().min(R2_MIN_PART_BYTES).max(5 * 1024 ** 3).default(DEFAULT_PART_MAX_BYTES),
+    // 0 turns the R2 copy of finished exports off.
+    EXPORT_COPY_TTL_MS: ms(7 * DAY, 0, 30 * DAY),
     STILL_WORKING_INTERVAL_MS: ms(120 * SECOND, 10, HOUR),
     RENDER_POLL_INTERVAL_MS: ms(30 * SECOND, 10, HOUR),
     RENDER_MAX_AGE_MS: ms(30 * 60 * SECOND, 1000, 7 * 24 * HOUR),
@@ -46,6 +52,8 @@ const ConfigSchema = z
     nemoWebBaseUrl: v.NEMO_WEB_BASE_URL.replace(/\/+$/, ''),
     skill: { source: v.SKILL_SOURCE, version: v.SKILL_VERSION, platform: v.SKILL_PLATFORM },
     uploadMaxBytes: v.UPLOAD_MAX_BYTES,
+    uploadPartMaxBytes: v.UPLOAD_PART_MAX_BYTES,
+    exportCopyTtlMs: v.EXPORT_COPY_TTL_MS,
     stillWorkingIntervalMs: v.STILL_WORKING_INTERVAL_MS,
     renderPollIntervalMs: v.RENDER_POLL_INTERVAL_MS,
     renderMaxAgeMs: v.RENDER_MAX_AGE_MS,

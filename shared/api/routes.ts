@@ -17,6 +17,16 @@ export const paths = {
   /** multipart/form-data with one or more `files` parts, streamed; `Content-Length` required. */
   uploads: (sessionId: string) => `/v1/sessions/${sessionId}/uploads`,
   uploadUrls: (sessionId: string) => `/v1/sessions/${sessionId}/uploads/urls`,
+  /** Files over the worker's body limit (up to 500 MB): create, PUT parts, complete. */
+  largeUploads: (sessionId: string) => `/v1/sessions/${sessionId}/uploads/large`,
+  /** GET which parts are in (to resume), DELETE to abort. */
+  largeUpload: (sessionId: string, uploadId: string) => `/v1/sessions/${sessionId}/uploads/large/${uploadId}`,
+  /** PUT the raw bytes of part `n` (1-based) with its exact `Content-Length`. */
+  largeUploadPart: (sessionId: string, uploadId: string, n: number | string) =>
+    `/v1/sessions/${sessionId}/uploads/large/${uploadId}/parts/${n}`,
+  /** Assembles the parts and streams the file on to the backend; answers the `UploadResult`. */
+  completeLargeUpload: (sessionId: string, uploadId: string) =>
+    `/v1/sessions/${sessionId}/uploads/large/${uploadId}/complete`,
   state: (sessionId: string) => `/v1/sessions/${sessionId}/state`,
   claim: (sessionId: string) => `/v1/sessions/${sessionId}/claim`,
   createExport: (sessionId: string) => `/v1/sessions/${sessionId}/exports`,

@@ -18,6 +18,7 @@ afterEach(disarmJobs)
 
 type Sample = (ids: { sessionId: string; runId: string; jobId: string }) => RequestInit
 
+const MiB = 1024 * 1024
 const upload = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(2048) }])
 
 const SAMPLES: Record<string, Sample> = {
@@ -37,6 +38,14 @@ const SAMPLES: Record<string, Sample> = {
   [`POST ${paths.cancelExport('{jobId}')}`]: () => ({ method: 'POST' }),
   [`POST ${paths.downloadLink('{jobId}')}`]: () => ({ method: 'POST' }),
   [`GET ${paths.exportFile('{jobId}')}`]: () => ({}),
+  [`POST ${paths.largeUploads('{sessionId}')}`]: () => json('POST', { filename: 'big.mp4', size: 6 * MiB, contentType: 'video/mp4' }),
+  [`GET ${paths.largeUpload('{sessionId}', '{uploadId}')}`]: () => ({}),
+  [`DELETE ${paths.largeUpload('{sessionId}', '{uploadId}')}`]: () => ({}),
+  [`PUT ${paths.largeUploadPart('{sessionId}', '{uploadId}', '{n}')}`]: () => ({
+    body: new Uint8Array(5 * MiB),
+    headers: { 'Content-Length': String(5 * MiB) },
+  }),
+  [`POST ${paths.completeLargeUpload('{sessionId}', '{uploadId}')}`]: () => ({}),
 }
 
 async function scopedOperations(): Promise<string[]> {
@@ -57,6 +66,8 @@ describe('another installation’s session, run and job', () => {
     const job = await startExport(owner.key, sessionId, '16:9')
     for (let i = 0; i < 3; i += 1) await runDurableObjectAlarm(stubOf(job.jobId))
     expect((await getJob(owner.key, job.jobId)).status).toBe('completed')
+    const largeUpload = await api(paths.largeUploads(sessionId), json('POST', { filename: 'big.mp4', size: 6 * MiB, partSize: 5 * MiB }), owner.key)
+    const { uploadId } = (await largeUpload.json()) as { uploadId: string }
     const infoBefore = SessionInfo.parse(await (await api(paths.session(sessionId), {}, owner.key)).json())
 
     const stranger = await register()
@@ -68,6 +79,7 @@ describe('another installation’s session, run and job', () => {
       expect(sample, `${operation} needs a sample request in security-isolation.test.ts`).toBeDefined()
       const [method, template] = operation.split(' ') as [string, string]
       const path = template.replace('{sessionId}', sessionId).replace('{runId}', runId).replace('{jobId}', job.jobId)
+        .replace('{uploadId}', uploadId).replace('{n}', '1')
       const init = sample!({ sessionId, runId, jobId: job.jobId })
       const res = await api(path, { ...init, method }, stranger.key)
       expect(res.status, operation).toBe(404)

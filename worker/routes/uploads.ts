@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { paths } from '../../shared/api/routes.ts'
 import { SessionId } from '../../shared/api/sessions.ts'
-import { UploadResult, UrlUploadRequest, type UploadedFile } from '../../shared/api/uploads.ts'
+import { UploadResult, UrlUploadRequest } from '../../shared/api/uploads.ts'
 import { MIME_TO_FORMAT, mediaFormatOf } from '../../shared/media.ts'
 import { getConfig } from '../config.ts'
 import type { AppEnv } from '../env.ts'
@@ -12,7 +12,8 @@ import { isPublicHttpUrl } from '../http/public-url.ts'
 import { validationHook } from '../http/validation.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
 import { createUpstream } from '../upstream/client.ts'
-import type { UpstreamUploadFile } from '../upstream/types.ts'
+import { toUploadResult } from '../upstream/upload-result.ts'
+import largeUploads from './uploads-large.ts'
 
 const params = z.object({ sessionId: SessionId })
 
@@ -76,7 +77,7 @@ routes.post(paths.uploads(':sessionId'), async (c) => {
     }
     return upstream.uploadMultipart(sid, peeked.body, contentType, length)
   })
-  return c.json(uploadResult(result), 200)
+  return c.json(toUploadResult(result), 200)
 })
 
 routes.openapi(
@@ -101,24 +102,11 @@ routes.openapi(
     const installationId = c.var.installationId
     const upstream = createUpstream(c.env, installationId)
     const result = await withUpstreamSession(c.env, installationId, sessionId, (sid) => upstream.uploadUrls(sid, urls))
-    return c.json(uploadResult(result), 200)
+    return c.json(toUploadResult(result), 200)
   },
 )
 
-function uploadResult(result: { files: UpstreamUploadFile[]; applied: boolean }): UploadResult {
-  return {
-    applied: result.applied,
-    files: result.files.map(
-      (f): UploadedFile => ({
-        filename: f.filename,
-        ...(f.fileType && { kind: f.fileType }),
-        ...(f.cdnUrl && { url: f.cdnUrl }),
-        ...(f.duration !== undefined && { durationSec: f.duration }),
-        ...(f.width !== undefined && { width: f.width }),
-        ...(f.height !== undefined && { height: f.height }),
-      }),
-    ),
-  }
-}
+// Files over the worker's body limit, in parts through R2 (worker/uploads/README.md).
+routes.route('/', largeUploads)
 
 export default routes

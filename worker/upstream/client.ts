@@ -10,6 +10,7 @@ import type { Env } from '../env.ts'
 import { UpstreamError } from '../errors.ts'
 import { keeperOf } from '../installations/record.ts'
 import { readAnswer } from './answer.ts'
+import { formDataBody } from './form-body.ts'
 import { TIMEOUTS_MS, requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
 import { createTokenSource, type TokenSource } from './token-source.ts'
 import type { Upstream, UpstreamRenderStatus } from './types.ts'
@@ -95,6 +96,24 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           UploadData,
         ),
       )
+    },
+
+    uploadFile(upstreamSessionId, file, open) {
+      // Replayable: every attempt opens the stored file again.
+      return withRetries(config, tokens, true, async (token) => {
+        const form = formDataBody(file, await open())
+        return readAnswer(
+          await requestJson(config, {
+            method: 'POST',
+            path: uploadPath(upstreamSessionId),
+            token,
+            headers: { 'Content-Type': form.contentType, 'Content-Length': String(form.contentLength) },
+            body: form.body,
+            timeoutMs: TIMEOUTS_MS.upload,
+          }),
+          UploadData,
+        )
+      })
     },
 
     uploadUrls(upstreamSessionId, urls) {

@@ -42,6 +42,15 @@ export interface Upstream {
     contentType: string,
     contentLength: number,
   ): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
+  /**
+   * Sends one stored file as a multipart body of exact length. `open` is called once per attempt,
+   * so unlike `uploadMultipart` the call can be replayed after a renewed token.
+   */
+  uploadFile(
+    upstreamSessionId: string,
+    file: { filename: string; contentType: string; size: number },
+    open: () => Promise<ReadableStream<Uint8Array>>,
+  ): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
   uploadUrls(upstreamSessionId: string, urls: string[]): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
   credits(): Promise<{ available: number; frozen: number; total: number }>
   /** `data.state` of the latest state, plus ids; `draft` is the raw short-key draft. */
