@@ -31,14 +31,7 @@ export async function runDemoTour(options: DemoTourOptions): Promise<DemoTourRes
   const tour = new Tour({ browser, siteUrl: options.siteUrl, messages, shotsDir: options.shotsDir, log })
   await recordNotifications(browser)
 
-  if (options.apiToken) {
-    log('options: set the NemoVideo API token')
-    const page = await browser.openExtensionPage('options.html')
-    await page.locator('#api-token').fill(options.apiToken)
-    await page.getByRole('button', { name: messages.text('opt_token_send') }).click()
-    await page.getByText(messages.text('opt_token_sent')).waitFor({ timeout: 30_000 })
-    await page.close()
-  }
+  if (options.apiToken) await tour.setApiToken(options.apiToken)
 
   const site = await tour.openSite()
   await tour.addImage(site, '#hero')

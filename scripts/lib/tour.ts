@@ -276,6 +276,16 @@ export class Tour {
     await popup.getByRole('button', { name: this.messages.text('ui_export_start', [presets.length]) }).click()
   }
 
+  /** Options page: pastes the user's own NemoVideo API token and waits until it is accepted. */
+  async setApiToken(token: string): Promise<void> {
+    this.step('options: use my NemoVideo API token')
+    const page = await this.browser.openExtensionPage('options.html')
+    await page.locator('#api-token').fill(token)
+    await page.getByRole('button', { name: this.messages.text('opt_token_send') }).click()
+    await page.getByText(this.messages.text('opt_token_sent')).waitFor({ timeout: 30_000 })
+    await page.close()
+  }
+
   /** Dispatches a click on a notification's button `index` to the extension's listener. */
   async clickNotificationButton(notificationId: string, index = 0): Promise<void> {
     this.step('notification: Download')
