@@ -80,17 +80,21 @@ export async function benchChatRelay(workerUrl: string, simUrl: string, simulato
   await runRound(workerUrl, simUrl, installations, tokens, 1, sessions, workerd, simPid)
 
   for (const n of CONCURRENCY) {
-    const direct: StreamTiming[] = []
-    const relayed: StreamTiming[] = []
+    const directAll: Outcome[] = []
+    const relayedAll: Outcome[] = []
     const cpu = { direct: 0, relayed: 0 }
     const rounds = n === 1 ? ROUNDS_AT_1 : 1
     for (let r = 0; r < rounds; r++) {
       const round = await runRound(workerUrl, simUrl, installations, tokens, n, sessions, workerd, simPid)
-      direct.push(...round.direct)
-      relayed.push(...round.relayed)
+      directAll.push(...round.direct)
+      relayedAll.push(...round.relayed)
       cpu.direct += round.cpu.direct
       cpu.relayed += round.cpu.relayed
     }
+    const direct = directAll.filter((o): o is StreamTiming => !(o instanceof Error))
+    const relayed = relayedAll.filter((o): o is StreamTiming => !(o instanceof Error))
+    const failures = [...directAll, ...relayedAll].filter((o): o is Error => o instanceof Error)
+    if (direct.length === 0 || relayed.length === 0) throw failures[0] ?? new Error('no streams')
     const dFirst = median(direct.map((t) => t.firstTextMs))
     const wFirst = median(relayed.map((t) => t.firstTextMs))
     const dEnd = median(direct.map((t) => t.endMs))
@@ -98,7 +102,11 @@ export async function benchChatRelay(workerUrl: string, simUrl: string, simulato
     const events = mean(direct.map((t) => t.eventsAfterFirst))
     const addedFirst = wFirst - dFirst
     const perEvent = (wEnd - dEnd - addedFirst) / events
-    const sample = `${direct.length} streams per path`
+    const sample =
+      `${directAll.length} streams per path` +
+      (failures.length
+        ? `, failed and left out: ${directAll.length - direct.length} direct, ${relayedAll.length - relayed.length} through the worker (${failures[0]!.message.slice(0, 120)})`
+        : '')
     figures.push({
       name: `chat: added time to first text, ${n} stream${n === 1 ? '' : 's'}`,
       value: round(addedFirst),
@@ -124,7 +132,16 @@ export async function benchChatRelay(workerUrl: string, simUrl: string, simulato
   return { figures, sessions }
 }
 
-/** n direct and n relayed streams started together; resolves once all ended. */
+/** A stream's timing, or why it failed (counted and reported, not timed). */
+type Outcome = StreamTiming | Error
+
+async function settled(streams: Array<Promise<StreamTiming>>): Promise<Outcome[]> {
+  return (await Promise.allSettled(streams)).map((r) =>
+    r.status === 'fulfilled' ? r.value : r.reason instanceof Error ? r.reason : new Error(String(r.reason)),
+  )
+}
+
+/** n direct streams at once, then n relayed ones; resolves once all ended. */
 async function runRound(
   workerUrl: string,
   simUrl: string,
@@ -134,7 +151,7 @@ async function runRound(
   keep: ChatRelayOutput['sessions'],
   workerd: number[],
   simPid: number,
-): Promise<{ direct: StreamTiming[]; relayed: StreamTiming[]; cpu: { direct: number; relayed: number } }> {
+): Promise<{ direct: Outcome[]; relayed: Outcome[]; cpu: { direct: number; relayed: number } }> {
   // Sessions first, outside the timing: opening one is not part of a chat turn.
   const workerSessions = await inBatches(n, 25, async (i) => {
     const inst = installations[i % installations.length]!
@@ -149,12 +166,12 @@ async function runRound(
   const cpuOf = async (pids: number[]) => (await Promise.all(pids.map(cpuMsOf))).reduce((x, y) => x + y, 0)
   const both = [simPid, ...workerd]
   const s0 = await cpuOf([simPid])
-  const direct = await Promise.all(
+  const direct = await settled(
     directSessions.map((s) => directStream(simUrl, s.token, s.sessionId, AbortSignal.timeout(STREAM_TIMEOUT_MS))),
   )
   const s1 = await cpuOf([simPid])
   const w1 = await cpuOf(both)
-  const relayed = await Promise.all(
+  const relayed = await settled(
     workerSessions.map((s) => relayedStream(workerUrl, s.inst, s.sessionId, AbortSignal.timeout(STREAM_TIMEOUT_MS))),
   )
   const w2 = await cpuOf(both)

@@ -5,14 +5,16 @@
  * worker; runs each benchmark, prints one table and writes it to artifacts/bench-<time>.json.
  * Everything started is stopped (process groups), also on failure or Ctrl-C.
  *
- * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension).
+ * The worker, the simulator and the extension come from a copy of one commit (HEAD, or the one
+ * named by `--rev=<commit>`), see source-snapshot.ts; the JSON names it.
+ * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension);
+ * `--keep` keeps the temporary directory (worker log and state, the source copy).
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildExtension } from '../lib/extension-build.ts'
 import { freePort } from '../lib/ports.ts'
 import { killGroupsOnExit, stopAllGroups } from '../lib/processes.ts'
 import { startWorker } from '../lib/worker.ts'
@@ -21,6 +23,7 @@ import { benchExtension } from './extension.ts'
 import { printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
 import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
 import { startSimulatorProcess } from './simulator-process.ts'
+import { buildSnapshotExtension, snapshotCommit } from './source-snapshot.ts'
 import { benchUpload } from './upload.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -28,6 +31,8 @@ const ALL = ['chat', 'upload', 'render', 'extension'] as const
 type BenchName = (typeof ALL)[number]
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const keep = process.argv.includes('--keep')
+const rev = process.argv.find((a) => a.startsWith('--rev='))?.slice('--rev='.length) ?? 'HEAD'
 const selected = new Set<BenchName>(picked.length ? (picked as BenchName[]) : ALL)
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}; one of ${ALL.join(', ')}`)
 
@@ -39,8 +44,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const started = Date.now()
 const workDir = await mkdtemp(join(tmpdir(), 'pagereel-bench-'))
 const results: BenchResult[] = []
+const source = snapshotCommit(ROOT, join(workDir, 'src'), rev)
 try {
-  const sim = await startSimulatorProcess({ ...CHAT_SIMULATOR, ...RENDER_SIMULATOR })
+  const sim = await startSimulatorProcess(source.dir, { ...CHAT_SIMULATOR, ...RENDER_SIMULATOR })
   const workerPort = await freePort()
   const workerUrl = `http://127.0.0.1:${workerPort}`
   // The build runs while workerd starts (as stack.ts does), never while anything is timed.
@@ -50,14 +56,15 @@ try {
     persistTo: join(workDir, 'worker-state'),
     vars,
     logFile: join(workDir, 'worker.log'),
+    config: join(source.dir, 'wrangler.toml'),
   })
   let [worker, extensionDir] = await Promise.all([
     startWorker(workerOptions({ RENDER_POLL_INTERVAL_MS: String(RENDER_POLL_INTERVAL_MS) })),
     selected.has('extension')
-      ? buildExtension({ workerUrl, outDir: join(workDir, 'extension') })
+      ? buildSnapshotExtension(source.dir, workerUrl, join(workDir, 'extension'))
       : Promise.resolve(undefined),
   ])
-  console.log(`simulator ${sim.url}, worker ${workerUrl}, ${cpus().length} CPUs`)
+  console.log(`commit ${source.revision}: simulator ${sim.url}, worker ${workerUrl}, ${cpus().length} CPUs`)
 
   let chat: ChatRelayOutput | undefined
   const run = async (bench: BenchName, fn: () => Promise<Figure[]>) => {
@@ -78,7 +85,7 @@ try {
     chat = await benchChatRelay(workerUrl, sim.url, sim.proc.child.pid!)
     return chat.figures
   })
-  await run('upload', () => benchUpload(workerUrl, sim))
+  await run('upload', () => benchUpload(workerUrl, sim, source.dir))
   // The render benchmark restarts the worker (same port, same state) with other [vars].
   const restartWorker = async (vars: Record<string, string>) => {
     await worker.stop()
@@ -90,13 +97,15 @@ try {
   await sim.stop()
 } finally {
   await stopAllGroups()
-  await rm(workDir, { recursive: true, force: true })
+  if (keep) console.log(`kept ${workDir} (worker.log, worker-state, src)`)
+  else await rm(workDir, { recursive: true, force: true })
 }
 
 console.log(`\n${printTable(results)}\n`)
 const file = await writeArtifact(join(ROOT, 'artifacts'), results, {
   date: new Date().toISOString(),
-  command: 'npm run bench',
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  commit: source.revision,
   cpus: cpus().length,
   seconds: Math.round((Date.now() - started) / 1000),
 })

@@ -3,13 +3,11 @@
  * one that times the streams: in-process, the bench's own clients would slow the "direct" path.
  * @module
  */
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import { freePort, waitForHttp } from '../lib/ports.ts'
 import { startGroup, type GroupProcess } from '../lib/processes.ts'
 import { SimControl } from '../lib/sim-control.ts'
-
-const SERVE = fileURLToPath(new URL('../../test/simulator/serve.ts', import.meta.url))
 
 export interface SimulatorProcess {
   url: string
@@ -20,10 +18,11 @@ export interface SimulatorProcess {
   stop(): Promise<void>
 }
 
-export async function startSimulatorProcess(config: SimulatorConfigPatch): Promise<SimulatorProcess> {
+/** Runs `<src>/test/simulator/serve.ts` (src: a checkout or a snapshot of one). */
+export async function startSimulatorProcess(src: string, config: SimulatorConfigPatch): Promise<SimulatorProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const proc = startGroup(process.execPath, [SERVE], {
+  const proc = startGroup(process.execPath, [join(src, 'test/simulator/serve.ts')], {
     env: { ...process.env, SIM_PORT: String(port), SIM_CONFIG: JSON.stringify(config) },
   })
   try {

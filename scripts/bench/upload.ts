@@ -10,7 +10,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { paths } from '../../shared/api/routes.ts'
 import type { Figure } from './figures.ts'
 import { multipartOfSize } from './multipart-stream.ts'
@@ -22,9 +22,9 @@ import { authHeaders, createSession, register } from './worker-client.ts'
 const MB = 1024 * 1024
 const TARGET_GROWTH = 32 * MB
 
-/** UPLOAD_MAX_BYTES as wrangler.toml sets it (the bench runs the worker with that file). */
-export function uploadMaxBytes(): number {
-  const toml = readFileSync(fileURLToPath(new URL('../../wrangler.toml', import.meta.url)), 'utf8')
+/** UPLOAD_MAX_BYTES as the measured source's wrangler.toml sets it. */
+export function uploadMaxBytes(src: string): number {
+  const toml = readFileSync(join(src, 'wrangler.toml'), 'utf8')
   const value = /^UPLOAD_MAX_BYTES\s*=\s*"(\d+)"/m.exec(toml)?.[1]
   if (!value) throw new Error('UPLOAD_MAX_BYTES not found in wrangler.toml')
   return Number(value)
@@ -40,14 +40,14 @@ interface UploadRun {
   received: number
 }
 
-export async function benchUpload(workerUrl: string, sim: SimulatorProcess): Promise<Figure[]> {
+export async function benchUpload(workerUrl: string, sim: SimulatorProcess, src: string): Promise<Figure[]> {
   const pids = await descendantsNamed('workerd')
   if (pids.length === 0) throw new Error('no workerd process found under this one')
   const port = new URL(workerUrl).port
   const isProxy = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`entry=127.0.0.1:${port}`)
   const inst = await register(workerUrl, '198.51.100.200')
   const sessionId = await createSession(workerUrl, inst)
-  const max = uploadMaxBytes()
+  const max = uploadMaxBytes(src)
   const runs: UploadRun[] = []
   // A first small upload warms the route, so the 10 MB figure is not workerd's first-use cost.
   await upload(workerUrl, inst, sessionId, pids, 1 * MB, sim)
