@@ -1,10 +1,12 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
 import { afterEach, describe, it } from 'vitest'
 import { DownloadLink } from '../../shared/api/exports.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { signDownload } from '../../worker/exports/download-link.ts'
 import { deriveJobId } from '../../worker/exports/job-id.ts'
+import { copyKey } from '../../worker/exports/output-copy.ts'
 import { api, json, logOf, recordOf, sim } from './helpers.ts'
 import {
   ageJob,
@@ -54,6 +56,8 @@ describe('the finished file', () => {
 
   it('falls back to the backend’s token-only download when the status URL no longer answers', async ({ expect }) => {
     const { key, job } = await finishedJob()
+    // No R2 copy (past EXPORT_COPY_TTL_MS, or copying failed): the backend serves the file.
+    await env.MEDIA.delete(copyKey(job.jobId))
     // A status URL that answers 404 (an expired CDN link): the worker asks the token download.
     await runInStub(job.jobId, `UPDATE job SET outputUrl = 'http://nemo.sim/files/gone.mp4'`)
     const before = sim.log.length
@@ -225,7 +229,7 @@ describe('unknown jobs', () => {
 describe('retention', () => {
   it('deletes a finished job a week after it finished', async ({ expect }) => {
     const { key, job } = await finishedJob()
-    expect(await tablesOf(job.jobId)).toEqual(['job'])
+    expect(await tablesOf(job.jobId)).toEqual(['job', 'output_copy'])
     await ageJob(job.jobId, { updatedAt: Date.now() - 8 * 24 * 3600_000 })
     expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
     expect((await api(paths.exportJob(job.jobId), {}, key)).status).toBe(404)

@@ -1,8 +1,22 @@
 import { getConfig } from '../config.ts'
 import type { Env } from '../env.ts'
 
-/** A finished job is kept this long for its download, then the object deletes itself. */
+/**
+ * A finished job is kept at least this long for its download, then the object deletes itself; never
+ * shorter than the R2 copy of its file (EXPORT_COPY_TTL_MS), see `retentionMs`.
+ */
 export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+
+/** How long a finished job is kept: RETENTION_MS, or the copy's time if that is longer. */
+export function retentionMs(copyTtlMs: number): number {
+  return Math.max(RETENTION_MS, copyTtlMs)
+}
+
+/** Copying the finished file into R2 is tried this often (first at completion), then given up. */
+export const MAX_COPY_ATTEMPTS = 5
+
+/** One copy may take this long: a large file at a slow backend, well under the alarm's 15 minutes. */
+export const COPY_TIMEOUT_MS = 10 * 60_000
 
 /** A render is submitted at most this often: once, then once more after a failed render. */
 export const MAX_RENDER_ATTEMPTS = 2
@@ -25,12 +39,14 @@ export const BEST_EFFORT_TIMEOUT_MS = 10_000
 export interface RenderTiming {
   pollIntervalMs: number
   maxAgeMs: number
+  /** How long the R2 copy of a finished file is kept; 0: no copy. */
+  copyTtlMs: number
 }
 
-/** RENDER_POLL_INTERVAL_MS and RENDER_MAX_AGE_MS of wrangler.toml's [vars]. */
+/** RENDER_POLL_INTERVAL_MS, RENDER_MAX_AGE_MS and EXPORT_COPY_TTL_MS of wrangler.toml's [vars]. */
 export function renderTiming(env: Env): RenderTiming {
   const config = getConfig(env)
-  return { pollIntervalMs: config.renderPollIntervalMs, maxAgeMs: config.renderMaxAgeMs }
+  return { pollIntervalMs: config.renderPollIntervalMs, maxAgeMs: config.renderMaxAgeMs, copyTtlMs: config.exportCopyTtlMs }
 }
 
 /** Wait before the next poll after `errors` failures in a row: interval, 2x, 4x... capped. */

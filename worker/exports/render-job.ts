@@ -7,7 +7,6 @@ import type { UpstreamRenderStatus } from '../upstream/types.ts'
 import {
   BEST_EFFORT_TIMEOUT_MS,
   MAX_CONSECUTIVE_ERRORS,
-  RETENTION_MS,
   UPSTREAM_CALL_TIMEOUT_MS,
   backoffMs,
   renderTiming,
@@ -16,6 +15,7 @@ import {
 import { renderIdFor } from './job-id.ts'
 import { toSnapshot, type JobRecord, type JobSnapshot } from './job-record.ts'
 import { JobStore } from './job-store.ts'
+import { OutputKeeper } from './output-keeper.ts'
 import { transition } from './status-transition.ts'
 import { isTransient, jobErrorOf, withTimeout, type JobError } from './upstream-errors.ts'
 
@@ -38,11 +38,14 @@ export type StartResult = { ok: true; job: JobSnapshot } | { ok: false; error: J
  * never depends on a browser staying open. All state is one SQLite row; every step is idempotent
  * because alarms are delivered at least once. The alarm handler catches everything and re-arms
  * itself (platform retries give up after six failures and then polling would stop for good).
- * A finished job is kept RETENTION_MS for its download, then the object empties itself.
+ * A completed job's file is copied into R2 after the status is stored (never delaying it) and kept
+ * EXPORT_COPY_TTL_MS; a finished job is kept for its download (retentionMs), then the object
+ * deletes the copy and empties itself.
  */
 export class RenderJob extends DurableObject<Env> {
   readonly #store: JobStore
   readonly #timing: RenderTiming
+  readonly #output: OutputKeeper
   /** The first submit in flight, so a concurrent duplicate start() gets the same answer. */
   #starting: Promise<StartResult> | undefined
 
@@ -50,6 +53,7 @@ export class RenderJob extends DurableObject<Env> {
     super(ctx, env)
     this.#store = new JobStore(ctx.storage.sql)
     this.#timing = renderTiming(env)
+    this.#output = new OutputKeeper(env, ctx.storage.sql, this.#timing)
   }
 
   /** Creates the job and submits its render, once: a repeated call answers the existing job. */
@@ -107,7 +111,7 @@ export class RenderJob extends DurableObject<Env> {
     if (TERMINAL_JOB_STATUSES.has(job.status)) return toSnapshot(job)
     const cancelled = this.#store.update({ status: 'cancelled' })
     // Replaces the poll alarm: from now on the only alarm is the retention clean-up.
-    await this.ctx.storage.setAlarm(cancelled.updatedAt + RETENTION_MS)
+    await this.ctx.storage.setAlarm(this.#output.jobEnd(cancelled))
     await this.#cancelUpstream(cancelled)
     return toSnapshot(cancelled)
   }
@@ -115,13 +119,19 @@ export class RenderJob extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const job = this.#store.read()
     if (!job) return
-    if (TERMINAL_JOB_STATUSES.has(job.status)) return this.#retire(job)
+    if (TERMINAL_JOB_STATUSES.has(job.status) && !this.#output.due(job)) return this.#retire(job)
     try {
-      await this.#advance(job)
+      if (!TERMINAL_JOB_STATUSES.has(job.status)) await this.#advance(job)
     } catch (err) {
       this.#recordError(err)
     } finally {
-      await this.#arm()
+      try {
+        // After the status is stored: a completed job reads as completed while its file is copied.
+        const current = this.#store.read()
+        if (current) await this.#output.attempt(current)
+      } finally {
+        await this.#arm()
+      }
     }
   }
 
@@ -232,15 +242,24 @@ export class RenderJob extends DurableObject<Env> {
     const job = this.#store.read()
     if (!job) return
     if (TERMINAL_JOB_STATUSES.has(job.status)) {
-      await this.ctx.storage.setAlarm(job.updatedAt + RETENTION_MS)
+      await this.ctx.storage.setAlarm(this.#output.nextWake(job))
       return
     }
     await this.ctx.storage.setAlarm(Date.now() + backoffMs(this.#timing.pollIntervalMs, job.consecutiveErrors))
   }
 
+  /** The retention alarm: deletes the R2 copy past its time, and the whole job past its own. */
   async #retire(job: JobRecord): Promise<void> {
-    const due = job.updatedAt + RETENTION_MS
-    if (Date.now() < due) return this.ctx.storage.setAlarm(due)
+    const now = Date.now()
+    const end = now >= this.#output.jobEnd(job)
+    try {
+      await this.#output.expire(job, now, end)
+    } catch (err) {
+      // Kept until R2 answers: the record is what finds the copy again.
+      console.warn(`export ${job.jobId}: deleting the R2 copy failed (${err instanceof Error ? err.name : 'error'}); trying later`)
+      return this.ctx.storage.setAlarm(now + this.#timing.pollIntervalMs)
+    }
+    if (!end) return this.ctx.storage.setAlarm(this.#output.nextWake(job, now))
     await this.#wipe()
   }
 
