@@ -40,6 +40,12 @@ const ConfigSchema = z
     UPLOAD_PART_MAX_BYTES: z.coerce.number().int().min(R2_MIN_PART_BYTES).max(5 * 1024 ** 3).default(DEFAULT_PART_MAX_BYTES),
     // 0 turns the R2 copy of finished exports off.
     EXPORT_COPY_TTL_MS: ms(7 * DAY, 0, 30 * DAY),
+    // How long an upstream call may take: the token call, JSON calls, uploads, and a stream's
+    // headers (its body may run on). Tests shorten them to reach the timeout paths in seconds.
+    UPSTREAM_TOKEN_TIMEOUT_MS: ms(15 * SECOND, 10, 5 * 60 * SECOND),
+    UPSTREAM_JSON_TIMEOUT_MS: ms(30 * SECOND, 10, 5 * 60 * SECOND),
+    UPSTREAM_UPLOAD_TIMEOUT_MS: ms(15 * 60 * SECOND, 10, HOUR),
+    UPSTREAM_STREAM_TIMEOUT_MS: ms(60 * SECOND, 10, 5 * 60 * SECOND),
     STILL_WORKING_INTERVAL_MS: ms(120 * SECOND, 10, HOUR),
     RENDER_POLL_INTERVAL_MS: ms(30 * SECOND, 10, HOUR),
     RENDER_MAX_AGE_MS: ms(30 * 60 * SECOND, 1000, 7 * 24 * HOUR),
@@ -54,6 +60,12 @@ const ConfigSchema = z
     uploadMaxBytes: v.UPLOAD_MAX_BYTES,
     uploadPartMaxBytes: v.UPLOAD_PART_MAX_BYTES,
     exportCopyTtlMs: v.EXPORT_COPY_TTL_MS,
+    upstreamTimeoutsMs: {
+      token: v.UPSTREAM_TOKEN_TIMEOUT_MS,
+      json: v.UPSTREAM_JSON_TIMEOUT_MS,
+      upload: v.UPSTREAM_UPLOAD_TIMEOUT_MS,
+      streamHeaders: v.UPSTREAM_STREAM_TIMEOUT_MS,
+    },
     stillWorkingIntervalMs: v.STILL_WORKING_INTERVAL_MS,
     renderPollIntervalMs: v.RENDER_POLL_INTERVAL_MS,
     renderMaxAgeMs: v.RENDER_MAX_AGE_MS,
@@ -80,7 +92,11 @@ export function getConfig(env: Env): Config {
     const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ')
     throw new Error(`invalid worker configuration: ${names}`)
   }
-  const config = Object.freeze({ ...parsed.data, skill: Object.freeze(parsed.data.skill) })
+  const config = Object.freeze({
+    ...parsed.data,
+    skill: Object.freeze(parsed.data.skill),
+    upstreamTimeoutsMs: Object.freeze(parsed.data.upstreamTimeoutsMs),
+  })
   cache.set(env, config)
   return config
 }

@@ -9,7 +9,7 @@ beforeAll(() => {
   vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init)
     if (request.url.startsWith(`${SIM_ORIGIN}/`)) {
-      const res = await sim.fetch(request)
+      const res = await answerOrAbort(sim.fetch(request), request.signal)
       // Token answers are remembered for the secret scan: an issued token must never reach a test.
       if (new URL(request.url).pathname.startsWith('/api/auth/')) noteIssuedTokens(await res.clone().text())
       return res
@@ -31,3 +31,16 @@ afterAll(async () => {
 afterEach(() => {
   sim.control.clearFaults()
 })
+
+/**
+ * Like a real fetch, a simulator call gives up when its signal aborts (an upstream timeout, a
+ * cancelled turn): the in-process app itself never looks at the signal.
+ */
+function answerOrAbort(answer: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  if (signal.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}

@@ -3,7 +3,7 @@ import { CreditsData } from '../../shared/upstream/credits.ts'
 import type { Config } from '../config.ts'
 import { UpstreamError } from '../errors.ts'
 import { readAnswer } from './answer.ts'
-import { TIMEOUTS_MS, requestJson } from './http.ts'
+import { requestJson } from './http.ts'
 
 /** NemoVideo's anonymous tokens are valid 7 days unless the answer says otherwise. */
 export const ANONYMOUS_TOKEN_TTL_MS = 7 * 24 * 3600 * 1000
@@ -24,7 +24,7 @@ export async function requestAnonymousToken(config: Config, clientId: string, no
     method: 'POST',
     path: '/api/auth/anonymous-token',
     headers: { 'X-Client-Id': clientId },
-    timeoutMs: TIMEOUTS_MS.token,
+    timeoutMs: config.upstreamTimeoutsMs.token,
   })
   try {
     const data = readAnswer(answer, AnonymousTokenData)
@@ -50,7 +50,7 @@ export async function checkApiToken(config: Config, token: string): Promise<void
     method: 'GET',
     path: '/api/credits/balance/simple',
     token,
-    timeoutMs: TIMEOUTS_MS.json,
+    timeoutMs: config.upstreamTimeoutsMs.json,
   })
   try {
     readAnswer(answer, CreditsData)

@@ -11,7 +11,7 @@ import { UpstreamError } from '../errors.ts'
 import { keeperOf } from '../installations/record.ts'
 import { readAnswer } from './answer.ts'
 import { formDataBody } from './form-body.ts'
-import { TIMEOUTS_MS, requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
+import { requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
 import { createTokenSource, type TokenSource } from './token-source.ts'
 import type { Upstream, UpstreamRenderStatus } from './types.ts'
 
@@ -40,7 +40,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           method: 'POST',
           path: '/api/tasks/me/with-session/nemo_agent',
           json: { task_name: 'project', language },
-          timeoutMs: TIMEOUTS_MS.json,
+          timeoutMs: config.upstreamTimeoutsMs.json,
         },
         SessionAnswer,
         'whole',
@@ -66,7 +66,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
             session_id: upstreamSessionId,
             new_message: { parts: [{ text }] },
           },
-          timeoutMs: TIMEOUTS_MS.streamHeaders,
+          timeoutMs: config.upstreamTimeoutsMs.streamHeaders,
           ...(signal ? { signal } : {}),
         })
         const type = res.headers.get('Content-Type') ?? ''
@@ -91,7 +91,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
             token,
             headers: { 'Content-Type': contentType, 'Content-Length': String(contentLength) },
             body,
-            timeoutMs: TIMEOUTS_MS.upload,
+            timeoutMs: config.upstreamTimeoutsMs.upload,
           }),
           UploadData,
         ),
@@ -109,7 +109,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
             token,
             headers: { 'Content-Type': form.contentType, 'Content-Length': String(form.contentLength) },
             body: form.body,
-            timeoutMs: TIMEOUTS_MS.upload,
+            timeoutMs: config.upstreamTimeoutsMs.upload,
           }),
           UploadData,
         )
@@ -122,14 +122,14 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           method: 'POST',
           path: uploadPath(upstreamSessionId),
           json: { urls, source_type: 'url' },
-          timeoutMs: TIMEOUTS_MS.upload,
+          timeoutMs: config.upstreamTimeoutsMs.upload,
         },
         UploadData,
       )
     },
 
     credits() {
-      return json({ method: 'GET', path: '/api/credits/balance/simple', timeoutMs: TIMEOUTS_MS.json }, CreditsData)
+      return json({ method: 'GET', path: '/api/credits/balance/simple', timeoutMs: config.upstreamTimeoutsMs.json }, CreditsData)
     },
 
     async state(upstreamSessionId) {
@@ -137,7 +137,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
         {
           method: 'GET',
           path: `/api/state/nemo_agent/me/${encodeURIComponent(upstreamSessionId)}/latest`,
-          timeoutMs: TIMEOUTS_MS.json,
+          timeoutMs: config.upstreamTimeoutsMs.json,
         },
         StateData,
       )
@@ -155,7 +155,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           method: 'POST',
           path: '/api/render/proxy/lambda',
           json: { id: renderId, sessionId: upstreamSessionId, draft, output: { format: 'mp4', quality: 'high' } },
-          timeoutMs: TIMEOUTS_MS.json,
+          timeoutMs: config.upstreamTimeoutsMs.json,
         },
         RenderAnswer,
         'whole',
@@ -164,7 +164,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
 
     renderStatus(renderId) {
       return json(
-        { method: 'GET', path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`, timeoutMs: TIMEOUTS_MS.json },
+        { method: 'GET', path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`, timeoutMs: config.upstreamTimeoutsMs.json },
         RenderAnswer,
         'whole',
       ) as Promise<UpstreamRenderStatus>
@@ -176,7 +176,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           method: 'POST',
           path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}/cancel`,
           token,
-          timeoutMs: TIMEOUTS_MS.json,
+          timeoutMs: config.upstreamTimeoutsMs.json,
         })
         // A cancel answer carries no fields we need; only its success matters.
         if (answer.body === undefined && answer.httpStatus >= 200 && answer.httpStatus < 300) return
@@ -190,7 +190,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           method: 'GET',
           path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
           token,
-          timeoutMs: TIMEOUTS_MS.streamHeaders,
+          timeoutMs: config.upstreamTimeoutsMs.streamHeaders,
         })
         const type = res.headers.get('Content-Type') ?? ''
         if (res.ok && !type.includes('application/json')) return res
@@ -209,7 +209,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           method: 'POST',
           path: '/api/auth/claim-token',
           json: { task_id: taskId, session_id: upstreamSessionId },
-          timeoutMs: TIMEOUTS_MS.json,
+          timeoutMs: config.upstreamTimeoutsMs.json,
         },
         ClaimTokenData,
       )

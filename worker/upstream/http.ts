@@ -2,8 +2,9 @@ import type { Config } from '../config.ts'
 import { UpstreamError } from '../errors.ts'
 
 /**
- * How long a call may take. Stream calls (chat, download) only bound the time to the answer's
- * headers: their bodies may run for 15 minutes.
+ * The default of how long a call may take (the UPSTREAM_*_TIMEOUT_MS vars of wrangler.toml set
+ * them; calls take `config.upstreamTimeoutsMs`). Stream calls (chat, download) only bound the
+ * time to the answer's headers: their bodies may run for 15 minutes.
  */
 export const TIMEOUTS_MS = {
   token: 15_000,
