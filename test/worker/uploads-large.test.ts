@@ -164,6 +164,39 @@ describe('a large upload in parts through R2', () => {
     expect(logOf('upload', before)[0]?.uploadBytes).toBe(Number(logOf('upload', before)[0]?.headers['content-length']))
   })
 
+  it('sends the stored file again after a renewed token, and a failed completion is completed later without the parts', async ({ expect }) => {
+    const { key, sessionId } = await setup()
+    const size = 300_000 // one part: the last part may be any size
+    const plan = LargeUploadCreated.parse(await (await create(key, sessionId, { filename: 'song.mp3', size })).json())
+    expect(plan.partCount).toBe(1)
+    expect((await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), size)).status).toBe(200)
+
+    // The backend is down for the first completion: the answer says so, the parts stay assembled in R2.
+    sim.control.fault({ kind: 'http', endpoint: 'upload', status: 503 })
+    const down = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    expect(down.status).toBe(502)
+    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({ state: 'open', missingParts: [] })
+    expect(await env.MEDIA.head(uploadKey(plan.uploadId))).not.toBeNull()
+    const late = await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), size)
+    expect(late.status).toBe(400)
+
+    // Then a 1001: the token is renewed (an anonymous one under a new identity, which no longer owns
+    // the backend session: 1002, and the session is renewed too), and each time the file is read
+    // from R2 again and sent whole, which a relayed request body could not do.
+    sim.control.fault({ kind: 'code', endpoint: 'upload', code: 1001 })
+    const before = sim.log.length
+    const done = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    expect(done.status).toBe(200)
+    expect(UploadResult.parse(await done.json()).files[0]?.url).toContain(`/cdn/${fileHash(size)}/`)
+    const sends = logOf('upload', before)
+    expect(sends.map((e) => e.status)).toEqual([401, 404, 200])
+    expect(logOf('session', before)).toHaveLength(1)
+    expect(sends[2]?.uploadBytes).toBe(Number(sends[2]?.headers['content-length']))
+    expect(sends[2]?.headers['content-length']).toBe(sends[0]?.headers['content-length'])
+    expect(sends[1]?.headers['authorization']).not.toBe(sends[0]?.headers['authorization'])
+    expect(await env.MEDIA.head(uploadKey(plan.uploadId))).toBeNull()
+  })
+
   it('is not_found for another installation, for every call, and leaves the upload intact', async ({ expect }) => {
     const { key, sessionId } = await setup()
     const other = await register()

@@ -60,7 +60,9 @@ export class LargeUpload extends DurableObject<Env> {
   partTarget(owner: UploadOwner, n: number, length: number): UploadRpc<PartTarget> {
     const upload = this.#owned(owner)
     if (!upload) return failure(new WorkerError('not_found'), 'large upload')
-    if (upload.state !== 'open') return failure(invalid('upload', 'the upload is being completed or is complete'), 'large upload')
+    if (upload.state !== 'open' || upload.assembled) {
+      return failure(invalid('upload', 'the parts are assembled already: complete it again, or abort'), 'large upload')
+    }
     if (n > upload.partCount) return failure(invalid('partNumber', `this upload has ${upload.partCount} parts`), 'large upload')
     const expected = partLengthOf(upload.size, upload.partSize, n)
     if (length !== expected) return failure(invalid('header.content-length', `part ${n} must be exactly ${expected} bytes`), 'large upload')
@@ -71,7 +73,9 @@ export class LargeUpload extends DurableObject<Env> {
   recordPart(owner: UploadOwner, part: { partNumber: number; etag: string; size: number }): UploadRpc<LargeUploadStatus> {
     const upload = this.#owned(owner)
     if (!upload) return failure(new WorkerError('not_found'), 'large upload')
-    if (upload.state !== 'open') return failure(invalid('upload', 'the upload is being completed or is complete'), 'large upload')
+    if (upload.state !== 'open' || upload.assembled) {
+      return failure(invalid('upload', 'the parts are assembled already: complete it again, or abort'), 'large upload')
+    }
     this.#store.putPart(part)
     return { ok: true, value: this.#statusOf(upload) }
   }
