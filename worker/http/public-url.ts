@@ -47,14 +47,28 @@ function isPublicIpv6(host: string): boolean {
   if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return false // ::1
   if ((g0 & 0xfe00) === 0xfc00) return false // fc00::/7
   if ((g0 & 0xffc0) === 0xfe80) return false // fe80::/10
+  if ((g0 & 0xffc0) === 0xfec0) return false // fec0::/10, the old site-local
   if ((g0 & 0xff00) === 0xff00) return false // multicast
-  // ::ffff:a.b.c.d and the old ::a.b.c.d: judge the IPv4 address inside.
-  if (groups.slice(0, 5).every((g) => g === 0) && (groups[5] === 0xffff || groups[5] === 0)) {
-    const hi = groups[6] ?? 0
-    const lo = groups[7] ?? 0
-    return isPublicIpv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff])
-  }
-  return true
+  if (g0 === 0x64 && groups[1] === 0xff9b && groups[2] === 1) return false // 64:ff9b:1::/48, local NAT64
+  const inside = embeddedIpv4(groups)
+  return inside === undefined || isPublicIpv4(inside)
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, where the network reaches that IPv4 address:
+ * ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), ::ffff:0:a.b.c.d (translated),
+ * 64:ff9b::a.b.c.d (NAT64), 2002:aabb:ccdd:: (6to4), 2001:0:…:~a.b.c.d (Teredo).
+ */
+function embeddedIpv4(groups: number[]): number[] | undefined {
+  const g = (i: number) => groups[i] ?? 0
+  const octets = (hi: number, lo: number) => [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]
+  const zeros = (from: number, to: number) => groups.slice(from, to).every((x) => x === 0)
+  if (zeros(0, 5) && (g(5) === 0xffff || g(5) === 0)) return octets(g(6), g(7))
+  if (zeros(0, 4) && g(4) === 0xffff && g(5) === 0) return octets(g(6), g(7))
+  if (g(0) === 0x64 && g(1) === 0xff9b && zeros(2, 6)) return octets(g(6), g(7))
+  if (g(0) === 0x2002) return octets(g(1), g(2))
+  if (g(0) === 0x2001 && g(1) === 0) return octets(g(6) ^ 0xffff, g(7) ^ 0xffff)
+  return undefined
 }
 
 function expandIpv6(host: string): number[] | undefined {
