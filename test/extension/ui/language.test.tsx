@@ -1,0 +1,33 @@
+import { cleanup, fireEvent, screen } from '@testing-library/preact'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fakeBrowser } from 'wxt/testing/fake-browser'
+import { setUiLanguage } from '../../../extension/utils/i18n.ts'
+import { createFakeWorker, renderApp } from './harness.tsx'
+
+beforeEach(() => {
+  fakeBrowser.reset()
+  setUiLanguage('zh')
+})
+afterEach(() => {
+  cleanup()
+  setUiLanguage('auto')
+})
+
+describe('UI language', () => {
+  it('shows the UI and the shared error messages in Chinese when chosen', async () => {
+    const worker = createFakeWorker()
+    worker.override('createExport', async () => {
+      throw Object.assign(new Error('402'), {
+        error: { code: 'plan_required', message: 'Export needs a plan' },
+        status: 403,
+      })
+    })
+    renderApp(worker)
+    expect(screen.getByRole('button', { name: '发送' })).toBeTruthy()
+    expect(screen.getByLabelText('消息')).toBeTruthy()
+    fireEvent.click(await screen.findByRole('button', { name: '导出（1）' }))
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('注册或升级套餐即可解锁导出。')
+    expect(alert.textContent).toContain('设置 API 令牌')
+  })
+})
