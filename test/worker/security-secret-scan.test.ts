@@ -1,8 +1,12 @@
-import { describe, it } from 'vitest'
+import { runDurableObjectAlarm } from 'cloudflare:test'
+import { afterEach, describe, it } from 'vitest'
 import { paths } from '../../shared/api/routes.ts'
 import { chatSession, openEvents, readFrames, send } from './chat-helpers.ts'
 import { api, json, recordOf, register, sim } from './helpers.ts'
+import { disarmJobs, exportableSession, renderingInstallation, startExport, stubOf } from './exports-fixtures.ts'
 import { captured, collectSecrets, findLeaks, scanFile } from './secret-scan.ts'
+
+afterEach(disarmJobs)
 
 /**
  * The scan itself (setup.ts runs it after every worker test file): it knows this run's secrets,
@@ -63,5 +67,15 @@ describe('the suite-wide secret scan', () => {
     const stream = captured.find((c) => c.where.includes(`/runs/${runId}/events`) && c.where.endsWith('(stream)'))
     expect(frames.at(-1)?.data.type).toBe('done')
     expect(stream?.text).toContain('event: done')
+  })
+
+  it('sees the lines Durable Objects print (a render job’s alarm), not just the worker’s', async ({ expect }) => {
+    const { key } = await renderingInstallation()
+    const job = await startExport(key, await exportableSession(key))
+    sim.control.fault({ kind: 'http', endpoint: 'render-status', status: 503 })
+    const start = captured.length
+    expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
+    const lines = captured.slice(start).filter((c) => c.where.startsWith('console.'))
+    expect(lines.some((c) => c.text.includes(job.jobId))).toBe(true)
   })
 })
