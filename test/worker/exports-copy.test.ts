@@ -7,7 +7,16 @@ import { copyKey } from '../../worker/exports/output-copy.ts'
 import type { RenderJob } from '../../worker/exports/render-job.ts'
 import { mp4Bytes } from '../simulator/mp4.ts'
 import { api, logOf, register, sim } from './helpers.ts'
-import { ageJob, alarmOf, disarmJobs, exportableSession, getJob, renderingInstallation, startExport, stubOf } from './exports-fixtures.ts'
+import {
+  ageJob,
+  alarmOf,
+  disarmJobs,
+  exportableSession,
+  getJob,
+  renderingInstallation,
+  startExport,
+  stubOf,
+} from './exports-fixtures.ts'
 
 afterEach(disarmJobs)
 
@@ -36,7 +45,9 @@ function backendFileGone(times = 5) {
 }
 
 describe('a finished video kept in R2', () => {
-  it('is copied at completion, streamed with its length and owner, and served from R2 once the backend’s link has expired', async ({ expect }) => {
+  it('is copied at completion, streamed with its length and owner, and served from R2 once the backend’s link has expired', async ({
+    expect,
+  }) => {
     const { key, installationId, job } = await completedJob('16:9')
     const expected = mp4Bytes(1920, 1080)
     const copy = await env.MEDIA.head(copyKey(job.jobId))
@@ -57,7 +68,9 @@ describe('a finished video kept in R2', () => {
     expect(sim.log.length).toBe(before)
 
     // A signed link (no Authorization) serves the copy too.
-    const link = DownloadLink.parse(await (await api(paths.downloadLink(job.jobId), { method: 'POST' }, key)).json())
+    const link = DownloadLink.parse(
+      await (await api(paths.downloadLink(job.jobId), { method: 'POST' }, key)).json(),
+    )
     const url = new URL(link.url)
     const viaLink = await api(`${url.pathname}${url.search}`)
     expect(viaLink.status).toBe(200)
@@ -67,7 +80,9 @@ describe('a finished video kept in R2', () => {
     expect((await api(paths.exportFile(job.jobId), {}, stranger.key)).status).toBe(404)
   })
 
-  it('does not hold up `completed` when copying fails; the copy is retried by the job’s alarm and then kept', async ({ expect }) => {
+  it('does not hold up `completed` when copying fails; the copy is retried by the job’s alarm and then kept', async ({
+    expect,
+  }) => {
     const owner = await renderingInstallation()
     const job = await startExport(owner.key, await exportableSession(owner.key), '9:16')
     const stub = stubOf(job.jobId)
@@ -93,7 +108,9 @@ describe('a finished video kept in R2', () => {
     expect(logOf('files', before)).toHaveLength(1)
   })
 
-  it('deletes the copy after EXPORT_COPY_TTL_MS in the retention alarm, then serves from the backend again; the job goes at its own time', async ({ expect }) => {
+  it('deletes the copy after EXPORT_COPY_TTL_MS in the retention alarm, then serves from the backend again; the job goes at its own time', async ({
+    expect,
+  }) => {
     const { key, job } = await completedJob('1:1')
     expect(await env.MEDIA.head(copyKey(job.jobId))).not.toBeNull()
     const copyDue = await runInDurableObject(stubOf(job.jobId), (_: RenderJob, state) =>

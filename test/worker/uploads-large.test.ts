@@ -29,7 +29,12 @@ function fileByte(i: number): number {
 }
 
 /** Part `n` of the file as a stream of 64 KiB chunks, with its length known (FixedLengthStream). */
-function partStream(size: number, partSize: number, n: number, cut?: number): ReadableStream<Uint8Array> {
+function partStream(
+  size: number,
+  partSize: number,
+  n: number,
+  cut?: number,
+): ReadableStream<Uint8Array> {
   const length = partLengthOf(size, partSize, n)
   const start = (n - 1) * partSize
   const { readable, writable } = new FixedLengthStream(length)
@@ -65,12 +70,23 @@ async function create(key: string, sessionId: string, body: Record<string, unkno
   return api(paths.largeUploads(sessionId), json('POST', body), key)
 }
 
-async function putPart(key: string, sessionId: string, uploadId: string, n: number, body: BodyInit, length: number) {
-  return api(paths.largeUploadPart(sessionId, uploadId, n), {
-    method: 'PUT',
-    body,
-    headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) },
-  }, key)
+async function putPart(
+  key: string,
+  sessionId: string,
+  uploadId: string,
+  n: number,
+  body: BodyInit,
+  length: number,
+) {
+  return api(
+    paths.largeUploadPart(sessionId, uploadId, n),
+    {
+      method: 'PUT',
+      body,
+      headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(length) },
+    },
+    key,
+  )
 }
 
 async function status(key: string, sessionId: string, uploadId: string) {
@@ -84,24 +100,46 @@ async function errorOf(res: Response) {
 }
 
 describe('a large upload in parts through R2', () => {
-  it('sends 3 parts of 5 MiB and a short last one, then streams the whole file to the backend with its exact length', async ({ expect }) => {
+  it('sends 3 parts of 5 MiB and a short last one, then streams the whole file to the backend with its exact length', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
     const size = 3 * 5 * MiB + 12_345
-    const created = await create(key, sessionId, { filename: 'holiday.mp4', size, contentType: 'video/mp4', partSize: 5 * MiB })
+    const created = await create(key, sessionId, {
+      filename: 'holiday.mp4',
+      size,
+      contentType: 'video/mp4',
+      partSize: 5 * MiB,
+    })
     expect(created.status).toBe(201)
     const plan = LargeUploadCreated.parse(await created.json())
     expect(plan).toMatchObject({ partSize: 5 * MiB, partCount: 4 })
 
     for (let n = 1; n <= plan.partCount; n += 1) {
       const length = partLengthOf(size, plan.partSize, n)
-      const res = await putPart(key, sessionId, plan.uploadId, n, partStream(size, plan.partSize, n), length)
+      const res = await putPart(
+        key,
+        sessionId,
+        plan.uploadId,
+        n,
+        partStream(size, plan.partSize, n),
+        length,
+      )
       expect(res.status, `part ${n}`).toBe(200)
       expect(await res.json()).toEqual({ partNumber: n, size: length })
     }
-    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({ state: 'open', receivedParts: [1, 2, 3, 4], missingParts: [] })
+    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({
+      state: 'open',
+      receivedParts: [1, 2, 3, 4],
+      missingParts: [],
+    })
 
     const before = sim.log.length
-    const done = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    const done = await api(
+      paths.completeLargeUpload(sessionId, plan.uploadId),
+      { method: 'POST' },
+      key,
+    )
     expect(done.status).toBe(200)
     const result = UploadResult.parse(await done.json())
     expect(result.files.map((f) => [f.filename, f.kind])).toEqual([['holiday.mp4', 'video']])
@@ -118,25 +156,54 @@ describe('a large upload in parts through R2', () => {
 
     // The backend has it: R2 keeps nothing, and a repeated complete answers the same without sending again.
     expect(await env.MEDIA.head(uploadKey(plan.uploadId))).toBeNull()
-    const again = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    const again = await api(
+      paths.completeLargeUpload(sessionId, plan.uploadId),
+      { method: 'POST' },
+      key,
+    )
     expect(UploadResult.parse(await again.json())).toEqual(result)
     expect(logOf('upload', before)).toHaveLength(1)
     expect((await status(key, sessionId, plan.uploadId)).state).toBe('completed')
   })
 
-  it('resumes after failed parts: a body cut off mid-way and a wrong length are refused, sent again, and the upload completes', async ({ expect }) => {
+  it('resumes after failed parts: a body cut off mid-way and a wrong length are refused, sent again, and the upload completes', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
     const size = 2 * 5 * MiB + 777
     const plan = LargeUploadCreated.parse(
-      await (await create(key, sessionId, { filename: 'talk.mov', size, contentType: 'video/quicktime', partSize: 5 * MiB })).json(),
+      await (
+        await create(key, sessionId, {
+          filename: 'talk.mov',
+          size,
+          contentType: 'video/quicktime',
+          partSize: 5 * MiB,
+        })
+      ).json(),
     )
     expect(plan.partCount).toBe(3)
-    expect((await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), plan.partSize)).status).toBe(200)
+    expect(
+      (
+        await putPart(
+          key,
+          sessionId,
+          plan.uploadId,
+          1,
+          partStream(size, plan.partSize, 1),
+          plan.partSize,
+        )
+      ).status,
+    ).toBe(200)
 
     // Part 2 breaks off after 1 MiB: the worker stores nothing for it.
-    const cut = await putPart(key, sessionId, plan.uploadId, 2, partStream(size, plan.partSize, 2, MiB), plan.partSize).catch(
-      (err: unknown) => err,
-    )
+    const cut = await putPart(
+      key,
+      sessionId,
+      plan.uploadId,
+      2,
+      partStream(size, plan.partSize, 2, MiB),
+      plan.partSize,
+    ).catch((err: unknown) => err)
     if (cut instanceof Response) {
       expect(cut.status).toBe(400)
       expect((await errorOf(cut)).code).toBe('invalid_request')
@@ -149,35 +216,73 @@ describe('a large upload in parts through R2', () => {
     const halfway = await status(key, sessionId, plan.uploadId)
     expect(halfway).toMatchObject({ receivedParts: [1], missingParts: [2, 3] })
     // Completing now is refused and names what is missing.
-    const early = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    const early = await api(
+      paths.completeLargeUpload(sessionId, plan.uploadId),
+      { method: 'POST' },
+      key,
+    )
     expect(early.status).toBe(400)
     expect((await errorOf(early)).issues?.[0]?.message).toContain('2, 3')
 
     for (const n of halfway.missingParts) {
-      const res = await putPart(key, sessionId, plan.uploadId, n, partStream(size, plan.partSize, n), partLengthOf(size, plan.partSize, n))
+      const res = await putPart(
+        key,
+        sessionId,
+        plan.uploadId,
+        n,
+        partStream(size, plan.partSize, n),
+        partLengthOf(size, plan.partSize, n),
+      )
       expect(res.status).toBe(200)
     }
     const before = sim.log.length
-    const done = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    const done = await api(
+      paths.completeLargeUpload(sessionId, plan.uploadId),
+      { method: 'POST' },
+      key,
+    )
     expect(done.status).toBe(200)
     expect(UploadResult.parse(await done.json()).files[0]?.url).toContain(`/cdn/${fileHash(size)}/`)
-    expect(logOf('upload', before)[0]?.uploadBytes).toBe(Number(logOf('upload', before)[0]?.headers['content-length']))
+    expect(logOf('upload', before)[0]?.uploadBytes).toBe(
+      Number(logOf('upload', before)[0]?.headers['content-length']),
+    )
   })
 
-  it('sends the stored file again after a renewed token, and a failed completion is completed later without the parts', async ({ expect }) => {
+  it('sends the stored file again after a renewed token, and a failed completion is completed later without the parts', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
     const size = 300_000 // one part: the last part may be any size
-    const plan = LargeUploadCreated.parse(await (await create(key, sessionId, { filename: 'song.mp3', size })).json())
+    const plan = LargeUploadCreated.parse(
+      await (await create(key, sessionId, { filename: 'song.mp3', size })).json(),
+    )
     expect(plan.partCount).toBe(1)
-    expect((await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), size)).status).toBe(200)
+    expect(
+      (await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), size))
+        .status,
+    ).toBe(200)
 
     // The backend is down for the first completion: the answer says so, the parts stay assembled in R2.
     sim.control.fault({ kind: 'http', endpoint: 'upload', status: 503 })
-    const down = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    const down = await api(
+      paths.completeLargeUpload(sessionId, plan.uploadId),
+      { method: 'POST' },
+      key,
+    )
     expect(down.status).toBe(502)
-    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({ state: 'open', missingParts: [] })
+    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({
+      state: 'open',
+      missingParts: [],
+    })
     expect(await env.MEDIA.head(uploadKey(plan.uploadId))).not.toBeNull()
-    const late = await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), size)
+    const late = await putPart(
+      key,
+      sessionId,
+      plan.uploadId,
+      1,
+      partStream(size, plan.partSize, 1),
+      size,
+    )
     expect(late.status).toBe(400)
 
     // Then a 1001: the token is renewed (an anonymous one under a new identity, which no longer owns
@@ -185,7 +290,11 @@ describe('a large upload in parts through R2', () => {
     // from R2 again and sent whole, which a relayed request body could not do.
     sim.control.fault({ kind: 'code', endpoint: 'upload', code: 1001 })
     const before = sim.log.length
-    const done = await api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, key)
+    const done = await api(
+      paths.completeLargeUpload(sessionId, plan.uploadId),
+      { method: 'POST' },
+      key,
+    )
     expect(done.status).toBe(200)
     expect(UploadResult.parse(await done.json()).files[0]?.url).toContain(`/cdn/${fileHash(size)}/`)
     const sends = logOf('upload', before)
@@ -197,17 +306,30 @@ describe('a large upload in parts through R2', () => {
     expect(await env.MEDIA.head(uploadKey(plan.uploadId))).toBeNull()
   })
 
-  it('is not_found for another installation, for every call, and leaves the upload intact', async ({ expect }) => {
+  it('is not_found for another installation, for every call, and leaves the upload intact', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
     const other = await register()
     const plan = LargeUploadCreated.parse(
-      await (await create(key, sessionId, { filename: 'a.mp4', size: 6 * MiB, partSize: 5 * MiB })).json(),
+      await (
+        await create(key, sessionId, { filename: 'a.mp4', size: 6 * MiB, partSize: 5 * MiB })
+      ).json(),
     )
     // Another installation cannot start one in this session either.
-    expect((await create(other.key, sessionId, { filename: 'b.mp4', size: 6 * MiB })).status).toBe(404)
+    expect((await create(other.key, sessionId, { filename: 'b.mp4', size: 6 * MiB })).status).toBe(
+      404,
+    )
     const calls = [
       api(paths.largeUpload(sessionId, plan.uploadId), {}, other.key),
-      putPart(other.key, sessionId, plan.uploadId, 1, new Uint8Array(R2_MIN_PART_BYTES), R2_MIN_PART_BYTES),
+      putPart(
+        other.key,
+        sessionId,
+        plan.uploadId,
+        1,
+        new Uint8Array(R2_MIN_PART_BYTES),
+        R2_MIN_PART_BYTES,
+      ),
       api(paths.completeLargeUpload(sessionId, plan.uploadId), { method: 'POST' }, other.key),
       api(paths.largeUpload(sessionId, plan.uploadId), { method: 'DELETE' }, other.key),
     ]
@@ -218,53 +340,112 @@ describe('a large upload in parts through R2', () => {
     // The owner, through another of its sessions, does not reach it either: an upload belongs to its session.
     const otherSession = await openSession(key)
     expect((await api(paths.largeUpload(otherSession, plan.uploadId), {}, key)).status).toBe(404)
-    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({ receivedParts: [], state: 'open' })
+    expect(await status(key, sessionId, plan.uploadId)).toMatchObject({
+      receivedParts: [],
+      state: 'open',
+    })
   })
 
-  it('refuses a file over the backend’s 500 MB and an unsupported format at create', async ({ expect }) => {
+  it('refuses a file over the backend’s 500 MB and an unsupported format at create', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
-    const tooBig = await create(key, sessionId, { filename: 'long.mp4', size: BACKEND_MAX_FILE_BYTES + 1, contentType: 'video/mp4' })
+    const tooBig = await create(key, sessionId, {
+      filename: 'long.mp4',
+      size: BACKEND_MAX_FILE_BYTES + 1,
+      contentType: 'video/mp4',
+    })
     expect(tooBig.status).toBe(413)
     const big = await errorOf(tooBig)
-    expect(big).toMatchObject({ code: 'file_too_large', params: { limitBytes: BACKEND_MAX_FILE_BYTES }, action: { kind: 'compress' } })
+    expect(big).toMatchObject({
+      code: 'file_too_large',
+      params: { limitBytes: BACKEND_MAX_FILE_BYTES },
+      action: { kind: 'compress' },
+    })
     expect(big.message).toContain('500 MB')
 
-    const odd = await create(key, sessionId, { filename: 'notes.txt', size: 10 * MiB, contentType: 'text/plain' })
+    const odd = await create(key, sessionId, {
+      filename: 'notes.txt',
+      size: 10 * MiB,
+      contentType: 'text/plain',
+    })
     expect(odd.status).toBe(415)
-    expect(await errorOf(odd)).toMatchObject({ code: 'unsupported_format', action: { kind: 'formats' } })
+    expect(await errorOf(odd)).toMatchObject({
+      code: 'unsupported_format',
+      action: { kind: 'formats' },
+    })
     // A name without an extension passes on its MIME type.
-    expect((await create(key, sessionId, { filename: 'clip', size: 10 * MiB, contentType: 'video/webm' })).status).toBe(201)
+    expect(
+      (
+        await create(key, sessionId, {
+          filename: 'clip',
+          size: 10 * MiB,
+          contentType: 'video/webm',
+        })
+      ).status,
+    ).toBe(201)
   })
 
   it('aborts: the parts are dropped and the upload is gone', async ({ expect }) => {
     const { key, sessionId } = await setup()
     const size = 5 * MiB + 10
-    const plan = LargeUploadCreated.parse(await (await create(key, sessionId, { filename: 'x.mp3', size, partSize: 5 * MiB })).json())
-    expect((await putPart(key, sessionId, plan.uploadId, 1, partStream(size, plan.partSize, 1), plan.partSize)).status).toBe(200)
-    const r2UploadId = await runInDurableObject(uploadStub(env, plan.uploadId), (_: LargeUpload, state) =>
-      String(state.storage.sql.exec('SELECT r2UploadId FROM upload').one()['r2UploadId']),
+    const plan = LargeUploadCreated.parse(
+      await (await create(key, sessionId, { filename: 'x.mp3', size, partSize: 5 * MiB })).json(),
+    )
+    expect(
+      (
+        await putPart(
+          key,
+          sessionId,
+          plan.uploadId,
+          1,
+          partStream(size, plan.partSize, 1),
+          plan.partSize,
+        )
+      ).status,
+    ).toBe(200)
+    const r2UploadId = await runInDurableObject(
+      uploadStub(env, plan.uploadId),
+      (_: LargeUpload, state) =>
+        String(state.storage.sql.exec('SELECT r2UploadId FROM upload').one()['r2UploadId']),
     )
     const multipart = env.MEDIA.resumeMultipartUpload(uploadKey(plan.uploadId), r2UploadId)
     // Still open: R2 takes a part for it.
-    await expect(multipart.uploadPart(2, new Uint8Array(10))).resolves.toMatchObject({ partNumber: 2 })
+    await expect(multipart.uploadPart(2, new Uint8Array(10))).resolves.toMatchObject({
+      partNumber: 2,
+    })
     const res = await api(paths.largeUpload(sessionId, plan.uploadId), { method: 'DELETE' }, key)
     expect(res.status).toBe(204)
     expect((await api(paths.largeUpload(sessionId, plan.uploadId), {}, key)).status).toBe(404)
     // Aborted in R2 too: its parts are gone and it takes no more.
     await expect(multipart.uploadPart(2, new Uint8Array(10))).rejects.toThrow()
-    expect(await runInDurableObject(uploadStub(env, plan.uploadId), (_: LargeUpload, state) => state.storage.getAlarm())).toBeNull()
+    expect(
+      await runInDurableObject(uploadStub(env, plan.uploadId), (_: LargeUpload, state) =>
+        state.storage.getAlarm(),
+      ),
+    ).toBeNull()
   })
 
-  it('requires a Content-Length on a part and keeps parts under UPLOAD_PART_MAX_BYTES', async ({ expect }) => {
+  it('requires a Content-Length on a part and keeps parts under UPLOAD_PART_MAX_BYTES', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
     const plan = LargeUploadCreated.parse(
-      await (await create(key, sessionId, { filename: 'x.mp4', size: 400 * MiB, partSize: 200 * MiB })).json(),
+      await (
+        await create(key, sessionId, { filename: 'x.mp4', size: 400 * MiB, partSize: 200 * MiB })
+      ).json(),
     )
     // The preference is clamped to the configured maximum (32 MiB by default).
     expect(plan.partSize).toBe(32 * MiB)
     expect(plan.partCount).toBe(13)
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new Uint8Array(10)), c.close()) })
-    const res = await api(paths.largeUploadPart(sessionId, plan.uploadId, 1), { method: 'PUT', body: stream }, key)
+    const stream = new ReadableStream<Uint8Array>({
+      start: (c) => (c.enqueue(new Uint8Array(10)), c.close()),
+    })
+    const res = await api(
+      paths.largeUploadPart(sessionId, plan.uploadId, 1),
+      { method: 'PUT', body: stream },
+      key,
+    )
     expect(res.status).toBe(411)
     const tooLong = await putPart(key, sessionId, plan.uploadId, 1, new Uint8Array(10), 33 * MiB)
     expect(tooLong.status).toBe(413)

@@ -12,7 +12,9 @@ export async function backendFile(
   job: JobSnapshot,
   signal?: AbortSignal,
 ): Promise<Response & { body: ReadableStream<Uint8Array> }> {
-  const source = (await fromOutputUrl(job.outputUrl, signal)) ?? (await createUpstream(env, job.installationId).downloadRender(job.renderId))
+  const source =
+    (await fromOutputUrl(job.outputUrl, signal)) ??
+    (await createUpstream(env, job.installationId).downloadRender(job.renderId))
   if (!source.ok || !source.body) {
     await source.body?.cancel()
     throw new WorkerError('upstream_unavailable', { params: { httpStatus: source.status } })

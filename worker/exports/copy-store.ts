@@ -36,9 +36,14 @@ export class CopyStore {
   }
 
   read(): CopyRecord | null {
-    const exists = this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'output_copy'`).toArray().length > 0
+    const exists =
+      this.#sql
+        .exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'output_copy'`)
+        .toArray().length > 0
     if (!exists) return null
-    const row = this.#sql.exec('SELECT state, attempts, size, copiedAt, expiresAt FROM output_copy WHERE one = 1').toArray()[0]
+    const row = this.#sql
+      .exec('SELECT state, attempts, size, copiedAt, expiresAt FROM output_copy WHERE one = 1')
+      .toArray()[0]
     return row ? CopyRecord.parse(row) : null
   }
 

@@ -9,9 +9,14 @@ import { storedCopy } from './output-copy.ts'
  * file outlives the backend's link), else from the URL the backend's status gave, else from the
  * backend's token-only download. Never buffered.
  */
-export async function fileResponse(env: Env, job: JobSnapshot, signal?: AbortSignal): Promise<Response> {
+export async function fileResponse(
+  env: Env,
+  job: JobSnapshot,
+  signal?: AbortSignal,
+): Promise<Response> {
   if (job.status === 'cancelled') throw new WorkerError('job_cancelled')
-  if (job.status === 'failed') throw new WorkerError('render_failed', job.errorParams ? { params: job.errorParams } : {})
+  if (job.status === 'failed')
+    throw new WorkerError('render_failed', job.errorParams ? { params: job.errorParams } : {})
   if (job.status !== 'completed') throw new WorkerError('job_not_finished')
 
   const headers = new Headers({

@@ -24,7 +24,8 @@ export class CopyImpossible extends Error {
 export async function copyOutput(env: Env, job: JobSnapshot): Promise<number> {
   const key = copyKey(job.jobId)
   const existing = await env.MEDIA.head(key)
-  if (existing && existing.customMetadata?.['installationId'] === job.installationId) return existing.size
+  if (existing && existing.customMetadata?.['installationId'] === job.installationId)
+    return existing.size
   const source = await backendFile(env, job)
   const body = source.body
   const length = Number(source.headers.get('content-length'))
@@ -51,7 +52,9 @@ export async function storedCopy(env: Env, job: JobSnapshot): Promise<R2ObjectBo
     await object.body.cancel()
     return null
   } catch (err) {
-    console.warn(`export ${job.jobId}: R2 copy unreadable (${err instanceof Error ? err.name : 'error'}); using the backend`)
+    console.warn(
+      `export ${job.jobId}: R2 copy unreadable (${err instanceof Error ? err.name : 'error'}); using the backend`,
+    )
     return null
   }
 }

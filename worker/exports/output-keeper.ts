@@ -1,5 +1,11 @@
 import type { Env } from '../env.ts'
-import { backoffMs, COPY_TIMEOUT_MS, MAX_COPY_ATTEMPTS, retentionMs, type RenderTiming } from './config.ts'
+import {
+  backoffMs,
+  COPY_TIMEOUT_MS,
+  MAX_COPY_ATTEMPTS,
+  retentionMs,
+  type RenderTiming,
+} from './config.ts'
 import { CopyStore, type CopyRecord } from './copy-store.ts'
 import type { JobRecord } from './job-record.ts'
 import { CopyImpossible, copyOutput, deleteCopy } from './output-copy.ts'
@@ -35,12 +41,26 @@ export class OutputKeeper {
     try {
       const size = await withTimeout(copyOutput(this.#env, job), COPY_TIMEOUT_MS)
       const now = Date.now()
-      this.#store.write({ state: 'copied', attempts, size, copiedAt: now, expiresAt: now + this.#timing.copyTtlMs })
+      this.#store.write({
+        state: 'copied',
+        attempts,
+        size,
+        copiedAt: now,
+        expiresAt: now + this.#timing.copyTtlMs,
+      })
     } catch (err) {
       const final = err instanceof CopyImpossible || attempts >= MAX_COPY_ATTEMPTS
       const reason = err instanceof CopyImpossible ? err.message : jobErrorOf(err).code
-      console.warn(`export ${job.jobId}: R2 copy attempt ${attempts} failed (${reason})${final ? '; serving from the backend' : ''}`)
-      this.#store.write({ state: final ? 'given_up' : 'failed', attempts, size: null, copiedAt: null, expiresAt: null })
+      console.warn(
+        `export ${job.jobId}: R2 copy attempt ${attempts} failed (${reason})${final ? '; serving from the backend' : ''}`,
+      )
+      this.#store.write({
+        state: final ? 'given_up' : 'failed',
+        attempts,
+        size: null,
+        copiedAt: null,
+        expiresAt: null,
+      })
     }
   }
 
@@ -48,7 +68,8 @@ export class OutputKeeper {
   nextWake(job: JobRecord, now = Date.now()): number {
     const end = this.jobEnd(job)
     const copy = this.#store.read()
-    if (this.due(job)) return Math.min(end, now + backoffMs(this.#timing.pollIntervalMs, copy?.attempts ?? 0))
+    if (this.due(job))
+      return Math.min(end, now + backoffMs(this.#timing.pollIntervalMs, copy?.attempts ?? 0))
     if (copy?.state === 'copied' && copy.expiresAt !== null) return Math.min(end, copy.expiresAt)
     return end
   }

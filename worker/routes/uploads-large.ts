@@ -39,9 +39,18 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       method: 'post',
       path: paths.largeUploads('{sessionId}'),
       summary: 'Start a large upload in parts (format and the 500 MB limit are checked here)',
-      request: { params: sessionParams, body: { required: true, content: { 'application/json': { schema: CreateLargeUploadRequest } } } },
+      request: {
+        params: sessionParams,
+        body: {
+          required: true,
+          content: { 'application/json': { schema: CreateLargeUploadRequest } },
+        },
+      },
       responses: {
-        201: jsonContent(LargeUploadCreated, 'The part plan: send parts 1..partCount, each exactly partSize but the last'),
+        201: jsonContent(
+          LargeUploadCreated,
+          'The part plan: send parts 1..partCount, each exactly partSize but the last',
+        ),
         ...errorResponses(...COMMON_ERRORS, 404, 413, 415),
       },
     }),
@@ -49,10 +58,14 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       const { sessionId } = c.req.valid('param')
       const request = c.req.valid('json')
       const { filename, size, contentType } = request
-      if (!mediaFormatOf(filename) && !MIME_TO_FORMAT[contentType.split(';')[0]?.trim().toLowerCase() ?? '']) {
+      if (
+        !mediaFormatOf(filename) &&
+        !MIME_TO_FORMAT[contentType.split(';')[0]?.trim().toLowerCase() ?? '']
+      ) {
         throw new WorkerError('unsupported_format', { params: { filename } })
       }
-      if (size > BACKEND_MAX_FILE_BYTES) throw new WorkerError('file_too_large', { params: { limitBytes: BACKEND_MAX_FILE_BYTES } })
+      if (size > BACKEND_MAX_FILE_BYTES)
+        throw new WorkerError('file_too_large', { params: { limitBytes: BACKEND_MAX_FILE_BYTES } })
       const installationId = c.var.installationId
       await resolveSession(c.env, installationId, sessionId)
       const partSize = choosePartSize(size, request.partSize, getConfig(c.env).uploadPartMaxBytes)
@@ -73,7 +86,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
         createdAt,
         expiresAt,
       })
-      return c.json({ uploadId, partSize, partCount, expiresAt: new Date(expiresAt).toISOString() }, 201)
+      return c.json(
+        { uploadId, partSize, partCount, expiresAt: new Date(expiresAt).toISOString() },
+        201,
+      )
     },
   )
   .openapi(
@@ -82,11 +98,17 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       path: paths.largeUpload('{sessionId}', '{uploadId}'),
       summary: 'Which parts are in: a client resumes by sending the missing ones',
       request: { params: uploadParams },
-      responses: { 200: jsonContent(LargeUploadStatus, 'The upload'), ...errorResponses(...COMMON_ERRORS, 404) },
+      responses: {
+        200: jsonContent(LargeUploadStatus, 'The upload'),
+        ...errorResponses(...COMMON_ERRORS, 404),
+      },
     }),
     async (c) => {
       const { sessionId, uploadId } = c.req.valid('param')
-      const status = await uploadStub(c.env, uploadId).status({ installationId: c.var.installationId, sessionId })
+      const status = await uploadStub(c.env, uploadId).status({
+        installationId: c.var.installationId,
+        sessionId,
+      })
       if (!status) throw new WorkerError('not_found')
       return c.json(status, 200)
     },
@@ -95,7 +117,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.completeLargeUpload('{sessionId}', '{uploadId}'),
-      summary: 'Assemble the parts and stream the file to NemoVideo (idempotent; one run at a time)',
+      summary:
+        'Assemble the parts and stream the file to NemoVideo (idempotent; one run at a time)',
       request: { params: uploadParams },
       responses: {
         200: jsonContent(UploadResult, 'What the backend made of the file'),
@@ -104,7 +127,12 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     }),
     async (c) => {
       const { sessionId, uploadId } = c.req.valid('param')
-      const result = unwrapUpload(await uploadStub(c.env, uploadId).complete({ installationId: c.var.installationId, sessionId }))
+      const result = unwrapUpload(
+        await uploadStub(c.env, uploadId).complete({
+          installationId: c.var.installationId,
+          sessionId,
+        }),
+      )
       return c.json(result, 200)
     },
   )
@@ -118,7 +146,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     }),
     async (c) => {
       const { sessionId, uploadId } = c.req.valid('param')
-      const aborted = await uploadStub(c.env, uploadId).abort({ installationId: c.var.installationId, sessionId })
+      const aborted = await uploadStub(c.env, uploadId).abort({
+        installationId: c.var.installationId,
+        sessionId,
+      })
       if (!aborted) throw new WorkerError('not_found')
       return c.body(null, 204)
     },
@@ -128,10 +159,14 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 routes.openAPIRegistry.registerPath({
   method: 'put',
   path: paths.largeUploadPart('{sessionId}', '{uploadId}', '{n}'),
-  summary: 'One part’s raw bytes, streamed into R2 (exact Content-Length required; send a failed part again)',
+  summary:
+    'One part’s raw bytes, streamed into R2 (exact Content-Length required; send a failed part again)',
   request: {
     params: partParams,
-    body: { required: true, content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+    body: {
+      required: true,
+      content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } },
+    },
   },
   responses: {
     200: jsonContent(LargeUploadPartReceived, 'R2 has the part'),
@@ -146,7 +181,9 @@ routes.put(paths.largeUploadPart(':sessionId', ':uploadId', ':n'), async (c) => 
   const declared = c.req.header('Content-Length')
   if (declared === undefined) throw new WorkerError('length_required')
   if (!/^\d{1,16}$/.test(declared)) {
-    throw new WorkerError('invalid_request', { issues: [{ path: 'header.content-length', message: 'not a byte count' }] })
+    throw new WorkerError('invalid_request', {
+      issues: [{ path: 'header.content-length', message: 'not a byte count' }],
+    })
   }
   const length = Number(declared)
   const limitBytes = getConfig(c.env).uploadPartMaxBytes

@@ -1,5 +1,10 @@
 import { DurableObject } from 'cloudflare:workers'
-import { partCountOf, partLengthOf, type LargeUploadStatus, type UploadResult } from '../../shared/api/uploads.ts'
+import {
+  partCountOf,
+  partLengthOf,
+  type LargeUploadStatus,
+  type UploadResult,
+} from '../../shared/api/uploads.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
@@ -45,7 +50,11 @@ export class LargeUpload extends DurableObject<Env> {
     if (this.#store.read()) throw new Error('upload id already in use')
     const multipart = await this.env.MEDIA.createMultipartUpload(input.r2Key, {
       httpMetadata: { contentType: input.contentType || 'application/octet-stream' },
-      customMetadata: { installationId: input.installationId, sessionId: input.sessionId, uploadId: input.uploadId },
+      customMetadata: {
+        installationId: input.installationId,
+        sessionId: input.sessionId,
+        uploadId: input.uploadId,
+      },
     })
     this.#store.insert({ ...input, r2UploadId: multipart.uploadId })
     await this.ctx.storage.setAlarm(input.expiresAt)
@@ -61,20 +70,37 @@ export class LargeUpload extends DurableObject<Env> {
     const upload = this.#owned(owner)
     if (!upload) return failure(new WorkerError('not_found'), 'large upload')
     if (upload.state !== 'open' || upload.assembled) {
-      return failure(invalid('upload', 'the parts are assembled already: complete it again, or abort'), 'large upload')
+      return failure(
+        invalid('upload', 'the parts are assembled already: complete it again, or abort'),
+        'large upload',
+      )
     }
-    if (n > upload.partCount) return failure(invalid('partNumber', `this upload has ${upload.partCount} parts`), 'large upload')
+    if (n > upload.partCount)
+      return failure(
+        invalid('partNumber', `this upload has ${upload.partCount} parts`),
+        'large upload',
+      )
     const expected = partLengthOf(upload.size, upload.partSize, n)
-    if (length !== expected) return failure(invalid('header.content-length', `part ${n} must be exactly ${expected} bytes`), 'large upload')
+    if (length !== expected)
+      return failure(
+        invalid('header.content-length', `part ${n} must be exactly ${expected} bytes`),
+        'large upload',
+      )
     return { ok: true, value: { r2Key: upload.r2Key, r2UploadId: upload.r2UploadId, length } }
   }
 
   /** Records a part R2 confirmed. Refused once completion has started (its part list is fixed). */
-  recordPart(owner: UploadOwner, part: { partNumber: number; etag: string; size: number }): UploadRpc<LargeUploadStatus> {
+  recordPart(
+    owner: UploadOwner,
+    part: { partNumber: number; etag: string; size: number },
+  ): UploadRpc<LargeUploadStatus> {
     const upload = this.#owned(owner)
     if (!upload) return failure(new WorkerError('not_found'), 'large upload')
     if (upload.state !== 'open' || upload.assembled) {
-      return failure(invalid('upload', 'the parts are assembled already: complete it again, or abort'), 'large upload')
+      return failure(
+        invalid('upload', 'the parts are assembled already: complete it again, or abort'),
+        'large upload',
+      )
     }
     this.#store.putPart(part)
     return { ok: true, value: this.#statusOf(upload) }
@@ -113,8 +139,15 @@ export class LargeUpload extends DurableObject<Env> {
 
   async #complete(upload: UploadRecord): Promise<UploadRpc<UploadResult>> {
     const parts = this.#store.parts()
-    const missing = missingParts(upload, parts.map((p) => p.partNumber))
-    if (missing.length > 0) return failure(invalid('parts', `missing parts: ${missing.slice(0, 20).join(', ')}`), 'large upload')
+    const missing = missingParts(
+      upload,
+      parts.map((p) => p.partNumber),
+    )
+    if (missing.length > 0)
+      return failure(
+        invalid('parts', `missing parts: ${missing.slice(0, 20).join(', ')}`),
+        'large upload',
+      )
     this.#store.setState('completing')
     try {
       if (!upload.assembled) await this.#assemble(upload, parts)
@@ -136,7 +169,10 @@ export class LargeUpload extends DurableObject<Env> {
     }
   }
 
-  async #assemble(upload: UploadRecord, parts: Array<{ partNumber: number; etag: string }>): Promise<void> {
+  async #assemble(
+    upload: UploadRecord,
+    parts: Array<{ partNumber: number; etag: string }>,
+  ): Promise<void> {
     const multipart = this.env.MEDIA.resumeMultipartUpload(upload.r2Key, upload.r2UploadId)
     try {
       await multipart.complete(parts.map(({ partNumber, etag }) => ({ partNumber, etag })))
@@ -150,17 +186,21 @@ export class LargeUpload extends DurableObject<Env> {
 
   async #openObject(upload: UploadRecord): Promise<ReadableStream<Uint8Array>> {
     const object = await this.env.MEDIA.get(upload.r2Key)
-    if (!object || object.size !== upload.size) throw new WorkerError('internal', { params: { reason: 'assembled_file_missing' } })
+    if (!object || object.size !== upload.size)
+      throw new WorkerError('internal', { params: { reason: 'assembled_file_missing' } })
     return object.body as ReadableStream<Uint8Array>
   }
 
   async #discard(upload: UploadRecord): Promise<void> {
     try {
       if (upload.assembled) await this.env.MEDIA.delete(upload.r2Key)
-      else if (upload.state !== 'completed') await this.env.MEDIA.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).abort()
+      else if (upload.state !== 'completed')
+        await this.env.MEDIA.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).abort()
     } catch (err) {
       // R2 drops unfinished multipart uploads on its own after 7 days; the record goes regardless.
-      console.warn(`large upload ${upload.uploadId}: R2 clean-up failed (${err instanceof Error ? err.name : 'error'})`)
+      console.warn(
+        `large upload ${upload.uploadId}: R2 clean-up failed (${err instanceof Error ? err.name : 'error'})`,
+      )
     }
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
@@ -168,7 +208,12 @@ export class LargeUpload extends DurableObject<Env> {
 
   #owned(owner: UploadOwner): UploadRecord | null {
     const upload = this.#store.read()
-    if (!upload || upload.installationId !== owner.installationId || upload.sessionId !== owner.sessionId) return null
+    if (
+      !upload ||
+      upload.installationId !== owner.installationId ||
+      upload.sessionId !== owner.sessionId
+    )
+      return null
     return upload
   }
 
@@ -189,7 +234,10 @@ export class LargeUpload extends DurableObject<Env> {
   }
 }
 
-function missingParts(upload: Pick<UploadRecord, 'size' | 'partSize'>, received: number[]): number[] {
+function missingParts(
+  upload: Pick<UploadRecord, 'size' | 'partSize'>,
+  received: number[],
+): number[] {
   const have = new Set(received)
   const count = partCountOf(upload.size, upload.partSize)
   return Array.from({ length: count }, (_, i) => i + 1).filter((n) => !have.has(n))

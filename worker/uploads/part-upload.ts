@@ -14,16 +14,23 @@ export async function streamPartToR2(
 ): Promise<string> {
   if (!body && target.length > 0) throw incomplete()
   const { readable, writable } = new FixedLengthStream(target.length)
-  const piping = (body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() })).pipeTo(writable).then(
-    () => undefined,
-    (err: unknown) => err ?? new Error('body failed'),
-  )
+  const piping = (body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }))
+    .pipeTo(writable)
+    .then(
+      () => undefined,
+      (err: unknown) => err ?? new Error('body failed'),
+    )
   try {
-    const part = await bucket.resumeMultipartUpload(target.r2Key, target.r2UploadId).uploadPart(partNumber, readable)
+    const part = await bucket
+      .resumeMultipartUpload(target.r2Key, target.r2UploadId)
+      .uploadPart(partNumber, readable)
     return part.etag
   } catch (err) {
     // A body that broke off is the client's to send again; anything else is ours.
-    const bodyError = await Promise.race([piping, new Promise((r) => setTimeout(r, 1000, undefined))])
+    const bodyError = await Promise.race([
+      piping,
+      new Promise((r) => setTimeout(r, 1000, undefined)),
+    ])
     if (bodyError) throw incomplete()
     throw new WorkerError('internal', { cause: err })
   }
@@ -31,6 +38,11 @@ export async function streamPartToR2(
 
 function incomplete(): WorkerError {
   return new WorkerError('invalid_request', {
-    issues: [{ path: 'body', message: 'the part did not arrive whole (Content-Length bytes); send it again' }],
+    issues: [
+      {
+        path: 'body',
+        message: 'the part did not arrive whole (Content-Length bytes); send it again',
+      },
+    ],
   })
 }

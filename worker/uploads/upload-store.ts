@@ -62,7 +62,11 @@ export class UploadStore {
 
   /** Tables are created on the first insert: probing an unknown upload id leaves nothing behind. */
   #exists(): boolean {
-    return this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'upload'`).toArray().length > 0
+    return (
+      this.#sql
+        .exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'upload'`)
+        .toArray().length > 0
+    )
   }
 
   read(): UploadRecord | null {
@@ -83,15 +87,27 @@ export class UploadStore {
 
   parts(): StoredPart[] {
     if (!this.#exists()) return []
-    return this.#sql.exec<{ partNumber: number; etag: string; size: number }>('SELECT * FROM part ORDER BY partNumber').toArray()
+    return this.#sql
+      .exec<{ partNumber: number; etag: string; size: number }>(
+        'SELECT * FROM part ORDER BY partNumber',
+      )
+      .toArray()
   }
 
   /** A part sent again replaces the earlier one (R2 keeps the last upload of a part number). */
   putPart(part: StoredPart): void {
-    this.#sql.exec('INSERT OR REPLACE INTO part (partNumber, etag, size) VALUES (?, ?, ?)', part.partNumber, part.etag, part.size)
+    this.#sql.exec(
+      'INSERT OR REPLACE INTO part (partNumber, etag, size) VALUES (?, ?, ?)',
+      part.partNumber,
+      part.etag,
+      part.size,
+    )
   }
 
-  setState(state: UploadRecord['state'], fields: { assembled?: boolean; result?: UploadResult } = {}): void {
+  setState(
+    state: UploadRecord['state'],
+    fields: { assembled?: boolean; result?: UploadResult } = {},
+  ): void {
     this.#sql.exec(
       'UPDATE upload SET state = ?, assembled = COALESCE(?, assembled), result = COALESCE(?, result) WHERE one = 1',
       state,

@@ -43,7 +43,11 @@ export function formDataBody(file: FormFile, content: ReadableStream<Uint8Array>
     await writable.abort(err).catch(() => undefined)
     await content.cancel(err).catch(() => undefined)
   })
-  return { body: readable as ReadableStream<Uint8Array>, contentType: `multipart/form-data; boundary=${boundary}`, contentLength }
+  return {
+    body: readable as ReadableStream<Uint8Array>,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    contentLength,
+  }
 }
 
 /** RFC 7578 4.2: a quoted name with `"`, CR and LF percent-encoded, as browsers send it. */
