@@ -129,6 +129,16 @@ describe('ReplyText', () => {
     expect(text.hadText).toBe(true)
   })
 
+  it('keeps separate backend messages apart, but not pieces of one message', ({ expect }) => {
+    const { text, out } = reply()
+    for (const piece of ['Making your vid', 'eo now.']) text.push(piece)
+    text.noteActivity() // a tool call between two messages
+    text.messageBoundary() // its result
+    for (const piece of ['Your video', ' is ready.']) text.push(piece)
+    text.finish()
+    expect(out.join('')).toBe('Making your video now.\n\nYour video is ready.')
+  })
+
   it('splits Chinese at Chinese sentence ends', ({ expect }) => {
     const { text, out } = reply()
     text.push('已添加背景音乐。请点击导')

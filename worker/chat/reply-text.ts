@@ -27,6 +27,9 @@ export class ReplyText {
   private heldIssue = ''
   private output = false
   private emitted = false
+  /** A new backend message starts with the next text (the last one ended at a tool call). */
+  private boundary = false
+  private lastChar = ''
 
   constructor(translate: TranslateGui, emit: (delta: string) => void) {
     this.translate = translate
@@ -42,9 +45,23 @@ export class ReplyText {
   noteActivity(): void {
     this.releaseIssue()
     this.output = true
+    this.messageBoundary()
+  }
+
+  /**
+   * The backend's next text is a new message (it called or heard from a tool in between). Its
+   * messages carry no separator of their own, so "…video now." and "Your video is ready" would
+   * run together.
+   */
+  messageBoundary(): void {
+    if (this.lastChar !== '') this.boundary = true
   }
 
   push(delta: string): void {
+    if (delta === '') return
+    if (this.boundary && !/\s/.test(this.lastChar) && !/^\s/.test(delta)) delta = `\n\n${delta}`
+    this.boundary = false
+    this.lastChar = delta.at(-1) ?? ''
     this.pending += delta
     const cut = lastSentenceEnd(this.pending)
     if (cut > 0) {

@@ -104,6 +104,8 @@ async function readReply(
         if (item.kind === 'tool_call') {
           reply.noteActivity()
           deps.emit({ type: 'activity', kind: 'editing' })
+        } else {
+          reply.messageBoundary()
         }
       }
     }
