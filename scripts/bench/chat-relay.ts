@@ -16,11 +16,14 @@
  * randomness (100-300 s per generation, scaled) would otherwise drown them. The wire is clean
  * (LF, whole events, no comments): the parser's robustness is tested elsewhere, not timed here.
  * N = 1 runs ROUNDS_AT_1 times one after another (one sample would be noise).
+ * The CPU time each process used during each path's streams (/proc/<pid>/stat) is reported too:
+ * on a small shared machine the times at 50 and 200 streams are bounded by CPU, and CPU per event
+ * is what stays comparable between machines.
  * @module
  */
 import type { SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
-import { cpuMsOf, descendantsNamed } from './process-memory.ts'
+import { cpuMsOf, workerdRoles } from './process-memory.ts'
 import { readTimedEvents, type TimedEvent } from './sse-timing.ts'
 import { mean, median, round } from './stats.ts'
 import { createSession, openRunEvents, register, sendMessage, type Installation } from './worker-client.ts'
@@ -71,25 +74,23 @@ export async function benchChatRelay(workerUrl: string, simUrl: string, simulato
   const installations = await Promise.all(
     Array.from({ length: USERS }, (_, i) => register(workerUrl, `198.51.100.${i + 1}`)),
   )
-  const workerd = await descendantsNamed('workerd')
-  const simPid = simulatorPid
+  const pids: Pids = { sim: [simulatorPid], ...(await workerdRoles(workerUrl)) }
   const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => anonymousToken(simUrl, `bench-direct-${i}`)))
   const figures: Figure[] = []
   const sessions: ChatRelayOutput['sessions'] = []
   // One warm-up turn per path: workerd compiles the worker and opens its first DOs.
-  await runRound(workerUrl, simUrl, installations, tokens, 1, sessions, workerd, simPid)
+  await runRound(workerUrl, simUrl, installations, tokens, 1, sessions, pids)
 
   for (const n of CONCURRENCY) {
     const directAll: Outcome[] = []
     const relayedAll: Outcome[] = []
-    const cpu = { direct: 0, relayed: 0 }
+    const cpu: CpuUse = { direct: 0, sim: 0, proxy: 0, worker: 0 }
     const rounds = n === 1 ? ROUNDS_AT_1 : 1
     for (let r = 0; r < rounds; r++) {
-      const round = await runRound(workerUrl, simUrl, installations, tokens, n, sessions, workerd, simPid)
+      const round = await runRound(workerUrl, simUrl, installations, tokens, n, sessions, pids)
       directAll.push(...round.direct)
       relayedAll.push(...round.relayed)
-      cpu.direct += round.cpu.direct
-      cpu.relayed += round.cpu.relayed
+      for (const k of Object.keys(cpu) as Array<keyof CpuUse>) cpu[k] += round.cpu[k]
     }
     const direct = directAll.filter((o): o is StreamTiming => !(o instanceof Error))
     const relayed = relayedAll.filter((o): o is StreamTiming => !(o instanceof Error))
@@ -125,12 +126,28 @@ export async function benchChatRelay(workerUrl: string, simUrl: string, simulato
       ...(n === 200 && { met: perEvent <= 1 }),
       detail:
         `reply end: median worker ${round(wEnd)} ms vs direct ${round(dEnd)} ms (ratio ${round(wEnd / dEnd)}); ` +
-        `${round(events)} upstream events after the first text; ${sample}; CPU per stream: ` +
-        `simulator + both workerd (dev proxy and worker) ${round(cpu.relayed / relayed.length)} ms through the worker, simulator ${round(cpu.direct / direct.length)} ms direct`,
+        `${round(events)} upstream events after the first text; ${sample}`,
+    })
+    const per = (ms: number, streams: number) => round(ms / streams)
+    const addedCpu = (cpu.sim + cpu.proxy + cpu.worker) / relayed.length - cpu.direct / direct.length
+    figures.push({
+      name: `chat: CPU added per relayed event, ${n} stream${n === 1 ? '' : 's'}`,
+      value: round(addedCpu / (events + 1)),
+      unit: 'ms',
+      target: '(informative)',
+      detail:
+        `CPU per stream through the worker: worker ${per(cpu.worker, relayed.length)} ms + wrangler's dev proxy ` +
+        `${per(cpu.proxy, relayed.length)} ms + simulator ${per(cpu.sim, relayed.length)} ms; direct: simulator ` +
+        `${per(cpu.direct, direct.length)} ms; divided by ${round(events + 1)} upstream events per turn`,
     })
   }
   return { figures, sessions }
 }
+
+/** Processes whose CPU time is read (/proc): the simulator and wrangler dev's two workerd. */
+type Pids = { sim: number[]; proxy: number[]; worker: number[] }
+/** CPU ms: the simulator during the direct streams; each process during the relayed ones. */
+type CpuUse = { direct: number; sim: number; proxy: number; worker: number }
 
 /** A stream's timing, or why it failed (counted and reported, not timed). */
 type Outcome = StreamTiming | Error
@@ -149,9 +166,8 @@ async function runRound(
   tokens: string[],
   n: number,
   keep: ChatRelayOutput['sessions'],
-  workerd: number[],
-  simPid: number,
-): Promise<{ direct: Outcome[]; relayed: Outcome[]; cpu: { direct: number; relayed: number } }> {
+  pids: Pids,
+): Promise<{ direct: Outcome[]; relayed: Outcome[]; cpu: CpuUse }> {
   // Sessions first, outside the timing: opening one is not part of a chat turn.
   const workerSessions = await inBatches(n, 25, async (i) => {
     const inst = installations[i % installations.length]!
@@ -163,20 +179,28 @@ async function runRound(
   })
   // One path after the other: each gets the machine (2 shared cores) to itself, so the worker's
   // own CPU use is counted against the worker path only.
-  const cpuOf = async (pids: number[]) => (await Promise.all(pids.map(cpuMsOf))).reduce((x, y) => x + y, 0)
-  const both = [simPid, ...workerd]
-  const s0 = await cpuOf([simPid])
+  const cpuOf = async (list: number[]) => (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
+  const snapshot = async () => ({ sim: await cpuOf(pids.sim), proxy: await cpuOf(pids.proxy), worker: await cpuOf(pids.worker) })
+  const before = await snapshot()
   const direct = await settled(
     directSessions.map((s) => directStream(simUrl, s.token, s.sessionId, AbortSignal.timeout(STREAM_TIMEOUT_MS))),
   )
-  const s1 = await cpuOf([simPid])
-  const w1 = await cpuOf(both)
+  const middle = await snapshot()
   const relayed = await settled(
     workerSessions.map((s) => relayedStream(workerUrl, s.inst, s.sessionId, AbortSignal.timeout(STREAM_TIMEOUT_MS))),
   )
-  const w2 = await cpuOf(both)
+  const after = await snapshot()
   keep.push(...workerSessions)
-  return { direct, relayed, cpu: { direct: s1 - s0, relayed: w2 - w1 } }
+  return {
+    direct,
+    relayed,
+    cpu: {
+      direct: middle.sim - before.sim,
+      sim: after.sim - middle.sim,
+      proxy: after.proxy - middle.proxy,
+      worker: after.worker - middle.worker,
+    },
+  }
 }
 
 async function directStream(simUrl: string, token: string, sessionId: string, signal: AbortSignal): Promise<StreamTiming> {

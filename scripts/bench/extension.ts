@@ -5,7 +5,7 @@
  *   summed: what a user's browser parses to show the popup.
  * - time to usable: Debian's Chromium, headless, with the extension loaded (scripts/lib/browser.ts,
  *   the e2e suite's launcher) opens `popup.html` in a tab. An init script notes performance.now()
- *   (whose origin is the navigation's start) when the message box exists and is enabled. The first
+ *   (whose origin is the navigation's start) when the chat is usable (see MARK_USABLE). The first
  *   open is on a fresh profile; it sends one message, so the later opens restore a project and load
  *   its chat from the worker, as a returning user's popup does. Median and p95 of REOPENS opens,
  *   and their ratio to an empty page of the same extension (bench-blank.html, written into the
@@ -26,14 +26,22 @@ const USABLE_TARGET_MS = 300
 const REOPENS = 15
 const COMPOSER = '#composer-input'
 
-/** Marks the moment the message box is usable, from the very start of the page. */
+/**
+ * Marks the moment the chat is usable, from the very start of the page: the message box exists and
+ * is enabled and, when the URL's hash is `#with-reply` (a returning user), the project's last reply
+ * is on screen. The box is briefly enabled before the saved project is read from storage (no chat
+ * yet), then disabled while its chat loads: that first moment is not "usable" for a returning user.
+ */
 const MARK_USABLE = `(() => {
   if (location.protocol !== 'chrome-extension:' || !location.pathname.endsWith('/popup.html')) return
+  const needsReply = location.hash === '#with-reply'
   const check = () => {
     const box = document.querySelector('${COMPOSER}')
-    if (box && !box.disabled && window.__usableAt === undefined) window.__usableAt = performance.now()
+    if (!box || box.disabled || window.__usableAt !== undefined) return
+    if (needsReply && !document.querySelector('.msg-reply .msg-text')) return
+    window.__usableAt = performance.now()
   }
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true })
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, characterData: true })
 })()`
 
 export async function benchExtension(extensionDir: string): Promise<Figure[]> {
@@ -59,7 +67,7 @@ export async function benchExtension(extensionDir: string): Promise<Figure[]> {
       unit: 'ms',
       target: '≤ 300 ms',
       met: med <= USABLE_TARGET_MS,
-      detail: `${REOPENS} reopens with a project; ratio ${round(med / base)} to an empty extension page (${round(base)} ms); first open on a fresh profile ${round(timing.first)} ms`,
+      detail: `${REOPENS} reopens of a project, usable = box enabled and the last reply shown; ratio ${round(med / base)} to an empty extension page (${round(base)} ms); first open on a fresh profile ${round(timing.first)} ms`,
     },
     {
       name: 'extension: popup open to chat usable, p95',
@@ -94,7 +102,9 @@ async function popupScripts(dir: string): Promise<Array<{ file: string; raw: num
   return [...seen.values()]
 }
 
-async function timeToUsable(extensionDir: string): Promise<{ first: number; reopens: number[]; blank: number[] }> {
+async function timeToUsable(
+  extensionDir: string,
+): Promise<{ first: number; reopens: number[]; blank: number[] }> {
   await writeFile(join(extensionDir, 'bench-blank.html'), '<!doctype html><title>blank</title>')
   const profile = await mkdtemp(join(tmpdir(), 'pagereel-bench-profile-'))
   const browser = await launchExtensionBrowser({
@@ -122,7 +132,7 @@ async function timeToUsable(extensionDir: string): Promise<{ first: number; reop
     const blank: number[] = []
     for (let i = 0; i < REOPENS; i++) {
       const page = await browser.context.newPage()
-      reopens.push(await openAndTime(page, browser.extensionUrl('popup.html')))
+      reopens.push(await openAndTime(page, browser.extensionUrl('popup.html#with-reply')))
       await page.close()
       const empty = await browser.context.newPage()
       await empty.goto(browser.extensionUrl('bench-blank.html'), { waitUntil: 'load' })
@@ -138,11 +148,10 @@ async function timeToUsable(extensionDir: string): Promise<{ first: number; reop
   }
 }
 
-/** Navigates and returns the page's own time (from navigation start) to a usable message box. */
+/** Navigates and returns the page's own time (from navigation start) to a usable chat. */
 async function openAndTime(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' })
-  const handle = await page.waitForFunction(() => (window as { __usableAt?: number }).__usableAt, undefined, {
-    timeout: 20_000,
-  })
-  return (await handle.jsonValue()) as number
+  type Marks = { __usableAt?: number }
+  await page.waitForFunction(() => (window as Marks).__usableAt !== undefined, undefined, { timeout: 20_000 })
+  return await page.evaluate(() => (window as Marks).__usableAt!)
 }

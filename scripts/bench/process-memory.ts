@@ -61,3 +61,17 @@ export async function cpuMsOf(pid: number): Promise<number> {
   // After the comm: state is field 0 here, utime 11, stime 12.
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
+
+/**
+ * wrangler dev's two workerd processes: its dev proxy, which holds the public port (`entry=` on its
+ * command line), and the one running the worker.
+ */
+export async function workerdRoles(workerUrl: string): Promise<{ proxy: number[]; worker: number[] }> {
+  const port = new URL(workerUrl).port
+  const roles = { proxy: [] as number[], worker: [] as number[] }
+  for (const pid of await descendantsNamed('workerd')) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8')
+    ;(cmdline.includes(`entry=127.0.0.1:${port}`) ? roles.proxy : roles.worker).push(pid)
+  }
+  return roles
+}

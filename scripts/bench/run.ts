@@ -12,7 +12,7 @@
  * @module
  */
 import { mkdtemp, rm } from 'node:fs/promises'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../lib/ports.ts'
@@ -42,6 +42,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const started = Date.now()
+// The machine is shared: its load when the run began and ended goes with the figures.
+const loadAtStart = loadavg()
 const workDir = await mkdtemp(join(tmpdir(), 'pagereel-bench-'))
 const results: BenchResult[] = []
 const source = snapshotCommit(ROOT, join(workDir, 'src'), rev)
@@ -64,7 +66,10 @@ try {
       ? buildSnapshotExtension(source.dir, workerUrl, join(workDir, 'extension'))
       : Promise.resolve(undefined),
   ])
-  console.log(`commit ${source.revision}: simulator ${sim.url}, worker ${workerUrl}, ${cpus().length} CPUs`)
+  console.log(
+    `commit ${source.revision}: simulator ${sim.url}, worker ${workerUrl}, ${cpus().length} CPUs, ` +
+      `load average ${loadAtStart.map((l) => l.toFixed(1)).join(' ')}`,
+  )
 
   let chat: ChatRelayOutput | undefined
   const run = async (bench: BenchName, fn: () => Promise<Figure[]>) => {
@@ -107,6 +112,8 @@ const file = await writeArtifact(join(ROOT, 'artifacts'), results, {
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   commit: source.revision,
   cpus: cpus().length,
+  loadAverageAtStart: loadAtStart,
+  loadAverageAtEnd: loadavg(),
   seconds: Math.round((Date.now() - started) / 1000),
 })
 console.log(`written to ${file} in ${Math.round((Date.now() - started) / 1000)} s`)
