@@ -13,7 +13,7 @@ import { api, json, logOf, sim } from './helpers.ts'
  */
 
 // UPSTREAM_JSON_TIMEOUT_MS and UPSTREAM_STREAM_TIMEOUT_MS in test/worker/vitest.config.ts.
-const UPSTREAM_TIMEOUT_MS = 3000
+const UPSTREAM_TIMEOUT_MS = 1500
 
 afterEach(() => {
   sim.control.configure({ timeScale: 0.001 })

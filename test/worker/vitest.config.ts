@@ -21,8 +21,8 @@ export default defineConfig({
           RENDER_MAX_AGE_MS: '3600000',
           UPLOAD_MAX_BYTES: '1048576',
           // Upstream timeouts short enough that the reliability tests reach them in seconds.
-          UPSTREAM_JSON_TIMEOUT_MS: '3000',
-          UPSTREAM_STREAM_TIMEOUT_MS: '3000',
+          UPSTREAM_JSON_TIMEOUT_MS: '1500',
+          UPSTREAM_STREAM_TIMEOUT_MS: '1500',
         },
       },
     }),
