@@ -17,7 +17,9 @@ afterEach(() => {
 })
 
 describe('two popups following one run', () => {
-  it('both get every event, in order, with the same sequence numbers; the prompt went out once', async ({ expect }) => {
+  it('both get every event, in order, with the same sequence numbers; the prompt went out once', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.configure({ timeScale: 0.01 })
     sim.control.nextTurn({ noText: false, trailingIssue: false })
@@ -32,13 +34,16 @@ describe('two popups following one run', () => {
     expect(one.frames.at(-1)?.data.type).toBe('done')
     expect(two.frames.map((f) => f.id)).toEqual(one.frames.map((f) => f.id))
     expect(two.frames.map((f) => f.data)).toEqual(one.frames.map((f) => f.data))
-    for (let i = 1; i < one.frames.length; i += 1) expect(one.frames[i]!.id).toBeGreaterThan(one.frames[i - 1]!.id)
+    for (let i = 1; i < one.frames.length; i += 1)
+      expect(one.frames[i]!.id).toBeGreaterThan(one.frames[i - 1]!.id)
     expect(logOf('run_sse', before)).toHaveLength(1)
   })
 })
 
 describe('messages sent at the same moment', () => {
-  it('start exactly one turn; the others are told run_in_progress, never silently dropped', async ({ expect }) => {
+  it('start exactly one turn; the others are told run_in_progress, never silently dropped', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.fault({ kind: 'slow-first-byte', delayMs: 300 })
     const before = sim.log.length
@@ -56,10 +61,15 @@ describe('messages sent at the same moment', () => {
     const calls = logOf('run_sse', before)
     expect(calls).toHaveLength(1)
     // The one that went out is the accepted one's text, whole.
-    const sentText = (calls[0]!.body as { new_message: { parts: Array<{ text: string }> } }).new_message.parts[0]!.text
+    const sentText = (calls[0]!.body as { new_message: { parts: Array<{ text: string }> } }).new_message
+      .parts[0]!.text
     expect(texts).toContain(sentText)
     // A refused message can be sent again once the turn ended.
-    const retried = await postMessage(key, sessionId, texts.find((t) => t !== sentText)!)
+    const retried = await postMessage(
+      key,
+      sessionId,
+      texts.find((t) => t !== sentText)!,
+    )
     expect(retried.status).toBe(202)
     await readFrames(await openEvents(key, sessionId, MessageAccepted.parse(await retried.json()).runId))
   })
@@ -68,9 +78,13 @@ describe('messages sent at the same moment', () => {
     const { key, sessionId } = await chatSession()
     const before = sim.log.length
     const id = messageId()
-    const answers = await Promise.all(Array.from({ length: 5 }, () => postMessage(key, sessionId, 'hello', id)))
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => postMessage(key, sessionId, 'hello', id)),
+    )
     expect(answers.map((r) => r.status)).toEqual(Array(5).fill(202))
-    const runIds = new Set(await Promise.all(answers.map(async (r) => MessageAccepted.parse(await r.json()).runId)))
+    const runIds = new Set(
+      await Promise.all(answers.map(async (r) => MessageAccepted.parse(await r.json()).runId)),
+    )
     expect(runIds.size).toBe(1)
     await readFrames(await openEvents(key, sessionId, [...runIds][0]!))
     expect(logOf('run_sse', before)).toHaveLength(1)
@@ -87,10 +101,19 @@ describe('uploads in parallel to one session', () => {
       { name: 'd.png', type: 'image/png', size: 7_000 },
       { name: 'e.mov', type: 'video/quicktime', size: 260_000 },
     ]
-    const bodies = files.map((f, i) => ({ ...f, ...multipart([{ name: f.name, type: f.type, bytes: bytes(f.size, i + 1) }]) }))
+    const bodies = files.map((f, i) => ({
+      ...f,
+      ...multipart([{ name: f.name, type: f.type, bytes: bytes(f.size, i + 1) }]),
+    }))
     const before = sim.log.length
     const answers = await Promise.all(
-      bodies.map((b) => api(paths.uploads(sessionId), { method: 'POST', body: b.body, headers: { 'Content-Type': b.contentType } }, key)),
+      bodies.map((b) =>
+        api(
+          paths.uploads(sessionId),
+          { method: 'POST', body: b.body, headers: { 'Content-Type': b.contentType } },
+          key,
+        ),
+      ),
     )
     expect(answers.map((r) => r.status)).toEqual(Array(files.length).fill(200))
     const results = await Promise.all(answers.map(async (r) => UploadResult.parse(await r.json())))

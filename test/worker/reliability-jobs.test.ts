@@ -1,7 +1,16 @@
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
 import { afterEach, describe, it } from 'vitest'
 import { SIM_ORIGIN, logOf, sim } from './helpers.ts'
-import { ageJob, alarmOf, disarmJobs, exportableSession, getJob, renderingInstallation, startExport, stubOf } from './exports-fixtures.ts'
+import {
+  ageJob,
+  alarmOf,
+  disarmJobs,
+  exportableSession,
+  getJob,
+  renderingInstallation,
+  startExport,
+  stubOf,
+} from './exports-fixtures.ts'
 
 /**
  * Export jobs under the platform's real conditions: alarms whose backend call throws (a network
@@ -45,7 +54,9 @@ function failNetwork(path: RegExp, times: number) {
 }
 
 describe('a render job whose backend calls throw', () => {
-  it('counts the failures itself, backs off, survives evictions in between, and completes', async ({ expect }) => {
+  it('counts the failures itself, backs off, survives evictions in between, and completes', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -72,7 +83,9 @@ describe('a render job whose backend calls throw', () => {
     expect(sim.control.renders().filter((r) => r.id.includes(job.jobId))).toHaveLength(1)
   })
 
-  it('whose submit throws before the backend has it is submitted once more, under the same id', async ({ expect }) => {
+  it('whose submit throws before the backend has it is submitted once more, under the same id', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const sessionId = await exportableSession(key)
     const network = failNetwork(/^\/api\/render\/proxy\/lambda$/, 1)
@@ -97,7 +110,9 @@ describe('a render job whose backend calls throw', () => {
 })
 
 describe('the hard age limit', () => {
-  it('stops a job whose backend stays down: failed with its reason, and no poll after it', async ({ expect }) => {
+  it('stops a job whose backend stays down: failed with its reason, and no poll after it', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, type ExpectStatic } from 'vitest'
 import { paths } from '../../shared/api/routes.ts'
 import { SessionInfo } from '../../shared/api/sessions.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
@@ -31,29 +31,66 @@ const CASES: Case[] = [
   { endpoint: 'state', call: (key, sessionId) => api(paths.state(sessionId), {}, key) },
   {
     endpoint: 'upload',
-    call: (key, sessionId) => api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/a.mp4'] }), key),
+    call: (key, sessionId) =>
+      api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/a.mp4'] }), key),
   },
   { endpoint: 'claim', call: (key, sessionId) => api(paths.claim(sessionId), { method: 'POST' }, key) },
   {
     // An export reads the draft first: a backend down there leaves no job behind.
     endpoint: 'state',
-    call: (key, sessionId) => api(paths.createExport(sessionId), json('POST', { preset: '9:16', idempotencyKey: `k-${crypto.randomUUID()}` }), key),
+    call: (key, sessionId) =>
+      api(
+        paths.createExport(sessionId),
+        json('POST', { preset: '9:16', idempotencyKey: `k-${crypto.randomUUID()}` }),
+        key,
+      ),
   },
 ]
 
-const FAULTS: Array<{ name: string; fault: (endpoint: EndpointName) => FaultInput; code: string; status: number }> = [
-  { name: '500', fault: (endpoint) => ({ kind: 'http', endpoint, status: 500 }), code: 'upstream_unavailable', status: 502 },
-  { name: '503', fault: (endpoint) => ({ kind: 'http', endpoint, status: 503 }), code: 'upstream_unavailable', status: 502 },
+const FAULTS: Array<{
+  name: string
+  fault: (endpoint: EndpointName) => FaultInput
+  code: string
+  status: number
+}> = [
+  {
+    name: '500',
+    fault: (endpoint) => ({ kind: 'http', endpoint, status: 500 }),
+    code: 'upstream_unavailable',
+    status: 502,
+  },
+  {
+    name: '503',
+    fault: (endpoint) => ({ kind: 'http', endpoint, status: 503 }),
+    code: 'upstream_unavailable',
+    status: 502,
+  },
   // The backend's own gateway timed out: a timeout to the user too.
-  { name: '504', fault: (endpoint) => ({ kind: 'http', endpoint, status: 504 }), code: 'upstream_timeout', status: 504 },
-  { name: 'a malformed answer', fault: (endpoint) => ({ kind: 'malformed-json', endpoint }), code: 'upstream_unavailable', status: 502 },
+  {
+    name: '504',
+    fault: (endpoint) => ({ kind: 'http', endpoint, status: 504 }),
+    code: 'upstream_timeout',
+    status: 504,
+  },
+  {
+    name: 'a malformed answer',
+    fault: (endpoint) => ({ kind: 'malformed-json', endpoint }),
+    code: 'upstream_unavailable',
+    status: 502,
+  },
 ]
 
 async function jobCount(key: string): Promise<number> {
   return ((await (await api(paths.exports, {}, key)).json()) as { jobs: unknown[] }).jobs.length
 }
 
-async function expectClearError(expect: Parameters<Parameters<typeof it>[1]>[0]['expect'], res: Response, code: string, status: number, where: string) {
+async function expectClearError(
+  expect: ExpectStatic,
+  res: Response,
+  code: string,
+  status: number,
+  where: string,
+) {
   expect(res.status, where).toBe(status)
   const { error } = ErrorEnvelope.parse(await res.json())
   expect(error.code, where).toBe(code)
@@ -63,10 +100,15 @@ async function expectClearError(expect: Parameters<Parameters<typeof it>[1]>[0][
 }
 
 describe('a failing backend on every JSON call', () => {
-  it('answers upstream_unavailable with a retry, and the same call works once the backend is back', async ({ expect }) => {
+  it('answers upstream_unavailable with a retry, and the same call works once the backend is back', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     // Media in the draft, so an export can start once the backend is back.
-    expect((await api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/b.mp4'] }), key)).status).toBe(200)
+    expect(
+      (await api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/b.mp4'] }), key))
+        .status,
+    ).toBe(200)
     for (const { name, fault, code, status } of FAULTS) {
       for (const { endpoint, call } of CASES) {
         const where = `${endpoint} (${call.toString().slice(0, 60)}…) on ${name}`
@@ -85,7 +127,9 @@ describe('a failing backend on every JSON call', () => {
     expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
   })
 
-  it('answers upstream_timeout when the backend does not answer in time; the next call works', async ({ expect }) => {
+  it('answers upstream_timeout when the backend does not answer in time; the next call works', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.fault({ kind: 'slow', endpoint: 'state', delayMs: UPSTREAM_TIMEOUT_MS + 500 })
     const slow = await api(paths.state(sessionId), {}, key)
@@ -95,12 +139,17 @@ describe('a failing backend on every JSON call', () => {
 })
 
 describe('a chat turn against a troubled backend', () => {
-  it('a backend too slow to start the stream ends the turn as upstream_timeout, sent once; the chat goes on', async ({ expect }) => {
+  it('a stream that does not start in time: upstream_timeout, sent once; the chat goes on', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.fault({ kind: 'slow', endpoint: 'run_sse', delayMs: UPSTREAM_TIMEOUT_MS + 500 })
     const before = sim.log.length
     const { runId, events } = await runTurn(key, sessionId, 'hello')
-    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_timeout', action: { kind: 'retry' } } })
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      error: { code: 'upstream_timeout', action: { kind: 'retry' } },
+    })
     expect(logOf('run_sse', before)).toHaveLength(1)
     const info = SessionInfo.parse(await (await api(paths.session(sessionId), {}, key)).json())
     expect(info.latestRun).toMatchObject({ runId, status: 'failed' })
@@ -109,7 +158,9 @@ describe('a chat turn against a troubled backend', () => {
     expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
   })
 
-  it('a long silence before the first byte says still_working, then the reply arrives whole', async ({ expect }) => {
+  it('a long silence before the first byte says still_working, then the reply arrives whole', async ({
+    expect,
+  }) => {
     // STILL_WORKING_INTERVAL_MS is 200 in tests.
     const { key, sessionId } = await sessionWithVideo()
     sim.control.nextTurn({ noText: false, trailingIssue: false })
@@ -122,7 +173,9 @@ describe('a chat turn against a troubled backend', () => {
     expect(replyText(events)).toBe('Done: the title now reads "Quiet Start".')
   })
 
-  it('a drop mid-reply ends the run with a recovered summary or stream_dropped, and a new message works', async ({ expect }) => {
+  it('a drop mid-reply ends with a recovered summary or stream_dropped; a new message works', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.configure({ timeScale: 0.01 })
     sim.control.nextTurn({ noText: false, trailingIssue: false })

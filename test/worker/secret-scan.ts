@@ -63,7 +63,11 @@ export function recordResponse(where: string, res: Response, registration = fals
         controller.enqueue(chunk)
       },
     })
-    return new Response(res.body.pipeThrough(recorder), { status: res.status, statusText: res.statusText, headers: res.headers })
+    return new Response(res.body.pipeThrough(recorder), {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    })
   }
   const copy = res.clone()
   pending.push(

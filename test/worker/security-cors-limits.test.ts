@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { describe, it } from 'vitest'
+import { describe, it, type ExpectStatic } from 'vitest'
 import { paths } from '../../shared/api/routes.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { api, json, register, sim, uniqueIp } from './helpers.ts'
@@ -25,7 +25,10 @@ const WEB_ORIGINS = [
   'moz-extension://abcdefgh.evil.example:8443',
   'file://',
 ]
-const EXTENSION_ORIGINS = ['chrome-extension://abcdefghijklmnopabcdefghijklmnop', 'moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc']
+const EXTENSION_ORIGINS = [
+  'chrome-extension://abcdefghijklmnopabcdefghijklmnop',
+  'moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc',
+]
 
 /** Every documented operation, with made-up (well-formed) ids in its path. */
 async function operations(): Promise<Operation[]> {
@@ -42,7 +45,9 @@ async function operations(): Promise<Operation[]> {
 }
 
 describe('CORS on every route', () => {
-  it('refuses web origins, requests and preflights alike, before anything reaches the backend', async ({ expect }) => {
+  it('refuses web origins, requests and preflights alike, before anything reaches the backend', async ({
+    expect,
+  }) => {
     const { key } = await register()
     const ops = await operations()
     expect(ops.length).toBeGreaterThanOrEqual(20)
@@ -50,14 +55,26 @@ describe('CORS on every route', () => {
     for (const { method, path } of ops) {
       for (const origin of WEB_ORIGINS) {
         const where = `${method} ${path} from ${origin}`
-        const res = await api(path, { ...json(method, {}), ...(method === 'GET' && { body: null }), headers: { Origin: origin, 'Content-Type': 'application/json' } }, key)
+        const res = await api(
+          path,
+          {
+            ...json(method, {}),
+            ...(method === 'GET' && { body: null }),
+            headers: { Origin: origin, 'Content-Type': 'application/json' },
+          },
+          key,
+        )
         expect(res.status, where).toBe(403)
         expect(ErrorEnvelope.parse(await res.json()).error.code, where).toBe('origin_forbidden')
         expect(res.headers.get('Access-Control-Allow-Origin'), where).toBeNull()
 
         const pre = await api(path, {
           method: 'OPTIONS',
-          headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,content-type' },
+          headers: {
+            Origin: origin,
+            'Access-Control-Request-Method': method,
+            'Access-Control-Request-Headers': 'authorization,content-type',
+          },
         })
         expect(pre.status, `preflight ${where}`).toBe(403)
         expect(pre.headers.get('Access-Control-Allow-Origin'), `preflight ${where}`).toBeNull()
@@ -67,20 +84,30 @@ describe('CORS on every route', () => {
     expect(sim.log.length).toBe(before)
   })
 
-  it('lets extension origins in on every route, preflight included, and names only that origin', async ({ expect }) => {
+  it('lets extension origins in on every route, preflight included, and names only that origin', async ({
+    expect,
+  }) => {
     const { key } = await register()
     for (const { method, path } of await operations()) {
       for (const origin of EXTENSION_ORIGINS) {
         const where = `${method} ${path} from ${origin}`
         const pre = await api(path, {
           method: 'OPTIONS',
-          headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'authorization,content-type,last-event-id' },
+          headers: {
+            Origin: origin,
+            'Access-Control-Request-Method': method,
+            'Access-Control-Request-Headers': 'authorization,content-type,last-event-id',
+          },
         })
         expect(pre.status, `preflight ${where}`).toBe(204)
         expect(pre.headers.get('Access-Control-Allow-Origin'), where).toBe(origin)
         expect(pre.headers.get('Access-Control-Allow-Methods'), where).toContain(method)
         // The actual call (made-up ids, so mostly a 4xx) carries the origin back, error or not.
-        const res = await api(path, { method, headers: { Origin: origin } }, method === 'DELETE' && path === paths.me ? undefined : key)
+        const res = await api(
+          path,
+          { method, headers: { Origin: origin } },
+          method === 'DELETE' && path === paths.me ? undefined : key,
+        )
         expect(res.status, where).not.toBe(403)
         expect(res.headers.get('Access-Control-Allow-Origin'), where).toBe(origin)
         expect(res.headers.get('Access-Control-Allow-Origin'), where).not.toBe('*')
@@ -89,8 +116,6 @@ describe('CORS on every route', () => {
     }
   })
 })
-
-type Expect = Parameters<Parameters<typeof it>[1]>[0]['expect']
 
 /**
  * Uses up a limiter key's allowance directly through the binding (hundreds of HTTP calls would
@@ -103,7 +128,7 @@ async function exhaust(key: string): Promise<void> {
   throw new Error(`limiter key ${key} never ran out`)
 }
 
-async function expectRateLimited(expect: Expect, res: Response, where: string) {
+async function expectRateLimited(expect: ExpectStatic, res: Response, where: string) {
   expect(res.status, where).toBe(429)
   expect(Number(res.headers.get('Retry-After')), where).toBeGreaterThan(0)
   const { error } = ErrorEnvelope.parse(await res.json())
@@ -113,7 +138,9 @@ async function expectRateLimited(expect: Expect, res: Response, where: string) {
 
 describe('rate limits', () => {
   it('limit every route group per installation, each group on its own count', async ({ expect }) => {
-    const ops = (await operations()).filter((op) => op.path !== paths.openapi && op.path !== paths.installations)
+    const ops = (await operations()).filter(
+      (op) => op.path !== paths.openapi && op.path !== paths.installations,
+    )
     const groups = new Map<string, Operation[]>()
     for (const op of ops) {
       if (op.method === 'DELETE' && op.path === paths.me) continue
@@ -124,9 +151,15 @@ describe('rate limits', () => {
     for (const [group, groupOps] of groups) {
       const { installationId, key } = await register()
       // The real routes count against the group (a few calls), then the allowance runs out.
-      for (const op of groupOps) expect((await api(op.path, { method: op.method }, key)).status, op.path).not.toBe(429)
+      for (const op of groupOps)
+        expect((await api(op.path, { method: op.method }, key)).status, op.path).not.toBe(429)
       await exhaust(`${installationId}:${group}`)
-      for (const op of groupOps) await expectRateLimited(expect, await api(op.path, { method: op.method }, key), `${op.method} ${op.path}`)
+      for (const op of groupOps)
+        await expectRateLimited(
+          expect,
+          await api(op.path, { method: op.method }, key),
+          `${op.method} ${op.path}`,
+        )
       // The installation's other groups, and other installations, go on.
       for (const [other, otherOps] of groups) {
         if (other === group) continue
@@ -134,14 +167,17 @@ describe('rate limits', () => {
         expect(res.status, `${group} used up, ${other} still open`).not.toBe(429)
       }
       const stranger = await register()
-      expect((await api(groupOps[0]!.path, { method: groupOps[0]!.method }, stranger.key)).status).not.toBe(429)
+      expect((await api(groupOps[0]!.path, { method: groupOps[0]!.method }, stranger.key)).status).not.toBe(
+        429,
+      )
     }
   })
 
   it('limit the OpenAPI document and signed download links per client address', async ({ expect }) => {
     const ip = uniqueIp()
     const headers = { 'CF-Connecting-IP': ip }
-    const link = `${paths.exportFile('job_AAAAAAAAAAAAAAAAAAAA')}?inst=inst_AAAAAAAAAAAAAAAA&exp=9999999999&sig=${'0'.repeat(64)}`
+    const query = `inst=inst_AAAAAAAAAAAAAAAA&exp=9999999999&sig=${'0'.repeat(64)}`
+    const link = `${paths.exportFile('job_AAAAAAAAAAAAAAAAAAAA')}?${query}`
     expect((await api(paths.openapi, { headers })).status).toBe(200)
     expect((await api(link, { headers })).status).toBe(404)
     await exhaust(`openapi:${ip}`)

@@ -47,12 +47,16 @@ let operations: Operation[] = []
 let owner: Fixture
 
 beforeAll(async () => {
-  const doc = (await (await api(paths.openapi)).json()) as { paths: Record<string, Record<string, DocOperation>> }
+  const doc = (await (await api(paths.openapi)).json()) as {
+    paths: Record<string, Record<string, DocOperation>>
+  }
   operations = Object.entries(doc.paths).flatMap(([template, byMethod]) =>
     Object.entries(byMethod).map(([method, op]) => ({
       method: method.toUpperCase(),
       template,
-      success: Object.keys(op.responses ?? {}).map(Number).filter((s) => s >= 200 && s < 300),
+      success: Object.keys(op.responses ?? {})
+        .map(Number)
+        .filter((s) => s >= 200 && s < 300),
       jsonSchema: op.requestBody?.content?.['application/json']?.schema,
     })),
   )
@@ -120,7 +124,14 @@ const hostileValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   oddText,
   fc.constant(HUGE),
-  fc.array(fc.oneof(oddText, fc.webUrl(), fc.constantFrom('http://127.0.0.1/x.mp4', 'file:///etc/passwd', 'javascript:alert(1)')), { maxLength: 30 }),
+  fc.array(
+    fc.oneof(
+      oddText,
+      fc.webUrl(),
+      fc.constantFrom('http://127.0.0.1/x.mp4', 'file:///etc/passwd', 'javascript:alert(1)'),
+    ),
+    { maxLength: 30 },
+  ),
   fc.constantFrom({ polluted: true }, { prototype: { polluted: true } }),
 )
 
@@ -148,7 +159,7 @@ const body = fc.oneof(
     '{"constructor":{"prototype":{"polluted":true}}}',
     'not json',
     '{',
-    '[' .repeat(50_000),
+    '['.repeat(50_000),
     '\u0000\u0001',
     `{"text":"${HUGE}","clientMessageId":"msg_12345678"}`,
     '--x\r\nContent-Disposition: form-data; name="files"; filename="../../a.mp4"\r\n\r\nAAAA\r\n--x--\r\n',
@@ -189,8 +200,15 @@ const extraHeaders = fc.record(
 )
 
 const request = fc.record({
-  paramPicks: fc.record({ sessionId: pathParam('sessionId'), runId: pathParam('runId'), jobId: pathParam('jobId') }),
-  method: fc.oneof({ weight: 4, arbitrary: fc.constant<string | undefined>(undefined) }, { weight: 1, arbitrary: otherMethod }),
+  paramPicks: fc.record({
+    sessionId: pathParam('sessionId'),
+    runId: pathParam('runId'),
+    jobId: pathParam('jobId'),
+  }),
+  method: fc.oneof(
+    { weight: 4, arbitrary: fc.constant<string | undefined>(undefined) },
+    { weight: 1, arbitrary: otherMethod },
+  ),
   auth: authMode,
   garbageKey: fc.string({ maxLength: 200 }),
   query,
@@ -241,7 +259,10 @@ describe('bodies the framework refuses before a route runs', () => {
       { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"language":' },
     ]
     for (const init of cases) {
-      for (const [path, key] of [[paths.installations, undefined], [paths.sessions, owner.key]] as const) {
+      for (const [path, key] of [
+        [paths.installations, undefined],
+        [paths.sessions, owner.key],
+      ] as const) {
         const res = await api(path, init, key)
         expect(res.status, `${path} ${JSON.stringify(init.headers)}`).toBe(400)
         expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('invalid_request')
@@ -251,7 +272,9 @@ describe('bodies the framework refuses before a route runs', () => {
 })
 
 describe('every route under hostile input', () => {
-  it('answers clear 4xx errors in the shared envelope (or its documented 2xx), never a 5xx', async ({ expect }) => {
+  it('answers clear 4xx errors in the shared envelope (or its documented 2xx), never a 5xx', async ({
+    expect,
+  }) => {
     expect(operations.length).toBeGreaterThanOrEqual(20)
     const seen = new Map<string, Set<number>>()
     let sent = 0
@@ -307,30 +330,50 @@ describe('every route under hostile input', () => {
  */
 function fieldValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   const anyText = fc.string({ unit: 'binary', maxLength: (schema.maxLength ?? 64) + 4 })
-  const nearLimit = fc.string({ unit: 'binary', minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 64, 600) })
+  const nearLimit = fc.string({
+    unit: 'binary',
+    minLength: schema.minLength ?? 0,
+    maxLength: Math.min(schema.maxLength ?? 64, 600),
+  })
   const wrong = fc.oneof(fc.jsonValue({ maxDepth: 2 }), oddText)
   if (schema.enum) return fc.oneof(fc.constantFrom(...schema.enum), wrong)
   if (schema.type === 'array' && schema.items) {
     return fc.oneof(
-      fc.array(fc.oneof(fieldValue(schema.items), fc.webUrl({ withQueryParameters: true, withFragments: true })), { maxLength: 60 }),
+      fc.array(
+        fc.oneof(fieldValue(schema.items), fc.webUrl({ withQueryParameters: true, withFragments: true })),
+        { maxLength: 60 },
+      ),
       wrong,
     )
   }
-  if (schema.type === 'string') return fc.oneof({ weight: 3, arbitrary: fc.oneof(anyText, nearLimit) }, { weight: 1, arbitrary: wrong })
+  if (schema.type === 'string')
+    return fc.oneof({ weight: 3, arbitrary: fc.oneof(anyText, nearLimit) }, { weight: 1, arbitrary: wrong })
   return wrong
 }
 
 describe('every documented JSON body, field by field', () => {
-  it('answers its documented 2xx or a clear 4xx for any characters in any field, never a 5xx', async ({ expect }) => {
+  it('answers its documented 2xx or a clear 4xx for any characters in any field, never a 5xx', async ({
+    expect,
+  }) => {
     const withBodies = operations.filter((op) => op.jsonSchema?.properties)
     expect(withBodies.length).toBeGreaterThanOrEqual(5)
     for (const op of withBodies) {
-      const fields = Object.fromEntries(Object.entries(op.jsonSchema!.properties!).map(([name, schema]) => [name, fieldValue(schema)]))
+      const fields = Object.fromEntries(
+        Object.entries(op.jsonSchema!.properties!).map(([name, schema]) => [name, fieldValue(schema)]),
+      )
       const ownKey = op.template === paths.installations
       await fc.assert(
         fc.asyncProperty(fc.record(fields, { requiredKeys: [] }), async (value) => {
-          const path = fillPath(op.template, { sessionId: 'sessionId:real', runId: 'runId:real', jobId: 'jobId:real' })
-          const init = { method: op.method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(value) }
+          const path = fillPath(op.template, {
+            sessionId: 'sessionId:real',
+            runId: 'runId:real',
+            jobId: 'jobId:real',
+          })
+          const init = {
+            method: op.method,
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(value),
+          }
           const res = await api(path, init, ownKey ? undefined : owner.key)
           const where = `${op.method} ${op.template} -> ${res.status}`
           expect(res.status, where).toBeLessThan(500)

@@ -5,7 +5,15 @@ import { paths } from '../../shared/api/routes.ts'
 import { SessionInfo } from '../../shared/api/sessions.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { chatSession, messageId, openEvents, readFrames, send } from './chat-helpers.ts'
-import { disarmJobs, exportableSession, getJob, renderingInstallation, startExport, stubOf, clickKey } from './exports-fixtures.ts'
+import {
+  disarmJobs,
+  exportableSession,
+  getJob,
+  renderingInstallation,
+  startExport,
+  stubOf,
+  clickKey,
+} from './exports-fixtures.ts'
 import { api, bytes, json, multipart, register, sim } from './helpers.ts'
 
 afterEach(disarmJobs)
@@ -23,22 +31,26 @@ const upload = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(20
 
 const SAMPLES: Record<string, Sample> = {
   [`GET ${paths.session('{sessionId}')}`]: () => ({}),
-  [`POST ${paths.messages('{sessionId}')}`]: () => json('POST', { text: 'change the title to "Mine"', clientMessageId: messageId() }),
+  [`POST ${paths.messages('{sessionId}')}`]: () =>
+    json('POST', { text: 'change the title to "Mine"', clientMessageId: messageId() }),
   [`GET ${paths.runEvents('{sessionId}', '{runId}')}`]: () => ({}),
   [`POST ${paths.uploads('{sessionId}')}`]: () => ({
     method: 'POST',
     body: upload.body,
     headers: { 'Content-Type': upload.contentType, 'Content-Length': String(upload.body.byteLength) },
   }),
-  [`POST ${paths.uploadUrls('{sessionId}')}`]: () => json('POST', { urls: ['https://cdn.example.com/clips/stolen.mp4'] }),
+  [`POST ${paths.uploadUrls('{sessionId}')}`]: () =>
+    json('POST', { urls: ['https://cdn.example.com/clips/stolen.mp4'] }),
   [`GET ${paths.state('{sessionId}')}`]: () => ({}),
   [`POST ${paths.claim('{sessionId}')}`]: () => ({ method: 'POST' }),
-  [`POST ${paths.createExport('{sessionId}')}`]: () => json('POST', { preset: '9:16', idempotencyKey: clickKey() }),
+  [`POST ${paths.createExport('{sessionId}')}`]: () =>
+    json('POST', { preset: '9:16', idempotencyKey: clickKey() }),
   [`GET ${paths.exportJob('{jobId}')}`]: () => ({}),
   [`POST ${paths.cancelExport('{jobId}')}`]: () => ({ method: 'POST' }),
   [`POST ${paths.downloadLink('{jobId}')}`]: () => ({ method: 'POST' }),
   [`GET ${paths.exportFile('{jobId}')}`]: () => ({}),
-  [`POST ${paths.largeUploads('{sessionId}')}`]: () => json('POST', { filename: 'big.mp4', size: 6 * MiB, contentType: 'video/mp4' }),
+  [`POST ${paths.largeUploads('{sessionId}')}`]: () =>
+    json('POST', { filename: 'big.mp4', size: 6 * MiB, contentType: 'video/mp4' }),
   [`GET ${paths.largeUpload('{sessionId}', '{uploadId}')}`]: () => ({}),
   [`DELETE ${paths.largeUpload('{sessionId}', '{uploadId}')}`]: () => ({}),
   [`PUT ${paths.largeUploadPart('{sessionId}', '{uploadId}', '{n}')}`]: () => ({
@@ -56,7 +68,9 @@ async function scopedOperations(): Promise<string[]> {
 }
 
 describe('another installation’s session, run and job', () => {
-  it('are not_found on every route that names them; nothing reaches the backend, nothing changes', async ({ expect }) => {
+  it('are not_found on every route that names them; nothing reaches the backend, nothing changes', async ({
+    expect,
+  }) => {
     // The owner: a session with a finished run and an exportable draft, and a completed export.
     const owner = await renderingInstallation()
     sim.control.setCredits('all', 100_000)
@@ -66,7 +80,11 @@ describe('another installation’s session, run and job', () => {
     const job = await startExport(owner.key, sessionId, '16:9')
     for (let i = 0; i < 3; i += 1) await runDurableObjectAlarm(stubOf(job.jobId))
     expect((await getJob(owner.key, job.jobId)).status).toBe('completed')
-    const largeUpload = await api(paths.largeUploads(sessionId), json('POST', { filename: 'big.mp4', size: 6 * MiB, partSize: 5 * MiB }), owner.key)
+    const largeUpload = await api(
+      paths.largeUploads(sessionId),
+      json('POST', { filename: 'big.mp4', size: 6 * MiB, partSize: 5 * MiB }),
+      owner.key,
+    )
     const { uploadId } = (await largeUpload.json()) as { uploadId: string }
     const infoBefore = SessionInfo.parse(await (await api(paths.session(sessionId), {}, owner.key)).json())
 
@@ -78,8 +96,12 @@ describe('another installation’s session, run and job', () => {
       const sample = SAMPLES[operation]
       expect(sample, `${operation} needs a sample request in security-isolation.test.ts`).toBeDefined()
       const [method, template] = operation.split(' ') as [string, string]
-      const path = template.replace('{sessionId}', sessionId).replace('{runId}', runId).replace('{jobId}', job.jobId)
-        .replace('{uploadId}', uploadId).replace('{n}', '1')
+      const path = template
+        .replace('{sessionId}', sessionId)
+        .replace('{runId}', runId)
+        .replace('{jobId}', job.jobId)
+        .replace('{uploadId}', uploadId)
+        .replace('{n}', '1')
       const init = sample!({ sessionId, runId, jobId: job.jobId })
       const res = await api(path, { ...init, method }, stranger.key)
       expect(res.status, operation).toBe(404)
@@ -126,7 +148,13 @@ describe('another installation’s session, run and job', () => {
     const owner = await renderingInstallation()
     const job = await startExport(owner.key, await exportableSession(owner.key), '1:1')
     for (let i = 0; i < 3; i += 1) await runDurableObjectAlarm(stubOf(job.jobId))
-    const link = new URL(((await (await api(paths.downloadLink(job.jobId), { method: 'POST' }, owner.key)).json()) as { url: string }).url)
+    const link = new URL(
+      (
+        (await (await api(paths.downloadLink(job.jobId), { method: 'POST' }, owner.key)).json()) as {
+          url: string
+        }
+      ).url,
+    )
     const stranger = await register()
     const strangerId = stranger.installationId
     // Its own key with the owner's link, or the owner's signature re-labelled with its own id.

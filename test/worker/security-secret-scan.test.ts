@@ -3,7 +3,13 @@ import { afterEach, describe, it } from 'vitest'
 import { paths } from '../../shared/api/routes.ts'
 import { chatSession, openEvents, readFrames, send } from './chat-helpers.ts'
 import { api, json, recordOf, register, sim } from './helpers.ts'
-import { disarmJobs, exportableSession, renderingInstallation, startExport, stubOf } from './exports-fixtures.ts'
+import {
+  disarmJobs,
+  exportableSession,
+  renderingInstallation,
+  startExport,
+  stubOf,
+} from './exports-fixtures.ts'
 import { captured, collectSecrets, findLeaks, scanFile } from './secret-scan.ts'
 
 afterEach(disarmJobs)
@@ -29,7 +35,9 @@ describe('the suite-wide secret scan', () => {
     expect(values('client id')).toContain(record.clientId)
   })
 
-  it('reports a token that reaches a console line, and a key shown outside its registration answer', async ({ expect }) => {
+  it('reports a token that reaches a console line, and a key shown outside its registration answer', async ({
+    expect,
+  }) => {
     const { installationId, key } = await register()
     expect((await api(paths.credits, {}, key)).status).toBe(200)
     const { token, clientId } = await recordOf(installationId)
@@ -50,11 +58,15 @@ describe('the suite-wide secret scan', () => {
     for (const leak of leaks) expect(leak.excerpt).not.toContain(String(token))
   })
 
-  it('records the registration answer (its own key allowed) and chat streams as they were read', async ({ expect }) => {
+  it('records the registration answer (its own key allowed) and chat streams as they were read', async ({
+    expect,
+  }) => {
     const start = captured.length
     const { key } = await register()
     await scanFile(sim)
-    const registration = captured.slice(start).find((c) => c.where.startsWith('POST /v1/installations -> 201 (body)'))
+    const registration = captured
+      .slice(start)
+      .find((c) => c.where.startsWith('POST /v1/installations -> 201 (body)'))
     expect(registration?.showsOwnKey).toBe(true)
     expect(registration?.text).toContain(key)
     expect(findLeaks([registration!], collectSecrets(sim))).toEqual([])
@@ -64,12 +76,16 @@ describe('the suite-wide secret scan', () => {
     const session = await chatSession()
     const runId = await send(session.key, session.sessionId, 'hello')
     const { frames } = await readFrames(await openEvents(session.key, session.sessionId, runId))
-    const stream = captured.find((c) => c.where.includes(`/runs/${runId}/events`) && c.where.endsWith('(stream)'))
+    const stream = captured.find(
+      (c) => c.where.includes(`/runs/${runId}/events`) && c.where.endsWith('(stream)'),
+    )
     expect(frames.at(-1)?.data.type).toBe('done')
     expect(stream?.text).toContain('event: done')
   })
 
-  it('sees the lines Durable Objects print (a render job’s alarm), not just the worker’s', async ({ expect }) => {
+  it('sees the lines Durable Objects print (a render job’s alarm), not just the worker’s', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     sim.control.fault({ kind: 'http', endpoint: 'render-status', status: 503 })

@@ -123,7 +123,12 @@ describe('URL uploads', () => {
   })
 
   it('let public http(s) hosts through', async ({ expect }) => {
-    for (const url of ['https://cdn.example.com/a.jpg', 'http://93.184.216.34/a.mp4', 'https://[2606:4700::1111]/x.png', 'https://8.8.8.8:8443/y.webp']) {
+    for (const url of [
+      'https://cdn.example.com/a.jpg',
+      'http://93.184.216.34/a.mp4',
+      'https://[2606:4700::1111]/x.png',
+      'https://8.8.8.8:8443/y.webp',
+    ]) {
       const { status } = await refusedAlone(url)
       expect(status, url).toBe(200)
     }
