@@ -4,6 +4,7 @@ import { paths } from '../../shared/api/routes.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { chatSession, openEvents, readFrames, send } from './chat-helpers.ts'
 import { api, register } from './helpers.ts'
+import { captured } from './secret-scan.ts'
 
 /**
  * Every route of the OpenAPI document (read at run time, so a new route is fuzzed without
@@ -45,6 +46,8 @@ interface Fixture {
 
 let operations: Operation[] = []
 let owner: Fixture
+/** Where the captured output stood before the fuzz began. */
+let capturedBefore = 0
 
 beforeAll(async () => {
   const doc = (await (await api(paths.openapi)).json()) as {
@@ -64,10 +67,16 @@ beforeAll(async () => {
   const runId = await send(session.key, session.sessionId, 'hello')
   await readFrames(await openEvents(session.key, session.sessionId, runId))
   owner = { key: session.key, sessionId: session.sessionId, runId }
+  capturedBefore = captured.length
 })
 
 // A polluted prototype would show up here: the worker runs in this isolate.
 afterAll(() => {
+  // Nothing crashed out of sight either: no unexpected error in a route, a turn or an object.
+  const crashes = captured
+    .slice(capturedBefore)
+    .filter((c) => c.where.startsWith('console.') && /unexpected error|crashed|uncaught|internal/i.test(c.text))
+  expectOutside(crashes.map((c) => c.text.slice(0, 200))).toEqual([])
   expectOutside(Object.keys(Object.prototype)).toEqual([])
   expectOutside(({} as Record<string, unknown>)['polluted']).toBeUndefined()
 })
