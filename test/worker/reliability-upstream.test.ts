@@ -158,6 +158,24 @@ describe('a chat turn against a troubled backend', () => {
     expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
   })
 
+  it('goes on while the state endpoint is down or slow (it is read only for the drop check)', async ({
+    expect,
+  }) => {
+    const { key, sessionId } = await sessionWithVideo()
+    sim.control.fault({ kind: 'http', endpoint: 'state', status: 503, times: 20 })
+    const down = await runTurn(key, sessionId, 'change the title to "No State"')
+    expect(down.events.at(-1)?.type).toBe('done')
+    expect(replyText(down.events)).toBe('Done: the title now reads "No State".')
+    sim.control.clearFaults()
+    // Slower than the client waits: the read times out, the turn still goes out once and ends.
+    sim.control.fault({ kind: 'slow', endpoint: 'state', delayMs: UPSTREAM_TIMEOUT_MS + 500 })
+    const before = sim.log.length
+    const slow = await runTurn(key, sessionId, 'change the title to "Slow State"')
+    expect(slow.events.at(-1)?.type).toBe('done')
+    expect(replyText(slow.events)).toBe('Done: the title now reads "Slow State".')
+    expect(logOf('run_sse', before)).toHaveLength(1)
+  })
+
   it('a long silence before the first byte says still_working, then the reply arrives whole', async ({
     expect,
   }) => {
