@@ -1,35 +1,43 @@
 /**
- * Chat relay cost: the same scripted turns, N at a time, straight from the simulator
- * (`POST /run_sse`) and through the worker (`POST …/messages`, then the run's SSE from event 0).
+ * Chat relay cost: the same scripted turns straight from a simulator (`POST /run_sse`) and through
+ * the worker (`POST …/messages`, then the run's SSE from event 0), N streams at a time.
  *
- * Timed per stream from the request's start: time to the first text, and time to the reply's end
- * (direct: the stream closes; worker: its `done` event). Figures, per concurrency N:
- * - added time to first text = median(worker) − median(direct), and their ratio;
- * - added time per event = (added time to the end − added time to the first text) / the mean number
- *   of upstream events after the first text (counted on the direct streams; both paths run the
- *   same script with the same seeded distribution): how much later each further event arrives.
- *   Plain inter-event gaps are not compared: the worker lets text out in whole sentences (its GUI
- *   wording translator needs them), so it sends fewer, larger text events than it receives.
+ * Pairing: two simulator processes with the same config and seed, A for the direct path and B
+ * behind the worker. A session's script (durations, pieces, heartbeats) follows from its id, and
+ * ids follow from the order sessions are created, so sessions are created one by one, in the same
+ * order, on both: pair k runs the identical turn, at identical offsets, on both paths. Each
+ * simulator logs when each `/run_sse` arrived (its session id names the pair), so every event is
+ * timed from its own turn's upstream start, and what the worker adds to event i is
+ *   (relayed arrival − B's run_sse time) − (direct arrival − A's run_sse time).
+ * Events that map one to one: each `tool_call` upstream is one `activity` from the worker, and the
+ * end of the upstream stream is the worker's `done`. (Text is not compared piece by piece: the
+ * worker lets text out in whole sentences, since its GUI-wording translator needs them.)
+ *
+ * Figures per N (1, 50, 200):
+ * - added time to first text: per pair, worker minus direct, each from the user's request (worker:
+ *   POST messages, then the events); median. It includes the sentence the worker waits for.
+ * - added time per event: the per-event differences above; median (p95 and mean in the detail).
+ * - CPU per relayed event: CPU time (/proc/<pid>/stat) of simulator B and wrangler dev's two workerd
+ *   processes, minus simulator A's, per upstream event: what stays comparable between machines.
  * The turn is a generation ("make a video …": text, ~10-20 heartbeats, 3 tool calls and results,
- * closing text; ~20-35 events) at timeScale 0: the simulator waits nothing between events (a
- * setTimeout(0) each), so the times are the two paths' own costs and not its seeded pacing, whose
- * randomness (100-300 s per generation, scaled) would otherwise drown them. The wire is clean
- * (LF, whole events, no comments): the parser's robustness is tested elsewhere, not timed here.
- * N = 1 runs ROUNDS_AT_1 times one after another (one sample would be noise).
- * The CPU time each process used during each path's streams (/proc/<pid>/stat) is reported too:
- * on a small shared machine the times at 50 and 200 streams are bounded by CPU, and CPU per event
- * is what stays comparable between machines.
+ * closing text; ~25-30 events) at timeScale 0.03: 3-9 s a turn, events 1.5-45 ms apart, so N = 200
+ * means 200 replies streaming at once. The N starts are spread over STAGGER_MS (the same offset for
+ * both halves of a pair): users do not all press Enter in the same millisecond. The direct half of
+ * a round runs first, then the relayed half, so each path has the machine to itself. N = 1 runs
+ * ROUNDS_AT_1 times in a row. The wire is clean (LF, whole events, no comments): the parser's
+ * robustness is tested elsewhere, not timed here.
  * @module
  */
-import type { SimulatorConfigPatch } from '../../test/simulator/index.ts'
+import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
 import { cpuMsOf, workerdRoles } from './process-memory.ts'
+import type { SimulatorProcess } from './simulator-process.ts'
 import { readTimedEvents, type TimedEvent } from './sse-timing.ts'
-import { mean, median, round } from './stats.ts'
+import { mean, median, quantile, round } from './stats.ts'
 import { createSession, openRunEvents, register, sendMessage, type Installation } from './worker-client.ts'
 
 export const CHAT_SIMULATOR: SimulatorConfigPatch = {
-  timeScale: 0,
+  timeScale: 0.03,
   sseStyle: 'documented',
   tokensPerIp: 1_000_000,
   anonymousCredits: 1_000_000_000,
@@ -45,20 +53,31 @@ export const CHAT_SIMULATOR: SimulatorConfigPatch = {
 }
 
 const CONCURRENCY = [1, 50, 200]
-const ROUNDS_AT_1 = 15
+const ROUNDS_AT_1 = 4
+const STAGGER_MS: Record<number, number> = { 1: 0, 50: 1000, 200: 3000 }
 /** Installations (and direct-path anonymous users) the streams are spread over. */
 const USERS = 10
 const PROMPT = 'make a video about the sea'
-const STREAM_TIMEOUT_MS = 30_000
+const STREAM_TIMEOUT_MS = 60_000
 
-interface StreamTiming {
-  firstTextMs: number
-  endMs: number
-  /** Upstream data events after the first text (direct streams only). */
-  eventsAfterFirst: number
-  /** Worker path: until `POST …/messages` answered with the run id. */
-  acceptedMs?: number
+
+interface Stream {
+  /** performance.now() when the request started. */
+  start: number
+  events: TimedEvent[]
+  /** performance.now() when the stream closed (direct) or `done` came (worker). */
+  end: number
 }
+
+interface Pair {
+  upstreamSessionId: string
+  direct: Stream | Error
+  relayed: Stream | Error
+}
+
+/** Processes whose CPU time is read: the two simulators and wrangler dev's two workerd. */
+type Pids = { simA: number; simB: number; proxy: number[]; worker: number[] }
+type CpuUse = { direct: number; simB: number; proxy: number; worker: number }
 
 export interface ChatRelayOutput {
   figures: Figure[]
@@ -66,144 +85,184 @@ export interface ChatRelayOutput {
   sessions: Array<{ inst: Installation; sessionId: string }>
 }
 
-/**
- * `simulatorPid`: the simulator's process, whose CPU time is read like workerd's: the CPU each path
- * burns per stream says why the times grow with N on a small machine.
- */
-export async function benchChatRelay(workerUrl: string, simUrl: string, simulatorPid: number): Promise<ChatRelayOutput> {
+/** `direct` (A) and `behind` (B, the worker's upstream) must be fresh simulators with CHAT_SIMULATOR. */
+export async function benchChatRelay(
+  workerUrl: string,
+  direct: SimulatorProcess,
+  behind: SimulatorProcess,
+): Promise<ChatRelayOutput> {
+  const pids: Pids = {
+    simA: direct.proc.child.pid!,
+    simB: behind.proc.child.pid!,
+    ...(await workerdRoles(workerUrl)),
+  }
   const installations = await Promise.all(
     Array.from({ length: USERS }, (_, i) => register(workerUrl, `198.51.100.${i + 1}`)),
   )
-  const pids: Pids = { sim: [simulatorPid], ...(await workerdRoles(workerUrl)) }
-  const tokens = await Promise.all(Array.from({ length: USERS }, (_, i) => anonymousToken(simUrl, `bench-direct-${i}`)))
-  const figures: Figure[] = []
-  const sessions: ChatRelayOutput['sessions'] = []
-  // One warm-up turn per path: workerd compiles the worker and opens its first DOs.
-  await runRound(workerUrl, simUrl, installations, tokens, 1, sessions, pids)
+  const tokens = await Promise.all(
+    Array.from({ length: USERS }, (_, i) => anonymousToken(direct.url, `bench-direct-${i}`)),
+  )
+  const ctx = { workerUrl, direct, behind, installations, tokens, pids, sessions: [] as ChatRelayOutput['sessions'] }
+  // A warm-up pair: workerd compiles the worker and opens its first objects.
+  await runRound(ctx, 1)
 
+  const figures: Figure[] = []
   for (const n of CONCURRENCY) {
-    const directAll: Outcome[] = []
-    const relayedAll: Outcome[] = []
-    const cpu: CpuUse = { direct: 0, sim: 0, proxy: 0, worker: 0 }
-    const rounds = n === 1 ? ROUNDS_AT_1 : 1
-    for (let r = 0; r < rounds; r++) {
-      const round = await runRound(workerUrl, simUrl, installations, tokens, n, sessions, pids)
-      directAll.push(...round.direct)
-      relayedAll.push(...round.relayed)
+    const pairs: Pair[] = []
+    const cpu: CpuUse = { direct: 0, simB: 0, proxy: 0, worker: 0 }
+    for (let r = 0; r < (n === 1 ? ROUNDS_AT_1 : 1); r++) {
+      const round = await runRound(ctx, n)
+      pairs.push(...round.pairs)
       for (const k of Object.keys(cpu) as Array<keyof CpuUse>) cpu[k] += round.cpu[k]
     }
-    const direct = directAll.filter((o): o is StreamTiming => !(o instanceof Error))
-    const relayed = relayedAll.filter((o): o is StreamTiming => !(o instanceof Error))
-    const failures = [...directAll, ...relayedAll].filter((o): o is Error => o instanceof Error)
-    if (direct.length === 0 || relayed.length === 0) throw failures[0] ?? new Error('no streams')
-    const dFirst = median(direct.map((t) => t.firstTextMs))
-    const wFirst = median(relayed.map((t) => t.firstTextMs))
-    const dEnd = median(direct.map((t) => t.endMs))
-    const wEnd = median(relayed.map((t) => t.endMs))
-    const events = mean(direct.map((t) => t.eventsAfterFirst))
-    const addedFirst = wFirst - dFirst
-    const perEvent = (wEnd - dEnd - addedFirst) / events
-    const sample =
-      `${directAll.length} streams per path` +
-      (failures.length
-        ? `, failed and left out: ${directAll.length - direct.length} direct, ${relayedAll.length - relayed.length} through the worker (${failures[0]!.message.slice(0, 120)})`
-        : '')
-    figures.push({
-      name: `chat: added time to first text, ${n} stream${n === 1 ? '' : 's'}`,
+    figures.push(...figuresOf(n, pairs, cpu, await direct.log('run_sse'), await behind.log('run_sse')))
+  }
+  return { figures, sessions: ctx.sessions }
+}
+
+function figuresOf(n: number, pairs: Pair[], cpu: CpuUse, logA: LoggedRequest[], logB: LoggedRequest[]): Figure[] {
+  const startOf = (log: LoggedRequest[], sid: string) =>
+    log.find((e) => (e.body as { session_id?: string } | undefined)?.session_id === sid)?.time
+  const ok = pairs.filter((p): p is Pair & { direct: Stream; relayed: Stream } => !(p.direct instanceof Error) && !(p.relayed instanceof Error))
+  const failed = pairs.length - ok.length
+  const firstError = pairs.flatMap((p) => [p.direct, p.relayed]).find((s): s is Error => s instanceof Error)
+  if (ok.length === 0) throw firstError ?? new Error('no streams')
+
+  const ttft: number[] = []
+  const wFirst: number[] = []
+  const dFirst: number[] = []
+  const perEvent: number[] = []
+  let upstreamEvents = 0
+  for (const p of ok) {
+    const d = firstText(p.direct)
+    const w = firstText(p.relayed)
+    dFirst.push(d)
+    wFirst.push(w)
+    ttft.push(w - d)
+    const a = startOf(logA, p.upstreamSessionId)
+    const b = startOf(logB, p.upstreamSessionId)
+    if (a === undefined || b === undefined) throw new Error(`no run_sse logged for session ${p.upstreamSessionId}`)
+    const directMarks = marks(p.direct, 'tool_call')
+    const relayedMarks = marks(p.relayed, 'activity')
+    if (directMarks.length !== relayedMarks.length) {
+      throw new Error(`pair ${p.upstreamSessionId}: ${directMarks.length} direct vs ${relayedMarks.length} relayed marks`)
+    }
+    // performance.now() -> epoch: the simulators stamp their log with Date.now().
+    const toEpoch = (t: number) => performance.timeOrigin + t
+    for (let i = 0; i < directMarks.length; i++) {
+      perEvent.push(toEpoch(relayedMarks[i]!) - b - (toEpoch(directMarks[i]!) - a))
+    }
+    upstreamEvents += p.direct.events.length
+  }
+  const label = `${n} stream${n === 1 ? '' : 's'}`
+  const sample =
+    `${ok.length} pairs` +
+    (failed ? `; ${failed} pairs failed and were left out (${firstError?.message.slice(0, 120)})` : '') +
+    (STAGGER_MS[n] ? `; starts spread over ${STAGGER_MS[n]} ms` : '')
+  const addedFirst = median(ttft)
+  const addedPerEvent = median(perEvent)
+  const eventsPerTurn = upstreamEvents / ok.length
+  const addedCpu = (cpu.simB + cpu.proxy + cpu.worker - cpu.direct) / ok.length
+  const per = (ms: number) => round(ms / ok.length)
+  return [
+    {
+      name: `chat: added time to first text, ${label}`,
       value: round(addedFirst),
       unit: 'ms',
       target: n === 200 ? '≤ 5 ms' : '(≤ 5 ms at 200)',
       ...(n === 200 && { met: addedFirst <= 5 }),
-      detail:
-        `median worker ${round(wFirst)} ms (of which POST messages ${round(median(relayed.map((t) => t.acceptedMs!)))} ms) ` +
-        `vs direct ${round(dFirst)} ms (ratio ${round(wFirst / dFirst)}); ${sample}`,
-    })
-    figures.push({
-      name: `chat: added time per event, ${n} stream${n === 1 ? '' : 's'}`,
-      value: round(perEvent),
+      detail: `median of pair differences; worker ${round(median(wFirst))} ms vs direct ${round(median(dFirst))} ms (ratio ${round(median(wFirst) / median(dFirst))}); ${sample}`,
+    },
+    {
+      name: `chat: added time per event, ${label}`,
+      value: round(addedPerEvent),
       unit: 'ms',
       target: n === 200 ? '≤ 1 ms' : '(≤ 1 ms at 200)',
-      ...(n === 200 && { met: perEvent <= 1 }),
-      detail:
-        `reply end: median worker ${round(wEnd)} ms vs direct ${round(dEnd)} ms (ratio ${round(wEnd / dEnd)}); ` +
-        `${round(events)} upstream events after the first text; ${sample}`,
-    })
-    const per = (ms: number, streams: number) => round(ms / streams)
-    const addedCpu = (cpu.sim + cpu.proxy + cpu.worker) / relayed.length - cpu.direct / direct.length
-    figures.push({
-      name: `chat: CPU added per relayed event, ${n} stream${n === 1 ? '' : 's'}`,
-      value: round(addedCpu / (events + 1)),
+      ...(n === 200 && { met: addedPerEvent <= 1 }),
+      detail: `median of ${perEvent.length} mapped events (tool call -> activity, stream end -> done), each from its turn's upstream start; p95 ${round(quantile(perEvent, 0.95))} ms, mean ${round(mean(perEvent))} ms`,
+    },
+    {
+      name: `chat: CPU per relayed event, ${label}`,
+      value: round(addedCpu / eventsPerTurn),
       unit: 'ms',
       target: '(informative)',
       detail:
-        `CPU per stream through the worker: worker ${per(cpu.worker, relayed.length)} ms + wrangler's dev proxy ` +
-        `${per(cpu.proxy, relayed.length)} ms + simulator ${per(cpu.sim, relayed.length)} ms; direct: simulator ` +
-        `${per(cpu.direct, direct.length)} ms; divided by ${round(events + 1)} upstream events per turn`,
-    })
-  }
-  return { figures, sessions }
-}
-
-/** Processes whose CPU time is read (/proc): the simulator and wrangler dev's two workerd. */
-type Pids = { sim: number[]; proxy: number[]; worker: number[] }
-/** CPU ms: the simulator during the direct streams; each process during the relayed ones. */
-type CpuUse = { direct: number; sim: number; proxy: number; worker: number }
-
-/** A stream's timing, or why it failed (counted and reported, not timed). */
-type Outcome = StreamTiming | Error
-
-async function settled(streams: Array<Promise<StreamTiming>>): Promise<Outcome[]> {
-  return (await Promise.allSettled(streams)).map((r) =>
-    r.status === 'fulfilled' ? r.value : r.reason instanceof Error ? r.reason : new Error(String(r.reason)),
-  )
-}
-
-/** n direct streams at once, then n relayed ones; resolves once all ended. */
-async function runRound(
-  workerUrl: string,
-  simUrl: string,
-  installations: Installation[],
-  tokens: string[],
-  n: number,
-  keep: ChatRelayOutput['sessions'],
-  pids: Pids,
-): Promise<{ direct: Outcome[]; relayed: Outcome[]; cpu: CpuUse }> {
-  // Sessions first, outside the timing: opening one is not part of a chat turn.
-  const workerSessions = await inBatches(n, 25, async (i) => {
-    const inst = installations[i % installations.length]!
-    return { inst, sessionId: await createSession(workerUrl, inst) }
-  })
-  const directSessions = await inBatches(n, 25, async (i) => {
-    const token = tokens[i % tokens.length]!
-    return { token, sessionId: await upstreamSession(simUrl, token) }
-  })
-  // One path after the other: each gets the machine (2 shared cores) to itself, so the worker's
-  // own CPU use is counted against the worker path only.
-  const cpuOf = async (list: number[]) => (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
-  const snapshot = async () => ({ sim: await cpuOf(pids.sim), proxy: await cpuOf(pids.proxy), worker: await cpuOf(pids.worker) })
-  const before = await snapshot()
-  const direct = await settled(
-    directSessions.map((s) => directStream(simUrl, s.token, s.sessionId, AbortSignal.timeout(STREAM_TIMEOUT_MS))),
-  )
-  const middle = await snapshot()
-  const relayed = await settled(
-    workerSessions.map((s) => relayedStream(workerUrl, s.inst, s.sessionId, AbortSignal.timeout(STREAM_TIMEOUT_MS))),
-  )
-  const after = await snapshot()
-  keep.push(...workerSessions)
-  return {
-    direct,
-    relayed,
-    cpu: {
-      direct: middle.sim - before.sim,
-      sim: after.sim - middle.sim,
-      proxy: after.proxy - middle.proxy,
-      worker: after.worker - middle.worker,
+        `per turn: worker ${per(cpu.worker)} ms + wrangler's dev proxy ${per(cpu.proxy)} ms + simulator ${per(cpu.simB)} ms, ` +
+        `direct: simulator ${per(cpu.direct)} ms; ${round(eventsPerTurn)} upstream events per turn`,
     },
-  }
+  ]
 }
 
-async function directStream(simUrl: string, token: string, sessionId: string, signal: AbortSignal): Promise<StreamTiming> {
+/** ms from the request's start to the first text event. */
+function firstText(s: Stream): number {
+  const first = s.events.find((e) => e.data.type === 'text')
+  if (!first) throw new Error('a stream had no text')
+  return first.at - s.start
+}
+
+/** Arrival times of the events of `type`, then the end. */
+function marks(s: Stream, type: string): number[] {
+  return [...s.events.filter((e) => e.data.type === type).map((e) => e.at), s.end]
+}
+
+interface RoundContext {
+  workerUrl: string
+  direct: SimulatorProcess
+  behind: SimulatorProcess
+  installations: Installation[]
+  tokens: string[]
+  pids: Pids
+  sessions: ChatRelayOutput['sessions']
+}
+
+async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; cpu: CpuUse }> {
+  // One by one and in the same order on both simulators: pair k gets the same session id (and
+  // script) on both. Outside the timing: opening a session is not part of a chat turn.
+  const directSessions: Array<{ token: string; sessionId: string }> = []
+  const workerSessions: ChatRelayOutput['sessions'] = []
+  for (let i = 0; i < n; i++) {
+    const token = ctx.tokens[i % ctx.tokens.length]!
+    directSessions.push({ token, sessionId: await upstreamSession(ctx.direct.url, token) })
+    const inst = ctx.installations[i % ctx.installations.length]!
+    workerSessions.push({ inst, sessionId: await createSession(ctx.workerUrl, inst) })
+  }
+  const cpuNow = async () => {
+    const sum = async (list: number[]) => (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
+    const { simA, simB, proxy, worker } = ctx.pids
+    return { direct: await cpuMsOf(simA), simB: await cpuMsOf(simB), proxy: await sum(proxy), worker: await sum(worker) }
+  }
+  // Both halves of pair k start at the same offset into their phase.
+  const staggered = async <T>(run: (i: number) => Promise<T>): Promise<Array<T | Error>> => {
+    const t0 = performance.now()
+    return await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const offset = n > 1 ? (STAGGER_MS[n] ?? 0) * (i / n) : 0
+        await new Promise((r) => setTimeout(r, t0 + offset - performance.now()))
+        return await run(i).catch((e: unknown) => toError(e))
+      }),
+    )
+  }
+  // One path after the other: each has the machine to itself, so neither path's CPU use slows the
+  // other's streams (and the bench's own client serves one path at a time).
+  const c0 = await cpuNow()
+  const direct = await staggered((i) => directStream(ctx.direct.url, directSessions[i]!.token, directSessions[i]!.sessionId))
+  const c1 = await cpuNow()
+  const relayed = await staggered((i) => relayedStream(ctx.workerUrl, workerSessions[i]!.inst, workerSessions[i]!.sessionId))
+  const c2 = await cpuNow()
+  ctx.sessions.push(...workerSessions)
+  const pairs = directSessions.map((d, i): Pair => ({ upstreamSessionId: d.sessionId, direct: direct[i]!, relayed: relayed[i]! }))
+  const cpu: CpuUse = {
+    direct: c1.direct - c0.direct,
+    simB: c2.simB - c1.simB,
+    proxy: c2.proxy - c1.proxy,
+    worker: c2.worker - c1.worker,
+  }
+  return { pairs, cpu }
+}
+
+const toError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)))
+
+async function directStream(simUrl: string, token: string, sessionId: string): Promise<Stream> {
   const start = performance.now()
   const res = await fetch(`${simUrl}/run_sse`, {
     method: 'POST',
@@ -214,27 +273,22 @@ async function directStream(simUrl: string, token: string, sessionId: string, si
       session_id: sessionId,
       new_message: { parts: [{ text: PROMPT }] },
     }),
-    signal,
+    signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
   })
   if (!res.ok) throw new Error(`run_sse: ${res.status} ${await res.text()}`)
   const events = await readTimedEvents(res)
-  const end = performance.now()
-  const first = events.findIndex((e) => e.data.type === 'text')
-  if (first < 0) throw new Error('a direct stream had no text')
-  return { firstTextMs: events[first]!.at - start, endMs: end - start, eventsAfterFirst: events.length - 1 - first }
+  return { start, events, end: performance.now() }
 }
 
-async function relayedStream(workerUrl: string, inst: Installation, sessionId: string, signal: AbortSignal): Promise<StreamTiming> {
+async function relayedStream(workerUrl: string, inst: Installation, sessionId: string): Promise<Stream> {
   const start = performance.now()
+  const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
   const runId = await sendMessage(workerUrl, inst, sessionId, PROMPT)
-  const acceptedMs = performance.now() - start
   const res = await openRunEvents(workerUrl, inst, sessionId, runId, signal)
   const events = await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
   const last = events.at(-1)
   if (last?.data.type !== 'done') throw new Error(`a relayed run ended with ${JSON.stringify(last?.data)}`)
-  const first = events.find((e: TimedEvent) => e.data.type === 'text')
-  if (!first) throw new Error('a relayed run had no text')
-  return { firstTextMs: first.at - start, endMs: last.at - start, eventsAfterFirst: 0, acceptedMs }
+  return { start, events: events.slice(0, -1), end: last.at }
 }
 
 async function anonymousToken(simUrl: string, clientId: string): Promise<string> {

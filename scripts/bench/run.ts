@@ -48,7 +48,13 @@ const workDir = await mkdtemp(join(tmpdir(), 'pagereel-bench-'))
 const results: BenchResult[] = []
 const source = snapshotCommit(ROOT, join(workDir, 'src'), rev)
 try {
-  const sim = await startSimulatorProcess(source.dir, { ...CHAT_SIMULATOR, ...RENDER_SIMULATOR })
+  // Two simulators with one config and seed: the worker's upstream, and the chat benchmark's
+  // direct path (see chat-relay.ts for why they must match).
+  const config = { ...CHAT_SIMULATOR, ...RENDER_SIMULATOR }
+  const [sim, direct] = await Promise.all([
+    startSimulatorProcess(source.dir, config),
+    selected.has('chat') ? startSimulatorProcess(source.dir, config) : undefined,
+  ])
   const workerPort = await freePort()
   const workerUrl = `http://127.0.0.1:${workerPort}`
   // The build runs while workerd starts (as stack.ts does), never while anything is timed.
@@ -87,7 +93,8 @@ try {
     }
   }
   await run('chat', async () => {
-    chat = await benchChatRelay(workerUrl, sim.url, sim.proc.child.pid!)
+    chat = await benchChatRelay(workerUrl, direct!, sim)
+    await direct!.stop()
     return chat.figures
   })
   await run('upload', () => benchUpload(workerUrl, sim, source.dir))
