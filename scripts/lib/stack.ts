@@ -48,11 +48,13 @@ export interface Stack {
 /** The demo site's origin as a host permission pattern (any port). */
 export const SITE_ORIGIN_PATTERN = 'http://127.0.0.1/*'
 
-/** Worker settings that make a local run quick: 1 s render polling, a 3 s "still working". */
+/** Worker settings that make a local run quick: 1 s render polling, a 3 s "still working"… */
 export const FAST_WORKER_VARS: Record<string, string> = {
   RENDER_POLL_INTERVAL_MS: '1000',
   STILL_WORKING_INTERVAL_MS: '3000',
   UPSTREAM_RETRY_AFTER_MS: '1000',
+  // After a dropped chat stream the worker reads the state at these delays (30 s, 60 s… live).
+  CHAT_DROP_CHECKS_MS: '500,1000,1000',
 }
 
 /** Simulator settings for a local run: short turns and a 3 s render. */

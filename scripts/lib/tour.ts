@@ -223,6 +223,18 @@ export class Tour {
     await input.press('Enter')
   }
 
+  /** How many replies the chat shows now. */
+  async replyCount(popup: Page): Promise<number> {
+    return await popup.locator('.msg-reply').count()
+  }
+
+  /** Sends `text` and waits for the reply it starts to finish. */
+  async sendAndWait(popup: Page, text: string, timeoutMs = 60_000): Promise<{ text: string; summary: string; error: string }> {
+    const before = await this.replyCount(popup)
+    await this.send(popup, text)
+    return await this.waitForReplyDone(popup, before + 1, timeoutMs)
+  }
+
   /** The newest reply in the chat. */
   lastReply(popup: Page): Locator {
     return popup.locator('.msg-reply').last()
@@ -251,7 +263,11 @@ export class Tour {
       const replies = popup.locator('.msg-reply')
       if ((await replies.count()) < count) return undefined
       return (await replies.nth(count - 1).getAttribute('aria-busy')) === 'false'
-    }, timeoutMs, 200)
+    }, timeoutMs, 200).catch(async (error: Error) => {
+      // Say what the user sees instead: an error notice usually explains it.
+      const notices = await popup.locator('.notice-error').allInnerTexts().catch(() => [])
+      throw new Error(`${error.message}; error notices: ${JSON.stringify(notices)}`)
+    })
     const reply = popup.locator('.msg-reply').nth(count - 1)
     const read = async (sel: string) =>
       (await reply.locator(sel).count()) ? ((await reply.locator(sel).first().textContent()) ?? '') : ''

@@ -12,8 +12,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack = await startStack({
     keepWorkDir: Boolean(process.env.E2E_KEEP),
     // NemoVideo since v1.8: anonymous tokens cannot render (402). Enough credits for the tour's
-    // turns; the no-credits path sets its own balance.
-    simulator: { anonymousRenderBlocked: true, anonymousCredits: 5000 },
+    // turns (the no-credits path sets its own balance), and enough free registrations from one
+    // address for every profile the suite makes.
+    simulator: { anonymousRenderBlocked: true, anonymousCredits: 5000, tokensPerIp: 1000 },
   })
   let harness: Server | undefined
   try {

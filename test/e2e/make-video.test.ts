@@ -88,6 +88,7 @@ describe('making a video from a page, as a person does', () => {
   it('closing the popup mid-reply loses nothing: reopened, the reply completes as the worker has it', async () => {
     // Slow turns down so the reply is surely still streaming when the popup closes.
     await env.sim.configure({ timeScale: 0.4 })
+    await env.sim.nextTurn({ noText: false })
     await tour.send(popup, 'add music')
     replies++
     const partial = await tour.waitForStreamingText(popup)
