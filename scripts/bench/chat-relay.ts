@@ -2,13 +2,16 @@
  * Chat relay cost: the same scripted turns straight from a simulator (`POST /run_sse`) and through
  * the worker (`POST …/messages`, then the run's SSE from event 0), N streams at a time.
  *
- * Pairing: two simulator processes with the same config and seed, A for the direct path and B
- * behind the worker. A session's script (durations, pieces, heartbeats) follows from its id, and
+ * Pairing: simulator processes with the same config and seed, A for the direct path, B behind the
+ * worker, and C, a second direct path. A session's script (durations, pieces, heartbeats) follows from its id, and
  * ids follow from the order sessions are created, so sessions are created one by one, in the same
  * order, on both: pair k runs the identical turn, at identical offsets, on both paths. Each
  * simulator logs when each `/run_sse` arrived (its session id names the pair), so every event is
  * timed from its own turn's upstream start, and what the worker adds to event i is
  *   (relayed arrival − B's run_sse time) − (direct arrival − A's run_sse time).
+ * The same sum with C in place of B (direct against direct) is the method's noise floor: pacing
+ * drifts with a simulator's load, so at 200 streams on a small machine a 1 ms target may be below
+ * what can be told apart; such a figure is reported as not resolved rather than met.
  * Events that map one to one: each `tool_call` upstream is one `activity` from the worker, and the
  * end of the upstream stream is the worker's `done`. (Text is not compared piece by piece: the
  * worker lets text out in whole sentences, since its GUI-wording translator needs them.)
@@ -16,15 +19,17 @@
  * Figures per N (1, 50, 200):
  * - added time to first text: per pair, worker minus direct, each from the user's request (worker:
  *   POST messages, then the events); median. It includes the sentence the worker waits for.
- * - added time per event: the per-event differences above; median (p95 and mean in the detail).
+ * - added time per event: the per-event differences above; median (p95 in the detail).
  * - CPU per relayed event: CPU time (/proc/<pid>/stat) of simulator B and wrangler dev's two workerd
- *   processes, minus simulator A's, per upstream event: what stays comparable between machines.
+ *   processes during the relayed runs, minus simulator A's during the direct ones, per upstream
+ *   event: on a small shared machine the times at 200 streams are bounded by CPU, and CPU per event
+ *   is what stays comparable between machines.
  * The turn is a generation ("make a video …": text, ~10-20 heartbeats, 3 tool calls and results,
  * closing text; ~25-30 events) at timeScale 0.03: 3-9 s a turn, events 1.5-45 ms apart, so N = 200
  * means 200 replies streaming at once. The N starts are spread over STAGGER_MS (the same offset for
- * both halves of a pair): users do not all press Enter in the same millisecond. The direct half of
- * a round runs first, then the relayed half, so each path has the machine to itself. N = 1 runs
- * ROUNDS_AT_1 times in a row. The wire is clean (LF, whole events, no comments): the parser's
+ * the pair's runs): users do not all press Enter in the same millisecond. The direct runs of a
+ * round go first, then the control runs, then the relayed ones, so each has the machine to itself.
+ * N = 1 runs ROUNDS_AT_1 times in a row. The wire is clean (LF, whole events, no comments): the parser's
  * robustness is tested elsewhere, not timed here.
  * @module
  */
@@ -33,7 +38,7 @@ import type { Figure } from './figures.ts'
 import { cpuMsOf, workerdRoles } from './process-memory.ts'
 import type { SimulatorProcess } from './simulator-process.ts'
 import { readTimedEvents, type TimedEvent } from './sse-timing.ts'
-import { mean, median, quantile, round } from './stats.ts'
+import { median, quantile, round } from './stats.ts'
 import { createSession, openRunEvents, register, sendMessage, type Installation } from './worker-client.ts'
 
 export const CHAT_SIMULATOR: SimulatorConfigPatch = {
@@ -72,6 +77,8 @@ interface Stream {
 interface Pair {
   upstreamSessionId: string
   direct: Stream | Error
+  /** The same turn straight from simulator C: direct against direct is the method's noise. */
+  control: Stream | Error
   relayed: Stream | Error
 }
 
@@ -85,10 +92,14 @@ export interface ChatRelayOutput {
   sessions: Array<{ inst: Installation; sessionId: string }>
 }
 
-/** `direct` (A) and `behind` (B, the worker's upstream) must be fresh simulators with CHAT_SIMULATOR. */
+/**
+ * `direct` (A), `control` (C) and `behind` (B, the worker's upstream) must be fresh simulators
+ * with CHAT_SIMULATOR.
+ */
 export async function benchChatRelay(
   workerUrl: string,
   direct: SimulatorProcess,
+  control: SimulatorProcess,
   behind: SimulatorProcess,
 ): Promise<ChatRelayOutput> {
   const pids: Pids = {
@@ -102,7 +113,20 @@ export async function benchChatRelay(
   const tokens = await Promise.all(
     Array.from({ length: USERS }, (_, i) => anonymousToken(direct.url, `bench-direct-${i}`)),
   )
-  const ctx = { workerUrl, direct, behind, installations, tokens, pids, sessions: [] as ChatRelayOutput['sessions'] }
+  const controlTokens = await Promise.all(
+    Array.from({ length: USERS }, (_, i) => anonymousToken(control.url, `bench-direct-${i}`)),
+  )
+  const ctx = {
+    workerUrl,
+    direct,
+    control,
+    behind,
+    installations,
+    tokens,
+    controlTokens,
+    pids,
+    sessions: [] as ChatRelayOutput['sessions'],
+  }
   // A warm-up pair: workerd compiles the worker and opens its first objects.
   await runRound(ctx, 1)
 
@@ -115,42 +139,52 @@ export async function benchChatRelay(
       pairs.push(...round.pairs)
       for (const k of Object.keys(cpu) as Array<keyof CpuUse>) cpu[k] += round.cpu[k]
     }
-    figures.push(...figuresOf(n, pairs, cpu, await direct.log('run_sse'), await behind.log('run_sse')))
+    const logs = { a: await direct.log('run_sse'), b: await behind.log('run_sse'), c: await control.log('run_sse') }
+    figures.push(...figuresOf(n, pairs, cpu, logs))
   }
   return { figures, sessions: ctx.sessions }
 }
 
-function figuresOf(n: number, pairs: Pair[], cpu: CpuUse, logA: LoggedRequest[], logB: LoggedRequest[]): Figure[] {
-  const startOf = (log: LoggedRequest[], sid: string) =>
-    log.find((e) => (e.body as { session_id?: string } | undefined)?.session_id === sid)?.time
-  const ok = pairs.filter((p): p is Pair & { direct: Stream; relayed: Stream } => !(p.direct instanceof Error) && !(p.relayed instanceof Error))
+function figuresOf(
+  n: number,
+  pairs: Pair[],
+  cpu: CpuUse,
+  logs: { a: LoggedRequest[]; b: LoggedRequest[]; c: LoggedRequest[] },
+): Figure[] {
+  const startOf = (log: LoggedRequest[], sid: string) => {
+    const time = log.find((e) => (e.body as { session_id?: string } | undefined)?.session_id === sid)?.time
+    if (time === undefined) throw new Error(`no run_sse logged for session ${sid}`)
+    return time
+  }
+  type Whole = Pair & { direct: Stream; control: Stream; relayed: Stream }
+  const ok = pairs.filter((p): p is Whole => ![p.direct, p.control, p.relayed].some((s) => s instanceof Error))
   const failed = pairs.length - ok.length
-  const firstError = pairs.flatMap((p) => [p.direct, p.relayed]).find((s): s is Error => s instanceof Error)
+  const firstError = pairs.flatMap((p) => [p.direct, p.control, p.relayed]).find((s): s is Error => s instanceof Error)
   if (ok.length === 0) throw firstError ?? new Error('no streams')
 
-  const ttft: number[] = []
-  const wFirst: number[] = []
-  const dFirst: number[] = []
-  const perEvent: number[] = []
+  const first = { added: [] as number[], noise: [] as number[], worker: [] as number[], direct: [] as number[] }
+  const event = { added: [] as number[], noise: [] as number[] }
   let upstreamEvents = 0
+  // performance.now() -> epoch ms: the simulators stamp their log with Date.now().
+  const toEpoch = (t: number) => performance.timeOrigin + t
   for (const p of ok) {
     const d = firstText(p.direct)
-    const w = firstText(p.relayed)
-    dFirst.push(d)
-    wFirst.push(w)
-    ttft.push(w - d)
-    const a = startOf(logA, p.upstreamSessionId)
-    const b = startOf(logB, p.upstreamSessionId)
-    if (a === undefined || b === undefined) throw new Error(`no run_sse logged for session ${p.upstreamSessionId}`)
-    const directMarks = marks(p.direct, 'tool_call')
-    const relayedMarks = marks(p.relayed, 'activity')
-    if (directMarks.length !== relayedMarks.length) {
-      throw new Error(`pair ${p.upstreamSessionId}: ${directMarks.length} direct vs ${relayedMarks.length} relayed marks`)
+    first.direct.push(d)
+    first.worker.push(firstText(p.relayed))
+    first.added.push(firstText(p.relayed) - d)
+    first.noise.push(firstText(p.control) - d)
+    const sid = p.upstreamSessionId
+    const [a, b, c] = [startOf(logs.a, sid), startOf(logs.b, sid), startOf(logs.c, sid)]
+    const dm = marks(p.direct, 'tool_call')
+    const cm = marks(p.control, 'tool_call')
+    const wm = marks(p.relayed, 'activity')
+    if (dm.length !== wm.length || dm.length !== cm.length) {
+      throw new Error(`pair ${sid}: ${dm.length} direct, ${cm.length} control, ${wm.length} relayed marks`)
     }
-    // performance.now() -> epoch: the simulators stamp their log with Date.now().
-    const toEpoch = (t: number) => performance.timeOrigin + t
-    for (let i = 0; i < directMarks.length; i++) {
-      perEvent.push(toEpoch(relayedMarks[i]!) - b - (toEpoch(directMarks[i]!) - a))
+    for (let i = 0; i < dm.length; i++) {
+      const direct = toEpoch(dm[i]!) - a
+      event.added.push(toEpoch(wm[i]!) - b - direct)
+      event.noise.push(toEpoch(cm[i]!) - c - direct)
     }
     upstreamEvents += p.direct.events.length
   }
@@ -159,27 +193,43 @@ function figuresOf(n: number, pairs: Pair[], cpu: CpuUse, logA: LoggedRequest[],
     `${ok.length} pairs` +
     (failed ? `; ${failed} pairs failed and were left out (${firstError?.message.slice(0, 120)})` : '') +
     (STAGGER_MS[n] ? `; starts spread over ${STAGGER_MS[n]} ms` : '')
-  const addedFirst = median(ttft)
-  const addedPerEvent = median(perEvent)
+  const addedFirst = median(first.added)
+  const addedPerEvent = median(event.added)
+  // What the method itself cannot tell apart: the same turn direct twice (A and C).
+  const noiseFirst = median(first.noise.map(Math.abs))
+  const noiseEvent = median(event.noise.map(Math.abs))
   const eventsPerTurn = upstreamEvents / ok.length
   const addedCpu = (cpu.simB + cpu.proxy + cpu.worker - cpu.direct) / ok.length
   const per = (ms: number) => round(ms / ok.length)
+  /** Met, not met, or not resolved (within target, but so is the noise's reach). */
+  const verdict = (added: number, noise: number, target: number) =>
+    added > target + noise ? false : added <= target && noise <= target ? true : undefined
+  const resolution = (added: number, noise: number, target: number) =>
+    verdict(added, noise, target) === undefined
+      ? `; NOT RESOLVED at this load: direct against direct differs by ${round(noise)} ms (median)`
+      : ''
   return [
     {
       name: `chat: added time to first text, ${label}`,
       value: round(addedFirst),
       unit: 'ms',
       target: n === 200 ? '≤ 5 ms' : '(≤ 5 ms at 200)',
-      ...(n === 200 && { met: addedFirst <= 5 }),
-      detail: `median of pair differences; worker ${round(median(wFirst))} ms vs direct ${round(median(dFirst))} ms (ratio ${round(median(wFirst) / median(dFirst))}); ${sample}`,
+      ...(n === 200 && { met: verdict(addedFirst, noiseFirst, 5) }),
+      detail:
+        `median of pair differences; worker ${round(median(first.worker))} ms vs direct ${round(median(first.direct))} ms ` +
+        `(ratio ${round(median(first.worker) / median(first.direct))}); direct-vs-direct noise ${round(noiseFirst)} ms; ${sample}` +
+        (n === 200 ? resolution(addedFirst, noiseFirst, 5) : ''),
     },
     {
       name: `chat: added time per event, ${label}`,
       value: round(addedPerEvent),
       unit: 'ms',
       target: n === 200 ? '≤ 1 ms' : '(≤ 1 ms at 200)',
-      ...(n === 200 && { met: addedPerEvent <= 1 }),
-      detail: `median of ${perEvent.length} mapped events (tool call -> activity, stream end -> done), each from its turn's upstream start; p95 ${round(quantile(perEvent, 0.95))} ms, mean ${round(mean(perEvent))} ms`,
+      ...(n === 200 && { met: verdict(addedPerEvent, noiseEvent, 1) }),
+      detail:
+        `median of ${event.added.length} mapped events (tool call -> activity, stream end -> done), each from its turn's ` +
+        `upstream start; p95 ${round(quantile(event.added, 0.95))} ms; direct-vs-direct noise ${round(noiseEvent)} ms` +
+        (n === 200 ? resolution(addedPerEvent, noiseEvent, 1) : ''),
     },
     {
       name: `chat: CPU per relayed event, ${label}`,
@@ -208,9 +258,11 @@ function marks(s: Stream, type: string): number[] {
 interface RoundContext {
   workerUrl: string
   direct: SimulatorProcess
+  control: SimulatorProcess
   behind: SimulatorProcess
   installations: Installation[]
   tokens: string[]
+  controlTokens: string[]
   pids: Pids
   sessions: ChatRelayOutput['sessions']
 }
@@ -219,10 +271,13 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
   // One by one and in the same order on both simulators: pair k gets the same session id (and
   // script) on both. Outside the timing: opening a session is not part of a chat turn.
   const directSessions: Array<{ token: string; sessionId: string }> = []
+  const controlSessions: Array<{ token: string; sessionId: string }> = []
   const workerSessions: ChatRelayOutput['sessions'] = []
   for (let i = 0; i < n; i++) {
     const token = ctx.tokens[i % ctx.tokens.length]!
     directSessions.push({ token, sessionId: await upstreamSession(ctx.direct.url, token) })
+    const controlToken = ctx.controlTokens[i % ctx.controlTokens.length]!
+    controlSessions.push({ token: controlToken, sessionId: await upstreamSession(ctx.control.url, controlToken) })
     const inst = ctx.installations[i % ctx.installations.length]!
     workerSessions.push({ inst, sessionId: await createSession(ctx.workerUrl, inst) })
   }
@@ -247,15 +302,24 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
   const c0 = await cpuNow()
   const direct = await staggered((i) => directStream(ctx.direct.url, directSessions[i]!.token, directSessions[i]!.sessionId))
   const c1 = await cpuNow()
+  const control = await staggered((i) =>
+    directStream(ctx.control.url, controlSessions[i]!.token, controlSessions[i]!.sessionId),
+  )
+  const c1b = await cpuNow()
   const relayed = await staggered((i) => relayedStream(ctx.workerUrl, workerSessions[i]!.inst, workerSessions[i]!.sessionId))
   const c2 = await cpuNow()
   ctx.sessions.push(...workerSessions)
-  const pairs = directSessions.map((d, i): Pair => ({ upstreamSessionId: d.sessionId, direct: direct[i]!, relayed: relayed[i]! }))
+  for (const [i, c] of controlSessions.entries()) {
+    if (c.sessionId !== directSessions[i]!.sessionId) throw new Error('simulators A and C gave different session ids')
+  }
+  const pairs = directSessions.map(
+    (d, i): Pair => ({ upstreamSessionId: d.sessionId, direct: direct[i]!, control: control[i]!, relayed: relayed[i]! }),
+  )
   const cpu: CpuUse = {
     direct: c1.direct - c0.direct,
-    simB: c2.simB - c1.simB,
-    proxy: c2.proxy - c1.proxy,
-    worker: c2.worker - c1.worker,
+    simB: c2.simB - c1b.simB,
+    proxy: c2.proxy - c1b.proxy,
+    worker: c2.worker - c1b.worker,
   }
   return { pairs, cpu }
 }

@@ -48,11 +48,12 @@ const workDir = await mkdtemp(join(tmpdir(), 'pagereel-bench-'))
 const results: BenchResult[] = []
 const source = snapshotCommit(ROOT, join(workDir, 'src'), rev)
 try {
-  // Two simulators with one config and seed: the worker's upstream, and the chat benchmark's
-  // direct path (see chat-relay.ts for why they must match).
+  // Simulators with one config and seed: the worker's upstream, and the chat benchmark's two
+  // direct paths (see chat-relay.ts for why they must match).
   const config = { ...CHAT_SIMULATOR, ...RENDER_SIMULATOR }
-  const [sim, direct] = await Promise.all([
+  const [sim, direct, control] = await Promise.all([
     startSimulatorProcess(source.dir, config),
+    selected.has('chat') ? startSimulatorProcess(source.dir, config) : undefined,
     selected.has('chat') ? startSimulatorProcess(source.dir, config) : undefined,
   ])
   const workerPort = await freePort()
@@ -93,8 +94,9 @@ try {
     }
   }
   await run('chat', async () => {
-    chat = await benchChatRelay(workerUrl, direct!, sim)
+    chat = await benchChatRelay(workerUrl, direct!, control!, sim)
     await direct!.stop()
+    await control!.stop()
     return chat.figures
   })
   await run('upload', () => benchUpload(workerUrl, sim, source.dir))
