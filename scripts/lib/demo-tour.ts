@@ -38,13 +38,11 @@ export async function runDemoTour(options: DemoTourOptions): Promise<DemoTourRes
   await tour.addImage(site, '#lazy')
   await tour.openPicker(site)
   await tour.shot(site, 'picker')
-  const images = await tour.pickerImages(site)
-  // The picker's "Make video" adds the rest and leaves the video for the popup to start.
-  await tour.confirmPicker(site, images.length)
+  // The picker's "Make video" adds the rest and opens the side panel, which starts the video; the
+  // popup shows the same project.
+  await tour.confirmPicker(site, 0)
 
   const popup = await tour.openPopup()
-  await tour.waitForStreamingText(popup)
-  await tour.shot(popup, 'popup-streaming')
   const reply = await tour.waitForReplyDone(popup, 1, 180_000)
   if (reply.error) throw new Error(`the reply failed: ${reply.error}`)
   await tour.waitForTimeline(popup)

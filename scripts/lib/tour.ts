@@ -126,10 +126,13 @@ export class Tour {
     return items[items.length - 1]!
   }
 
-  /** Selects the text of `selector` and uses "Make video from this text". */
-  async addSelectedText(page: Page, selector: string): Promise<TrayEntry> {
+  /**
+   * Selects the text of `selector` and uses "Make video from this text"; resolves with the
+   * selection the menu carried. The extension adds it to the tray and leaves a "make video" that an
+   * open popup or side panel takes up at once.
+   */
+  async addSelectedText(page: Page, selector: string): Promise<string> {
     this.step(`select ${selector}: make video from this text`)
-    const before = await this.tray()
     const selectionText = await page.locator(selector).evaluate((el) => {
       const range = document.createRange()
       range.selectNodeContents(el)
@@ -139,8 +142,7 @@ export class Tour {
       return selection.toString().replace(/\s+/g, ' ').trim()
     })
     await this.menuClick(page, { menuItemId: 'make-from-text', selectionText })
-    const items = await this.waitForTray(before.length + 1)
-    return items[items.length - 1]!
+    return selectionText
   }
 
   /** "Make video from images on this page": resolves with the in-page picker's dialog. */
