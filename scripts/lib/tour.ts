@@ -12,8 +12,8 @@ import type { ExtensionBrowser } from './browser.ts'
 import type { Messages } from './messages.ts'
 import { waitFor } from './wait.ts'
 
-/** The popup's size in Chromium's toolbar bubble (it is opened as a tab here). */
-export const POPUP_VIEWPORT = { width: 420, height: 760 }
+/** The popup's largest size in Chromium's toolbar bubble (it is opened as a tab here). */
+export const POPUP_VIEWPORT = { width: 400, height: 600 }
 
 export interface TourOptions {
   browser: ExtensionBrowser

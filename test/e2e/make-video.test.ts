@@ -176,7 +176,7 @@ describe('making a video from a page, as a person does', () => {
     await tour.exportPresets(popup, ['9:16'])
     await popup.locator('.jobs .job').first().waitFor({ timeout: 30_000 })
     await expect.poll(async () => (await tour.stored()).jobs.map((j) => j.preset)).toEqual(['9:16'])
-    await tour.shot(popup, 'popup-export')
+    await tour.shot(popup.locator('details.panel').filter({ has: popup.locator('.presets') }), 'export')
   })
 
   it('with every extension page closed, the notification appears and its Download button saves the MP4', async () => {
