@@ -37,15 +37,17 @@ const stack = await startStack({
   keepWorkDir: true,
 })
 let stopping = false
+/** Set once the tour has passed: the run's profiles and logs are then not worth keeping. */
+let toured = false
 const stop = async (code: number) => {
   if (stopping) return
   stopping = true
   await stack.stop()
-  if (code === 0) await rm(stack.workDir, { recursive: true, force: true })
+  if (toured) await rm(stack.workDir, { recursive: true, force: true })
   process.exit(code)
 }
-process.once('SIGINT', () => void stop(130))
-process.once('SIGTERM', () => void stop(143))
+process.once('SIGINT', () => void stop(toured ? 0 : 130))
+process.once('SIGTERM', () => void stop(toured ? 0 : 143))
 
 try {
   log(`worker ${stack.worker.url}, demo page ${stack.site.url}${stack.sim ? `, simulator ${stack.sim.url}` : ''}`)
@@ -63,9 +65,11 @@ try {
     await copyFile(result.video.file, copy)
     log(`video: ${copy} (${result.video.codec} ${result.video.width}x${result.video.height})`)
   }
+  toured = true
   log(`screenshots and video in ${outDir}`)
   if (headed) {
-    log('the browser stays open: try the context menus on the demo page. Ctrl-C stops everything.')
+    log('the browser stays open: try the context menus on the demo page. Ctrl-C (or closing it) stops everything.')
+    browser.context.on('close', () => void stop(0))
     await new Promise<never>(() => {})
   }
   await stop(0)
