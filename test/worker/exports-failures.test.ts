@@ -161,8 +161,9 @@ describe('a backend in trouble', () => {
     const before = sim.log.length
     expect(await runDurableObjectAlarm(stub)).toBe(true)
 
-    // The upstream client renewed the token and asked again with the new one...
-    expect(logOf('anonymous-token', before)).toHaveLength(1)
+    // The upstream client renewed the token (the backend still counts the old client id's token,
+    // so under a new one) and asked again with the new token...
+    expect(logOf('anonymous-token', before)).toHaveLength(2)
     const statusCalls = logOf('render-status', before)
     expect(statusCalls.map((e) => e.status)).toEqual([401, 404])
     expect(statusCalls[1]!.headers['authorization']).not.toBe(statusCalls[0]!.headers['authorization'])
@@ -171,6 +172,19 @@ describe('a backend in trouble', () => {
     // the job says so at once instead of polling a render that can never finish.
     const failed = await getJob(key, job.jobId)
     expect(failed.error).toMatchObject({ code: 'render_failed', params: { reason: 'render_unknown' } })
+  })
+
+  it('renews an anonymous token that ran out during polling for the same backend user, and completes', async ({ expect }) => {
+    const { key, installationId } = await renderingInstallation()
+    const job = await startExport(key, await exportableSession(key))
+    const stub = stubOf(job.jobId)
+    const first = await recordOf(installationId)
+    sim.control.expireToken(first.token as string)
+    const before = sim.log.length
+
+    for (let i = 0; i < 3; i += 1) expect(await runDurableObjectAlarm(stub)).toBe(true)
+    expect(logOf('anonymous-token', before).map((e) => e.headers['x-client-id'])).toEqual([first.clientId])
+    expect((await getJob(key, job.jobId)).status).toBe('completed')
   })
 
   it('rides out a 1001 on a user’s own API token (not renewable) and completes', async ({ expect }) => {

@@ -47,18 +47,42 @@ describe('token renewal through the keeper', () => {
     for (const call of credits) expect(call.headers['authorization']).toBe(`Bearer ${renewed.token}`)
   })
 
-  it('renews a token close to its end early, under a new client id', async ({ expect }) => {
+  it('uses a token to the end of its 7 days instead of renewing it early', async ({ expect }) => {
     const { installationId, key } = await register()
     const first = await recordOf(installationId)
     await ageToken(installationId, 3600_000)
     const before = sim.log.length
 
     expect((await api('/v1/credits', {}, key)).status).toBe(200)
-    // Within its 7 days the backend refuses the same client id, so the keeper does not ask with it.
+    // An early renewal would need a new client id, that is a new backend user without the projects.
+    expect(logOf('anonymous-token', before)).toHaveLength(0)
+    expect((await recordOf(installationId)).token).toBe(first.token)
+  })
+
+  it('keeps the client id when the backend drops a token still in date', async ({ expect }) => {
+    const { installationId, key } = await register()
+    const first = await recordOf(installationId)
+    sim.control.expireToken(first.token as string)
+    const before = sim.log.length
+
+    expect((await api('/v1/credits', {}, key)).status).toBe(200)
     const tokenCalls = logOf('anonymous-token', before)
-    expect(tokenCalls).toHaveLength(1)
-    expect(tokenCalls[0]?.headers['x-client-id']).not.toBe(first.clientId)
-    expect((await recordOf(installationId)).token).not.toBe(first.token)
+    expect(tokenCalls.map((c) => c.headers['x-client-id'])).toEqual([first.clientId])
+  })
+
+  it('moves to a new client id when the backend refuses the old one', async ({ expect }) => {
+    const { installationId, key } = await register()
+    const first = await recordOf(installationId)
+    // A 1001 that does not free the client id: the backend still counts its token this week.
+    sim.control.fault({ kind: 'code', endpoint: 'credits', code: 1001, times: 1 })
+    const before = sim.log.length
+
+    expect((await api('/v1/credits', {}, key)).status).toBe(200)
+    const clients = logOf('anonymous-token', before).map((c) => c.headers['x-client-id'])
+    expect(clients).toHaveLength(2)
+    expect(clients[0]).toBe(first.clientId)
+    expect(clients[1]).not.toBe(first.clientId)
+    expect((await recordOf(installationId)).clientId).toBe(clients[1])
   })
 
   it('re-auths once on 1001 for 20 concurrent requests', async ({ expect }) => {
@@ -87,7 +111,8 @@ describe('token renewal through the keeper', () => {
     expect(res.status).toBe(502)
     expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('token_expired')
     expect(logOf('credits', before)).toHaveLength(2)
-    expect(logOf('anonymous-token', before)).toHaveLength(1)
+    // One re-auth: the same client id (refused, its token still counts this week), then a new one.
+    expect(logOf('anonymous-token', before)).toHaveLength(2)
   })
 
   it('hands a caller holding a replaced token the new one without a backend call', async ({ expect }) => {

@@ -170,13 +170,12 @@ export class InstallationKeeper extends DurableObject<Env> {
     if (before.tokenRefusedAt !== undefined && Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS) {
       return carry(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }))
     }
-    // The backend gives one token per client id per 7 days. Once the old token's 7 days are over,
-    // the same client id gets a new one and keeps the backend's anonymous user (its sessions and
-    // renders); a renewal before that, or after a 1001 on a token still in date, needs a new id.
-    const expired = before.tokenExpiresAt !== undefined && Date.parse(before.tokenExpiresAt) <= Date.now()
+    // The same client id first: once the old token's 7 days are over (or the backend dropped it) it
+    // gets a new token and keeps the backend's anonymous user, with its sessions and renders. Only
+    // if the backend refuses that id does #obtainAnonymous move to a new one (token-policy.ts).
     let issued: IssuedWithClient
     try {
-      issued = await this.#obtainAnonymous(expired ? before.clientId : crypto.randomUUID())
+      issued = await this.#obtainAnonymous(before.clientId)
     } catch (err) {
       if (err instanceof UpstreamError && err.code === 'registration_capped') {
         const current = this.#load()

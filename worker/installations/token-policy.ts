@@ -1,5 +1,11 @@
-/** Renew an anonymous token when less than this is left of its 7 days. */
-export const RENEW_MARGIN_MS = 24 * 3600 * 1000
+/**
+ * An anonymous token is used until its 7 days are over (or the backend refuses it), not renewed
+ * early. The backend gives one token per client id per 7 days, and its anonymous user (the owner
+ * of the sessions, drafts and renders) follows the client id: a renewal inside the 7 days would
+ * need a new client id and so a new, empty backend user. At the end of the 7 days the same client
+ * id gets a new token and the user's projects carry on.
+ */
+export const RENEW_MARGIN_MS = 0
 /** After the backend refused a token, ask again no sooner than this (it counts per address). */
 export const REFUSAL_BACKOFF_MS = 60_000
 
