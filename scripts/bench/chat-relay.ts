@@ -292,7 +292,7 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
     return await Promise.all(
       Array.from({ length: n }, async (_, i) => {
         const offset = n > 1 ? (STAGGER_MS[n] ?? 0) * (i / n) : 0
-        await new Promise((r) => setTimeout(r, t0 + offset - performance.now()))
+        await new Promise((r) => setTimeout(r, Math.max(0, t0 + offset - performance.now())))
         return await run(i).catch((e: unknown) => toError(e))
       }),
     )

@@ -37,14 +37,17 @@ const selected = new Set<BenchName>(picked.length ? (picked as BenchName[]) : AL
 for (const name of selected) if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}; one of ${ALL.join(', ')}`)
 
 killGroupsOnExit()
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void stopAllGroups().finally(() => process.exit(130)))
-}
-
 const started = Date.now()
 // The machine is shared: its load when the run began and ended goes with the figures.
 const loadAtStart = loadavg()
 const workDir = await mkdtemp(join(tmpdir(), 'pagereel-bench-'))
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAllGroups()
+      .then(() => (keep ? undefined : rm(workDir, { recursive: true, force: true })))
+      .finally(() => process.exit(130))
+  })
+}
 const results: BenchResult[] = []
 const source = snapshotCommit(ROOT, join(workDir, 'src'), rev)
 try {
