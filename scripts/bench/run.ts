@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: issue 5's performance figures, measured in one run on 127.0.0.1. Starts the
- * simulator (its own process), the worker under workerd (wrangler's local dev server, as
- * scripts/lib/stack.ts starts it) and, for the extension figures, builds the extension against that
- * worker; runs each benchmark, prints one table and writes it to artifacts/bench-<time>.json.
+ * simulator (in processes of its own: one behind the worker, two more for the chat benchmark's
+ * direct paths), the worker under workerd (wrangler's local dev server, through the launcher in
+ * scripts/lib/worker.ts that the e2e stack uses) and, for the extension figures, builds the extension
+ * against that worker; runs each benchmark, prints one table and writes it to
+ * artifacts/bench-<time>.json. The e2e stack itself (startStack) is not used: it runs the simulator
+ * inside this process, whose event loop times the streams, and it starts one simulator only.
  * Everything started is stopped (process groups), also on failure or Ctrl-C.
  *
  * The worker, the simulator and the extension come from a copy of one commit (HEAD, or the one
@@ -11,6 +14,7 @@
  * `--keep` keeps the temporary directory (worker log and state, the source copy).
  * @module
  */
+import { rmSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -49,7 +53,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 const results: BenchResult[] = []
-const source = snapshotCommit(ROOT, join(workDir, 'src'), rev)
+const source = (() => {
+  try {
+    return snapshotCommit(ROOT, join(workDir, 'src'), rev)
+  } catch (error) {
+    rmSync(workDir, { recursive: true, force: true })
+    throw error
+  }
+})()
 try {
   // Simulators with one config and seed: the worker's upstream, and the chat benchmark's two
   // direct paths (see chat-relay.ts for why they must match).
