@@ -138,11 +138,12 @@ export class SimState {
 
   issueToken(
     kind: 'anonymous' | 'user',
-    extra: { clientId?: string; ip?: string } = {},
+    extra: { clientId?: string; ip?: string; issuedAt?: number } = {},
   ): TokenRecord {
     const hex =
       crypto.randomUUID().replace(/-/g, '') + crypto.randomUUID().replace(/-/g, '').slice(0, 8)
-    const now = this.now()
+    // The caller's instant when it has one: the per-client and per-IP windows key on it.
+    const now = extra.issuedAt ?? this.now()
     const userId =
       kind === 'anonymous' && extra.clientId !== undefined
         ? `anon_${hashString(extra.clientId).toString(16).padStart(8, '0')}${hashString(extra.clientId, 7).toString(16).padStart(8, '0')}`

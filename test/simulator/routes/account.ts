@@ -29,7 +29,7 @@ export function accountRoutes(sim: SimContext) {
       }
       state.issuedByClient.set(clientId, now)
       state.issuedByIp.set(ip, [...recent, now])
-      const record = state.issueToken('anonymous', { clientId, ip })
+      const record = state.issueToken('anonymous', { clientId, ip, issuedAt: now })
       return ok({
         token: record.token,
         user_id: record.userId,
