@@ -67,6 +67,23 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     await expectNothingLost(before)
   })
 
+  it('a backend silent for longer than usual: the reply says it is still working, then arrives', async () => {
+    const before = await tour.stored()
+    // The worker says "still working" after 3 s of silence in this stack (STILL_WORKING_INTERVAL_MS).
+    await env.sim.fault({ kind: 'slow-first-byte', delayMs: 6000 })
+    await env.sim.nextTurn({ noText: false })
+    const shown = await tour.replyCount(popup)
+    await tour.send(popup, 'make it shorter')
+    const status = popup.locator('.msg-reply').nth(shown).locator('.msg-status')
+    await expect.poll(() => status.allTextContents(), { timeout: 20_000 }).toEqual(
+      expect.arrayContaining([expect.stringMatching(messages.pattern('ui_reply_still_working'))]),
+    )
+    const reply = await tour.waitForReplyDone(popup, shown + 1)
+    expect(reply.error).toBe('')
+    expect(reply.text).toMatch(/\S/)
+    await expectNothingLost(before)
+  })
+
   it('the upstream drops the stream of an edit: the reply ends with the draft as it is now', async () => {
     const before = await tour.stored()
     await env.sim.fault({ kind: 'drop-stream', afterEvents: 1 })

@@ -12,6 +12,8 @@ export default defineProject({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 180_000,
+    // The UI and the background settle in their own time (storage events, a worker round trip).
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     // A flaky browser step is a bug to fix, not to retry.
     retry: 0,
   },
