@@ -16,9 +16,6 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 }
 
-/** Under this path the page server stands in for NemoVideo's web app (`NEMO_WEB_BASE_URL`). */
-export const NEMO_WEB_PATH = 'nemovideo'
-
 export interface PageServer {
   url: string
   /** Paths requested so far (to tell which image candidates the browser or extension fetched). */
@@ -32,9 +29,7 @@ export async function startPageServer(root: string = SITE_DIR): Promise<PageServ
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)
     requests.push(path)
-    // NemoVideo's web app (registration, claim links) is stood in for by one page.
-    const local = path.startsWith(`/${NEMO_WEB_PATH}/`) ? `/${NEMO_WEB_PATH}/index.html` : path
-    const file = normalize(join(root, local.endsWith('/') ? `${local}index.html` : local))
+    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path))
     if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) {
       res.writeHead(403).end()
       return
@@ -54,6 +49,33 @@ export async function startPageServer(root: string = SITE_DIR): Promise<PageServ
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (!address || typeof address !== 'object') throw new Error('page server has no address')
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+/**
+ * A stand-in for NemoVideo's web app (`NEMO_WEB_BASE_URL`) on its own origin: every path answers
+ * with one page, so registration (`/register?bind=`) and claim (`/workspace/claim?ct=`) links open
+ * somewhere on a machine without the internet. `requests` lists the URLs asked for.
+ */
+export async function startNemoWebStandIn(): Promise<PageServer> {
+  const page = await readFile(new URL('../../test/e2e/fixtures/nemovideo-stand-in.html', import.meta.url))
+  const requests: string[] = []
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '/')
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length })
+    res.end(req.method === 'HEAD' ? undefined : page)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  if (!address || typeof address !== 'object') throw new Error('NemoVideo stand-in has no address')
   return {
     url: `http://127.0.0.1:${address.port}/`,
     requests,

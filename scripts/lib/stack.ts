@@ -11,7 +11,7 @@ import { startSimulator, type RunningSimulator } from '../../test/simulator/serv
 import type { SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import { launchExtensionBrowser, type ExtensionBrowser } from './browser.ts'
 import { buildExtension } from './extension-build.ts'
-import { NEMO_WEB_PATH, startPageServer, type PageServer } from './page-server.ts'
+import { startNemoWebStandIn, startPageServer, type PageServer } from './page-server.ts'
 import { freePort } from './ports.ts'
 import { killGroupsOnExit } from './processes.ts'
 import { SimControl } from './sim-control.ts'
@@ -33,6 +33,8 @@ export interface StackOptions {
 export interface Stack {
   workDir: string
   sim?: { url: string; control: SimControl; running: RunningSimulator }
+  /** NemoVideo's web app: a local stand-in with the simulator, else undefined (the real one). */
+  nemoWeb?: PageServer
   worker: RunningWorker
   site: PageServer
   extensionDir: string
@@ -85,6 +87,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const site = await startPageServer()
     stoppers.push(() => site.stop())
+    const nemoWeb = sim ? await startNemoWebStandIn() : undefined
+    if (nemoWeb) stoppers.push(() => nemoWeb.stop())
     // The worker's port is fixed first so the extension can be built against it while it starts.
     const workerPort = await freePort()
     const [workerResult, buildResult] = await Promise.allSettled([
@@ -95,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         vars: {
           ...FAST_WORKER_VARS,
           // With the simulator, NemoVideo's web app (register, open in editor) is a local page.
-          ...(sim && { NEMO_WEB_BASE_URL: `${site.url}${NEMO_WEB_PATH}` }),
+          ...(nemoWeb && { NEMO_WEB_BASE_URL: nemoWeb.url.replace(/\/$/, '') }),
           ...options.workerVars,
         },
         logFile: join(workDir, 'worker.log'),
@@ -114,6 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return {
       workDir,
       sim,
+      nemoWeb,
       worker,
       site,
       extensionDir,

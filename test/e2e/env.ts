@@ -5,6 +5,8 @@ export interface E2eEnv {
   simUrl: string
   workerUrl: string
   siteUrl: string
+  /** The local stand-in for NemoVideo's web app (registration and claim links land there). */
+  nemoWebUrl: string
   /** The unpacked Chrome MV3 build, made against `workerUrl`. */
   extensionDir: string
   downloadsDir: string

@@ -151,7 +151,7 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     const register = await opened
     await register.waitForLoadState()
     const url = new URL(register.url())
-    expect(url.origin + url.pathname).toBe(`${env.siteUrl}nemovideo/register`)
+    expect(`${url.origin}${url.pathname}`).toBe(`${env.nemoWebUrl}register`)
     expect(url.searchParams.get('bind')).toMatch(/^anon_\w+$/)
     await register.close()
     await expectNothingLost(before)

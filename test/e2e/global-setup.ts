@@ -25,6 +25,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       simUrl: stack.sim!.url,
       workerUrl: stack.worker.url,
       siteUrl: stack.site.url,
+      nemoWebUrl: stack.nemoWeb!.url,
       extensionDir: stack.extensionDir,
       downloadsDir: stack.downloadsDir,
       harnessUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,

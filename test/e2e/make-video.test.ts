@@ -74,6 +74,19 @@ describe('making a video from a page, as a person does', () => {
     await tour.shot(popup, 'popup')
   })
 
+  it('"Open in NemoVideo" opens the project in NemoVideo\'s editor through a claim link', async () => {
+    const opened = browser.context.waitForEvent('page')
+    await popup.getByRole('button', { name: messages.text('ui_open_in_nemo') }).click()
+    const editor = await opened
+    await editor.waitForLoadState()
+    const url = new URL(editor.url())
+    expect(`${url.origin}${url.pathname}`).toBe(`${env.nemoWebUrl}workspace/claim`)
+    // A claim token, never a backend or installation token.
+    expect(url.searchParams.get('ct')).toMatch(/^clm_/)
+    expect(editor.url()).not.toMatch(/nmv_|inst_/)
+    await editor.close()
+  })
+
   it('an edit that answers without text shows the state summary instead', async () => {
     await env.sim.nextTurn({ noText: true })
     await tour.send(popup, 'make it shorter')
@@ -120,7 +133,7 @@ describe('making a video from a page, as a person does', () => {
     const register = await registerOpened
     await register.waitForLoadState()
     const url = new URL(register.url())
-    expect(url.origin + url.pathname).toBe(`${env.siteUrl}nemovideo/register`)
+    expect(`${url.origin}${url.pathname}`).toBe(`${env.nemoWebUrl}register`)
     expect(url.searchParams.get('bind')).toMatch(/^anon_\w+$/)
     await register.close()
     expect((await tour.stored()).jobs).toEqual([])
