@@ -18,6 +18,7 @@ import {
 import { requestJson, resolveBaseUrl, type WorkerClientOptions } from './http.ts'
 import { streamRun, type StreamBackoff, type StreamRunOptions } from './sse.ts'
 import { uploadFiles, type UploadOptions } from './upload.ts'
+import { uploadLargeFile, type LargeUploadOptions } from './upload-large.ts'
 import type { UploadFile } from './upload-check.ts'
 
 /**
@@ -60,6 +61,9 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
       streamRun(opts, sessionId, runId, options, opts.streamBackoff),
     uploadFiles: (sessionId: string, files: readonly UploadFile[], options?: UploadOptions) =>
       uploadFiles(opts, sessionId, files, options),
+    /** One file over the single-request limit (up to 500 MB), in parts through R2, resumable. */
+    uploadLargeFile: (sessionId: string, file: UploadFile, options?: LargeUploadOptions) =>
+      uploadLargeFile(opts, sessionId, file, options),
     uploadUrls: (sessionId: string, urls: string[]) =>
       call('POST', paths.uploadUrls(sessionId), UploadResult, { urls }),
     getState: (sessionId: string) => call('GET', paths.state(sessionId), ProjectState),

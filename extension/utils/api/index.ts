@@ -4,4 +4,5 @@ export { ApiRequestError, WorkerUnreachableError, clientError } from './errors.t
 export type { KeyRequest, WorkerClientOptions } from './http.ts'
 export type { RunStreamEvent, StreamRunOptions, StreamBackoff } from './sse.ts'
 export type { UploadOptions } from './upload.ts'
+export type { LargeUploadOptions } from './upload-large.ts'
 export { prepareUploadFiles, type UploadFile } from './upload-check.ts'
