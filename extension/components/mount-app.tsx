@@ -16,9 +16,11 @@ import {
 import {
   addTrayImages,
   clearTray,
+  getTrayUploadId,
   getTrayItems,
   moveTrayItem,
   removeTrayItem,
+  setTrayUploadId,
   watchTray,
 } from '../utils/tray.ts'
 import { App } from './App.tsx'
@@ -41,6 +43,8 @@ function platformDeps(): AppDeps {
       move: moveTrayItem,
       clear: clearTray,
       addImages: addTrayImages,
+      getUploadId: getTrayUploadId,
+      setUploadId: setTrayUploadId,
     },
     readBlob: getBlob,
     pendingIntent: {

@@ -7,7 +7,12 @@ import {
   type ReadonlySignal,
 } from '@preact/signals'
 import type { ApiError } from '../../shared/api/index.ts'
-import { mediaFormatOf, mediaKindOf, MIME_TO_FORMAT } from '../../shared/media.ts'
+import {
+  DEFAULT_WORKER_UPLOAD_LIMIT_BYTES,
+  mediaFormatOf,
+  mediaKindOf,
+  MIME_TO_FORMAT,
+} from '../../shared/media.ts'
 import { prepareUploadFiles, type UploadFile, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { PendingIntent, TrayItem } from '../utils/storage.ts'
@@ -22,10 +27,15 @@ export interface TrayDeps {
     move(id: string, toIndex: number): Promise<void>
     clear(): Promise<void>
     addImages(images: readonly NewTrayImage[]): Promise<string[]>
+    /** The unfinished upload in parts of a tray item id or disk file key, kept across closes. */
+    getUploadId(key: string): Promise<string | undefined>
+    setUploadId(key: string, uploadId: string | undefined): Promise<void>
   }
   /** Bytes of an image read locally (blob:, data:, cookie-protected), by its blobKey. */
   readBlob(blobKey: string): Promise<Blob | undefined>
-  api: Pick<WorkerClient, 'uploadUrls' | 'uploadFiles'>
+  api: Pick<WorkerClient, 'uploadUrls' | 'uploadFiles' | 'uploadLargeFile'>
+  /** Files over this go in parts (the worker's single-request limit); default 100 MB. */
+  largeUploadBytes?: number
   ensureSession(): Promise<string>
   /** Sends the first chat message of the project. */
   sendChat(text: string): Promise<void>
@@ -72,6 +82,11 @@ export interface TrayModel {
 /** Pending intents older than this were left by a UI that never opened: ignore them. */
 const INTENT_MAX_AGE_MS = 10 * 60_000
 
+/** What a disk file's resumable upload is kept under: the same file dropped again finds it. */
+export function diskFileKey(file: File): string {
+  return `file:${file.name}:${file.size}:${file.lastModified}`
+}
+
 export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((deps: TrayDeps) => {
   const now = deps.now ?? Date.now
   const items = signal<readonly TrayItem[]>([], { name: 'tray.items' })
@@ -82,6 +97,56 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
   })
   const busy = computed(() => progress.value !== null)
   const pickRequests = signal(0, { name: 'tray.pickRequests' })
+  const largeUploadBytes = deps.largeUploadBytes ?? DEFAULT_WORKER_UPLOAD_LIMIT_BYTES
+
+  /**
+   * One file over the single-request limit, in parts. Its upload id is stored as soon as the
+   * worker made it, so a try after a failure or a closed popup resumes it; an upload the worker
+   * no longer knows is started over once.
+   */
+  async function uploadInParts(
+    sessionId: string,
+    file: UploadFile,
+    key: string,
+    onProgress: (loaded: number, total: number) => void,
+  ): Promise<void> {
+    const resumeUploadId = await deps.tray.getUploadId(key)
+    let saved: Promise<void> = Promise.resolve()
+    const send = (resume: string | undefined) =>
+      deps.api.uploadLargeFile(sessionId, file, {
+        onProgress,
+        onCreated: (uploadId) => {
+          if (uploadId !== resume) saved = deps.tray.setUploadId(key, uploadId)
+        },
+        ...(resume && { resumeUploadId: resume }),
+      })
+    try {
+      await send(resumeUploadId)
+    } catch (err) {
+      await saved
+      // Gone (expired, aborted) on the worker, or our check found it is of another file.
+      const code = apiErrorOf(err).code
+      const stale =
+        code === 'not_found' ||
+        (code === 'invalid_request' && (err as { status?: number }).status === 0)
+      if (!resumeUploadId || !stale) throw err
+      await deps.tray.setUploadId(key, undefined)
+      await send(undefined)
+    }
+    await saved
+    await deps.tray.setUploadId(key, undefined)
+  }
+
+  /** Small files in one request, bigger ones in parts (one at a time). */
+  async function uploadOne(
+    sessionId: string,
+    file: UploadFile,
+    key: string,
+    onProgress: (loaded: number, total: number) => void,
+  ): Promise<void> {
+    if (file.blob.size > largeUploadBytes) await uploadInParts(sessionId, file, key, onProgress)
+    else await deps.api.uploadFiles(sessionId, [file], { onProgress })
+  }
 
   effect(() => deps.tray.watch((list) => (items.value = list)))
   void deps.tray.get().then((list) => (items.value = list))
@@ -129,10 +194,8 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
           await deps.api.uploadUrls(sessionId, [img.src])
         } else {
           const file = await fileOf(img, index)
-          await deps.api.uploadFiles(sessionId, [file], {
-            onProgress: (loaded, total) => {
-              if (total > 0) progress.value = base + loaded / total / images.length
-            },
+          await uploadOne(sessionId, file, img.id, (loaded, total) => {
+            if (total > 0) progress.value = base + loaded / total / images.length
           })
         }
         progress.value = (index + 1) / images.length
@@ -183,7 +246,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
     async addFiles(files: readonly File[]) {
       const problems: FileProblem[] = []
       const images: NewTrayImage[] = []
-      const media: UploadFile[] = []
+      const media: { file: UploadFile; key: string }[] = []
       for (const file of files) {
         try {
           // Format and the backend's per-file limit here; the worker's body limit is the upload's
@@ -199,7 +262,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
               mime: file.type,
               bytes: file,
             })
-          } else media.push(ok)
+          } else media.push({ file: ok, key: diskFileKey(file) })
         } catch (err) {
           problems.push({ name: file.name, error: apiErrorOf(err) })
         }
@@ -210,11 +273,27 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
       progress.value = 0
       try {
         const sessionId = await deps.ensureSession()
-        await deps.api.uploadFiles(sessionId, media, {
-          onProgress: (loaded, total) => {
-            if (total > 0) progress.value = loaded / total
-          },
-        })
+        const small = media.filter((m) => m.file.blob.size <= largeUploadBytes)
+        const large = media.filter((m) => m.file.blob.size > largeUploadBytes)
+        // One progress bar over all bytes: the small files' request, then each big file in turn.
+        const total = media.reduce((sum, m) => sum + m.file.blob.size, 0)
+        let done = 0
+        const track = (size: number) => (loaded: number, of: number) => {
+          if (total > 0 && of > 0) progress.value = (done + (loaded / of) * size) / total
+        }
+        if (small.length) {
+          const size = small.reduce((sum, m) => sum + m.file.blob.size, 0)
+          await deps.api.uploadFiles(
+            sessionId,
+            small.map((m) => m.file),
+            { onProgress: track(size) },
+          )
+          done += size
+        }
+        for (const { file, key } of large) {
+          await uploadInParts(sessionId, file, key, track(file.blob.size))
+          done += file.blob.size
+        }
       } catch (err) {
         failure.value = { error: apiErrorOf(err) }
       } finally {

@@ -46,7 +46,14 @@ export type TrayText = z.infer<typeof TrayText>
 export const TrayItem = z.discriminatedUnion('kind', [TrayImage, TrayText])
 export type TrayItem = z.infer<typeof TrayItem>
 
-export const Tray = z.object({ items: z.array(TrayItem) })
+export const Tray = z.object({
+  items: z.array(TrayItem),
+  /**
+   * Ids of big uploads in parts not yet completed, by what they upload (a tray item's id, or a
+   * disk file's `file:name:size:lastModified`), so a later try resumes instead of starting over.
+   */
+  uploads: z.record(z.string(), z.string()).optional(),
+})
 export type Tray = z.infer<typeof Tray>
 
 export const Project = z.object({

@@ -44,13 +44,13 @@ export async function addTrayImages(images: readonly NewTrayImage[]): Promise<st
     })
     ids.push(id)
   }
-  if (fresh.length) await trayItem.update((t) => ({ items: [...t.items, ...fresh] }))
+  if (fresh.length) await trayItem.update((t) => ({ ...t, items: [...t.items, ...fresh] }))
   return ids
 }
 
 export async function addTrayText(text: NewTrayText): Promise<string> {
   const item: TrayText = { kind: 'text', id: newId('txt'), text: text.text, pageUrl: text.pageUrl }
-  await trayItem.update((t) => ({ items: [...t.items, item] }))
+  await trayItem.update((t) => ({ ...t, items: [...t.items, item] }))
   return item.id
 }
 
@@ -62,7 +62,8 @@ export async function removeTrayItem(id: string): Promise<void> {
   let removed: TrayItem | undefined
   await trayItem.update((t) => {
     removed = t.items.find((i) => i.id === id)
-    return { items: t.items.filter((i) => i.id !== id) }
+    const { [id]: _upload, ...uploads } = t.uploads ?? {}
+    return { ...t, items: t.items.filter((i) => i.id !== id), uploads }
   })
   if (removed?.kind === 'image' && removed.blobKey)
     await deleteBlob(removed.blobKey).catch(() => {})
@@ -76,7 +77,7 @@ export async function moveTrayItem(id: string, toIndex: number): Promise<void> {
     const items = [...t.items]
     const [moved] = items.splice(from, 1)
     items.splice(Math.max(0, Math.min(toIndex, items.length)), 0, moved!)
-    return { items }
+    return { ...t, items }
   })
 }
 
@@ -88,6 +89,19 @@ export async function clearTray(): Promise<void> {
       i.kind === 'image' && i.blobKey ? deleteBlob(i.blobKey).catch(() => {}) : undefined,
     ),
   )
+}
+
+/** The id of an unfinished upload in parts of `key` (tray item id or disk file key), if any. */
+export async function getTrayUploadId(key: string): Promise<string | undefined> {
+  return (await trayItem.getValue()).uploads?.[key]
+}
+
+/** Remembers (or, with undefined, forgets) the upload in parts of `key`. */
+export async function setTrayUploadId(key: string, uploadId: string | undefined): Promise<void> {
+  await trayItem.update((t) => {
+    const { [key]: _old, ...rest } = t.uploads ?? {}
+    return { ...t, uploads: uploadId ? { ...rest, [key]: uploadId } : rest }
+  })
 }
 
 export function watchTray(cb: (items: TrayItem[]) => void): () => void {

@@ -28,9 +28,11 @@ import {
 import {
   addTrayImages,
   clearTray,
+  getTrayUploadId,
   getTrayItems,
   moveTrayItem,
   removeTrayItem,
+  setTrayUploadId,
   watchTray,
 } from '../../../extension/utils/tray.ts'
 
@@ -196,6 +198,7 @@ export function createFakeWorker(runs = createFakeRuns()) {
     },
     uploadUrls: async () => UploadResult.parse({ files: [], applied: true }),
     uploadFiles: async () => UploadResult.parse({ files: [], applied: true }),
+    uploadLargeFile: async () => UploadResult.parse({ files: [], applied: true }),
   }
   const overrides: Partial<Record<keyof typeof base, (...args: never[]) => unknown>> = {}
   const api = new Proxy(base, {
@@ -249,6 +252,8 @@ export function createTestState(worker: FakeWorker) {
       move: moveTrayItem,
       clear: clearTray,
       addImages: addTrayImages,
+      getUploadId: getTrayUploadId,
+      setUploadId: setTrayUploadId,
     },
     readBlob: getBlob,
     pendingIntent: {
