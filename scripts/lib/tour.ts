@@ -10,7 +10,10 @@ import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import type { ExtensionBrowser } from './browser.ts'
 import type { Messages } from './messages.ts'
+import { readStoredState, type StoredState, type TrayEntry } from './stored-state.ts'
 import { waitFor } from './wait.ts'
+
+export type { StoredChatEntry, StoredJob, StoredState, TrayEntry } from './stored-state.ts'
 
 /** The popup's largest size in Chromium's toolbar bubble (it is opened as a tab here). */
 export const POPUP_VIEWPORT = { width: 400, height: 600 }
@@ -26,43 +29,6 @@ export interface TourOptions {
 }
 
 export type MenuId = 'add-image' | 'make-from-image' | 'make-from-text' | 'pick-images'
-
-export interface TrayEntry {
-  kind: 'image' | 'text'
-  id: string
-  src?: string
-  text?: string
-  blobKey?: string
-}
-
-export interface StoredChatEntry {
-  kind: 'user' | 'reply' | 'credits' | 'state' | 'exporting' | 'error'
-  id: string
-  text?: string
-  runId?: string
-  status?: 'streaming' | 'done' | 'error'
-  summary?: { summary: string }
-  error?: { code: string }
-}
-
-export interface StoredJob {
-  jobId: string
-  sessionId: string
-  preset: string
-  status: string
-  fileName?: string
-  error?: { code: string; message: string }
-}
-
-export interface StoredState {
-  key: string | undefined
-  sessionId: string | undefined
-  chat: StoredChatEntry[]
-  jobs: StoredJob[]
-  tray: TrayEntry[]
-  /** Notification id -> job id. */
-  notifications: Record<string, string>
-}
 
 export class Tour {
   readonly browser: ExtensionBrowser
@@ -184,19 +150,7 @@ export class Tour {
 
   /** The extension's stored state: installation key, current project, its chat, followed jobs. */
   async stored(): Promise<StoredState> {
-    const worker = await this.browser.serviceWorker()
-    const all = await worker.evaluate(() => chrome.storage.local.get(null))
-    const projects = all.projects as { currentSessionId?: string } | undefined
-    const sessionId = projects?.currentSessionId
-    const chat = (sessionId ? all[`chat:${sessionId}`] : undefined) as { messages?: StoredChatEntry[] } | undefined
-    return {
-      key: (all.installation as { key?: string } | null | undefined)?.key,
-      sessionId,
-      chat: chat?.messages ?? [],
-      jobs: ((all.jobs as { jobs?: Array<{ job: StoredJob }> } | undefined)?.jobs ?? []).map((j) => j.job),
-      tray: ((all.tray as { items?: TrayEntry[] } | undefined)?.items ?? []),
-      notifications: ((all.notifications as { map?: Record<string, string> } | undefined)?.map ?? {}),
-    }
+    return await readStoredState(this.browser)
   }
 
   /** Opens the popup (as a tab, at the popup's size) and waits for the app to render. */
