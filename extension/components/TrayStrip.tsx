@@ -103,10 +103,11 @@ export function TrayStrip() {
                 ? t('ui_tray_image_n', [failedIndex + 1])
                 : t('ui_tray_text_n', [failedIndex + 1]),
           })}
-          onRetry={() => void tray.makeVideo()}
+          onRetry={() => void tray.retry()}
           onDismiss={() => tray.dismiss()}
         />
       )}
+      {failure?.resumable && <p class="notice-hint">{t('ui_tray_upload_resumes')}</p>}
       {items.length > 0 && (
         <button
           type="button"

@@ -49,6 +49,14 @@ export interface TrayDeps {
   now?: () => number
 }
 
+/** A failed upload step: the item (undefined: the whole step) and why. */
+export interface TrayFailure {
+  itemId?: string
+  error: ApiError
+  /** A big upload was left half done: trying again continues it. */
+  resumable?: boolean
+}
+
 /** A file the user dropped that cannot be sent, and why. */
 export interface FileProblem {
   name: string
@@ -61,7 +69,7 @@ export interface TrayModel {
   /** 0-1 while "make video" uploads, else null. */
   progress: ReadonlySignal<number | null>
   /** The item whose upload failed (undefined: the whole step), and why. */
-  failure: ReadonlySignal<{ itemId?: string; error: ApiError } | null>
+  failure: ReadonlySignal<TrayFailure | null>
   busy: ReadonlySignal<boolean>
   /** Counts requests to open the file picker ("upload" typed in the chat). */
   pickRequests: ReadonlySignal<number>
@@ -76,6 +84,8 @@ export interface TrayModel {
   addFiles(files: readonly File[]): Promise<void>
   /** Uploads the tray (or the given items) to the project and starts the chat with them. */
   makeVideo(itemIds?: readonly string[]): Promise<boolean>
+  /** Tries the failed step again: the disk files not sent yet (resuming a big one), or the tray. */
+  retry(): Promise<unknown>
   dismiss(): void
 }
 
@@ -92,12 +102,14 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
   const items = signal<readonly TrayItem[]>([], { name: 'tray.items' })
   const fileProblems = signal<readonly FileProblem[]>([], { name: 'tray.fileProblems' })
   const progress = signal<number | null>(null, { name: 'tray.progress' })
-  const failure = signal<{ itemId?: string; error: ApiError } | null>(null, {
+  const failure = signal<TrayFailure | null>(null, {
     name: 'tray.failure',
   })
   const busy = computed(() => progress.value !== null)
   const pickRequests = signal(0, { name: 'tray.pickRequests' })
   const largeUploadBytes = deps.largeUploadBytes ?? DEFAULT_WORKER_UPLOAD_LIMIT_BYTES
+  /** Disk files of a failed upload still to send, while the panel is open. */
+  let unsentFiles: File[] = []
 
   /**
    * One file over the single-request limit, in parts. Its upload id is stored as soon as the
@@ -217,14 +229,19 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
       for (const item of chosen) await deps.tray.remove(item.id)
       return true
     } catch (err) {
-      failure.value = { ...(current && { itemId: current }), error: apiErrorOf(err) }
+      const resumable = current !== undefined && (await deps.tray.getUploadId(current)) !== undefined
+      failure.value = {
+        ...(current && { itemId: current }),
+        error: apiErrorOf(err),
+        ...(resumable && { resumable }),
+      }
       return false
     } finally {
       progress.value = null
     }
   }
 
-  return {
+  const model: TrayModel = {
     items,
     fileProblems,
     progress,
@@ -246,7 +263,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
     async addFiles(files: readonly File[]) {
       const problems: FileProblem[] = []
       const images: NewTrayImage[] = []
-      const media: { file: UploadFile; key: string }[] = []
+      const media: { file: UploadFile; key: string; source: File }[] = []
       for (const file of files) {
         try {
           // Format and the backend's per-file limit here; the worker's body limit is the upload's
@@ -262,15 +279,18 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
               mime: file.type,
               bytes: file,
             })
-          } else media.push({ file: ok, key: diskFileKey(file) })
+          } else media.push({ file: ok, key: diskFileKey(file), source: file })
         } catch (err) {
           problems.push({ name: file.name, error: apiErrorOf(err) })
         }
       }
       fileProblems.value = problems
+      failure.value = null
+      unsentFiles = []
       if (images.length) await deps.tray.addImages(images)
       if (!media.length) return
       progress.value = 0
+      let unsent = media
       try {
         const sessionId = await deps.ensureSession()
         const small = media.filter((m) => m.file.blob.size <= largeUploadBytes)
@@ -281,29 +301,57 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         const track = (size: number) => (loaded: number, of: number) => {
           if (total > 0 && of > 0) progress.value = (done + (loaded / of) * size) / total
         }
-        if (small.length) {
-          const size = small.reduce((sum, m) => sum + m.file.blob.size, 0)
+        // Small files together, in requests that each stay under the worker's limit.
+        for (const batch of batchesUnder(small, largeUploadBytes)) {
+          const size = batch.reduce((sum, m) => sum + m.file.blob.size, 0)
           await deps.api.uploadFiles(
             sessionId,
-            small.map((m) => m.file),
+            batch.map((m) => m.file),
             { onProgress: track(size) },
           )
           done += size
+          unsent = unsent.filter((m) => !batch.includes(m))
         }
+        unsent = large
         for (const { file, key } of large) {
           await uploadInParts(sessionId, file, key, track(file.blob.size))
           done += file.blob.size
+          unsent = unsent.slice(1)
         }
       } catch (err) {
-        failure.value = { error: apiErrorOf(err) }
+        unsentFiles = unsent.map((m) => m.source)
+        const resumable = unsent[0] && (await deps.tray.getUploadId(unsent[0].key)) !== undefined
+        failure.value = { error: apiErrorOf(err), ...(resumable && { resumable }) }
       } finally {
         progress.value = null
       }
     },
     makeVideo,
+    retry() {
+      const files = unsentFiles
+      unsentFiles = []
+      return files.length ? model.addFiles(files) : makeVideo()
+    },
     dismiss() {
+      unsentFiles = []
       failure.value = null
       fileProblems.value = []
     },
   }
+  return model
 })
+
+/** Consecutive groups whose sizes add up to at most `limit` bytes each. */
+function batchesUnder<T extends { file: UploadFile }>(list: readonly T[], limit: number): T[][] {
+  const batches: T[][] = []
+  let size = Infinity
+  for (const item of list) {
+    if (size + item.file.blob.size > limit) {
+      batches.push([])
+      size = 0
+    }
+    batches.at(-1)!.push(item)
+    size += item.file.blob.size
+  }
+  return batches
+}

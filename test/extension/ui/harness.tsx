@@ -198,7 +198,8 @@ export function createFakeWorker(runs = createFakeRuns()) {
     },
     uploadUrls: async () => UploadResult.parse({ files: [], applied: true }),
     uploadFiles: async () => UploadResult.parse({ files: [], applied: true }),
-    uploadLargeFile: async () => UploadResult.parse({ files: [], applied: true }),
+    uploadLargeFile: async (..._args: Parameters<WorkerClient['uploadLargeFile']>) =>
+      UploadResult.parse({ files: [], applied: true }),
   }
   const overrides: Partial<Record<keyof typeof base, (...args: never[]) => unknown>> = {}
   const api = new Proxy(base, {
