@@ -39,12 +39,13 @@ export class SimControl {
     return this.#call('POST', '/__sim/config', patch) as Promise<SimulatorConfig>
   }
 
-  /** A registered user's API token (`nmv_usr_…`) with the render scope, as a user would paste it. */
-  createUserToken(credits?: number): Promise<{ token: string; userId: string }> {
-    return this.#call('POST', '/__sim/user-tokens', credits === undefined ? {} : { credits }) as Promise<{
-      token: string
-      userId: string
-    }>
+  /**
+   * A registered user's API token (`nmv_usr_…`) with the render scope, as a user would paste it.
+   * `bind`: the account was registered through the `?bind=<anon id>` link, so it owns that anonymous
+   * user's sessions and renders.
+   */
+  createUserToken(opts: { credits?: number; bind?: string } = {}): Promise<{ token: string; userId: string }> {
+    return this.#call('POST', '/__sim/user-tokens', opts) as Promise<{ token: string; userId: string }>
   }
 
   expireAllTokens(): Promise<unknown> {

@@ -96,6 +96,18 @@ describe('bearer tokens', () => {
     ).toBe(7)
   })
 
+  it('hands an anonymous user\'s sessions to the account registered with ?bind=', async () => {
+    const sim = testSimulator()
+    const anon = await anonymousToken(sim)
+    const sid = await newSession(sim, anon.token)
+    const state = (token: string) => call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token })
+    const stranger = sim.control.createUserToken()
+    expect((await (await state(stranger.token)).json()).code).toBe(1002)
+    const bound = sim.control.createUserToken({ bind: anon.user_id })
+    const res = await state(bound.token)
+    expect((await res.json()).code).toBe(0)
+  })
+
   it('logs whether the attribution headers were present', async () => {
     const sim = testSimulator()
     const { token } = await anonymousToken(sim)

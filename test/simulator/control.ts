@@ -18,8 +18,12 @@ export interface SimulatorControl {
   now(): number
   expireToken(token: string): boolean
   expireAllTokens(): void
-  /** A registered user's `nmv_usr_…` token with the render scope and its own credits. */
-  createUserToken(opts?: { credits?: number }): { token: string; userId: string }
+  /**
+   * A registered user's `nmv_usr_…` token with the render scope and its own credits. With `bind`
+   * (an anonymous user id, as in the registration link's `?bind=`), the new account takes over
+   * that anonymous user's sessions and renders, as registering through the link does.
+   */
+  createUserToken(opts?: { credits?: number; bind?: string }): { token: string; userId: string }
   setCredits(tokenOrAll: string | 'all', available: number): void
   credits(token: string): Credits | undefined
   dropSession(sessionId: string): boolean
@@ -71,6 +75,11 @@ export function createControl(sim: SimContext): SimulatorControl {
       const record = sim.state.issueToken('user')
       if (opts.credits !== undefined)
         Object.assign(record.credits, { available: opts.credits, frozen: 0, total: opts.credits })
+      if (opts.bind !== undefined) {
+        for (const owned of [...sim.state.sessions.values(), ...sim.state.renders.values()]) {
+          if (owned.userId === opts.bind) owned.userId = record.userId
+        }
+      }
       return { token: record.token, userId: record.userId }
     },
     setCredits(tokenOrAll, available) {

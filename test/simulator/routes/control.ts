@@ -5,7 +5,9 @@ import type { SimContext, SimEnv } from '../context.ts'
 import { resetContext, type SimulatorControl } from '../control.ts'
 import { Fault } from '../faults.ts'
 
-const UserTokenBody = z.object({ credits: z.number().nonnegative().optional() }).default({})
+const UserTokenBody = z
+  .object({ credits: z.number().nonnegative().optional(), bind: z.string().regex(/^anon_\w+$/).optional() })
+  .default({})
 const ClockBody = z.object({ advanceMs: z.number().nonnegative() })
 const ExpireBody = z.object({ token: z.string().optional() }).default({})
 const CreditsBody = z.object({
