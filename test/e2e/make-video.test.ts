@@ -157,7 +157,14 @@ describe('making a video from a page, as a person does', () => {
     await expect.poll(() => options.getByTestId('token-status').textContent()).toBe(messages.text('opt_token_set'))
     expect(await options.locator('#api-token').inputValue()).toBe('')
     const everything = await (await browser.serviceWorker()).evaluate(() => chrome.storage.local.get(null))
-    expect(JSON.stringify(everything)).not.toContain(token)
+    const stored = JSON.stringify(everything)
+    expect(stored).not.toContain(token)
+    // No backend token (the worker's anonymous ones included) and no client id ever reach the
+    // extension: it holds only its own installation key.
+    expect(stored).not.toMatch(/nmv_/)
+    const clientIds = (await env.sim.log('anonymous-token')).map((e) => e.headers['x-client-id'])
+    expect(clientIds.length).toBeGreaterThan(0)
+    for (const id of clientIds) expect(stored).not.toContain(id)
     await options.close()
     // Nothing the user collected or wrote is gone from the popup.
     await popup.bringToFront()
