@@ -25,7 +25,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
       // The task id belongs to the session it came with; a renewed session is claimed by its id.
       upstream.claim({ upstreamSessionId: sid, ...(sid === upstreamSessionId && taskId && { taskId }) }),
     )
-    const url = new URL('/workspace/claim', getConfig(c.env).nemoWebBaseUrl)
+    // Appended, not resolved: a web base with a path (a staging prefix) keeps it.
+    const url = new URL(`${getConfig(c.env).nemoWebBaseUrl}/workspace/claim`)
     url.searchParams.set('ct', claimed.claimToken)
     return c.json({ url: url.toString(), ...(claimed.expiresAt && { expiresAt: claimed.expiresAt }) }, 200)
   },
