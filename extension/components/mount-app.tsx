@@ -2,27 +2,11 @@ import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from '../models/app-state.ts'
 import { getWorkerClient } from '../utils/installation.ts'
-import { getBlob } from '../utils/blob-store.ts'
 import { currentLang, initI18n, onLanguageChange, t } from '../utils/i18n.ts'
 import { downloadJob } from '../utils/job-notifications.ts'
 import { sendToBackground } from '../utils/messages.ts'
-import {
-  chatItem,
-  jobsItem,
-  pendingExportsItem,
-  pendingIntentItem,
-  projectsItem,
-} from '../utils/storage.ts'
-import {
-  addTrayImages,
-  clearTray,
-  getTrayUploadId,
-  getTrayItems,
-  moveTrayItem,
-  removeTrayItem,
-  setTrayUploadId,
-  watchTray,
-} from '../utils/tray.ts'
+import { jobsItem } from '../utils/storage.ts'
+import { storeDeps } from '../models/store-deps.ts'
 import { App } from './App.tsx'
 
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
@@ -30,28 +14,7 @@ function platformDeps(): AppDeps {
   const api = getWorkerClient()
   return {
     api,
-    storage: {
-      chat: chatItem,
-      jobs: jobsItem,
-      pendingExports: pendingExportsItem,
-      projects: projectsItem,
-    },
-    tray: {
-      get: getTrayItems,
-      watch: watchTray,
-      remove: removeTrayItem,
-      move: moveTrayItem,
-      clear: clearTray,
-      addImages: addTrayImages,
-      getUploadId: getTrayUploadId,
-      setUploadId: setTrayUploadId,
-    },
-    readBlob: getBlob,
-    pendingIntent: {
-      get: () => pendingIntentItem.getValue(),
-      watch: (cb) => pendingIntentItem.watch(cb),
-      clear: () => pendingIntentItem.setValue(null),
-    },
+    ...storeDeps(),
     background: {
       follow: (job) => void sendToBackground({ type: 'follow-jobs', jobs: [job] }).catch(() => {}),
       download: (jobId) => download(api, jobId),

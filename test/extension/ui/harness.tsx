@@ -16,25 +16,8 @@ import {
 import { App } from '../../../extension/components/App.tsx'
 import { createAppState, type AppState } from '../../../extension/models/app-state.ts'
 import type { WorkerClient } from '../../../extension/utils/api/index.ts'
-import { getBlob } from '../../../extension/utils/blob-store.ts'
 import { t } from '../../../extension/utils/i18n.ts'
-import {
-  chatItem,
-  jobsItem,
-  pendingExportsItem,
-  pendingIntentItem,
-  projectsItem,
-} from '../../../extension/utils/storage.ts'
-import {
-  addTrayImages,
-  clearTray,
-  getTrayUploadId,
-  getTrayItems,
-  moveTrayItem,
-  removeTrayItem,
-  setTrayUploadId,
-  watchTray,
-} from '../../../extension/utils/tray.ts'
+import { storeDeps } from '../../../extension/models/store-deps.ts'
 
 export const SESSION = 'ses_AAAAAAAAAAAAAAAA1'
 const iso = (ms = Date.now()) => new Date(ms).toISOString()
@@ -240,28 +223,7 @@ export function createTestState(worker: FakeWorker) {
   let optionsOpened = 0
   const state = createAppState({
     api: worker.api,
-    storage: {
-      chat: chatItem,
-      jobs: jobsItem,
-      pendingExports: pendingExportsItem,
-      projects: projectsItem,
-    },
-    tray: {
-      get: getTrayItems,
-      watch: watchTray,
-      remove: removeTrayItem,
-      move: moveTrayItem,
-      clear: clearTray,
-      addImages: addTrayImages,
-      getUploadId: getTrayUploadId,
-      setUploadId: setTrayUploadId,
-    },
-    readBlob: getBlob,
-    pendingIntent: {
-      get: () => pendingIntentItem.getValue(),
-      watch: (cb) => pendingIntentItem.watch(cb),
-      clear: () => pendingIntentItem.setValue(null),
-    },
+    ...storeDeps(),
     background: {
       follow: (job) => void followed.push(job.jobId),
       download: async (jobId) => void downloads.push(jobId),

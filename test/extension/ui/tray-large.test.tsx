@@ -7,17 +7,9 @@ import { TrayModel } from '../../../extension/models/TrayModel.ts'
 import type { LargeUploadOptions, UploadFile } from '../../../extension/utils/api/index.ts'
 import { clearBlobs, getBlob } from '../../../extension/utils/blob-store.ts'
 import { t } from '../../../extension/utils/i18n.ts'
-import { pendingIntentItem, trayItem } from '../../../extension/utils/storage.ts'
-import {
-  addTrayImages,
-  clearTray,
-  getTrayItems,
-  getTrayUploadId,
-  moveTrayItem,
-  removeTrayItem,
-  setTrayUploadId,
-  watchTray,
-} from '../../../extension/utils/tray.ts'
+import { trayItem } from '../../../extension/utils/storage.ts'
+import { addTrayImages, getTrayUploadId, getTrayItems, setTrayUploadId } from '../../../extension/utils/tray.ts'
+import { pendingIntent, trayStore } from '../../../extension/models/store-deps.ts'
 import { createFakeWorker, renderApp, SESSION, type FakeWorker } from './harness.tsx'
 
 beforeEach(async () => {
@@ -209,27 +201,14 @@ describe('tray: big files from disk go in parts', () => {
 describe('tray model: a big tray image resumes by its item id', () => {
   function model(worker: FakeWorker, sent: string[]) {
     return new TrayModel({
-      tray: {
-        get: getTrayItems,
-        watch: watchTray,
-        remove: removeTrayItem,
-        move: moveTrayItem,
-        clear: clearTray,
-        addImages: addTrayImages,
-        getUploadId: getTrayUploadId,
-        setUploadId: setTrayUploadId,
-      },
+      tray: trayStore,
       readBlob: getBlob,
       api: worker.api,
       // Tiny, so an image with real bytes in IndexedDB counts as big.
       largeUploadBytes: 4,
       ensureSession: async () => SESSION,
       sendChat: async (text) => void sent.push(text),
-      pendingIntent: {
-        get: () => pendingIntentItem.getValue(),
-        watch: (cb) => pendingIntentItem.watch(cb),
-        clear: () => pendingIntentItem.setValue(null),
-      },
+      pendingIntent,
       t,
     })
   }
