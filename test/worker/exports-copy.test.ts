@@ -13,6 +13,7 @@ import {
   disarmJobs,
   exportableSession,
   getJob,
+  POLL_MS,
   renderingInstallation,
   startExport,
   stubOf,
@@ -21,7 +22,6 @@ import {
 afterEach(disarmJobs)
 
 const DAY = 24 * 3600_000
-const POLL_MS = 600_000 // RENDER_POLL_INTERVAL_MS in vitest.config.ts
 
 /** A job polled to completion (3 polls); the completing alarm copies its file into R2. */
 async function completedJob(preset: '16:9' | '9:16' | '1:1' = '16:9') {

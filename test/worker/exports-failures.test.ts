@@ -7,27 +7,19 @@ import { deriveJobId } from '../../worker/exports/job-id.ts'
 import { api, json, logOf, recordOf, register, sim } from './helpers.ts'
 import {
   ageJob,
-  alarmOf,
   clickKey,
   disarmJobs,
   exportableSession,
   getJob,
+  MAX_AGE_MS,
+  nextWakeInPolls,
   renderingInstallation,
   startExport,
   stubOf,
 } from './exports-fixtures.ts'
 
-const POLL_MS = 600_000 // RENDER_POLL_INTERVAL_MS in vitest.config.ts
-const MAX_AGE_MS = 3_600_000 // RENDER_MAX_AGE_MS
 
 afterEach(disarmJobs)
-
-/** The delay the object's next alarm lies ahead, to the nearest poll interval multiple. */
-async function nextWakeInPolls(jobId: string): Promise<number> {
-  const at = await alarmOf(jobId)
-  if (at === null) throw new Error('no alarm armed')
-  return Math.round((at - Date.now()) / POLL_MS)
-}
 
 describe('a failed render', () => {
   it('is submitted once more under a new id; a second failure fails the job with the backend’s reason', async ({ expect }) => {

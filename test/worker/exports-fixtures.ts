@@ -63,6 +63,17 @@ export function alarmOf(jobId: string): Promise<number | null> {
   return runInDurableObject(stubOf(jobId), (_: RenderJob, state) => state.storage.getAlarm())
 }
 
+/** RENDER_POLL_INTERVAL_MS and RENDER_MAX_AGE_MS as test/worker/vitest.config.ts sets them. */
+export const POLL_MS = 600_000
+export const MAX_AGE_MS = 3_600_000
+
+/** The delay the object's next alarm lies ahead, to the nearest poll interval multiple. */
+export async function nextWakeInPolls(jobId: string): Promise<number> {
+  const at = await alarmOf(jobId)
+  if (at === null) throw new Error('no alarm armed')
+  return Math.round((at - Date.now()) / POLL_MS)
+}
+
 /** Rewrites stored times, to stand in for hours or days passing. */
 export function ageJob(jobId: string, fields: { createdAt?: number; updatedAt?: number }): Promise<void> {
   return runInDurableObject(stubOf(jobId), (_: RenderJob, state) => {

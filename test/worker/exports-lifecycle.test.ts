@@ -9,12 +9,12 @@ import {
   disarmJobs,
   exportableSession,
   getJob,
+  POLL_MS,
   renderingInstallation,
   startExport,
   stubOf,
 } from './exports-fixtures.ts'
 
-const POLL_MS = 600_000 // RENDER_POLL_INTERVAL_MS in vitest.config.ts
 
 afterEach(disarmJobs)
 

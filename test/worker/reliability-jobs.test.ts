@@ -3,10 +3,11 @@ import { afterEach, describe, it } from 'vitest'
 import { SIM_ORIGIN, logOf, sim } from './helpers.ts'
 import {
   ageJob,
-  alarmOf,
   disarmJobs,
   exportableSession,
   getJob,
+  MAX_AGE_MS,
+  nextWakeInPolls,
   renderingInstallation,
   startExport,
   stubOf,
@@ -19,16 +20,8 @@ import {
  * healthy job) is in exports-*.test.ts.
  */
 
-const POLL_MS = 600_000 // RENDER_POLL_INTERVAL_MS in vitest.config.ts
-const MAX_AGE_MS = 3_600_000 // RENDER_MAX_AGE_MS
 
 afterEach(disarmJobs)
-
-async function nextWakeInPolls(jobId: string): Promise<number> {
-  const at = await alarmOf(jobId)
-  if (at === null) throw new Error('no alarm armed')
-  return Math.round((at - Date.now()) / POLL_MS)
-}
 
 /**
  * Makes the next `times` backend calls to `path` fail as a dropped connection does: fetch itself
