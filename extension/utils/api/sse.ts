@@ -2,6 +2,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { ChatEvent, TERMINAL_EVENT_TYPES, paths } from '../../../shared/api/index.ts'
 import { ApiRequestError, WorkerUnreachableError, errorFromResponse } from './errors.ts'
 import { resolveBaseUrl, sendWithKey, type WorkerClientOptions } from './http.ts'
+import { abortableSleep } from './xhr-send.ts'
 
 /** One validated event of a run's stream, with its session-wide sequence number. */
 export interface RunStreamEvent {
@@ -68,7 +69,7 @@ export async function streamRun(
         0,
       )
     }
-    await sleep(delay, signal)
+    await abortableSleep(delay, signal)
   }
 }
 
@@ -120,18 +121,4 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
-  })
 }

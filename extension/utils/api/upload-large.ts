@@ -9,6 +9,7 @@ import { BACKEND_MAX_FILE_BYTES } from '../../../shared/media.ts'
 import { ApiRequestError, WorkerUnreachableError, clientError, errorFromBody } from './errors.ts'
 import { requestJson, resolveBaseUrl, type WorkerClientOptions } from './http.ts'
 import { prepareUploadFiles, type UploadFile } from './upload-check.ts'
+import { abortableSleep, sendWithProgress } from './xhr-send.ts'
 
 export interface LargeUploadOptions {
   /** Bytes the worker has confirmed plus the part on its way, of the file's size. */
@@ -137,14 +138,16 @@ async function sendPartWithRetries(
     options.signal?.throwIfAborted()
     let failure: ApiRequestError
     try {
-      const { status, body } = await sendPart(
-        options.createXhr?.() ?? new XMLHttpRequest(),
+      const { status, body } = await sendWithProgress({
+        xhr: options.createXhr?.() ?? new XMLHttpRequest(),
+        method: 'PUT',
         url,
         key,
-        slice,
-        onLoaded,
-        options.signal,
-      )
+        body: slice,
+        contentType: 'application/octet-stream',
+        onProgress: onLoaded,
+        signal: options.signal,
+      })
       if (status >= 200 && status < 300) return
       if (status === 401 && !renewed) {
         renewed = true
@@ -159,7 +162,7 @@ async function sendPartWithRetries(
     }
     onLoaded(0)
     if (!isWorthRetrying(failure) || attempt >= attempts) throw failure
-    await sleep(delay(attempt), options.signal)
+    await abortableSleep(delay(attempt), options.signal)
   }
 }
 
@@ -168,51 +171,4 @@ function isWorthRetrying(err: ApiRequestError): boolean {
   if (err.status >= 500 || err.status === 429) return true
   // The worker got the part cut short: the same bytes go again.
   return err.code === 'invalid_request' && (err.error.issues ?? []).some((i) => i.path === 'body')
-}
-
-function sendPart(
-  xhr: XMLHttpRequest,
-  url: string,
-  key: string,
-  slice: Blob,
-  onLoaded: (loaded: number) => void,
-  signal: AbortSignal | undefined,
-): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted()
-    xhr.open('PUT', url)
-    xhr.setRequestHeader('Authorization', `Bearer ${key}`)
-    xhr.setRequestHeader('Accept', 'application/json')
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream')
-    xhr.responseType = 'text'
-    xhr.upload.onprogress = (e) => onLoaded(e.loaded)
-    xhr.onload = () => {
-      let body: unknown
-      try {
-        body = JSON.parse(xhr.responseText)
-      } catch {
-        body = undefined
-      }
-      resolve({ status: xhr.status, body })
-    }
-    xhr.onerror = () =>
-      reject(new WorkerUnreachableError(new Error('part upload connection failed')))
-    xhr.onabort = () => reject(signal?.reason ?? new DOMException('Upload aborted', 'AbortError'))
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
-    xhr.send(slice)
-  })
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer)
-        reject(signal.reason)
-      },
-      { once: true },
-    )
-  })
 }

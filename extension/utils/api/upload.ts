@@ -1,6 +1,7 @@
 import { UploadResult, paths } from '../../../shared/api/index.ts'
-import { ApiRequestError, WorkerUnreachableError, errorFromBody } from './errors.ts'
+import { ApiRequestError, errorFromBody } from './errors.ts'
 import { resolveBaseUrl, type WorkerClientOptions } from './http.ts'
+import { sendWithProgress } from './xhr-send.ts'
 import { prepareUploadFiles, type UploadFile } from './upload-check.ts'
 
 export interface UploadOptions {
@@ -29,7 +30,7 @@ export async function uploadFiles(
   for (const f of prepared) form.append('files', new File([f.blob], f.name, { type: f.blob.type }))
   let key = await opts.getKey()
   for (let attempt = 0; ; attempt++) {
-    const { status, body } = await sendXhr(createXhr(), url, key, form, onProgress, signal)
+    const { status, body } = await sendWithProgress({ xhr: createXhr(), method: 'POST', url, key, body: form, onProgress, signal })
     if (status === 401 && attempt === 0) {
       key = await opts.getKey({ renew: true, rejected: key })
       continue
@@ -47,35 +48,4 @@ export async function uploadFiles(
     }
     return parsed.data
   }
-}
-
-function sendXhr(
-  xhr: XMLHttpRequest,
-  url: string,
-  key: string,
-  form: FormData,
-  onProgress: UploadOptions['onProgress'],
-  signal: AbortSignal | undefined,
-): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted()
-    xhr.open('POST', url)
-    xhr.setRequestHeader('Authorization', `Bearer ${key}`)
-    xhr.setRequestHeader('Accept', 'application/json')
-    xhr.responseType = 'text'
-    xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : 0)
-    xhr.onload = () => {
-      let body: unknown
-      try {
-        body = JSON.parse(xhr.responseText)
-      } catch {
-        body = undefined
-      }
-      resolve({ status: xhr.status, body })
-    }
-    xhr.onerror = () => reject(new WorkerUnreachableError(new Error('upload connection failed')))
-    xhr.onabort = () => reject(signal?.reason ?? new DOMException('Upload aborted', 'AbortError'))
-    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
-    xhr.send(form)
-  })
 }
