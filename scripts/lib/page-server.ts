@@ -46,18 +46,7 @@ export async function startPageServer(root: string = SITE_DIR): Promise<PageServ
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  if (!address || typeof address !== 'object') throw new Error('page server has no address')
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    requests,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  return listenOnLoopback(server, requests, 'page server')
 }
 
 /**
@@ -73,9 +62,14 @@ export async function startNemoWebStandIn(): Promise<PageServer> {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length })
     res.end(req.method === 'HEAD' ? undefined : page)
   })
+  return listenOnLoopback(server, requests, 'NemoVideo stand-in')
+}
+
+/** Listens on a free loopback port; `stop` ends open connections too, so it never hangs. */
+async function listenOnLoopback(server: Server, requests: string[], name: string): Promise<PageServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
-  if (!address || typeof address !== 'object') throw new Error('NemoVideo stand-in has no address')
+  if (!address || typeof address !== 'object') throw new Error(`${name} has no address`)
   return {
     url: `http://127.0.0.1:${address.port}/`,
     requests,

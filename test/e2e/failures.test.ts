@@ -53,11 +53,15 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     await browser?.close()
   })
 
-  it('rate limited (429) twice: "NemoVideo is busy", and "Try again" works', async () => {
+  /**
+   * The backend answers `/run_sse` with `code` twice (the worker's own one retry included): the
+   * chat shows `errorCode` with "Try again", which then works, and nothing is lost.
+   */
+  async function failTwiceThenRetry(code: 429 | 1001, errorCode: 'upstream_rate_limited' | 'token_expired', text: string) {
     const before = await tour.stored()
-    await env.sim.fault({ kind: 'code', code: 429, endpoint: 'run_sse', times: 2 })
-    await tour.send(popup, 'make it shorter')
-    const notice = errorNotice(popup.locator('.chat'), 'upstream_rate_limited')
+    await env.sim.fault({ kind: 'code', code, endpoint: 'run_sse', times: 2 })
+    await tour.send(popup, text)
+    const notice = errorNotice(popup.locator('.chat'), errorCode)
     await notice.waitFor({ timeout: 30_000 })
     await env.sim.clearFaults()
     const shown = await tour.replyCount(popup)
@@ -65,7 +69,10 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     const reply = await tour.waitForReplyDone(popup, shown + 1)
     expect(reply.error).toBe('')
     await expectNothingLost(before)
-  })
+  }
+
+  it('rate limited (429) twice: "NemoVideo is busy", and "Try again" works', () =>
+    failTwiceThenRetry(429, 'upstream_rate_limited', 'make it shorter'))
 
   it('a backend silent for longer than usual: the reply says it is still working, then arrives', async () => {
     const before = await tour.stored()
@@ -125,19 +132,8 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     await expectNothingLost(before)
   })
 
-  it('1001 that survives the renewal: "Could not renew access", and "Try again" works', async () => {
-    const before = await tour.stored()
-    await env.sim.fault({ kind: 'code', code: 1001, endpoint: 'run_sse', times: 2 })
-    await tour.send(popup, 'add music')
-    const notice = errorNotice(popup.locator('.chat'), 'token_expired')
-    await notice.waitFor({ timeout: 30_000 })
-    await env.sim.clearFaults()
-    const shown = await tour.replyCount(popup)
-    await notice.getByRole('button', { name: messages.text('ui_action_retry') }).click()
-    const reply = await tour.waitForReplyDone(popup, shown + 1)
-    expect(reply.error).toBe('')
-    await expectNothingLost(before)
-  })
+  it('1001 that survives the renewal: "Could not renew access", and "Try again" works', () =>
+    failTwiceThenRetry(1001, 'token_expired', 'add music'))
 
   it('no credits (2001): told so, with the register link carrying the bind id', async () => {
     const before = await tour.stored()
