@@ -44,6 +44,13 @@ export type InstallationInfo = z.infer<typeof InstallationInfo>
 
 /** A user's own NemoVideo API token (`nmv_usr_…`), sent once and never returned. */
 export const SetApiTokenRequest = z.object({
-  token: z.string().trim().min(8).max(512).regex(/^\S+$/, 'a token has no spaces'),
+  // It travels in an Authorization header: printable ASCII only, which also keeps control
+  // characters from turning into a failed backend call.
+  token: z
+    .string()
+    .trim()
+    .min(8)
+    .max(512)
+    .regex(/^[\x21-\x7e]+$/, 'a token is printable ASCII without spaces'),
 })
 export type SetApiTokenRequest = z.infer<typeof SetApiTokenRequest>

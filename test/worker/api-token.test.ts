@@ -54,6 +54,15 @@ describe('the user’s own API token', () => {
     expect(error.issues?.map((i) => i.path)).toContain('json.token')
   })
 
+  it('refuses control characters before any backend call', async ({ expect }) => {
+    const { key } = await register()
+    const before = sim.log.length
+    const res = await api('/v1/installations/me/token', json('PUT', { token: 'nmv_usr_\u0000\u0011abc' }), key)
+    expect(res.status).toBe(400)
+    expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('invalid_request')
+    expect(sim.log.length).toBe(before)
+  })
+
   it('fails with a 1001 as token_expired pointing at a new API token', async ({ expect }) => {
     const { key } = await register()
     const { token } = sim.control.createUserToken()
