@@ -9,6 +9,8 @@ export default defineConfig({
   srcDir: 'extension',
   publicDir: 'extension/public',
   manifestVersion: 3,
+  // Every module imports what it uses; auto-imports would only add a second way (and warnings).
+  imports: false,
   vite: () => ({ plugins: [preact()] }),
   zip: {
     // The sources zip (for AMO review) carries the extension's sources, not the worker or secrets.

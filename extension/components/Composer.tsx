@@ -3,7 +3,7 @@ import type { ChatModel } from '../models/ChatModel.ts'
 import { apiErrorOf } from '../models/errors.ts'
 import { SendMessageRequest, type ApiError } from '../../shared/api/index.ts'
 import { t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 
 /** The worker's own limit on a message. */

@@ -1,5 +1,5 @@
 import { t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 
 /** The balance and the kind of account, always in the header; a click refreshes it. */
 export function CreditsBadge() {

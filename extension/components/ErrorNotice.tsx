@@ -1,7 +1,7 @@
 import type { ApiError, ErrorAction } from '../../shared/api/index.ts'
 import { describeError } from '../../shared/errors/table.ts'
 import { currentLang, t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 
 interface Props {
   error: ApiError

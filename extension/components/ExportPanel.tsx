@@ -1,6 +1,6 @@
 import { ExportPreset } from '../../shared/api/index.ts'
 import { t, type MessageKey } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { JobRow } from './JobRow.tsx'
 

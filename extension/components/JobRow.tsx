@@ -1,7 +1,7 @@
 import { TERMINAL_JOB_STATUSES, type ExportJob } from '../../shared/api/index.ts'
 import { formatDuration, jobProgress, TYPICAL_RENDER_MS } from '../models/job-progress.ts'
 import { t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { useNow } from './use-now.ts'
 

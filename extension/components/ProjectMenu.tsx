@@ -1,6 +1,6 @@
 import type { Project } from '../utils/storage.ts'
 import { currentLang, t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 
 /** Switch between projects (each keeps its chat) or start a new one. */
 export function ProjectMenu() {

@@ -1,5 +1,5 @@
 import { t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { TimelineView } from './TimelineView.tsx'
 

@@ -2,7 +2,7 @@ import { useSignal } from '@preact/signals'
 import { useEffect, useRef } from 'preact/hooks'
 import { MEDIA_FORMATS } from '../../shared/media.ts'
 import { t } from '../utils/i18n.ts'
-import { useApp } from './app-context.ts'
+import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { TrayItemCard } from './TrayItemCard.tsx'
 

@@ -1,4 +1,4 @@
 import '../../styles/app.css'
-import { mountApp } from '../../components/mount-app.tsx'
+import { mountApp } from '../../app/mount-app.tsx'
 
 void mountApp(document.getElementById('app')!)

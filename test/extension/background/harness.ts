@@ -1,6 +1,6 @@
 import { vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
-import { startBackground } from '../../../extension/utils/background-main.ts'
+import { startBackground } from '../../../extension/background/main.ts'
 
 /**
  * WXT's fake browser implements storage, alarms, notifications, action, runtime and tabs; the

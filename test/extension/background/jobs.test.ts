@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { DownloadLink, paths } from '../../../shared/api/index.ts'
-import { JOBS_ALARM } from '../../../extension/utils/jobs-follower.ts'
+import { JOBS_ALARM } from '../../../extension/background/jobs-follower.ts'
 import {
   installationItem,
   jobsItem,

@@ -13,11 +13,11 @@ import {
   UploadResult,
   type CreateExportRequest,
 } from '../../../shared/api/index.ts'
-import { App } from '../../../extension/components/App.tsx'
-import { createAppState, type AppState } from '../../../extension/models/app-state.ts'
+import { App } from '../../../extension/app/App.tsx'
+import { createAppState, type AppState } from '../../../extension/app/app-state.ts'
 import type { WorkerClient } from '../../../extension/utils/api/index.ts'
 import { t } from '../../../extension/utils/i18n.ts'
-import { storeDeps } from '../../../extension/models/store-deps.ts'
+import { storeDeps } from '../../../extension/app/store-deps.ts'
 
 export const SESSION = 'ses_AAAAAAAAAAAAAAAA1'
 const iso = (ms = Date.now()) => new Date(ms).toISOString()

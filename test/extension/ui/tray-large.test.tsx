@@ -9,7 +9,7 @@ import { clearBlobs, getBlob } from '../../../extension/utils/blob-store.ts'
 import { t } from '../../../extension/utils/i18n.ts'
 import { trayItem } from '../../../extension/utils/storage.ts'
 import { addTrayImages, getTrayUploadId, getTrayItems, setTrayUploadId } from '../../../extension/utils/tray.ts'
-import { pendingIntent, trayStore } from '../../../extension/models/store-deps.ts'
+import { pendingIntent, trayStore } from '../../../extension/app/store-deps.ts'
 import { createFakeWorker, renderApp, SESSION, type FakeWorker } from './harness.tsx'
 
 beforeEach(async () => {

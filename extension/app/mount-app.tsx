@@ -1,12 +1,12 @@
 import { render } from 'preact'
 import { browser } from 'wxt/browser'
-import { createAppState, type AppDeps } from '../models/app-state.ts'
+import { createAppState, type AppDeps } from './app-state.ts'
 import { getWorkerClient } from '../utils/installation.ts'
 import { currentLang, initI18n, onLanguageChange, t } from '../utils/i18n.ts'
-import { downloadJob } from '../utils/job-notifications.ts'
+import { downloadJob } from '../utils/job-download.ts'
 import { sendToBackground } from '../utils/messages.ts'
 import { jobsItem } from '../utils/storage.ts'
-import { storeDeps } from '../models/store-deps.ts'
+import { storeDeps } from './store-deps.ts'
 import { App } from './App.tsx'
 
 /** The platform side of the app: the real worker client, storage items, tabs and background. */

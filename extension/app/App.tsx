@@ -1,11 +1,11 @@
-import type { AppState } from '../models/app-state.ts'
+import type { AppState } from './app-state.ts'
 import { t } from '../utils/i18n.ts'
 import { AppContext } from './app-context.ts'
-import { ChatPanel } from './ChatPanel.tsx'
-import { ExportPanel } from './ExportPanel.tsx'
-import { Header } from './Header.tsx'
-import { TimelinePanel } from './TimelinePanel.tsx'
-import { TrayStrip } from './TrayStrip.tsx'
+import { ChatPanel } from '../components/ChatPanel.tsx'
+import { ExportPanel } from '../components/ExportPanel.tsx'
+import { Header } from '../components/Header.tsx'
+import { TimelinePanel } from '../components/TimelinePanel.tsx'
+import { TrayStrip } from '../components/TrayStrip.tsx'
 
 /** The one UI of the popup and the side panel; files dropped anywhere on it join the tray. */
 export function App({ state }: { state: AppState }) {

@@ -1,5 +1,5 @@
-import { t } from './i18n.ts'
-import { sendToBackground, type PickedImage } from './messages.ts'
+import { t } from '../utils/i18n.ts'
+import { sendToBackground, type PickedImage } from '../utils/messages.ts'
 import type { PageImage } from './page-images.ts'
 
 const HOST_ID = 'pagereel-picker'

@@ -7,8 +7,8 @@ import {
   normalizeUrl,
   parseSrcset,
   resolveImageForSrc,
-} from '../../../extension/utils/image-candidates.ts'
-import { findPageImages, isCandidateUrl } from '../../../extension/utils/page-images.ts'
+} from '../../../extension/page/image-candidates.ts'
+import { findPageImages, isCandidateUrl } from '../../../extension/page/page-images.ts'
 
 const windows: Window[] = []
 

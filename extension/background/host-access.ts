@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser'
-import { originPattern } from './image-source.ts'
+import { originPattern } from '../utils/image-source.ts'
 
 /**
  * Asks for access to one origin, for images only readable with the user's cookies. Browsers

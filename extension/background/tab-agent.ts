@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser'
 import type { z } from 'zod'
-import { base64ToBytes } from './image-source.ts'
-import { ImageChunkReply, type AgentMessage } from './messages.ts'
+import { base64ToBytes } from '../utils/image-source.ts'
+import { ImageChunkReply, type AgentMessage } from '../utils/messages.ts'
 
 const AGENT_FILE = '/page-agent.js'
 /** Upper bound on bytes read from a page for one image (the backend's image limit is far lower). */

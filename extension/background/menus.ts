@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser'
-import { t } from './i18n.ts'
-import type { MenuId } from './messages.ts'
+import { t } from '../utils/i18n.ts'
+import type { MenuId } from '../utils/messages.ts'
 
 type Context = ['image'] | ['selection'] | ['page']
 

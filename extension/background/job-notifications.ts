@@ -1,10 +1,11 @@
 import { browser, type Browser } from 'wxt/browser'
 import type { ExportJob } from '../../shared/api/index.ts'
 import { describeError } from '../../shared/errors/table.ts'
-import type { WorkerClient } from './api/index.ts'
-import { safeFileName } from './file-name.ts'
-import { currentLang, t } from './i18n.ts'
-import { jobsItem, notificationsItem } from './storage.ts'
+import type { WorkerClient } from '../utils/api/index.ts'
+import { safeFileName } from '../utils/file-name.ts'
+import { downloadJob } from '../utils/job-download.ts'
+import { currentLang, t } from '../utils/i18n.ts'
+import { jobsItem, notificationsItem } from '../utils/storage.ts'
 
 /** Firefox throws on `buttons`; Chrome shows them (and a click on the body downloads too). */
 function supportsButtons(): boolean {
@@ -81,18 +82,4 @@ export async function handleNotificationClick(
     return { map: rest }
   })
   return true
-}
-
-/** Downloads a finished export through a short-lived signed link (no key in the URL or headers). */
-export async function downloadJob(
-  jobId: string,
-  fileName: string | undefined,
-  api: WorkerClient,
-): Promise<number> {
-  const link = await api.downloadLink(jobId)
-  return browser.downloads.download({
-    url: link.url,
-    filename: safeFileName(fileName),
-    saveAs: false,
-  })
 }

@@ -1,6 +1,6 @@
 import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
-import type { AppState } from '../models/app-state.ts'
+import type { AppState } from './app-state.ts'
 
 /** The app's models, built once per page by `createAppState` and shared by every component. */
 export const AppContext = createContext<AppState | null>(null)

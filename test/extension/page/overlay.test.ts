@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { setUiLanguage } from '../../../extension/utils/i18n.ts'
-import type { PageImage } from '../../../extension/utils/page-images.ts'
-import { openPickerOverlay } from '../../../extension/utils/picker-overlay.ts'
+import type { PageImage } from '../../../extension/page/page-images.ts'
+import { openPickerOverlay } from '../../../extension/page/picker-overlay.ts'
 
 const images: PageImage[] = [
   { url: 'https://cdn.test/a.jpg', alt: 'Harbour', width: 800, height: 600, source: 'img' },

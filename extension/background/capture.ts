@@ -1,13 +1,13 @@
 import { browser } from 'wxt/browser'
 import { MIME_TO_FORMAT } from '../../shared/media.ts'
-import { t } from './i18n.ts'
+import { t } from '../utils/i18n.ts'
 import { hasOriginAccess, requestOriginAccess } from './host-access.ts'
-import { bytesId, decodeDataUrl, imageSourceKind, sameOrigin } from './image-source.ts'
-import { MenuId, ResolvedImageReply, type CaptureMessage, type PickedImage } from './messages.ts'
+import { bytesId, decodeDataUrl, imageSourceKind, sameOrigin } from '../utils/image-source.ts'
+import { MenuId, ResolvedImageReply, type CaptureMessage, type PickedImage } from '../utils/messages.ts'
 import { openPanel } from './open-panel.ts'
-import { pendingIntentItem } from './storage.ts'
+import { pendingIntentItem } from '../utils/storage.ts'
 import { injectAgent, askAgent, readImageViaAgent } from './tab-agent.ts'
-import { addTrayImages, addTrayText, type NewTrayImage } from './tray.ts'
+import { addTrayImages, addTrayText, type NewTrayImage } from '../utils/tray.ts'
 
 /** A capture request: what a context-menu click carries, or the same sent as a message. */
 export type CaptureRequest = Omit<CaptureMessage, 'type'>

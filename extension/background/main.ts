@@ -1,12 +1,12 @@
 import type { browser as wxtBrowser } from 'wxt/browser'
-import type { WorkerClient } from './api/index.ts'
+import type { WorkerClient } from '../utils/api/index.ts'
 import { handleMenuClick, handlePickerChosen, startCapture } from './capture.ts'
-import { initI18n, onLanguageChange } from './i18n.ts'
-import { ensureRegistered, getWorkerClient } from './installation.ts'
+import { initI18n, onLanguageChange } from '../utils/i18n.ts'
+import { ensureRegistered, getWorkerClient } from '../utils/installation.ts'
 import { handleNotificationClick } from './job-notifications.ts'
 import { followJobs, JOBS_ALARM, pollJobs, syncJobsAlarm, updateBadge } from './jobs-follower.ts'
 import { createMenus } from './menus.ts'
-import { BackgroundMessage, type BackgroundReply } from './messages.ts'
+import { BackgroundMessage, type BackgroundReply } from '../utils/messages.ts'
 import { openPanel } from './open-panel.ts'
 
 type Browser = typeof wxtBrowser

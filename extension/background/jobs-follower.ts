@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser'
 import { TERMINAL_JOB_STATUSES, type ExportJob } from '../../shared/api/index.ts'
-import { ApiRequestError, type WorkerClient } from './api/index.ts'
+import { ApiRequestError, type WorkerClient } from '../utils/api/index.ts'
 import { notifyCompleted, notifyFailed } from './job-notifications.ts'
-import { jobsItem, type FollowedJobs } from './storage.ts'
+import { jobsItem, type FollowedJobs } from '../utils/storage.ts'
 
 /** The one alarm that polls the worker while jobs run; 30 s is the packed-extension minimum. */
 export const JOBS_ALARM = 'pagereel-jobs'

@@ -1,12 +1,12 @@
 import { browser } from 'wxt/browser'
 import { resolveImageForSrc } from './image-candidates.ts'
-import { blobToBase64, sameOrigin } from './image-source.ts'
+import { blobToBase64, sameOrigin } from '../utils/image-source.ts'
 import {
   AgentMessage,
   IMAGE_CHUNK_BYTES,
   type ImageChunkReply,
   type ResolvedImageReply,
-} from './messages.ts'
+} from '../utils/messages.ts'
 import { findPageImages } from './page-images.ts'
 import { openPickerOverlay } from './picker-overlay.ts'
 
