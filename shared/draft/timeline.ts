@@ -13,6 +13,15 @@ export const TimelineSegment = z.object({
   volumePercent: z.number().nonnegative().optional(),
   /** Source media, when the draft names one. */
   sourceUrl: z.string().optional(),
+  /** A text segment's words as drawn on screen (`label` may be a name when both exist). */
+  text: z.string().optional(),
+  /** What the source is, from the draft or the source's file type: how the preview draws it. */
+  mediaKind: z.enum(['image', 'video', 'audio']).optional(),
+  /** Where in the source media the segment starts (a trimmed clip), in ms. */
+  sourceStartMs: z.number().nonnegative().optional(),
+  /** Fades the draft asks for, in ms; the preview uses a short default between clips otherwise. */
+  fadeInMs: z.number().nonnegative().optional(),
+  fadeOutMs: z.number().nonnegative().optional(),
 })
 export type TimelineSegment = z.infer<typeof TimelineSegment>
 
