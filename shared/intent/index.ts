@@ -1,3 +1,2 @@
-/** What the user's message asks for, and the backend's GUI wording turned into what PageReel does. */
+/** What the user's message asks for: chat, export, credits, state or upload. */
 export { Intent, routeIntent, tokenize } from './router.ts'
-export { translateGuiWording } from './gui-wording.ts'

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { translateGuiWording } from '../../shared/intent/gui-wording.ts'
+import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
 import { interpretUpstreamData, TextDeltas } from '../../worker/chat/interpret.ts'
 import { ReplyText } from '../../worker/chat/reply-text.ts'
 import { resumeAfter, runEventStream, sseFrame, type RunListener } from '../../worker/chat/sse.ts'

@@ -1,5 +1,5 @@
 import type { CreateExportRequest } from '../../shared/api/exports.ts'
-import { isExportable, normalizeDraft } from '../../shared/draft/normalize.ts'
+import { isExportable, normalizeDraft } from '../draft/normalize.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { keeperOf } from '../installations/record.ts'

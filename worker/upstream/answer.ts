@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import type { ErrorCode } from '../../shared/errors/codes.ts'
 import { upstreamCodeToErrorCode } from '../../shared/errors/upstream-codes.ts'
-import { UpstreamEnvelope, upstreamCodeOf } from '../../shared/upstream/envelope.ts'
+import { UpstreamEnvelope, upstreamCodeOf } from './answers/envelope.ts'
 import { UpstreamError } from '../errors.ts'
 import type { JsonAnswer } from './http.ts'
 

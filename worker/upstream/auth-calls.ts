@@ -1,5 +1,5 @@
-import { AnonymousTokenData } from '../../shared/upstream/auth.ts'
-import { CreditsData } from '../../shared/upstream/credits.ts'
+import { AnonymousTokenData } from './answers/auth.ts'
+import { CreditsData } from './answers/credits.ts'
 import type { Config } from '../config.ts'
 import { UpstreamError } from '../errors.ts'
 import { readAnswer } from './answer.ts'

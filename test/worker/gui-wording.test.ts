@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { translateGuiWording } from '../../shared/intent/gui-wording.ts'
+import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
 import type { SuggestedAction } from '../../shared/api/chat-events.ts'
 
 type Case = [input: string, text: string, actions: SuggestedAction[]]

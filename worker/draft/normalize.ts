@@ -1,4 +1,4 @@
-import type { Timeline, TimelineSegment, TimelineTrack, TrackKind } from './timeline.ts'
+import type { Timeline, TimelineSegment, TimelineTrack, TrackKind } from '../../shared/draft/timeline.ts'
 import { RawDraft, SEGMENT_KEYS, TRACK_TYPE, type RawSegment, type RawTrack } from './draft-schema.ts'
 
 /**

@@ -1,4 +1,4 @@
-import type { SuggestedAction } from '../api/chat-events.ts'
+import type { SuggestedAction } from '../../shared/api/chat-events.ts'
 
 /**
  * Rewrites the backend's GUI wording ("Click Export", "打开时间线", "drag the clip…") into what the

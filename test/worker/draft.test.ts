@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Timeline, isExportable, normalizeDraft, summarizeTimeline } from '../../shared/draft/index.ts'
+import { Timeline, isExportable, normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
 
 /** The seed's example timeline, as a draft in the backend's short keys. */
 const SEED_DRAFT = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Timeline, isExportable, normalizeDraft, summarizeTimeline } from '../../shared/draft/index.ts'
+import { Timeline, isExportable, normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
 
 /** Drafts shaped like the backend's, with segment keys drawn from the plausible and the absurd. */
 const segment = fc.dictionary(

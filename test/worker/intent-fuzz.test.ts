@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Intent, routeIntent } from '../../shared/intent/router.ts'
-import { translateGuiWording } from '../../shared/intent/gui-wording.ts'
+import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
 
 const word = fc.stringMatching(/^[a-z]{3,9}$/)
 

@@ -1,5 +1,5 @@
-import type { Lang } from '../i18n/index.ts'
-import type { Timeline, TimelineSegment, TimelineTrack } from './timeline.ts'
+import type { Lang } from '../../shared/i18n/index.ts'
+import type { Timeline, TimelineSegment, TimelineTrack } from '../../shared/draft/timeline.ts'
 
 /** Segments listed per track before the rest is counted ("… +4 more"), to keep a chat line short. */
 const MAX_SEGMENTS_SHOWN = 5
