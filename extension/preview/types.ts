@@ -1,0 +1,102 @@
+import type { Timeline } from '../../shared/draft/timeline.ts'
+
+/**
+ * The preview's public interface: the compositor draws any frame of a timeline, the mixer renders
+ * its sound, and both get their media from a `MediaLibrary`. The player and the on-device export
+ * use exactly these, so what a person watches is what the export encodes.
+ */
+
+/** The frame in pixels; its ratio is the framing (16:9, 9:16, 1:1), whatever the draft's size. */
+export interface FrameSize {
+  width: number
+  height: number
+}
+
+/** Any 2D context the compositor can draw on (a page canvas or an OffscreenCanvas in a worker). */
+export type DrawContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D
+
+/** Why a piece of media is not on screen; the player words each one (en + zh). */
+export type MediaFailureReason =
+  | 'not_found'
+  | 'forbidden'
+  | 'too_large'
+  | 'timeout'
+  | 'unsupported'
+  | 'network'
+
+export interface MediaFailure {
+  url: string
+  reason: MediaFailureReason
+}
+
+/** Something drawable with its natural size (an image, a video element showing its current frame). */
+export interface Drawable {
+  source: CanvasImageSource
+  width: number
+  height: number
+}
+
+/**
+ * Where the compositor and the mixer get media. Every method resolves (never rejects): a URL that
+ * cannot be had resolves `undefined` and is reported by `failure(url)`. Swappable: the export can
+ * pass a library that decodes exact frames another way.
+ */
+export interface MediaLibrary {
+  /** A still image, loaded once. */
+  image(url: string): Promise<Drawable | undefined>
+  /**
+   * The video at `sourceMs` of its own time, ready to draw. `exact` waits until that very frame is
+   * shown (export, a paused seek); otherwise a frame within a few tens of ms will do (playback).
+   * The returned source may be a live element: draw it before asking for another time.
+   */
+  videoFrame(url: string, sourceMs: number, opts?: { exact?: boolean }): Promise<Drawable | undefined>
+  /** Encoded bytes of a sound (or a clip's own sound), for decodeAudioData. */
+  audioBytes(url: string): Promise<ArrayBuffer | undefined>
+  /** Why `url` failed, once it has. */
+  failure(url: string): MediaFailure | undefined
+  /** Every failure so far, in the order they happened. */
+  failures(): MediaFailure[]
+  /** Calls `cb` whenever a load finishes (ready or failed); returns the unsubscribe. */
+  subscribe(cb: () => void): () => void
+  /** Frees elements and object URLs. */
+  dispose(): void
+}
+
+/** Draws frames of one timeline at one size. */
+export interface Compositor {
+  readonly size: FrameSize
+  /** The timeline's length in ms (at least its last segment's end). */
+  readonly durationMs: number
+  /** Loads and seeks what the frame at `timeMs` needs; `exact` for export (see MediaLibrary). */
+  prepare(timeMs: number, opts?: { exact?: boolean }): Promise<void>
+  /**
+   * Draws the frame at `timeMs` from what is loaded (synchronous; a missing source draws its
+   * placeholder). Call `prepare(timeMs)` first for an exact frame.
+   */
+  draw(ctx: DrawContext, timeMs: number): void
+}
+
+export type CreateCompositor = (
+  timeline: Timeline,
+  media: MediaLibrary,
+  size: FrameSize,
+) => Compositor
+
+/** The mixed sound of a timeline: one Float32Array per channel (planar), at `sampleRate`. */
+export interface MixedAudio {
+  sampleRate: number
+  channels: Float32Array[]
+}
+
+export interface MixOptions {
+  sampleRate: number
+  /** 2 unless told (stereo). */
+  channelCount?: number
+}
+
+/** Renders music and clip sound at their volumes, with fades (OfflineAudioContext; pages only). */
+export type MixTimelineAudio = (
+  timeline: Timeline,
+  media: MediaLibrary,
+  opts: MixOptions,
+) => Promise<MixedAudio>
