@@ -30,6 +30,11 @@ export const ErrorCode = z.enum([
   'url_not_allowed', // an image URL that is not http(s) to a public host
   'invalid_api_token', // a user's own NemoVideo token the backend refused
   'rate_limited', // the worker's own per-installation / per-address limit
+  'body_too_large', // a request body over the route's limit (JSON routes: 64 KiB)
+  'registration_code_required', // a private deployment: registration needs its invite code
+  'human_check_failed', // the optional Turnstile check at registration did not pass
+  'upload_stalled', // a streamed body sent nothing for the idle timeout
+  'too_many_uploads', // the installation's cap on concurrent or open large uploads
   'origin_forbidden', // a web origin, not the extension
   'job_cancelled', // a cancelled export's file was asked for
   'job_not_finished', // the file of an export that is not completed yet

@@ -139,6 +139,31 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorTemplate>> = {
     en: 'Too many requests. Try again {wait}.',
     zh: '请求过于频繁，请{wait}重试。',
   },
+  body_too_large: {
+    status: 413,
+    en: 'This request is too large for PageReel. Please try again with less content.',
+    zh: '此请求对 PageReel 来说过大，请减少内容后重试。',
+  },
+  registration_code_required: {
+    status: 403,
+    en: 'This PageReel server is private. Enter its registration code in the PageReel options to continue.',
+    zh: '此 PageReel 服务器为私有部署。请在 PageReel 选项中输入它的注册码后继续。',
+  },
+  human_check_failed: {
+    status: 403,
+    en: 'PageReel could not confirm that a person is setting it up. Please try again.',
+    zh: 'PageReel 无法确认是真人在进行设置，请重试。',
+  },
+  upload_stalled: {
+    status: 408,
+    en: 'The upload stopped sending data. Check your connection, then try again.',
+    zh: '上传已停止传输数据。请检查网络连接后重试。',
+  },
+  too_many_uploads: {
+    status: 429,
+    en: 'Too many uploads are running for this browser. Wait for one to finish, then try again.',
+    zh: '此浏览器正在进行的上传过多。请等待其中一个完成后重试。',
+  },
   origin_forbidden: {
     status: 403,
     en: 'Requests from this origin are not allowed.',
@@ -276,6 +301,7 @@ function actionsFor(code: ErrorCode, ctx: ErrorContext): ErrorAction[] {
     case 'unauthorized':
       return [{ kind: 'reinstall' }]
     case 'rate_limited':
+    case 'too_many_uploads':
     case 'upstream_rate_limited': {
       const afterMs = retryAfterMs(code, ctx)
       return [{ kind: 'retry', ...(afterMs !== undefined && { afterMs }) }]
@@ -286,6 +312,8 @@ function actionsFor(code: ErrorCode, ctx: ErrorContext): ErrorAction[] {
     case 'upstream_timeout':
     case 'render_failed':
     case 'length_required':
+    case 'human_check_failed':
+    case 'upload_stalled':
     case 'internal':
       return [{ kind: 'retry' }]
     default:
