@@ -29,6 +29,12 @@ export interface MediaFailure {
   reason: MediaFailureReason
 }
 
+/** How exact a frame must be: see `MediaLibrary.videoFrame`. */
+export interface FrameRequest {
+  exact?: boolean
+  playing?: boolean
+}
+
 /** Something drawable with its natural size (an image, a video element showing its current frame). */
 export interface Drawable {
   source: CanvasImageSource
@@ -46,10 +52,13 @@ export interface MediaLibrary {
   image(url: string): Promise<Drawable | undefined>
   /**
    * The video at `sourceMs` of its own time, ready to draw. `exact` waits until that very frame is
-   * shown (export, a paused seek); otherwise a frame within a few tens of ms will do (playback).
-   * The returned source may be a live element: draw it before asking for another time.
+   * shown (export, a paused seek); `playing` lets the video run on by itself and seeks only when it
+   * drifts (live playback). The returned source may be a live element: draw it before asking for
+   * another time.
    */
-  videoFrame(url: string, sourceMs: number, opts?: { exact?: boolean }): Promise<Drawable | undefined>
+  videoFrame(url: string, sourceMs: number, opts?: FrameRequest): Promise<Drawable | undefined>
+  /** The compositor no longer shows this video for now: stop it running. */
+  pause(url: string): void
   /** Encoded bytes of a sound (or a clip's own sound), for decodeAudioData. */
   audioBytes(url: string): Promise<ArrayBuffer | undefined>
   /** Why `url` failed, once it has. */
@@ -67,8 +76,11 @@ export interface Compositor {
   readonly size: FrameSize
   /** The timeline's length in ms (at least its last segment's end). */
   readonly durationMs: number
-  /** Loads and seeks what the frame at `timeMs` needs; `exact` for export (see MediaLibrary). */
-  prepare(timeMs: number, opts?: { exact?: boolean }): Promise<void>
+  /**
+   * Loads and seeks what the frame at `timeMs` needs; `exact` for export, `playing` for live
+   * playback (see MediaLibrary). Also starts loading what the next seconds need.
+   */
+  prepare(timeMs: number, opts?: FrameRequest): Promise<void>
   /**
    * Draws the frame at `timeMs` from what is loaded (synchronous; a missing source draws its
    * placeholder). Call `prepare(timeMs)` first for an exact frame.
@@ -76,10 +88,16 @@ export interface Compositor {
   draw(ctx: DrawContext, timeMs: number): void
 }
 
+export interface CompositorOptions {
+  /** Words on a missing source's placeholder (the player passes its en/zh wording). */
+  describeFailure?: (failure: MediaFailure) => string
+}
+
 export type CreateCompositor = (
   timeline: Timeline,
   media: MediaLibrary,
   size: FrameSize,
+  opts?: CompositorOptions,
 ) => Compositor
 
 /** The mixed sound of a timeline: one Float32Array per channel (planar), at `sampleRate`. */
