@@ -3,7 +3,7 @@
  * - popup JS gzip size: popup.html's module script, its modulepreloads and every chunk they import
  *   (static and dynamic, followed recursively), each gzipped with node:zlib's default level and
  *   summed: what a user's browser parses to show the popup.
- * - time to usable: Debian's Chromium, headless, with the extension loaded (scripts/lib/browser.ts,
+ * - time to usable: Debian's Chromium, headless, with the extension loaded (test/e2e/lib/browser.ts,
  *   the e2e suite's launcher) opens `popup.html` in a tab. An init script notes performance.now()
  *   (whose origin is the navigation's start) when the chat is usable (see MARK_USABLE). The first
  *   open is on a fresh profile; it sends one message, so the later opens restore a project and load
@@ -17,7 +17,7 @@ import { join, posix } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
-import { launchExtensionBrowser } from '../lib/browser.ts'
+import { launchExtensionBrowser } from '../../test/e2e/lib/browser.ts'
 import type { Figure } from './figures.ts'
 import { median, quantile, round } from './stats.ts'
 

@@ -28,9 +28,9 @@ export function snapshotCommit(root: string, dir: string, rev = 'HEAD'): SourceS
   return { dir, revision: commit }
 }
 
-/** Builds the snapshot's Chrome MV3 extension against `workerUrl`, as scripts/lib/extension-build.ts does. */
+/** Builds the snapshot's Chrome MV3 extension against `workerUrl`, as test/e2e/lib/extension-build.ts does. */
 export async function buildSnapshotExtension(src: string, workerUrl: string, outDir: string): Promise<string> {
-  const proc = startGroup(process.execPath, [join(src, 'scripts/lib/extension-build.ts')], {
+  const proc = startGroup(process.execPath, [join(src, 'test/e2e/lib/extension-build.ts')], {
     cwd: src,
     env: { ...process.env, WXT_WORKER_URL: workerUrl, EXT_OUT_DIR: outDir },
   })

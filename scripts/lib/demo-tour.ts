@@ -1,10 +1,10 @@
-import type { ExtensionBrowser } from './browser.ts'
-import { waitForNewDownload } from './downloads.ts'
-import { probeVideo, type VideoInfo } from './media-probe.ts'
-import { Messages } from './messages.ts'
-import { screenshotNotification } from './notification-card.ts'
-import { recordNotifications, waitForNotification } from './notifications.ts'
-import { Tour } from './tour.ts'
+import type { ExtensionBrowser } from '../../test/e2e/lib/browser.ts'
+import { waitForNewDownload } from '../../test/e2e/lib/downloads.ts'
+import { probeVideo, type VideoInfo } from '../../test/e2e/lib/media-probe.ts'
+import { Messages } from '../../test/e2e/lib/messages.ts'
+import { screenshotNotification } from '../../test/e2e/lib/notification-card.ts'
+import { recordNotifications, waitForNotification } from '../../test/e2e/lib/notifications.ts'
+import { Tour } from '../../test/e2e/lib/tour.ts'
 
 export interface DemoTourOptions {
   browser: ExtensionBrowser

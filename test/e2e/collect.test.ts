@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Messages } from '../../scripts/lib/messages.ts'
-import { Tour, type StoredChatEntry } from '../../scripts/lib/tour.ts'
+import { Messages } from './lib/messages.ts'
+import { Tour, type StoredChatEntry } from './lib/tour.ts'
 import { waitFor } from '../../scripts/lib/wait.ts'
 import { e2e, openBrowser, screenshotsDir, type TestBrowser } from './harness.ts'
 import type { Page } from 'playwright-core'

@@ -7,9 +7,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startGroup } from './processes.ts'
+import { startGroup } from '../../../scripts/lib/processes.ts'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const SELF = fileURLToPath(import.meta.url)
 
 /** Builds into `outDir`; resolves with the unpacked extension's directory (has manifest.json). */

@@ -4,7 +4,7 @@ import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** The demo site: an article with real images (srcset, lazy, <picture>, a duplicate, a pixel, an icon). */
-export const SITE_DIR = fileURLToPath(new URL('../../test/e2e/fixtures/site/', import.meta.url))
+export const SITE_DIR = fileURLToPath(new URL('../fixtures/site/', import.meta.url))
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -55,7 +55,7 @@ export async function startPageServer(root: string = SITE_DIR): Promise<PageServ
  * somewhere on a machine without the internet. `requests` lists the URLs asked for.
  */
 export async function startNemoWebStandIn(): Promise<PageServer> {
-  const page = await readFile(new URL('../../test/e2e/fixtures/nemovideo-stand-in.html', import.meta.url))
+  const page = await readFile(new URL('../fixtures/nemovideo-stand-in.html', import.meta.url))
   const requests: string[] = []
   const server = createServer((req, res) => {
     requests.push(req.url ?? '/')

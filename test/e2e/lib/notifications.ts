@@ -1,6 +1,6 @@
 import type { ExtensionBrowser } from './browser.ts'
 import type { ShownNotification } from './notification-card.ts'
-import { waitFor } from './wait.ts'
+import { waitFor } from '../../../scripts/lib/wait.ts'
 
 /**
  * Headless Chromium shows no OS notifications, so they are read from the extension's service

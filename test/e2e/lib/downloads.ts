@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises'
 import type { ExtensionBrowser } from './browser.ts'
 import type { DownloadItem } from './chrome-api.ts'
-import { waitFor } from './wait.ts'
+import { waitFor } from '../../../scripts/lib/wait.ts'
 
 /** The browser's downloads, newest first (read in the extension's service worker). */
 export async function listDownloads(browser: ExtensionBrowser): Promise<DownloadItem[]> {

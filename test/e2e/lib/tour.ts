@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core'
 import type { ExtensionBrowser } from './browser.ts'
 import type { Messages } from './messages.ts'
 import { readStoredState, type StoredState, type TrayEntry } from './stored-state.ts'
-import { waitFor } from './wait.ts'
+import { waitFor } from '../../../scripts/lib/wait.ts'
 
 export type { StoredChatEntry, StoredJob, StoredState, TrayEntry } from './stored-state.ts'
 
