@@ -17,13 +17,13 @@ export const ChatEvent = z.discriminatedUnion('type', [
   /** The backend is editing (it called a tool); nothing more is said about it. */
   z.object({ type: z.literal('activity'), kind: z.literal('editing') }),
   /** Nothing but heartbeats for a while: still working. */
-  z.object({ type: z.literal('still_working'), silentForMs: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('still_working'), silentForMs: z.number().check(z.int(), z.nonnegative()) }),
   /** The session was lost upstream (1002) or the token renewed; the worker recovered. */
   z.object({ type: z.literal('notice'), code: z.enum(['session_renewed', 'token_renewed']) }),
   /** The reply had no text: what the draft looks like now. */
   z.object({ type: z.literal('summary'), summary: z.string(), timeline: Timeline }),
   /** The turn finished; `actions` are what its wording asked the user to do. */
-  z.object({ type: z.literal('done'), actions: z.array(SuggestedAction).default([]) }),
+  z.object({ type: z.literal('done'), actions: z._default(z.array(SuggestedAction), []) }),
   /** The turn failed; the chat can go on with a new message. */
   z.object({ type: z.literal('error'), error: ApiError }),
 ])
@@ -32,7 +32,7 @@ export type ChatEventType = ChatEvent['type']
 
 /** A stored event with its sequence number, as the SSE `id` carries it. */
 export const SequencedChatEvent = z.object({
-  seq: z.number().int().positive(),
+  seq: z.number().check(z.int(), z.positive()),
   runId: z.string(),
   event: ChatEvent,
 })

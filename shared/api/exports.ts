@@ -12,7 +12,9 @@ export const PRESET_SIZES: Readonly<Record<ExportPreset, { width: number; height
   '1:1': { width: 1080, height: 1080 },
 }
 
-export const JobId = z.string().regex(/^job_[A-Za-z0-9]{16,64}$/, 'a job id from POST /v1/sessions/{id}/exports')
+export const JobId = z
+  .string()
+  .check(z.regex(/^job_[A-Za-z0-9]{16,64}$/, 'a job id from POST /v1/sessions/{id}/exports'))
 
 export const CreateExportRequest = z.object({
   preset: ExportPreset,
@@ -20,7 +22,7 @@ export const CreateExportRequest = z.object({
    * Chosen by the client once per click: a double click or a retry with the same key gets the same
    * job, which renders and charges once.
    */
-  idempotencyKey: z.string().min(8).max(80).regex(/^[A-Za-z0-9_-]+$/),
+  idempotencyKey: z.string().check(z.minLength(8), z.maxLength(80), z.regex(/^[A-Za-z0-9_-]+$/)),
 })
 export type CreateExportRequest = z.infer<typeof CreateExportRequest>
 
@@ -33,20 +35,20 @@ export const ExportJob = z.object({
   jobId: JobId,
   sessionId: SessionId,
   preset: ExportPreset,
-  width: z.number().int(),
-  height: z.number().int(),
+  width: z.number().check(z.int()),
+  height: z.number().check(z.int()),
   status: JobStatus,
   /** 0-100 while the backend reports it. */
-  progress: z.number().min(0).max(100).optional(),
+  progress: z.optional(z.number().check(z.gte(0), z.lte(100))),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  completedAt: z.iso.datetime().optional(),
+  completedAt: z.optional(z.iso.datetime()),
   /** Why the job failed: the backend's reason or the worker's hard stop. */
-  error: ApiError.optional(),
+  error: z.optional(ApiError),
   /** Worker URL of the finished file (`/v1/exports/{id}/file`), once completed. */
-  fileUrl: z.string().optional(),
+  fileUrl: z.optional(z.string()),
   /** Suggested file name for the download. */
-  fileName: z.string().optional(),
+  fileName: z.optional(z.string()),
 })
 export type ExportJob = z.infer<typeof ExportJob>
 

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { ApiError } from '../errors/codes.ts'
 
 /** Language codes as the backend takes them (ISO style: `en`, `zh-CN`, `ja`, `es`). */
-export const Language = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'an ISO language code such as en or zh-CN')
+export const Language = z
+  .string()
+  .check(z.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'an ISO language code such as en or zh-CN'))
 export type Language = z.infer<typeof Language>
 
 /** How the worker reaches NemoVideo for this installation; never the token itself. */
@@ -10,12 +12,14 @@ export const TokenKind = z.enum(['anonymous', 'user'])
 export type TokenKind = z.infer<typeof TokenKind>
 
 export const CreateInstallationRequest = z.object({
-  language: Language.default('en'),
+  language: z._default(Language, 'en'),
 })
 export type CreateInstallationRequest = z.infer<typeof CreateInstallationRequest>
 
 /** The installation key: `<installationId>.<secret>`, sent as `Authorization: Bearer <key>`. */
-export const InstallationKey = z.string().regex(/^inst_[A-Za-z0-9]{16,64}\.[A-Za-z0-9_-]{32,128}$/)
+export const InstallationKey = z
+  .string()
+  .check(z.regex(/^inst_[A-Za-z0-9]{16,64}\.[A-Za-z0-9_-]{32,128}$/))
 
 export const InstallationCreated = z.object({
   installationId: z.string(),
@@ -27,7 +31,7 @@ export const InstallationCreated = z.object({
    * `registration_capped`): the installation exists, and works once the user sets their own API
    * token (PUT /v1/installations/me/token).
    */
-  tokenError: ApiError.optional(),
+  tokenError: z.optional(ApiError),
 })
 export type InstallationCreated = z.infer<typeof InstallationCreated>
 
@@ -35,10 +39,10 @@ export const InstallationInfo = z.object({
   installationId: z.string(),
   tokenKind: TokenKind,
   /** Registration link with `?bind=<anonymous user id>`, when the backend has told us that id. */
-  registerUrl: z.url().optional(),
+  registerUrl: z.optional(z.url()),
   createdAt: z.iso.datetime(),
   /** No usable NemoVideo token: the backend refused a free one; the user's own API token is needed. */
-  needsApiToken: z.boolean().optional(),
+  needsApiToken: z.optional(z.boolean()),
 })
 export type InstallationInfo = z.infer<typeof InstallationInfo>
 
@@ -48,9 +52,11 @@ export const SetApiTokenRequest = z.object({
   // characters from turning into a failed backend call.
   token: z
     .string()
-    .trim()
-    .min(8)
-    .max(512)
-    .regex(/^[\x21-\x7e]+$/, 'a token is printable ASCII without spaces'),
+    .check(
+      z.trim(),
+      z.minLength(8),
+      z.maxLength(512),
+      z.regex(/^[\x21-\x7e]+$/, 'a token is printable ASCII without spaces'),
+    ),
 })
 export type SetApiTokenRequest = z.infer<typeof SetApiTokenRequest>

@@ -7,6 +7,8 @@ export const ProjectState = z.object({
   summary: z.string(),
   /** Some track has a segment, so a render can start. */
   exportable: z.boolean(),
-  canvas: z.object({ width: z.number(), height: z.number(), ratio: z.string().optional() }).optional(),
+  canvas: z.optional(
+    z.object({ width: z.number(), height: z.number(), ratio: z.optional(z.string()) }),
+  ),
 })
 export type ProjectState = z.infer<typeof ProjectState>

@@ -5,22 +5,19 @@ import { MediaKind } from '../media.ts'
 export const UrlUploadRequest = z.object({
   urls: z
     .array(
-      z
-        .url({ protocol: /^https?$/, error: 'an http or https URL' })
-        .max(4096),
+      z.url({ protocol: /^https?$/, error: 'an http or https URL' }).check(z.maxLength(4096)),
     )
-    .min(1)
-    .max(50),
+    .check(z.minLength(1), z.maxLength(50)),
 })
 export type UrlUploadRequest = z.infer<typeof UrlUploadRequest>
 
 export const UploadedFile = z.object({
   filename: z.string(),
-  kind: MediaKind.optional(),
-  url: z.string().optional(),
-  durationSec: z.number().optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
+  kind: z.optional(MediaKind),
+  url: z.optional(z.string()),
+  durationSec: z.optional(z.number()),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
 })
 export type UploadedFile = z.infer<typeof UploadedFile>
 
@@ -41,35 +38,40 @@ export const R2_MAX_PARTS = 10_000
 /** Default largest part (UPLOAD_PART_MAX_BYTES): well under the 100 MB body limit of Free/Pro zones. */
 export const DEFAULT_PART_MAX_BYTES = 32 * 1024 * 1024
 
-export const LargeUploadId = z.string().regex(/^lu_[0-9a-f]{32}$/, 'an upload id from POST …/uploads/large')
+export const LargeUploadId = z
+  .string()
+  .check(z.regex(/^lu_[0-9a-f]{32}$/, 'an upload id from POST …/uploads/large'))
 export type LargeUploadId = z.infer<typeof LargeUploadId>
 
 /** 1-based, as R2 counts parts. */
-export const PartNumber = z.coerce.number().int().min(1).max(R2_MAX_PARTS)
+export const PartNumber = z.coerce.number().check(z.int(), z.gte(1), z.lte(R2_MAX_PARTS))
 
 export const CreateLargeUploadRequest = z.object({
-  filename: z.string().min(1).max(255),
+  filename: z.string().check(z.minLength(1), z.maxLength(255)),
   /** Bytes of the whole file; over the backend's 500 MB is refused (`file_too_large`). */
-  size: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  size: z.number().check(z.int(), z.gte(1), z.lte(Number.MAX_SAFE_INTEGER)),
   /** The file's MIME type; decides the format when the name has no known extension. */
-  contentType: z.string().max(200).default(''),
+  contentType: z._default(z.string().check(z.maxLength(200)), ''),
   /** Preferred part size (smaller parts lose less to a failed request); clamped by the worker. */
-  partSize: z.number().int().min(R2_MIN_PART_BYTES).optional(),
+  partSize: z.optional(z.number().check(z.int(), z.gte(R2_MIN_PART_BYTES))),
 })
 export type CreateLargeUploadRequest = z.input<typeof CreateLargeUploadRequest>
 
 export const LargeUploadCreated = z.object({
   uploadId: LargeUploadId,
   /** Every part but the last is exactly this many bytes. */
-  partSize: z.number().int(),
-  partCount: z.number().int(),
+  partSize: z.number().check(z.int()),
+  partCount: z.number().check(z.int()),
   /** Parts not completed by then are dropped. */
   expiresAt: z.iso.datetime(),
 })
 export type LargeUploadCreated = z.infer<typeof LargeUploadCreated>
 
 /** The answer to one part: R2 has it. */
-export const LargeUploadPartReceived = z.object({ partNumber: z.number().int(), size: z.number().int() })
+export const LargeUploadPartReceived = z.object({
+  partNumber: z.number().check(z.int()),
+  size: z.number().check(z.int()),
+})
 export type LargeUploadPartReceived = z.infer<typeof LargeUploadPartReceived>
 
 export const LargeUploadState = z.enum(['open', 'completing', 'completed'])
@@ -79,15 +81,15 @@ export type LargeUploadState = z.infer<typeof LargeUploadState>
 export const LargeUploadStatus = z.object({
   uploadId: LargeUploadId,
   filename: z.string(),
-  size: z.number().int(),
-  partSize: z.number().int(),
-  partCount: z.number().int(),
+  size: z.number().check(z.int()),
+  partSize: z.number().check(z.int()),
+  partCount: z.number().check(z.int()),
   state: LargeUploadState,
-  receivedParts: z.array(z.number().int()),
-  missingParts: z.array(z.number().int()),
+  receivedParts: z.array(z.number().check(z.int())),
+  missingParts: z.array(z.number().check(z.int())),
   expiresAt: z.iso.datetime(),
   /** Once completed: what the backend made of the file (the same answer as the completion's). */
-  result: UploadResult.optional(),
+  result: z.optional(UploadResult),
 })
 export type LargeUploadStatus = z.infer<typeof LargeUploadStatus>
 

@@ -50,7 +50,10 @@ export const ErrorAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('set_api_token') }),
   z.object({ kind: z.literal('formats'), formats: z.array(z.string()) }),
   z.object({ kind: z.literal('compress') }),
-  z.object({ kind: z.literal('retry'), afterMs: z.number().int().nonnegative().optional() }),
+  z.object({
+    kind: z.literal('retry'),
+    afterMs: z.optional(z.number().check(z.int(), z.nonnegative())),
+  }),
   z.object({ kind: z.literal('new_session') }),
   z.object({ kind: z.literal('reinstall') }),
 ])
@@ -61,11 +64,11 @@ export const ApiError = z.object({
   code: ErrorCode,
   /** English message for logs and API users; the extension renders its own from the table. */
   message: z.string(),
-  action: ErrorAction.optional(),
+  action: z.optional(ErrorAction),
   /** Values the message was built from (limit in bytes, retry delay...). Never a secret. */
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  params: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
   /** Field-level problems of an `invalid_request`. */
-  issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  issues: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 })
 export type ApiError = z.infer<typeof ApiError>
 

@@ -4,7 +4,7 @@ import { FILLERS, INTENT_WORDS, PRESET_BY_WORD, type IntentWords } from './vocab
 
 /** What a user's message asks for: one of the direct actions, or a chat turn for the backend. */
 export const Intent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('export'), preset: ExportPreset.optional() }),
+  z.object({ kind: z.literal('export'), preset: z.optional(ExportPreset) }),
   z.object({ kind: z.literal('credits') }),
   z.object({ kind: z.literal('state') }),
   z.object({ kind: z.literal('upload') }),
