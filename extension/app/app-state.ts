@@ -1,6 +1,6 @@
 import { effect } from '@preact/signals'
 import { routeIntent } from '../../shared/intent/router.ts'
-import type { WorkerClient } from '../utils/api/index.ts'
+import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
 import type { FollowedJobs } from '../utils/storage.ts'
@@ -96,10 +96,10 @@ export function createAppState(deps: AppDeps): AppState {
     const sessionId = await projects.ensureSession()
     const chat = projects.chat.peek()
     if (!chat || chat.sessionId.peek() !== sessionId)
-      throw { error: { code: 'not_found', message: 'The project is not open.' } }
+      throw clientError('not_found', 'The project is not open.')
     await chat.whenReady()
     if (chat.busy.peek())
-      throw { error: { code: 'run_in_progress', message: 'A reply is still running.' } }
+      throw clientError('run_in_progress', 'A reply is still running.')
     await chat.send(text)
   }
 
@@ -131,7 +131,7 @@ export function createAppState(deps: AppDeps): AppState {
     tray: deps.tray,
     readBlob: deps.readBlob,
     api,
-    ensureSession: () => projects.ensureSession(),
+    ensureSession: (named) => projects.ensureSession(named),
     sendChat,
     pendingIntent: deps.pendingIntent,
     t: deps.t,

@@ -14,7 +14,7 @@ import {
   type ExportPreset,
   type TokenKind,
 } from '../../shared/api/index.ts'
-import type { WorkerClient } from '../utils/api/index.ts'
+import { isUnreachable, type WorkerClient } from '../utils/api/index.ts'
 import { apiErrorOf, newId } from './errors.ts'
 
 /** A preset of a click whose request may not have been answered yet (the popup may close). */
@@ -193,11 +193,5 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
 )
 
 function isUnanswered(err: unknown): boolean {
-  return (
-    !!err &&
-    typeof err === 'object' &&
-    'status' in err &&
-    err.status === 0 &&
-    apiErrorOf(err).code === 'upstream_unavailable'
-  )
+  return isUnreachable(err) && err.code === 'upstream_unavailable'
 }

@@ -7,7 +7,7 @@ import {
   type ModelConstructor,
   type ReadonlySignal,
 } from '@preact/signals'
-import type { WorkerClient } from '../utils/api/index.ts'
+import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
 import type { Project, Projects } from '../utils/storage.ts'
 import type { ChatModel } from './ChatModel.ts'
@@ -119,7 +119,7 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
       },
       async claimUrl() {
         const id = currentId.peek()
-        if (!id) throw { error: { code: 'not_found', message: 'No project yet.' } }
+        if (!id) throw clientError('not_found', 'No project yet.')
         return (await deps.api.claim(id)).url
       },
     }

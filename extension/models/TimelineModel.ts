@@ -1,6 +1,6 @@
 import { createModel, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
 import type { ApiError, ProjectState, Timeline } from '../../shared/api/index.ts'
-import type { WorkerClient } from '../utils/api/index.ts'
+import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import { apiErrorOf } from './errors.ts'
 
 export interface TimelineDeps {
@@ -32,9 +32,7 @@ export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = cr
     async function refresh(): Promise<ProjectState> {
       const id = sessionId.peek()
       if (!id)
-        throw Object.assign(new Error('No project yet'), {
-          error: { code: 'not_found', message: 'No project yet.' },
-        })
+        throw clientError('not_found', 'No project yet.')
       const mine = ++generation
       loading.value = true
       try {

@@ -13,7 +13,13 @@ import {
   mediaKindOf,
   MIME_TO_FORMAT,
 } from '../../shared/media.ts'
-import { prepareUploadFiles, type UploadFile, type WorkerClient } from '../utils/api/index.ts'
+import {
+  ApiRequestError,
+  clientError,
+  prepareUploadFiles,
+  type UploadFile,
+  type WorkerClient,
+} from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { PendingIntent, TrayItem } from '../utils/storage.ts'
 import type { NewTrayImage } from '../utils/tray.ts'
@@ -140,7 +146,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
       const code = apiErrorOf(err).code
       const stale =
         code === 'not_found' ||
-        (code === 'invalid_request' && (err as { status?: number }).status === 0)
+        (code === 'invalid_request' && err instanceof ApiRequestError && err.source === 'client')
       if (!resumeUploadId || !stale) throw err
       await deps.tray.setUploadId(key, undefined)
       await send(undefined)
@@ -178,9 +184,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
   ): Promise<UploadFile> {
     const blob = item.blobKey ? await deps.readBlob(item.blobKey) : undefined
     if (!blob)
-      throw {
-        error: { code: 'not_found', message: 'The image bytes are gone.' } satisfies ApiError,
-      }
+      throw clientError('not_found', 'The image bytes are gone.')
     const ext = MIME_TO_FORMAT[blob.type] ?? mediaFormatOf(item.src) ?? ''
     return { blob, name: `image-${index + 1}${ext ? `.${ext}` : ''}` }
   }

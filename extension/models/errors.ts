@@ -1,14 +1,13 @@
-import { ApiError } from '../../shared/api/index.ts'
+import type { ApiError } from '../../shared/api/index.ts'
+import { ApiRequestError } from '../utils/api/index.ts'
 
 /**
- * The worker's error envelope carried by a thrown value (`ApiRequestError.error`), or an
- * `upstream_unavailable` for anything else, so the UI always has a code to describe.
+ * The envelope of the one error the extension throws (`ApiRequestError.error`), or an
+ * `upstream_unavailable` for anything else (a bug, a browser API failing), so the UI always has a
+ * code to describe.
  */
 export function apiErrorOf(err: unknown): ApiError {
-  if (err && typeof err === 'object' && 'error' in err) {
-    const parsed = ApiError.safeParse(err.error)
-    if (parsed.success) return parsed.data
-  }
+  if (err instanceof ApiRequestError) return err.error
   return { code: 'upstream_unavailable', message: 'The PageReel worker could not be reached.' }
 }
 

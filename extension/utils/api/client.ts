@@ -23,8 +23,8 @@ import type { UploadFile } from './upload-check.ts'
 
 /**
  * The typed client of the PageReel worker: one method per route of `shared/api/routes.ts`, every
- * answer parsed with its shared schema. Failures throw `ApiRequestError` (the worker's envelope)
- * or `WorkerUnreachableError` (no answer at all).
+ * answer parsed with its shared schema. Failures throw `ApiRequestError` (the worker's envelope,
+ * or `source: 'unreachable'` when no answer came at all).
  * @example
  * const api = createWorkerClient({ baseUrl: 'http://127.0.0.1:8787', getKey })
  * const { runId } = await api.sendMessage(sessionId, { text, clientMessageId })

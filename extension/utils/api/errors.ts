@@ -6,18 +6,29 @@ import {
 } from '../../../shared/api/index.ts'
 
 /**
- * A worker call that failed with an answer: `error` is the worker's envelope (or one the client
- * built before sending, e.g. an unsupported file), `status` the HTTP status (0 when nothing was sent).
+ * Where a failure was decided: the worker answered it (`worker`, with its HTTP status), nothing
+ * reached the worker or its answer stopped coming (`unreachable`: offline, wrong worker URL, a
+ * stream that kept dropping), or the client refused before sending (`client`: an unsupported file,
+ * a project that is not open).
+ */
+export type FailureSource = 'worker' | 'unreachable' | 'client'
+
+/**
+ * The one error the extension throws for a failed worker call or a refused user action: `error` is
+ * the worker's envelope (or one built here in the same shape), `status` the HTTP status (0 when
+ * the worker did not answer), `source` who decided it.
  */
 export class ApiRequestError extends Error {
   readonly error: ApiError
   readonly status: number
+  readonly source: FailureSource
 
-  constructor(error: ApiError, status: number) {
+  constructor(error: ApiError, status: number, source: FailureSource = 'worker') {
     super(error.message)
     this.name = 'ApiRequestError'
     this.error = error
     this.status = status
+    this.source = source
   }
 
   get code(): ErrorCode {
@@ -26,15 +37,18 @@ export class ApiRequestError extends Error {
 }
 
 /**
- * The worker could not be reached at all (offline, wrong worker URL, connection dropped). Kept apart
- * from `ApiRequestError`s answered by the worker so the UI can say "check your connection".
+ * The worker could not be reached at all. Kept apart (by `source`) from failures the worker
+ * answered so the UI can say "check your connection".
  */
-export class WorkerUnreachableError extends ApiRequestError {
-  constructor(cause: unknown) {
-    super({ code: 'upstream_unavailable', message: 'The PageReel worker could not be reached.' }, 0)
-    this.name = 'WorkerUnreachableError'
-    this.cause = cause
-  }
+export function unreachable(cause: unknown, message = 'The PageReel worker could not be reached.') {
+  const err = new ApiRequestError({ code: 'upstream_unavailable', message }, 0, 'unreachable')
+  err.cause = cause
+  return err
+}
+
+/** True when nothing the worker said decided the failure (see `unreachable`). */
+export function isUnreachable(err: unknown): err is ApiRequestError {
+  return err instanceof ApiRequestError && err.source === 'unreachable'
 }
 
 /** An error the client raises itself, before anything is sent. */
@@ -43,7 +57,7 @@ export function clientError(
   message: string,
   extra: { action?: ErrorAction; params?: ApiError['params'] } = {},
 ): ApiRequestError {
-  return new ApiRequestError({ code, message, ...extra }, 0)
+  return new ApiRequestError({ code, message, ...extra }, 0, 'client')
 }
 
 /** Reads a non-2xx answer as the worker's envelope; anything else becomes `upstream_unavailable`. */

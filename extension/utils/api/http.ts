@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { ApiRequestError, WorkerUnreachableError, errorFromResponse } from './errors.ts'
+import { ApiRequestError, errorFromResponse, unreachable } from './errors.ts'
 
 /** How the client finds the worker and its installation key. */
 export interface WorkerClientOptions {
@@ -49,7 +49,7 @@ export async function sendWithKey(
       res = await doFetch(await build(key))
     } catch (err) {
       if ((err as { name?: string }).name === 'AbortError') throw err
-      throw new WorkerUnreachableError(err)
+      throw unreachable(err)
     }
     if (res.status === 401 && !anonymous && attempt === 0) {
       await res.body?.cancel().catch(() => {})

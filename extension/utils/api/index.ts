@@ -1,6 +1,12 @@
 /** The extension's client of the PageReel worker. */
 export { createWorkerClient, type WorkerClient } from './client.ts'
-export { ApiRequestError, WorkerUnreachableError, clientError } from './errors.ts'
+export {
+  ApiRequestError,
+  clientError,
+  isUnreachable,
+  unreachable,
+  type FailureSource,
+} from './errors.ts'
 export type { KeyRequest, WorkerClientOptions } from './http.ts'
 export type { RunStreamEvent, StreamRunOptions, StreamBackoff } from './sse.ts'
 export type { UploadOptions } from './upload.ts'

@@ -1,6 +1,6 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { ChatEvent, TERMINAL_EVENT_TYPES, paths } from '../../../shared/api/index.ts'
-import { ApiRequestError, WorkerUnreachableError, errorFromResponse } from './errors.ts'
+import { ApiRequestError, errorFromResponse, isUnreachable } from './errors.ts'
 import { resolveBaseUrl, sendWithKey, type WorkerClientOptions } from './http.ts'
 import { abortableSleep } from './xhr-send.ts'
 
@@ -56,7 +56,7 @@ export async function streamRun(
       if (signal?.aborted) throw signal.reason
       const retryable =
         err instanceof StreamEnded ||
-        err instanceof WorkerUnreachableError ||
+        isUnreachable(err) ||
         (err instanceof ApiRequestError && err.status >= 500) ||
         err instanceof TypeError
       if (!retryable) throw err
@@ -67,6 +67,7 @@ export async function streamRun(
       throw new ApiRequestError(
         { code: 'stream_dropped', message: 'The reply stream kept dropping.' },
         0,
+        'unreachable',
       )
     }
     await abortableSleep(delay, signal)

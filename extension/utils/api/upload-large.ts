@@ -6,7 +6,7 @@ import {
   paths,
 } from '../../../shared/api/index.ts'
 import { BACKEND_MAX_FILE_BYTES } from '../../../shared/media.ts'
-import { ApiRequestError, WorkerUnreachableError, clientError, errorFromBody } from './errors.ts'
+import { ApiRequestError, clientError, errorFromBody, isUnreachable } from './errors.ts'
 import { requestJson, resolveBaseUrl, type WorkerClientOptions } from './http.ts'
 import { prepareUploadFiles, type UploadFile } from './upload-check.ts'
 import { abortableSleep, sendWithProgress } from './xhr-send.ts'
@@ -157,7 +157,7 @@ async function sendPartWithRetries(
       }
       failure = errorFromBody(body, status)
     } catch (err) {
-      if (!(err instanceof WorkerUnreachableError)) throw err
+      if (!isUnreachable(err)) throw err
       failure = err
     }
     onLoaded(0)
@@ -167,7 +167,7 @@ async function sendPartWithRetries(
 }
 
 function isWorthRetrying(err: ApiRequestError): boolean {
-  if (err instanceof WorkerUnreachableError || err.status === 0) return true
+  if (err.source === 'unreachable') return true
   if (err.status >= 500 || err.status === 429) return true
   // The worker got the part cut short: the same bytes go again.
   return err.code === 'invalid_request' && (err.error.issues ?? []).some((i) => i.path === 'body')

@@ -1,9 +1,9 @@
-import { WorkerUnreachableError } from './errors.ts'
+import { unreachable } from './errors.ts'
 
 /**
  * Sends a body to the worker with XMLHttpRequest, for its upload progress (fetch has none).
  * Resolves with the status and the JSON answer (undefined if it is not JSON); a connection that
- * fails is a `WorkerUnreachableError`, an abort rejects with the signal's reason.
+ * fails is an `unreachable` ApiRequestError, an abort rejects with the signal's reason.
  */
 export function sendWithProgress(opts: {
   xhr: XMLHttpRequest
@@ -33,7 +33,7 @@ export function sendWithProgress(opts: {
       }
       resolve({ status: xhr.status, body })
     }
-    xhr.onerror = () => reject(new WorkerUnreachableError(new Error(`${opts.method} upload connection failed`)))
+    xhr.onerror = () => reject(unreachable(new Error(`${opts.method} upload connection failed`)))
     xhr.onabort = () => reject(signal?.reason ?? new DOMException('Upload aborted', 'AbortError'))
     signal?.addEventListener('abort', () => xhr.abort(), { once: true })
     xhr.send(opts.body)

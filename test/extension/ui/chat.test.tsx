@@ -4,6 +4,10 @@ import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { SessionInfo } from '../../../shared/api/index.ts'
 import { chatItem, projectsItem } from '../../../extension/utils/storage.ts'
 import { createFakeRuns, createFakeWorker, renderApp, SESSION, STATE_FIXTURE } from './harness.tsx'
+import {
+  ApiRequestError,
+  unreachable as unreachableError,
+} from '../../../extension/utils/api/index.ts'
 
 beforeEach(() => {
   fakeBrowser.reset()
@@ -193,10 +197,7 @@ describe('chat', () => {
     worker.override('sendMessage', async (...args) => {
       if (unreachable) {
         worker.runs.sent.push(args[1])
-        throw Object.assign(new Error('offline'), {
-          error: { code: 'upstream_unavailable', message: 'unreachable' },
-          status: 0,
-        })
+        throw unreachableError(new Error('offline'), 'unreachable')
       }
       return send(...args)
     })
@@ -297,10 +298,7 @@ describe('chat', () => {
     })
     let elsewhere: string | undefined
     worker.override('sendMessage', async () => {
-      throw Object.assign(new Error('409'), {
-        error: { code: 'run_in_progress', message: 'A turn is running.' },
-        status: 409,
-      })
+      throw new ApiRequestError({ code: 'run_in_progress', message: 'A turn is running.' }, 409)
     })
     worker.override('getSession', async (sessionId: string) =>
       SessionInfo.parse({

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { Credits, ExportJob, type CreateExportRequest } from '../../../shared/api/index.ts'
 import { jobsItem, pendingExportsItem, projectsItem } from '../../../extension/utils/storage.ts'
+import { ApiRequestError } from '../../../extension/utils/api/index.ts'
 import { createFakeWorker, renderApp, SESSION } from './harness.tsx'
 
 beforeEach(async () => {
@@ -181,10 +182,7 @@ describe('export', () => {
   it('a 402 plan_required says register or upgrade (never credits) with the register and API-token actions', async () => {
     const worker = createFakeWorker()
     worker.override('createExport', async () => {
-      throw Object.assign(new Error('402'), {
-        error: { code: 'plan_required', message: 'Export needs a plan' },
-        status: 403,
-      })
+      throw new ApiRequestError({ code: 'plan_required', message: 'Export needs a plan' }, 403)
     })
     const app = renderApp(worker)
     fireEvent.click(panel().getByRole('button', { name: 'Export (1)' }))

@@ -2,6 +2,7 @@ import { cleanup, fireEvent, screen } from '@testing-library/preact'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { setUiLanguage } from '../../../extension/utils/i18n.ts'
+import { ApiRequestError } from '../../../extension/utils/api/index.ts'
 import { createFakeWorker, renderApp } from './harness.tsx'
 
 beforeEach(() => {
@@ -17,10 +18,7 @@ describe('UI language', () => {
   it('shows the UI and the shared error messages in Chinese when chosen', async () => {
     const worker = createFakeWorker()
     worker.override('createExport', async () => {
-      throw Object.assign(new Error('402'), {
-        error: { code: 'plan_required', message: 'Export needs a plan' },
-        status: 403,
-      })
+      throw new ApiRequestError({ code: 'plan_required', message: 'Export needs a plan' }, 403)
     })
     renderApp(worker)
     expect(screen.getByRole('button', { name: '发送' })).toBeTruthy()

@@ -11,6 +11,10 @@ import { trayItem } from '../../../extension/utils/storage.ts'
 import { addTrayImages, getTrayUploadId, getTrayItems, setTrayUploadId } from '../../../extension/utils/tray.ts'
 import { pendingIntent, trayStore } from '../../../extension/app/store-deps.ts'
 import { createFakeWorker, renderApp, SESSION, type FakeWorker } from './harness.tsx'
+import {
+  ApiRequestError,
+  unreachable as unreachableError,
+} from '../../../extension/utils/api/index.ts'
 
 beforeEach(async () => {
   fakeBrowser.reset()
@@ -49,10 +53,7 @@ function gate() {
 }
 
 const unreachable = () =>
-  Object.assign(new Error('part upload connection failed'), {
-    error: { code: 'upstream_unavailable', message: 'The PageReel worker could not be reached.' },
-    status: 0,
-  })
+  unreachableError(new Error('part upload connection failed'))
 
 describe('tray: big files from disk go in parts', () => {
   it('a video over the single-request limit goes through uploadLargeFile with the progress bar', async () => {
@@ -149,10 +150,7 @@ describe('tray: big files from disk go in parts', () => {
     const worker = createFakeWorker()
     worker.override('uploadLargeFile', async (_sessionId, _file, options) => {
       if (options?.resumeUploadId)
-        throw Object.assign(new Error('gone'), {
-          error: { code: 'not_found', message: 'Not found.' },
-          status: 404,
-        })
+        throw new ApiRequestError({ code: 'not_found', message: 'Not found.' }, 404)
       options?.onCreated?.(OTHER_ID)
       return UploadResult.parse({ files: [], applied: true })
     })

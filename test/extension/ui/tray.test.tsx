@@ -5,6 +5,7 @@ import { clearBlobs } from '../../../extension/utils/blob-store.ts'
 import { pendingIntentItem, trayItem } from '../../../extension/utils/storage.ts'
 import { addTrayImages, addTrayText, getTrayItems } from '../../../extension/utils/tray.ts'
 import { createFakeWorker, renderApp, SESSION } from './harness.tsx'
+import { ApiRequestError } from '../../../extension/utils/api/index.ts'
 
 beforeEach(async () => {
   fakeBrowser.reset()
@@ -87,15 +88,12 @@ describe('tray', () => {
     await seedTray()
     const worker = createFakeWorker()
     worker.override('uploadFiles', async () => {
-      throw Object.assign(new Error('too big'), {
-        error: {
+      throw new ApiRequestError({
           code: 'upload_too_large',
           message: 'too large',
           action: { kind: 'compress' },
           params: { limitBytes: 1048576 },
-        },
-        status: 413,
-      })
+        }, 413)
     })
     renderApp(worker)
     fireEvent.click(await tray().findByRole('button', { name: 'Make video from these images' }))

@@ -3,7 +3,6 @@ import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { paths } from '../../../../shared/api/index.ts'
 import {
   ApiRequestError,
-  WorkerUnreachableError,
   createWorkerClient,
 } from '../../../../extension/utils/api/index.ts'
 import { getWorkerClient } from '../../../../extension/utils/installation.ts'
@@ -39,13 +38,13 @@ describe('createWorkerClient', () => {
       .createExport(SESSION, { preset: '1:1', idempotencyKey: 'abcdefgh12' })
       .catch((e) => e)
     expect(err).toBeInstanceOf(ApiRequestError)
-    expect(err).not.toBeInstanceOf(WorkerUnreachableError)
+    expect(err.source).toBe('worker')
     expect(err.status).toBe(403)
     expect(err.error.code).toBe('plan_required')
     expect(err.error.action).toEqual({ kind: 'set_api_token' })
   })
 
-  it('turns a network failure into a WorkerUnreachableError', async () => {
+  it('turns a network failure into an unreachable ApiRequestError', async () => {
     const api = createWorkerClient({
       baseUrl: 'http://w.test',
       getKey: async () => KEY_A,
@@ -54,7 +53,8 @@ describe('createWorkerClient', () => {
       },
     })
     const err = await api.getCredits().catch((e) => e)
-    expect(err).toBeInstanceOf(WorkerUnreachableError)
+    expect(err).toBeInstanceOf(ApiRequestError)
+    expect(err.source).toBe('unreachable')
     expect(err.error.code).toBe('upstream_unavailable')
     expect(err.status).toBe(0)
   })
