@@ -1,8 +1,9 @@
+import { effect } from '@preact/signals'
 import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from './app-state.ts'
 import { getWorkerClient } from '../utils/installation.ts'
-import { currentLang, initI18n, onLanguageChange, t } from '../utils/i18n.ts'
+import { currentLang, initI18n, t } from '../utils/i18n.ts'
 import { downloadJob } from '../utils/job-download.ts'
 import { sendToBackground } from '../utils/messages.ts'
 import { jobsItem } from '../utils/storage.ts'
@@ -38,16 +39,25 @@ async function download(api: AppDeps['api'], jobId: string): Promise<void> {
   await downloadJob(jobId, fileName, api)
 }
 
-/** Mounts the one UI (popup or side panel) into `root`; re-renders when the UI language changes. */
+/**
+ * Mounts the one UI (popup or side panel) into `root`. A change of the UI language re-renders
+ * what shows text by itself (`t()` reads the language signal); only the document's own language
+ * and title follow it here.
+ */
 export async function mountApp(root: HTMLElement): Promise<void> {
   await initI18n().catch(() => undefined)
   const state = createAppState(platformDeps())
-  const draw = () => {
+  const stopTitle = effect(() => {
     document.documentElement.lang = currentLang() === 'zh' ? 'zh-CN' : 'en'
     document.title = t('ui_app_title')
-    render(<App key={currentLang()} state={state} />, root)
-  }
-  draw()
-  onLanguageChange(draw)
-  addEventListener('pagehide', () => state.dispose(), { once: true })
+  })
+  render(<App state={state} />, root)
+  addEventListener(
+    'pagehide',
+    () => {
+      stopTitle()
+      state.dispose()
+    },
+    { once: true },
+  )
 }

@@ -1,3 +1,4 @@
+import { computed, effect, signal, untracked, type ReadonlySignal } from '@preact/signals'
 import { browser } from 'wxt/browser'
 import type { Lang } from '../../shared/i18n/index.ts'
 import en from '../public/_locales/en/messages.json'
@@ -15,8 +16,29 @@ type Bundle = Record<string, LocaleEntry>
 
 const BUNDLES: Record<Lang, Bundle> = { en, zh: zhCN }
 
-let override: Lang | undefined
-const listeners = new Set<(lang: Lang) => void>()
+/**
+ * The UI language as a model: `choice` is the user's setting ('auto' follows the browser), `lang`
+ * the language shown. Every `t()` reads `lang`, so a component re-renders by itself when it
+ * changes (signals track what a render reads): no listeners, no remount.
+ */
+export interface UiLanguageModel {
+  readonly choice: ReadonlySignal<UiLanguage>
+  readonly lang: ReadonlySignal<Lang>
+  set(choice: UiLanguage): void
+}
+
+function createUiLanguage(): UiLanguageModel {
+  const choice = signal<UiLanguage>('auto', { name: 'i18n.choice' })
+  const lang = computed(() => (choice.value === 'auto' ? browserLang() : choice.value))
+  return {
+    choice,
+    lang,
+    set: (next) => void (choice.value = next),
+  }
+}
+
+/** The one UI language of this extension page (popup, side panel, options, background). */
+export const uiLanguage: UiLanguageModel = createUiLanguage()
 
 /**
  * The message for `key` in the UI language: the user's choice from the options page when set,
@@ -26,7 +48,8 @@ const listeners = new Set<(lang: Lang) => void>()
  */
 export function t(key: MessageKey, subs: ReadonlyArray<string | number> = []): string {
   const strings = subs.map(String)
-  if (!override) {
+  const lang = uiLanguage.lang.value
+  if (uiLanguage.choice.value === 'auto') {
     try {
       // Typed loosely: the generated key list lags behind keys another engineer just added.
       const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string
@@ -36,7 +59,7 @@ export function t(key: MessageKey, subs: ReadonlyArray<string | number> = []): s
       // No i18n API here (unit tests): use the bundled messages.
     }
   }
-  const entry = BUNDLES[currentLang()][key] ?? BUNDLES.en[key]
+  const entry = BUNDLES[lang][key] ?? BUNDLES.en[key]
   return entry ? formatMessage(entry, strings) : key
 }
 
@@ -52,9 +75,13 @@ export function formatMessage(entry: LocaleEntry, subs: readonly string[]): stri
     )
 }
 
-/** The language the UI shows: the user's choice, else the browser's UI language. */
+/** The language the UI shows (read inside a render or an effect, it is tracked). */
 export function currentLang(): Lang {
-  if (override) return override
+  return uiLanguage.lang.value
+}
+
+/** The browser's UI language as one the extension speaks. */
+function browserLang(): Lang {
   let ui = 'en'
   try {
     ui = browser.i18n.getUILanguage()
@@ -64,19 +91,23 @@ export function currentLang(): Lang {
   return ui.toLowerCase().startsWith('zh') ? 'zh' : 'en'
 }
 
-/** Switches the UI language ('auto' follows the browser) and tells the listeners. */
+/** Switches the UI language ('auto' follows the browser). */
 export function setUiLanguage(lang: UiLanguage): void {
-  const next = lang === 'auto' ? undefined : lang
-  if (next === override) return
-  override = next
-  for (const cb of listeners) cb(currentLang())
+  uiLanguage.set(lang)
 }
 
+/**
+ * Calls `cb` on each later change of the shown language, for what is not a render (the
+ * background's menus); components need nothing: `t()` is tracked. Returns the unsubscribe.
+ */
 export function onLanguageChange(cb: (lang: Lang) => void): () => void {
-  listeners.add(cb)
-  return () => listeners.delete(cb)
+  let first = true
+  return effect(() => {
+    const lang = uiLanguage.lang.value
+    if (first) first = false
+    else untracked(() => cb(lang))
+  })
 }
-
 /**
  * Loads the language setting and follows its changes; call once per extension page. Resolves
  * once the stored choice is applied; the returned function stops following.

@@ -28,4 +28,18 @@ describe('UI language', () => {
     expect(alert.textContent).toContain('注册或升级套餐即可解锁导出。')
     expect(alert.textContent).toContain('设置 API 令牌')
   })
+
+  it('switches a mounted UI to the other language without remounting it', async () => {
+    setUiLanguage('en')
+    renderApp(createFakeWorker())
+    const composer = screen.getByLabelText('Message') as HTMLTextAreaElement
+    fireEvent.input(composer, { target: { value: 'kept across the switch' } })
+    setUiLanguage('zh')
+    expect(await screen.findByRole('button', { name: '发送' })).toBeTruthy()
+    // The same element, with what the user typed: the language changed in place.
+    expect(screen.getByLabelText('消息')).toBe(composer)
+    expect(composer.value).toBe('kept across the switch')
+    setUiLanguage('en')
+    expect(await screen.findByRole('button', { name: 'Send' })).toBeTruthy()
+  })
 })
