@@ -5,6 +5,7 @@ import { injectFaults, logRequests, requireToken } from './middleware.ts'
 import { accountRoutes } from './routes/account.ts'
 import { chatRoutes } from './routes/chat.ts'
 import { controlRoutes } from './routes/control.ts'
+import { mediaRoutes } from './routes/media.ts'
 import { renderRoutes } from './routes/render.ts'
 import { sessionRoutes } from './routes/sessions.ts'
 import { uploadRoutes } from './routes/upload.ts'
@@ -19,6 +20,7 @@ export function createApp(sim: SimContext, control: SimulatorControl) {
   app.route('/', chatRoutes(sim))
   app.route('/', uploadRoutes(sim))
   app.route('/', renderRoutes(sim))
+  app.route('/', mediaRoutes(sim))
   app.notFound((c) =>
     c.json({ code: 404, message: `No route ${c.req.method} ${c.req.path}`, data: null }, 404),
   )

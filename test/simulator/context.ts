@@ -30,6 +30,7 @@ const ROUTES: ReadonlyArray<[string, RegExp, EndpointName]> = [
   ['GET', /^\/api\/render\/proxy\/[^/]+\/download$/, 'render-download'],
   ['POST', /^\/api\/auth\/claim-token$/, 'claim'],
   ['GET', /^\/files\/[^/]+$/, 'files'],
+  ['GET', /^\/(cdn|stock)\//, 'media'],
 ]
 
 export function endpointOf(method: string, path: string): EndpointName | undefined {
@@ -39,4 +40,8 @@ export function endpointOf(method: string, path: string): EndpointName | undefin
 }
 
 /** Endpoints that answer without a bearer token. */
-export const PUBLIC_ENDPOINTS: ReadonlySet<EndpointName> = new Set(['anonymous-token', 'files'])
+export const PUBLIC_ENDPOINTS: ReadonlySet<EndpointName> = new Set([
+  'anonymous-token',
+  'files',
+  'media',
+])

@@ -14,6 +14,7 @@ export const EndpointName = z.enum([
   'render-download',
   'claim',
   'files',
+  'media',
 ])
 export type EndpointName = z.infer<typeof EndpointName>
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { SimContext, SimEnv } from '../context.ts'
 import { aspectOf } from '../draft.ts'
+import { withMediaOrigin } from '../media.ts'
 import { fail, ok } from '../respond.ts'
 
 const SessionBody = z.object({
@@ -33,7 +34,7 @@ export function sessionRoutes(sim: SimContext) {
         task_name: session.taskName,
         user_id: session.userId,
         state: {
-          draft: structuredClone(session.draft),
+          draft: withMediaOrigin(session.draft, new URL(c.req.url).origin),
           video_infos: session.media.filter((m) => m.file_type === 'video'),
           canvas_config: { width, height, ratio: aspectOf(width, height) },
           video_analyses: session.media
