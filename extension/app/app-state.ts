@@ -1,4 +1,4 @@
-import { effect } from '@preact/signals'
+import { computed, effect } from '@preact/signals'
 import { routeIntent } from '../../shared/intent/router.ts'
 import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
@@ -8,6 +8,9 @@ import type { ChatHistory } from '../models/chat-history.ts'
 import { ChatModel } from '../models/ChatModel.ts'
 import { CreditsModel } from '../models/CreditsModel.ts'
 import { ExportModel, type ExportDeps } from '../models/ExportModel.ts'
+import { LocalRenderModel, type LocalRenderDeps } from '../models/LocalRenderModel.ts'
+import { localRendersItem } from '../render/local-renders-item.ts'
+import { sendRenderRequest } from '../render/render-messages.ts'
 import type { PendingExport } from '../models/pending-exports.ts'
 import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
@@ -32,6 +35,8 @@ export interface AppDeps {
   language(): string
   persistEveryMs?: number
   pollMs?: number
+  /** Requests of the export on this device; the background's by default. */
+  renderHere?: LocalRenderDeps['send']
 }
 
 /** Ways out of the panel: a new tab, the options page. */
@@ -46,6 +51,8 @@ export interface AppState {
   tray: TrayModel
   timeline: TimelineModel
   exports: ExportModel
+  /** Exports rendered on this device (no backend, no plan). */
+  localRender: LocalRenderModel
   links: AppLinks
   /** Sends a chat message in the current project, creating the project first if needed. */
   sendChat(text: string): Promise<void>
@@ -137,6 +144,21 @@ export function createAppState(deps: AppDeps): AppState {
     t: deps.t,
   })
 
+  const localRender = new LocalRenderModel({
+    renders: {
+      get: async () => (await localRendersItem.getValue()).renders,
+      watch: (cb) => localRendersItem.watch((v) => cb(v.renders)),
+    },
+    send: deps.renderHere ?? ((msg) => sendRenderRequest(msg)),
+    draft: computed(() => {
+      const sessionId = timeline.sessionId.value
+      const draft = timeline.state.value?.timeline
+      return sessionId && draft
+        ? { sessionId, timeline: draft, title: projects.current.value?.title }
+        : undefined
+    }),
+  })
+
   const stopFollowing = effect(() => timeline.setSession(projects.current.value?.sessionId))
 
   return {
@@ -145,11 +167,12 @@ export function createAppState(deps: AppDeps): AppState {
     tray,
     timeline,
     exports,
+    localRender,
     links: deps.links,
     sendChat,
     dispose() {
       stopFollowing()
-      for (const m of [tray, exports, projects, timeline, credits] as Disposable[])
+      for (const m of [tray, exports, localRender, projects, timeline, credits] as Disposable[])
         m[Symbol.dispose]()
     },
   }

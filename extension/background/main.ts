@@ -1,6 +1,6 @@
 import type { browser as wxtBrowser } from 'wxt/browser'
 import type { WorkerClient } from '../utils/api/index.ts'
-import { handleMenuClick, handlePickerChosen, startCapture } from './capture.ts'
+import { handleArticleChosen, handleMenuClick, handlePickerChosen, startCapture } from './capture.ts'
 import { initI18n, onLanguageChange } from '../utils/i18n.ts'
 import { ensureRegistered, getWorkerClient } from '../utils/installation.ts'
 import { handleNotificationClick } from './job-notifications.ts'
@@ -8,6 +8,7 @@ import { followJobs, JOBS_ALARM, pollJobs, syncJobsAlarm, updateBadge } from './
 import { createMenus } from './menus.ts'
 import { BackgroundMessage, type BackgroundReply } from '../utils/messages.ts'
 import { openPanel } from './open-panel.ts'
+import { startRenderHere } from './render-here.ts'
 
 type Browser = typeof wxtBrowser
 
@@ -49,6 +50,8 @@ export function startBackground(b: Browser, api: WorkerClient = getWorkerClient(
       return true
     },
   )
+  // The export on this device: its own messages, jobs and renderer (offscreen document).
+  startRenderHere(b)
   // The language chosen in the options applies to menus and notifications too.
   void initI18n().then(
     () => onLanguageChange(() => void createMenus().catch(() => {})),
@@ -82,6 +85,8 @@ function routeMessage(
   switch (msg.type) {
     case 'picker-chosen':
       return sender.tab ? handlePickerChosen(msg.images, msg.pageUrl, sender) : undefined
+    case 'article-chosen':
+      return sender.tab ? handleArticleChosen(msg, sender) : undefined
     case 'capture':
       return fromExtensionPage ? startCapture(msg) : undefined
     case 'follow-jobs':

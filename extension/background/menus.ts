@@ -9,6 +9,7 @@ const MENUS: ReadonlyArray<{ id: MenuId; title: Parameters<typeof t>[0]; context
   { id: 'make-from-image', title: 'menu_make_from_image', contexts: ['image'] },
   { id: 'make-from-text', title: 'menu_make_from_text', contexts: ['selection'] },
   { id: 'pick-images', title: 'menu_pick_images', contexts: ['page'] },
+  { id: 'make-from-article', title: 'menu_make_from_article', contexts: ['page'] },
 ]
 
 /**

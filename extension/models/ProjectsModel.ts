@@ -31,16 +31,37 @@ export interface ProjectsModel {
   /** A new project is a new session with a fresh chat; older chats stay in the list. */
   newProject(): Promise<string>
   select(sessionId: string): Promise<void>
-  /** The current project's session, creating the first one on demand. */
-  ensureSession(): Promise<string>
+  /**
+   * The current project's session, creating the first one on demand. `named` titles it when it
+   * has no title yet; with `fresh` (an article), a titled one is left alone and a new one started.
+   */
+  ensureSession(named?: ProjectName): Promise<string>
   /** The worker's claim link that opens the project in NemoVideo's editor. */
   claimUrl(): Promise<string>
   /** Names an untitled project after its first message. */
   nameAfter(sessionId: string, text: string): Promise<void>
 }
 
+/** What a capture names a project with. */
+export interface ProjectName {
+  title: string
+  /** The page it came from, kept for the user. */
+  sourceUrl?: string
+  /** A project of its own (an article): a current project that already has a title is kept. */
+  fresh?: boolean
+}
+
 /** Project titles made from a message stop here. */
-const TITLE_MAX = 40
+const TITLE_MAX = 60
+
+/** A title from free text: one line, cut at a word boundary with an ellipsis when too long. */
+export function titleFrom(text: string, max = TITLE_MAX): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  if (oneLine.length <= max) return oneLine
+  const head = oneLine.slice(0, max - 1)
+  const space = head.lastIndexOf(' ')
+  return `${(space > max / 2 ? head.slice(0, space) : head).replace(/[\s,.;:!?]+$/, '')}…`
+}
 
 export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = createModel(
   (deps: ProjectsDeps) => {
@@ -90,6 +111,19 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
       return inflight
     }
 
+    /** Gives an untitled project its title (and source page); a titled one keeps its own. */
+    async function name(sessionId: string, title: string, sourceUrl?: string): Promise<void> {
+      if (!title) return
+      state.value = await deps.store.update((p) => ({
+        ...p,
+        projects: p.projects.map((x) =>
+          x.sessionId === sessionId && !x.title
+            ? { ...x, title, ...(sourceUrl && { sourceUrl }) }
+            : x,
+        ),
+      }))
+    }
+
     return {
       projects,
       current,
@@ -99,24 +133,18 @@ export const ProjectsModel: ModelConstructor<ProjectsModel, [ProjectsDeps]> = cr
       async select(sessionId: string) {
         state.value = await deps.store.update((p) => ({ ...p, currentSessionId: sessionId }))
       },
-      async ensureSession() {
-        const shown = currentId.peek()
-        if (shown) return shown
+      async ensureSession(named?: ProjectName) {
         // Not loaded yet (a menu's intent at start-up): load now, so the chat exists on return.
-        state.value = await deps.store.getValue()
-        return currentId.peek() ?? newProject()
+        if (!currentId.peek()) state.value = await deps.store.getValue()
+        const shown = current.peek()
+        const title = named && titleFrom(named.title)
+        if (!title) return shown?.sessionId ?? newProject()
+        const reuse = shown && (!named.fresh || !shown.title)
+        const sessionId = reuse ? shown.sessionId : await newProject()
+        await name(sessionId, title, named.sourceUrl)
+        return sessionId
       },
-      async nameAfter(sessionId: string, text: string) {
-        const oneLine = text.replace(/\s+/g, ' ').trim()
-        const title = oneLine.length > TITLE_MAX ? `${oneLine.slice(0, TITLE_MAX - 1)}…` : oneLine
-        if (!title) return
-        state.value = await deps.store.update((p) => ({
-          ...p,
-          projects: p.projects.map((x) =>
-            x.sessionId === sessionId && !x.title ? { ...x, title } : x,
-          ),
-        }))
-      },
+      nameAfter: (sessionId: string, text: string) => name(sessionId, titleFrom(text)),
       async claimUrl() {
         const id = currentId.peek()
         if (!id) throw clientError('not_found', 'No project yet.')

@@ -24,6 +24,7 @@ import type { MessageKey } from '../utils/i18n.ts'
 import type { PendingIntent, TrayItem } from '../utils/storage.ts'
 import type { NewTrayImage } from '../utils/tray.ts'
 import { apiErrorOf } from './errors.ts'
+import type { ProjectName } from './ProjectsModel.ts'
 
 export interface TrayDeps {
   tray: {
@@ -42,7 +43,8 @@ export interface TrayDeps {
   api: Pick<WorkerClient, 'uploadUrls' | 'uploadFiles' | 'uploadLargeFile'>
   /** Files over this go in parts (the worker's single-request limit); default 100 MB. */
   largeUploadBytes?: number
-  ensureSession(): Promise<string>
+  /** The project to upload to, named after what is sent (see ProjectsModel.ensureSession). */
+  ensureSession(named?: ProjectName): Promise<string>
   /** Sends the first chat message of the project. */
   sendChat(text: string): Promise<void>
   /** The "make video" a context menu left for the UI. */
@@ -202,7 +204,12 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
       const images = chosen.filter((i) => i.kind === 'image')
       const texts = chosen.filter((i) => i.kind === 'text')
       if (chosen.length === 0) return false
-      const sessionId = await deps.ensureSession()
+      const script = texts
+        .map((x) => x.text.trim())
+        .filter(Boolean)
+        .join('\n\n')
+      const article = texts.find((x) => x.title)
+      const sessionId = await deps.ensureSession(projectName(images, texts, script, deps.t))
       for (const [index, img] of images.entries()) {
         current = img.id
         const base = index / images.length
@@ -217,12 +224,10 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         progress.value = (index + 1) / images.length
       }
       current = undefined
-      const script = texts
-        .map((x) => x.text.trim())
-        .filter(Boolean)
-        .join('\n\n')
       const parts = [
-        images.length > 1
+        article?.title
+          ? deps.t('ui_tray_prompt_article', [article.title, images.length])
+          : images.length > 1
           ? deps.t('ui_tray_prompt_images', [images.length])
           : images.length === 1
             ? deps.t('ui_tray_prompt_image')
@@ -344,6 +349,30 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
   }
   return model
 })
+
+/**
+ * What a project made from the tray is called: the article's title, else the script's first
+ * words, else where its images came from ("4 images from example.com").
+ */
+function projectName(
+  images: readonly TrayItem[],
+  texts: readonly Extract<TrayItem, { kind: 'text' }>[],
+  script: string,
+  t: TrayDeps['t'],
+): ProjectName | undefined {
+  const article = texts.find((x) => x.title)
+  if (article?.title) return { title: article.title, sourceUrl: article.pageUrl, fresh: true }
+  const pageUrl = texts[0]?.pageUrl || images[0]?.pageUrl || undefined
+  if (script) return { title: script, ...(pageUrl && { sourceUrl: pageUrl }) }
+  let host = ''
+  try {
+    host = pageUrl ? new URL(pageUrl).hostname : ''
+  } catch {
+    // Not a URL (a file from disk): no host to name the project after.
+  }
+  if (!host) return undefined
+  return { title: t('ui_project_images_from', [images.length, host]), sourceUrl: pageUrl }
+}
 
 /** Consecutive groups whose sizes add up to at most `limit` bytes each. */
 function batchesUnder<T extends { file: UploadFile }>(list: readonly T[], limit: number): T[][] {

@@ -11,6 +11,8 @@ export interface FindOptions {
   minSide?: number
   /** Upper bound on elements whose computed style is read for background images. */
   maxStyleScan?: number
+  /** Only `<img>` elements this accepts (an article's own images); background images are skipped. */
+  within?: (img: HTMLImageElement) => boolean
 }
 
 const SKIP_EXT = new Set(['ico', 'svg', 'svgz', 'cur', 'bmp', 'avif', 'tif', 'tiff'])
@@ -86,6 +88,7 @@ export function findPageImages(doc: Document, win: Window, opts: FindOptions = {
   }
 
   for (const img of Array.from(doc.querySelectorAll('img'))) {
+    if (opts.within && !opts.within(img)) continue
     const size = sizeOf(img, win)
     if (tooSmall(size, minSide)) continue
     const url = imageUrls(img, base).find(isCandidateUrl)
@@ -99,7 +102,8 @@ export function findPageImages(doc: Document, win: Window, opts: FindOptions = {
     })
   }
 
-  const elements = Array.from(doc.body?.querySelectorAll('*') ?? []).slice(0, maxStyleScan)
+  const scanned = opts.within ? [] : Array.from(doc.body?.querySelectorAll('*') ?? [])
+  const elements = scanned.slice(0, maxStyleScan)
   for (const el of elements) {
     if (el.tagName === 'IMG' || el.tagName === 'PICTURE' || el.tagName === 'SOURCE') continue
     const inline = (el as HTMLElement).style?.backgroundImage ?? ''

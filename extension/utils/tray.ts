@@ -49,7 +49,13 @@ export async function addTrayImages(images: readonly NewTrayImage[]): Promise<st
 }
 
 export async function addTrayText(text: NewTrayText): Promise<string> {
-  const item: TrayText = { kind: 'text', id: newId('txt'), text: text.text, pageUrl: text.pageUrl }
+  const item: TrayText = {
+    kind: 'text',
+    id: newId('txt'),
+    text: text.text,
+    pageUrl: text.pageUrl,
+    ...(text.title && { title: text.title }),
+  }
   await trayItem.update((t) => ({ ...t, items: [...t.items, item] }))
   return item.id
 }

@@ -26,6 +26,7 @@ describe('first run', () => {
       ['make-from-image', ['image']],
       ['make-from-text', ['selection']],
       ['pick-images', ['page']],
+      ['make-from-article', ['page']],
     ])
     // Titles come from _locales in the browser's language.
     expect((spies.menusCreate.mock.calls[0] as any[])[0].title).toBe('添加到视频')
