@@ -46,7 +46,13 @@ export default defineConfig({
         'alarms',
         'activeTab',
         'scripting',
+        // Chrome: the export on this device renders in an offscreen document (Firefox has none).
+        ...(firefox ? [] : ['offscreen']),
       ],
+      // The MP3 encoder of the export on this device is WebAssembly (LAME).
+      content_security_policy: {
+        extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+      },
       optional_host_permissions: ['<all_urls>'],
       commands: firefox
         ? {

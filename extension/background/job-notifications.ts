@@ -6,6 +6,8 @@ import { safeFileName } from '../utils/file-name.ts'
 import { downloadJob } from '../utils/job-download.ts'
 import { currentLang, t } from '../utils/i18n.ts'
 import { jobsItem, notificationsItem } from '../utils/storage.ts'
+import { isLocalJobId } from '../render/local-jobs.ts'
+import { downloadLocalJob } from './render-here.ts'
 
 /** Firefox throws on `buttons`; Chrome shows them (and a click on the body downloads too). */
 function supportsButtons(): boolean {
@@ -65,7 +67,9 @@ export async function handleNotificationClick(
   await browser.notifications.clear(notificationId).catch(() => false)
   const followed = (await jobsItem.getValue()).jobs.find((j) => j.job.jobId === jobId)?.job
   try {
-    await downloadJob(jobId, followed?.fileName, api)
+    // A job rendered on this device downloads its kept file; a cloud job, through the worker.
+    if (isLocalJobId(jobId)) await downloadLocalJob(jobId)
+    else await downloadJob(jobId, followed?.fileName, api)
   } catch {
     await browser.notifications
       .create({

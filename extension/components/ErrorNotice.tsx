@@ -10,13 +10,28 @@ interface Props {
   onDismiss?: () => void
   /** Which item the error belongs to ("image 2"), when there is one. */
   subject?: string
+  /**
+   * The export on this device, offered where the cloud cannot give the video now: the plan
+   * refuses it, no credits, or the backend is down or failing.
+   */
+  onExportHere?: () => void
 }
+
+/** Cloud export failures that the export on this device gets around. */
+const HERE_HELPS: ReadonlySet<ApiError['code']> = new Set([
+  'plan_required',
+  'no_credits',
+  'upstream_unavailable',
+  'upstream_timeout',
+  'upstream_rate_limited',
+  'render_failed',
+])
 
 /**
  * An error in the UI language (from the shared table) with what the user can do about it: the
  * register link with the bind id, the API-token setting, the supported formats, retry...
  */
-export function ErrorNotice({ error, onRetry, onDismiss, subject }: Props) {
+export function ErrorNotice({ error, onRetry, onDismiss, subject, onExportHere }: Props) {
   const app = useApp()
   const tokenKind = app.credits.tokenKind.value
   const described = describeError(error.code, {
@@ -29,11 +44,18 @@ export function ErrorNotice({ error, onRetry, onDismiss, subject }: Props) {
     if (a && !actions.some((b) => b.kind === a.kind)) actions.push(a)
   }
   const message = described.message[currentLang()]
+  const here = onExportHere && HERE_HELPS.has(error.code) ? onExportHere : undefined
   return (
     <div class="notice notice-error" role="alert">
       <p class="notice-text">{subject ? `${subject}: ${message}` : message}</p>
-      {actions.length > 0 && (
+      {here && <p class="notice-hint">{t('ui_export_here_offer')}</p>}
+      {(actions.length > 0 || here) && (
         <div class="notice-actions">
+          {here && (
+            <button type="button" class="button button-primary export-here" onClick={here}>
+              {t('ui_export_here')}
+            </button>
+          )}
           {actions.map((a) => (
             <ActionControl key={a.kind} action={a} onRetry={onRetry} />
           ))}

@@ -10,12 +10,23 @@ const PRESET_KEYS: Record<ExportPreset, MessageKey> = {
   '1:1': 'ui_preset_square',
 }
 
-/** Presets as toggles (one job each), the anonymous-account warning, and the jobs. */
+/**
+ * Presets as toggles (one job each), the anonymous-account warning, the cloud export and the
+ * export on this device side by side, and the jobs of both.
+ */
 export function ExportPanel() {
   const app = useApp()
   const ex = app.exports
   const selected = ex.selected.value
-  const jobs = ex.jobs.value
+  const here = app.localRender
+  // Jobs rendered here sit in the same list as the cloud's, newest first.
+  const jobs = [...ex.jobs.value, ...here.jobs.value].sort((a, b) =>
+    b.createdAt.localeCompare(a.createdAt),
+  )
+  const exportHere = () => {
+    ex.dismissError()
+    void here.start(selected).catch(() => {})
+  }
   const registerUrl = app.credits.registerUrl.value
   return (
     <details class="panel" open>
@@ -52,20 +63,40 @@ export function ExportPanel() {
             </div>
           </div>
         )}
-        <button
-          type="button"
-          class="button button-primary button-wide"
-          disabled={ex.starting.value || selected.length === 0}
-          onClick={() => void ex.start().catch(() => {})}
-        >
-          {ex.starting.value ? t('ui_export_starting') : t('ui_export_start', [selected.length])}
-        </button>
+        <div class="export-actions">
+          <button
+            type="button"
+            class="button button-primary button-wide"
+            disabled={ex.starting.value || selected.length === 0}
+            onClick={() => void ex.start().catch(() => {})}
+          >
+            {ex.starting.value ? t('ui_export_starting') : t('ui_export_start', [selected.length])}
+          </button>
+          <button
+            type="button"
+            class="button button-wide export-here"
+            title={t('ui_export_here_title')}
+            disabled={here.starting.value || selected.length === 0 || !here.available.value}
+            onClick={exportHere}
+          >
+            {here.starting.value ? t('ui_export_starting') : t('ui_export_here')}
+          </button>
+        </div>
+        {!here.available.value && selected.length > 0 && (
+          <p class="notice-hint">{t('ui_export_here_no_draft')}</p>
+        )}
         {ex.error.value && (
           <ErrorNotice
             error={ex.error.value}
             onRetry={() => void ex.start().catch(() => {})}
             onDismiss={() => ex.dismissError()}
+            {...(here.available.value && { onExportHere: exportHere })}
           />
+        )}
+        {here.failure.value && (
+          <div class="notice notice-error" role="alert">
+            <p class="notice-text">{t('ui_export_here_failed', [here.failure.value])}</p>
+          </div>
         )}
         {jobs.length > 0 && (
           <ul class="jobs" aria-label={t('ui_jobs_label')}>

@@ -1,5 +1,6 @@
 import { TERMINAL_JOB_STATUSES, type ExportJob } from '../../shared/api/index.ts'
 import { formatDuration, jobProgress, TYPICAL_RENDER_MS } from '../models/job-progress.ts'
+import { isLocalJobId } from '../render/local-jobs.ts'
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
@@ -11,7 +12,11 @@ export function JobRow({ job }: { job: ExportJob }) {
   const terminal = TERMINAL_JOB_STATUSES.has(job.status)
   const now = useNow(!terminal)
   const chat = app.projects.chat.value
-  const editing = !!chat && chat.sessionId.value === job.sessionId && chat.busy.value === 'replying'
+  // Rendered on this device: the draft as it was at the click, no backend, its own actions.
+  const local = isLocalJobId(job.jobId)
+  const actions = local ? app.localRender : app.exports
+  const editing =
+    !local && !!chat && chat.sessionId.value === job.sessionId && chat.busy.value === 'replying'
   const p = jobProgress(job, now.value, editing)
   const elapsed = formatDuration(p.elapsedMs)
   const typical = t('ui_job_typical', [TYPICAL_RENDER_MS.min / 1000, TYPICAL_RENDER_MS.max / 1000])
@@ -20,6 +25,7 @@ export function JobRow({ job }: { job: ExportJob }) {
       case 'editing':
         return t('ui_job_editing', [elapsed])
       case 'pending':
+        if (local) return t('ui_job_here_pending', [elapsed])
         return `${t('ui_job_pending', [elapsed])} · ${typical}`
       case 'processing':
         if (p.percent !== undefined && p.remainingMs !== undefined) {
@@ -29,6 +35,7 @@ export function JobRow({ job }: { job: ExportJob }) {
             formatDuration(p.remainingMs),
           ])
         }
+        if (local) return t('ui_job_here_starting', [elapsed])
         return `${t('ui_job_processing', [elapsed])} · ${typical}`
       case 'completed':
         return t('ui_job_completed', [elapsed])
@@ -42,6 +49,7 @@ export function JobRow({ job }: { job: ExportJob }) {
     <li class={`job job-${p.phase}`}>
       <div class="job-head">
         <span class="job-preset">{job.preset}</span>
+        {local && <span class="job-here">{t('ui_job_here')}</span>}
         <span class="job-line" role="status">
           {line}
         </span>
@@ -59,7 +67,7 @@ export function JobRow({ job }: { job: ExportJob }) {
           <button
             type="button"
             class="button button-quiet"
-            onClick={() => void app.exports.cancel(job.jobId)}
+            onClick={() => void actions.cancel(job.jobId)}
           >
             {t('ui_job_cancel')}
           </button>
@@ -68,7 +76,7 @@ export function JobRow({ job }: { job: ExportJob }) {
           <button
             type="button"
             class="button button-primary"
-            onClick={() => void app.exports.download(job.jobId)}
+            onClick={() => void actions.download(job.jobId)}
           >
             {t('ui_job_download')}
           </button>
@@ -77,7 +85,7 @@ export function JobRow({ job }: { job: ExportJob }) {
       {job.status === 'failed' && job.error && (
         <ErrorNotice
           error={job.error}
-          onRetry={() => void app.exports.start([job.preset]).catch(() => {})}
+          onRetry={() => void actions.start([job.preset]).catch(() => {})}
         />
       )}
     </li>

@@ -1,0 +1,112 @@
+import type { FetchMedia } from '../preview/media-library.ts'
+import type { RendererCommand, RendererEvent, RendererReply, RendererStart } from './render-messages.ts'
+import { createOutputFile, readOutputFile, removeOutputFile } from './output-file.ts'
+
+/** The mixed sound's rate: Opus, AAC and MP3 all take 48 kHz. */
+const SAMPLE_RATE = 48_000
+/** Progress goes out at most this often (each message also keeps Chrome's worker awake). */
+const PROGRESS_EVERY_MS = 500
+
+export interface RendererDeps {
+  /** How the renderer tells the background (a runtime message, or a call on Firefox). */
+  report(event: RendererEvent): void
+  /** Fetches the draft's media for one render (tray blobs locally, the rest through the worker). */
+  fetchMediaFor(access: RendererStart['access']): FetchMedia
+}
+
+/**
+ * The page side of the export on this device (the offscreen document, or Firefox's background
+ * page): draws every frame with the preview's compositor, mixes the sound with its mixer, encodes
+ * both into a file on disk, and reports progress. The compositor, the mixer and the encoder load
+ * on the first render.
+ */
+export function createRenderer(deps: RendererDeps) {
+  const running = new Map<string, AbortController>()
+
+  async function render(cmd: RendererStart): Promise<void> {
+    const aborter = new AbortController()
+    running.set(cmd.jobId, aborter)
+    const { signal } = aborter
+    const [preview, { encodeVideo }] = await Promise.all([
+      import('../preview/index.ts'),
+      import('./encode-video.ts'),
+    ])
+    const media = preview.createMediaLibrary(deps.fetchMediaFor(cmd.access))
+    let writable: FileSystemWritableFileStream | undefined
+    try {
+      const size = { width: cmd.width, height: cmd.height }
+      const compositor = preview.createCompositor(cmd.timeline, media, size)
+      const audio = await preview.mixTimelineAudio(cmd.timeline, media, { sampleRate: SAMPLE_RATE })
+      signal.throwIfAborted()
+      writable = await createOutputFile(cmd.jobId)
+      let last = 0
+      const result = await encodeVideo({
+        ...size,
+        fps: cmd.fps,
+        durationMs: compositor.durationMs,
+        frames: {
+          prepare: (t) => compositor.prepare(t, { exact: true }),
+          draw: (ctx, t) => compositor.draw(ctx, t),
+        },
+        audio,
+        audioChoice: cmd.audio,
+        writable,
+        signal,
+        onProgress(done, total) {
+          const now = Date.now()
+          if (now - last < PROGRESS_EVERY_MS) return
+          last = now
+          deps.report({ type: 'renderer-progress', jobId: cmd.jobId, percent: (100 * done) / total })
+        },
+      })
+      const file = await readOutputFile(cmd.jobId)
+      if (!file) throw new Error('The rendered file is missing')
+      deps.report({
+        type: 'renderer-done',
+        jobId: cmd.jobId,
+        size: file.size,
+        ...(result.audioCodec && { audioCodec: result.audioCodec }),
+      })
+    } catch (err) {
+      await writable?.abort().catch(() => {})
+      await removeOutputFile(cmd.jobId)
+      deps.report({
+        type: 'renderer-failed',
+        jobId: cmd.jobId,
+        message: err instanceof Error ? err.message : String(err),
+        cancelled: signal.aborted,
+      })
+    } finally {
+      running.delete(cmd.jobId)
+      media.dispose()
+    }
+  }
+
+  /** Runs one command; the reply goes back to whoever sent it. */
+  async function handle(cmd: RendererCommand): Promise<RendererReply> {
+    switch (cmd.type) {
+      case 'renderer-start':
+        if (running.has(cmd.jobId)) return { ok: true }
+        void render(cmd)
+        return { ok: true }
+      case 'renderer-cancel':
+        running.get(cmd.jobId)?.abort(new DOMException('Cancelled', 'AbortError'))
+        return { ok: true }
+      case 'renderer-file-url': {
+        const file = await readOutputFile(cmd.jobId)
+        return file ? { ok: true, url: URL.createObjectURL(file) } : { ok: false }
+      }
+      case 'renderer-revoke':
+        URL.revokeObjectURL(cmd.url)
+        return { ok: true }
+      case 'renderer-remove-file':
+        await removeOutputFile(cmd.jobId)
+        return { ok: true }
+      case 'renderer-status':
+        return { ok: true, running: [...running.keys()] }
+    }
+  }
+
+  return { handle, running: () => [...running.keys()] }
+}
+export type Renderer = ReturnType<typeof createRenderer>
