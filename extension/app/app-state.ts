@@ -11,9 +11,6 @@ import { ExportModel, type ExportDeps } from '../models/ExportModel.ts'
 import { LocalRenderModel, type LocalRenderDeps } from '../models/LocalRenderModel.ts'
 import { localRendersItem } from '../render/local-renders-item.ts'
 import { sendRenderRequest } from '../render/render-messages.ts'
-import { LocalRenderModel, type LocalRenderDeps } from '../models/LocalRenderModel.ts'
-import { localRendersItem } from '../render/local-renders-item.ts'
-import { sendRenderRequest } from '../render/render-messages.ts'
 import type { PendingExport } from '../models/pending-exports.ts'
 import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
@@ -145,21 +142,6 @@ export function createAppState(deps: AppDeps): AppState {
     sendChat,
     pendingIntent: deps.pendingIntent,
     t: deps.t,
-  })
-
-  const localRender = new LocalRenderModel({
-    renders: {
-      get: async () => (await localRendersItem.getValue()).renders,
-      watch: (cb) => localRendersItem.watch((v) => cb(v.renders)),
-    },
-    send: deps.renderHere ?? ((msg) => sendRenderRequest(msg)),
-    draft: computed(() => {
-      const sessionId = timeline.sessionId.value
-      const draft = timeline.state.value?.timeline
-      return sessionId && draft
-        ? { sessionId, timeline: draft, title: projects.current.value?.title }
-        : undefined
-    }),
   })
 
   const localRender = new LocalRenderModel({

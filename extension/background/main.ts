@@ -9,7 +9,6 @@ import { createMenus } from './menus.ts'
 import { BackgroundMessage, type BackgroundReply } from '../utils/messages.ts'
 import { openPanel } from './open-panel.ts'
 import { startRenderHere } from './render-here.ts'
-import { startRenderHere } from './render-here.ts'
 
 type Browser = typeof wxtBrowser
 
@@ -51,8 +50,6 @@ export function startBackground(b: Browser, api: WorkerClient = getWorkerClient(
       return true
     },
   )
-  // The export on this device: its own messages, jobs and renderer (offscreen document).
-  startRenderHere(b)
   // The export on this device: its own messages, jobs and renderer (offscreen document).
   startRenderHere(b)
   // The language chosen in the options applies to menus and notifications too.
