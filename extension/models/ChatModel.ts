@@ -65,6 +65,11 @@ export interface ChatModel {
   runAction(action: SuggestedAction): Promise<void>
   /** Sends again the message an error entry or a failed reply belongs to. */
   retry(entryId: string): Promise<void>
+  /**
+   * Stops following a running reply: what arrived stays, nothing is sent again, the composer is
+   * free. The backend may still finish the turn; the next state read shows its result.
+   */
+  stopWaiting(replyId: string): Promise<void>
   /** Resolves once the stored history is shown (and any re-attach has started). */
   whenReady(): Promise<void>
 }
@@ -102,8 +107,8 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       written.push(JSON.stringify(echoed.success ? echoed.data : history))
       if (written.length > 50) written.shift()
     }
-    /** Runs this page is following right now. */
-    const attached = new Set<string>()
+    /** Runs this page is following right now, each with its own way to stop. */
+    const attached = new Map<string, AbortController>()
 
     const persistNow = (): Promise<void> => {
       clearTimeout(timer)
@@ -148,14 +153,15 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
 
     async function attach(replyId: string, runId: string): Promise<void> {
       if (attached.has(runId)) return
-      attached.add(runId)
+      const own = new AbortController()
+      attached.set(runId, own)
       try {
         await deps.api.streamRun(sessionIdValue, runId, {
           after: replyOf(replyId)?.lastSeq ?? 0,
-          signal: controller.signal,
+          signal: AbortSignal.any([controller.signal, own.signal]),
           onEvent: ({ seq, event }) => {
             const reply = replyOf(replyId)
-            if (disposed || !reply || seq <= reply.lastSeq) return
+            if (disposed || !reply || reply.status === 'stopped' || seq <= reply.lastSeq) return
             const parsed = ChatEvent.safeParse(event)
             const next = parsed.success
               ? foldEvent(reply, seq, parsed.data)
@@ -324,6 +330,15 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       async runAction(action: SuggestedAction) {
         if (action === 'export') return runIntent({ kind: 'export' })
         return runIntent({ kind: action })
+      },
+      async stopWaiting(replyId: string) {
+        const reply = replyOf(replyId)
+        if (!reply || reply.status !== 'streaming') return
+        attached.get(reply.runId)?.abort()
+        const stopped: ReplyEntry = { ...reply, status: 'stopped', editing: false, stillWorking: false }
+        replace(stopped)
+        await persistNow()
+        deps.onTurnEnd?.(stopped)
       },
       async retry(entryId: string) {
         if (busy.peek()) return

@@ -28,7 +28,7 @@ export interface TourOptions {
   log?: (line: string) => void
 }
 
-export type MenuId = 'add-image' | 'make-from-image' | 'make-from-text' | 'pick-images'
+export type MenuId = 'add-image' | 'make-from-image' | 'make-from-text' | 'pick-images' | 'make-from-article'
 
 export class Tour {
   readonly browser: ExtensionBrowser
