@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser'
+import { z } from 'zod/mini'
 import { MIME_TO_FORMAT } from '../../shared/media.ts'
 import { t } from '../utils/i18n.ts'
 import { hasOriginAccess, requestOriginAccess } from './host-access.ts'
@@ -79,7 +80,7 @@ async function runCapture(
   if (req.action === 'pick-images') {
     if (req.tabId === undefined || !(await injectAgent(req.tabId, 0)))
       throw new CaptureError(t('bg_picker_unavailable'))
-    await askAgent(req.tabId, 0, { type: 'open-picker' }, ResolvedImageReply.partial())
+    await askAgent(req.tabId, 0, { type: 'open-picker' }, z.partial(ResolvedImageReply))
     return []
   }
   let ids: string[]

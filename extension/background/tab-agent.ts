@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser'
-import type { z } from 'zod'
+import { z } from 'zod/mini'
 import { base64ToBytes } from '../utils/image-source.ts'
 import { ImageChunkReply, type AgentMessage } from '../utils/messages.ts'
 
@@ -24,7 +24,7 @@ export async function injectAgent(tabId: number, frameId = 0): Promise<boolean> 
 }
 
 /** Sends a message to the agent of one frame and parses the answer; undefined when it can't. */
-export async function askAgent<S extends z.ZodType>(
+export async function askAgent<S extends z.core.$ZodType>(
   tabId: number,
   frameId: number,
   message: AgentMessage,
@@ -32,7 +32,7 @@ export async function askAgent<S extends z.ZodType>(
 ): Promise<z.infer<S> | undefined> {
   try {
     const reply: unknown = await browser.tabs.sendMessage(tabId, message, { frameId })
-    const parsed = schema.safeParse(reply)
+    const parsed = z.safeParse(schema, reply)
     return parsed.success ? parsed.data : undefined
   } catch {
     return undefined

@@ -1,13 +1,10 @@
 import { useSignal } from '@preact/signals'
 import type { ChatModel } from '../models/ChatModel.ts'
 import { apiErrorOf } from '../models/errors.ts'
-import { SendMessageRequest, type ApiError } from '../../shared/api/index.ts'
+import { MESSAGE_MAX_LENGTH, type ApiError } from '../../shared/api/index.ts'
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
-
-/** The worker's own limit on a message. */
-const MAX_LENGTH = SendMessageRequest.shape.text.maxLength ?? 8000
 
 /** The message box: Enter sends, Shift+Enter starts a new line; disabled with a reason while busy. */
 export function Composer({ chat }: { chat: ChatModel | null }) {
@@ -51,7 +48,7 @@ export function Composer({ chat }: { chat: ChatModel | null }) {
         id="composer-input"
         class="composer-input"
         rows={2}
-        maxLength={MAX_LENGTH}
+        maxLength={MESSAGE_MAX_LENGTH}
         value={text.value}
         placeholder={t('ui_composer_placeholder')}
         disabled={!!busy}

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { ApiError, Credits, SuggestedAction, Timeline } from '../../shared/api/index.ts'
 
 /** One reply of the assistant, built from a run's events and persisted as they arrive. */
@@ -7,18 +7,18 @@ export const ReplyEntry = z.object({
   id: z.string(),
   runId: z.string(),
   /** Sequence number of the last event folded in: a re-attach resumes right after it. */
-  lastSeq: z.number().int().nonnegative(),
+  lastSeq: z.number().check(z.int(), z.nonnegative()),
   status: z.enum(['streaming', 'done', 'error']),
   text: z.string(),
   /** The backend called a tool: shown as a neutral "Editing your video…". */
-  editing: z.boolean().default(false),
+  editing: z._default(z.boolean(), false),
   /** The last `still_working` event's silence, while no text came after it. */
-  stillWorking: z.boolean().default(false),
+  stillWorking: z._default(z.boolean(), false),
   startedAt: z.number(),
-  summary: z.object({ summary: z.string(), timeline: Timeline }).optional(),
-  notices: z.array(z.enum(['session_renewed', 'token_renewed'])).default([]),
-  error: ApiError.optional(),
-  actions: z.array(SuggestedAction).default([]),
+  summary: z.optional(z.object({ summary: z.string(), timeline: Timeline })),
+  notices: z._default(z.array(z.enum(['session_renewed', 'token_renewed'])), []),
+  error: z.optional(ApiError),
+  actions: z._default(z.array(SuggestedAction), []),
 })
 export type ReplyEntry = z.infer<typeof ReplyEntry>
 
@@ -39,9 +39,9 @@ export const ChatEntry = z.discriminatedUnion('kind', [
     kind: z.literal('error'),
     id: z.string(),
     error: ApiError,
-    retryText: z.string().optional(),
+    retryText: z.optional(z.string()),
     /** Reused by a retry: if the worker did get the message, it answers with the same run. */
-    clientMessageId: z.string().optional(),
+    clientMessageId: z.optional(z.string()),
     at: z.number(),
   }),
 ])
@@ -54,7 +54,7 @@ export type ChatEntry = z.infer<typeof ChatEntry>
  */
 export const ChatHistory = z.object({
   messages: z.array(ChatEntry),
-  pending: z.object({ clientMessageId: z.string(), text: z.string() }).optional(),
+  pending: z.optional(z.object({ clientMessageId: z.string(), text: z.string() })),
 })
 export type ChatHistory = z.infer<typeof ChatHistory>
 

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { ExportPreset } from '../../shared/api/index.ts'
 
 /** A preset of an export click whose request may not have been answered (the popup may close). */

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser'
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { ExportJob } from '../../shared/api/index.ts'
 
 /**
@@ -16,21 +16,21 @@ export type MenuId = z.infer<typeof MenuId>
 export const CaptureMessage = z.object({
   type: z.literal('capture'),
   action: MenuId,
-  tabId: z.number().int().optional(),
-  windowId: z.number().int().optional(),
-  frameId: z.number().int().optional(),
-  srcUrl: z.string().optional(),
-  selectionText: z.string().optional(),
-  pageUrl: z.string().optional(),
+  tabId: z.optional(z.number().check(z.int())),
+  windowId: z.optional(z.number().check(z.int())),
+  frameId: z.optional(z.number().check(z.int())),
+  srcUrl: z.optional(z.string()),
+  selectionText: z.optional(z.string()),
+  pageUrl: z.optional(z.string()),
 })
 export type CaptureMessage = z.infer<typeof CaptureMessage>
 
 /** An image the in-page picker offers and sends. */
 export const PickedImage = z.object({
   url: z.string(),
-  alt: z.string().default(''),
-  width: z.number().optional(),
-  height: z.number().optional(),
+  alt: z._default(z.string(), ''),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
 })
 export type PickedImage = z.infer<typeof PickedImage>
 
@@ -38,14 +38,14 @@ export type PickedImage = z.infer<typeof PickedImage>
 export const PickerChosenMessage = z.object({
   type: z.literal('picker-chosen'),
   pageUrl: z.string(),
-  images: z.array(PickedImage).min(1).max(200),
+  images: z.array(PickedImage).check(z.minLength(1), z.maxLength(200)),
 })
 export type PickerChosenMessage = z.infer<typeof PickerChosenMessage>
 
 /** The UI created export jobs: follow them now rather than at the next alarm. */
 export const FollowJobsMessage = z.object({
   type: z.literal('follow-jobs'),
-  jobs: z.array(ExportJob).min(1),
+  jobs: z.array(ExportJob).check(z.minLength(1)),
 })
 export type FollowJobsMessage = z.infer<typeof FollowJobsMessage>
 
@@ -57,7 +57,7 @@ export const BackgroundMessage = z.discriminatedUnion('type', [
 export type BackgroundMessage = z.infer<typeof BackgroundMessage>
 
 export const BackgroundReply = z.union([
-  z.object({ ok: z.literal(true), itemIds: z.array(z.string()).optional() }),
+  z.object({ ok: z.literal(true), itemIds: z.optional(z.array(z.string())) }),
   z.object({ ok: z.literal(false), message: z.string() }),
 ])
 export type BackgroundReply = z.infer<typeof BackgroundReply>
@@ -69,7 +69,7 @@ export const AgentMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('read-image'),
     url: z.string(),
-    offset: z.number().int().nonnegative(),
+    offset: z.number().check(z.int(), z.nonnegative()),
   }),
   z.object({ type: z.literal('open-picker') }),
 ])
@@ -78,10 +78,10 @@ export type AgentMessage = z.infer<typeof AgentMessage>
 export const ResolvedImageReply = z.object({
   url: z.string(),
   alt: z.string(),
-  width: z.number().optional(),
-  height: z.number().optional(),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
   /** The image is same-origin and a credential-less request for it was refused. */
-  needsCookies: z.boolean().default(false),
+  needsCookies: z._default(z.boolean(), false),
 })
 export type ResolvedImageReply = z.infer<typeof ResolvedImageReply>
 

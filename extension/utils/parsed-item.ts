@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod/mini'
 import { storage, type StorageItemKey } from 'wxt/utils/storage'
 
 /** A storage item whose value is parsed with its schema on every read and before every write. */
@@ -18,7 +18,7 @@ export interface ParsedItem<T> {
  * Defines a versioned storage item parsed with `schema`: a value that no longer parses (an old
  * or hand-edited shape) reads as the fallback instead of breaking the extension.
  */
-export function defineParsedItem<S extends z.ZodType>(
+export function defineParsedItem<S extends z.core.$ZodType>(
   key: StorageItemKey,
   schema: S,
   fallback: z.infer<S>,
@@ -26,16 +26,16 @@ export function defineParsedItem<S extends z.ZodType>(
   type T = z.infer<S>
   const item = storage.defineItem<unknown>(key, { fallback, version: 1 })
   const parse = (raw: unknown): T => {
-    const parsed = schema.safeParse(raw)
+    const parsed = z.safeParse(schema, raw)
     return parsed.success ? parsed.data : fallback
   }
   return {
     key,
     fallback,
     getValue: async () => parse(await item.getValue()),
-    setValue: async (value) => item.setValue(schema.parse(value)),
+    setValue: async (value) => item.setValue(z.parse(schema, value)),
     async update(change) {
-      const next = schema.parse(change(parse(await item.getValue())))
+      const next = z.parse(schema, change(parse(await item.getValue())))
       await item.setValue(next)
       return next
     },

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { ExportJob, SessionId } from '../../shared/api/index.ts'
 
 /** Extension-local shapes kept in `storage.local`; each is parsed on every read. */
@@ -8,8 +8,8 @@ export type UiLanguage = z.infer<typeof UiLanguage>
 
 export const Settings = z.object({
   /** Overrides the build's worker URL when set. */
-  workerUrl: z.url({ protocol: /^https?$/ }).optional(),
-  uiLanguage: UiLanguage.default('auto'),
+  workerUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  uiLanguage: z._default(UiLanguage, 'auto'),
 })
 export type Settings = z.infer<typeof Settings>
 
@@ -26,12 +26,12 @@ export const TrayImage = z.object({
   /** The image's resolved URL (http(s), or the original blob:/data: URL when bytes were read). */
   src: z.string(),
   pageUrl: z.string(),
-  alt: z.string().default(''),
-  width: z.number().optional(),
-  height: z.number().optional(),
+  alt: z._default(z.string(), ''),
+  width: z.optional(z.number()),
+  height: z.optional(z.number()),
   /** Bytes read locally (blob:, data:, cookie-protected) live in IndexedDB under this key. */
-  blobKey: z.string().optional(),
-  mime: z.string().optional(),
+  blobKey: z.optional(z.string()),
+  mime: z.optional(z.string()),
 })
 export type TrayImage = z.infer<typeof TrayImage>
 
@@ -52,7 +52,7 @@ export const Tray = z.object({
    * Ids of big uploads in parts not yet completed, by what they upload (a tray item's id, or a
    * disk file's `file:name:size:lastModified`), so a later try resumes instead of starting over.
    */
-  uploads: z.record(z.string(), z.string()).optional(),
+  uploads: z.optional(z.record(z.string(), z.string())),
 })
 export type Tray = z.infer<typeof Tray>
 
@@ -64,7 +64,7 @@ export const Project = z.object({
 export type Project = z.infer<typeof Project>
 
 export const Projects = z.object({
-  currentSessionId: SessionId.optional(),
+  currentSessionId: z.optional(SessionId),
   projects: z.array(Project),
 })
 export type Projects = z.infer<typeof Projects>
@@ -75,7 +75,7 @@ export { PendingExports } from '../models/pending-exports.ts'
 
 /** Export jobs the extension follows; `notified` jobs have had their completion notification. */
 export const FollowedJobs = z.object({
-  jobs: z.array(z.object({ job: ExportJob, notified: z.boolean().default(false) })),
+  jobs: z.array(z.object({ job: ExportJob, notified: z._default(z.boolean(), false) })),
 })
 export type FollowedJobs = z.infer<typeof FollowedJobs>
 

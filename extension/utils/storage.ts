@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { z } from 'zod/mini'
 import { defineParsedItem } from './parsed-item.ts'
 import {
   ChatHistory,
@@ -22,7 +22,7 @@ export const settingsItem = defineParsedItem('local:settings', Settings, { uiLan
 /** The installation key; never rendered, never logged. */
 export const installationItem = defineParsedItem(
   'local:installation',
-  Installation.nullable(),
+  z.nullable(Installation),
   null,
 )
 
@@ -46,7 +46,7 @@ export const notificationsItem = defineParsedItem('local:notifications', Notific
 
 export const pendingIntentItem = defineParsedItem(
   'local:pending-intent',
-  PendingIntent.nullable(),
+  z.nullable(PendingIntent),
   null,
 )
 

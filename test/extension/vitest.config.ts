@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import preact from '@preact/preset-vite'
 import { defineConfig } from 'vitest/config'
 import { WxtVitest } from 'wxt/testing/vitest-plugin'
+import { zodMiniAlias } from '../../wxt.config.ts'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -13,6 +14,8 @@ export default defineConfig({
     WxtVitest({ root: repoRoot }),
     preact({ prefreshEnabled: false, devToolsEnabled: false }),
   ],
+  // The shared schemas run as the built extension runs them: on zod/mini.
+  resolve: { alias: [zodMiniAlias] },
   test: {
     name: 'extension',
     include: ['test/extension/**/*.test.{ts,tsx}'],

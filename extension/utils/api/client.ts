@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { z } from 'zod/mini'
 import {
   ClaimLink,
   Credits,
@@ -30,7 +30,7 @@ import type { UploadFile } from './upload-check.ts'
  * const { runId } = await api.sendMessage(sessionId, { text, clientMessageId })
  */
 export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?: StreamBackoff }) {
-  const call = <S extends z.ZodType>(
+  const call = <S extends z.core.$ZodType>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     schema: S,

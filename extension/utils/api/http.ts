@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import { z } from 'zod/mini'
 import { ApiRequestError, errorFromResponse, unreachable } from './errors.ts'
 
 /** How the client finds the worker and its installation key. */
@@ -61,7 +61,7 @@ export async function sendWithKey(
 }
 
 /** A JSON call whose 2xx answer is parsed with `schema`; `null` schema for answers without body. */
-export async function requestJson<S extends z.ZodType>(
+export async function requestJson<S extends z.core.$ZodType>(
   opts: WorkerClientOptions,
   req: JsonRequest,
   schema: S,
@@ -74,7 +74,7 @@ export async function requestJson(
 export async function requestJson(
   opts: WorkerClientOptions,
   req: JsonRequest,
-  schema: z.ZodType | null,
+  schema: z.core.$ZodType | null,
 ): Promise<unknown> {
   const base = await resolveBaseUrl(opts)
   const res = await sendWithKey(
@@ -97,7 +97,7 @@ export async function requestJson(
     return undefined
   }
   const body: unknown = await res.json().catch(() => undefined)
-  const parsed = schema.safeParse(body)
+  const parsed = z.safeParse(schema, body)
   if (!parsed.success) {
     throw new ApiRequestError(
       { code: 'upstream_unavailable', message: `Malformed answer from ${req.method} ${req.path}.` },
