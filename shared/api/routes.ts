@@ -28,6 +28,8 @@ export const paths = {
   completeLargeUpload: (sessionId: string, uploadId: string) =>
     `/v1/sessions/${sessionId}/uploads/large/${uploadId}/complete`,
   state: (sessionId: string) => `/v1/sessions/${sessionId}/state`,
+  /** GET `?url=`: a media file the draft names, streamed for the preview (owner only). */
+  media: (sessionId: string) => `/v1/sessions/${sessionId}/media`,
   claim: (sessionId: string) => `/v1/sessions/${sessionId}/claim`,
   createExport: (sessionId: string) => `/v1/sessions/${sessionId}/exports`,
   exports: '/v1/exports',

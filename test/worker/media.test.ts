@@ -1,0 +1,97 @@
+import { describe, it } from 'vitest'
+import { ProjectState } from '../../shared/api/state.ts'
+import { ErrorEnvelope } from '../../shared/errors/codes.ts'
+import { SIM_ORIGIN, api, bytes, logOf, multipart, openSession, register, sim } from './helpers.ts'
+
+/** A project whose draft names an uploaded picture and clip (served by the simulator's CDN). */
+async function projectWithMedia() {
+  const { key } = await register()
+  const sessionId = await openSession(key)
+  const { body, contentType } = multipart([
+    { name: 'beach.jpg', type: 'image/jpeg', bytes: bytes(3000) },
+    { name: 'waves.mp4', type: 'video/mp4', bytes: bytes(9000) },
+  ])
+  const up = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+  if (up.status !== 200) throw new Error(`upload answered ${up.status}`)
+  const state = ProjectState.parse(await (await api(`/v1/sessions/${sessionId}/state`, {}, key)).json())
+  const urls = state.timeline.tracks.flatMap((t) => t.segments.map((s) => s.sourceUrl ?? ''))
+  const image = urls.find((u) => u.endsWith('.jpg'))
+  const clip = urls.find((u) => u.endsWith('.mp4'))
+  if (!image || !clip) throw new Error(`the draft names no picture and clip: ${urls.join(', ')}`)
+  return { key, sessionId, image, clip }
+}
+
+const mediaPath = (sessionId: string, url: string) => `/v1/sessions/${sessionId}/media?url=${encodeURIComponent(url)}`
+const codeOf = async (res: Response) => ErrorEnvelope.parse(await res.json()).error
+
+describe('GET /v1/sessions/{id}/media', () => {
+  it('streams a picture the draft names to the session’s owner', async ({ expect }) => {
+    const { key, sessionId, image } = await projectWithMedia()
+    const res = await api(mediaPath(sessionId, image), {}, key)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('image/jpeg')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    const got = new Uint8Array(await res.arrayBuffer())
+    expect(Number(res.headers.get('content-length'))).toBe(got.length)
+    expect([got[0], got[1]]).toEqual([0xff, 0xd8])
+  })
+
+  it('is not_found for another installation and unauthorized without a key', async ({ expect }) => {
+    const { sessionId, image } = await projectWithMedia()
+    const before = logOf('media').length
+    const other = await register()
+    const res = await api(mediaPath(sessionId, image), {}, other.key)
+    expect(res.status).toBe(404)
+    expect((await codeOf(res)).code).toBe('not_found')
+    expect((await api(mediaPath(sessionId, image))).status).toBe(401)
+    expect(logOf('media').length).toBe(before)
+  })
+
+  it('refuses every URL the draft does not name, without fetching it: not an open proxy', async ({ expect }) => {
+    const { key, sessionId, image } = await projectWithMedia()
+    const before = sim.log.length
+    for (const url of [
+      `${SIM_ORIGIN}/cdn/00ff/elsewhere.jpg`, // the backend's own host, but not in this draft
+      `${SIM_ORIGIN}/api/credits/balance/simple`, // an API path of the backend
+      'https://example.com/cat.jpg',
+      'http://169.254.169.254/latest/meta-data/',
+      `${image}?x=1`,
+      'file:///etc/passwd',
+    ]) {
+      const res = await api(mediaPath(sessionId, url), {}, key)
+      expect(res.status, url).toBe(400)
+      expect((await codeOf(res)).code).toBe('url_not_allowed')
+    }
+    // Only the state reads reached the backend, never the refused URLs.
+    const after = sim.log.slice(before).map((e) => e.endpoint)
+    expect(after.length).toBeGreaterThan(0)
+    expect(after.every((e) => e === 'state')).toBe(true)
+  })
+
+  it('refuses a file over the size cap before streaming it (413)', async ({ expect }) => {
+    const { key, sessionId, clip } = await projectWithMedia()
+    const res = await api(mediaPath(sessionId, clip), {}, key)
+    expect(res.status).toBe(413)
+    const error = await codeOf(res)
+    expect(error.code).toBe('file_too_large')
+    expect(error.params?.limitBytes).toBe(12000)
+  })
+
+  it('gives up on a media host that does not answer in time (504)', async ({ expect }) => {
+    const { key, sessionId, image } = await projectWithMedia()
+    sim.control.fault({ kind: 'slow', endpoint: 'media', delayMs: 4000 })
+    const res = await api(mediaPath(sessionId, image), {}, key)
+    expect(res.status).toBe(504)
+    expect((await codeOf(res)).code).toBe('upstream_timeout')
+  })
+
+  it('says what the media host answered when it fails (502 with its status)', async ({ expect }) => {
+    const { key, sessionId, image } = await projectWithMedia()
+    sim.control.fault({ kind: 'http', endpoint: 'media', status: 404 })
+    const res = await api(mediaPath(sessionId, image), {}, key)
+    expect(res.status).toBe(502)
+    const error = await codeOf(res)
+    expect(error.code).toBe('upstream_unavailable')
+    expect(error.params?.httpStatus).toBe(404)
+  })
+})
