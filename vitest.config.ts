@@ -12,6 +12,14 @@ export default defineConfig({
         },
       },
       {
+        // The API document as others see it: the typed client generated from test/api/openapi.json.
+        test: {
+          name: 'api',
+          include: ['test/api/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
         test: {
           name: 'simulator',
           include: ['test/simulator/**/*.test.ts'],

@@ -10,7 +10,6 @@ import claim from './routes/claim.ts'
 import credits from './routes/credits.ts'
 import exportsRoutes from './routes/exports.ts'
 import installations from './routes/installations.ts'
-import media from './routes/media.ts'
 import sessions from './routes/sessions.ts'
 import state from './routes/state.ts'
 import uploads from './routes/uploads.ts'
@@ -31,7 +30,6 @@ app.route('/', credits)
 app.route('/', sessions)
 app.route('/', uploads)
 app.route('/', state)
-app.route('/', media)
 app.route('/', claim)
 app.route('/', exportsRoutes)
 
@@ -47,6 +45,8 @@ const documentConfig = {
     version: '1',
     description: 'The edge proxy between the PageReel extension and the NemoVideo backend.',
   },
+  // Relative: the worker that serves this document (each deployment has its own origin).
+  servers: [{ url: '/', description: 'The worker this document was fetched from' }],
   security: [{ installationKey: [] }],
 }
 // Built once per isolate, on first request (every route is registered by then): generating it

@@ -1,5 +1,8 @@
-import type { z } from 'zod'
+import { z } from '@hono/zod-openapi'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
+
+/** The error envelope once, as `#/components/schemas/ErrorEnvelope`, referenced by every answer. */
+const ErrorEnvelopeRef = z.object(ErrorEnvelope.shape).openapi('ErrorEnvelope')
 
 /** An OpenAPI response with a JSON body. */
 export function jsonContent<S extends z.ZodType>(schema: S, description: string) {
@@ -19,11 +22,17 @@ const DESCRIPTIONS: Record<number, string> = {
   504: 'The backend did not answer in time',
 }
 
+/** One error response (the shared envelope); `description` says which codes a route answers. */
+export function errorResponse(status: number, description = DESCRIPTIONS[status] ?? 'Error') {
+  return jsonContent(ErrorEnvelopeRef, description)
+}
+
 /** Error responses (the shared envelope) for the given statuses. */
 export function errorResponses(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [s, jsonContent(ErrorEnvelope, DESCRIPTIONS[s] ?? 'Error')]),
-  ) as Record<number, ReturnType<typeof jsonContent<typeof ErrorEnvelope>>>
+  return Object.fromEntries(statuses.map((s) => [s, errorResponse(s)])) as Record<
+    number,
+    ReturnType<typeof errorResponse>
+  >
 }
 
 /** The statuses every authenticated route can answer. */

@@ -12,6 +12,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
     method: 'post',
     path: paths.claim('{sessionId}'),
+    operationId: 'claim',
     summary: 'A link that opens the project in NemoVideo’s editor (a claim token, never a real token)',
     request: { params: z.object({ sessionId: SessionId }) },
     responses: { 200: jsonContent(ClaimLink, 'The link'), ...errorResponses(...COMMON_ERRORS, 404) },

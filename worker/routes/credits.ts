@@ -12,6 +12,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
     method: 'get',
     path: paths.credits,
+    operationId: 'getCredits',
     summary: 'Credits of the NemoVideo account this installation uses',
     responses: { 200: jsonContent(Credits, 'Available, frozen and total credits'), ...errorResponses(...COMMON_ERRORS) },
   }),

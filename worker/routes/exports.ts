@@ -8,7 +8,6 @@ import {
 } from '../../shared/api/exports.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { SessionId } from '../../shared/api/sessions.ts'
-import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { DOWNLOAD_LINK_TTL_SECONDS, signDownload, verifyDownload } from '../exports/download-link.ts'
@@ -17,18 +16,19 @@ import { fileResponse } from '../exports/file-response.ts'
 import { jobStub } from '../exports/job-stub.ts'
 import { toExportJob } from '../exports/job-view.ts'
 import { InstallationId, keeperOf, readRecord } from '../installations/record.ts'
+import { COMMON_ERRORS, errorResponse, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
 
 /** Newest jobs listed; older ones have usually been deleted after their retention anyway. */
 const MAX_LISTED_JOBS = 50
 
 const jobParam = z.object({ jobId: JobId })
-const errorOf = (description: string) => ({ description, content: { 'application/json': { schema: ErrorEnvelope } } })
-const errors = { 404: errorOf('Unknown job, or another installation’s (`not_found`)') } as const
-const jsonOf = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-})
+/** What every route of a job can answer besides the common errors. */
+const jobErrors = errorResponses(...COMMON_ERRORS, 404)
+const notFinished = errorResponse(
+  409,
+  'The job is not completed (`job_not_finished`) or was cancelled (`job_cancelled`)',
+)
 
 /** Reads the job through its own object; another installation's job is `not_found`. */
 async function ownedJob(env: AppEnv['Bindings'], installationId: string, jobId: string) {
@@ -42,16 +42,17 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.createExport('{sessionId}'),
+      operationId: 'createExport',
       summary: 'Start an export (idempotent per idempotencyKey)',
       request: {
         params: z.object({ sessionId: SessionId }),
         body: { required: true, content: { 'application/json': { schema: CreateExportRequest } } },
       },
       responses: {
-        202: jsonOf(ExportJob, 'The job, new or the one this key already started'),
-        403: errorOf('The backend does not let this token render (`plan_required`): register, upgrade or set an API token'),
-        404: errorOf('Unknown session, or another installation’s (`not_found`)'),
-        409: errorOf('The draft has nothing to render yet (`not_exportable`)'),
+        202: jsonContent(ExportJob, 'The job, new or the one this key already started'),
+        ...errorResponses(...COMMON_ERRORS, 404),
+        403: errorResponse(403, 'The backend does not let this token render (`plan_required`): register, upgrade or set an API token'),
+        409: errorResponse(409, 'The draft has nothing to render yet (`not_exportable`)'),
       },
     }),
     async (c) => {
@@ -64,8 +65,9 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.exports,
+      operationId: 'listExports',
       summary: 'The installation’s export jobs, newest first (no backend call)',
-      responses: { 200: jsonOf(ExportJobList, 'Jobs still kept') },
+      responses: { 200: jsonContent(ExportJobList, 'Jobs still kept'), ...errorResponses(...COMMON_ERRORS) },
     }),
     async (c) => {
       const installationId = c.var.installationId
@@ -82,9 +84,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.exportJob('{jobId}'),
+      operationId: 'getExport',
       summary: 'A job’s status, from storage (no backend call)',
       request: { params: jobParam },
-      responses: { 200: jsonOf(ExportJob, 'The job'), ...errors },
+      responses: { 200: jsonContent(ExportJob, 'The job'), ...jobErrors },
     }),
     async (c) => {
       const job = await ownedJob(c.env, c.var.installationId, c.req.valid('param').jobId)
@@ -95,9 +98,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.cancelExport('{jobId}'),
+      operationId: 'cancelExport',
       summary: 'Cancel a job; a finished job is left as it is',
       request: { params: jobParam },
-      responses: { 200: jsonOf(ExportJob, 'The job after cancelling'), ...errors },
+      responses: { 200: jsonContent(ExportJob, 'The job after cancelling'), ...jobErrors },
     }),
     async (c) => {
       const job = await jobStub(c.env, c.req.valid('param').jobId).cancel(c.var.installationId)
@@ -109,12 +113,13 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.downloadLink('{jobId}'),
+      operationId: 'downloadLink',
       summary: 'A signed link to the finished file, valid 5 minutes, for the browser’s downloads API',
       request: { params: jobParam },
       responses: {
-        200: jsonOf(DownloadLink, 'The link'),
-        ...errors,
-        409: errorOf('The job is not completed (`job_not_finished`) or was cancelled (`job_cancelled`)'),
+        200: jsonContent(DownloadLink, 'The link'),
+        ...jobErrors,
+        409: notFinished,
       },
     }),
     async (c) => {
@@ -135,6 +140,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.exportFile('{jobId}'),
+      operationId: 'getExportFile',
       summary: 'The finished MP4, with the Authorization header or a signed link’s query',
       request: {
         params: jobParam,
@@ -142,9 +148,9 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       },
       responses: {
         200: { description: 'The file', content: { 'video/mp4': { schema: z.string().openapi({ format: 'binary' }) } } },
-        ...errors,
-        409: errorOf('The job is not completed (`job_not_finished`) or was cancelled (`job_cancelled`)'),
-        502: errorOf('The render failed (`render_failed`) or the backend could not send the file'),
+        ...jobErrors,
+        409: notFinished,
+        502: errorResponse(502, 'The render failed (`render_failed`) or the backend could not send the file'),
       },
     }),
     async (c) => {

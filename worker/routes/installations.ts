@@ -23,6 +23,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.installations,
+      operationId: 'register',
       summary: 'Register an installation of the extension; the key is shown once',
       security: [],
       request: { body: { content: { 'application/json': { schema: CreateInstallationRequest } } } },
@@ -56,6 +57,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.me,
+      operationId: 'getInstallation',
       summary: 'This installation: token kind, registration link; never the token',
       responses: { 200: jsonContent(InstallationInfo, 'The installation'), ...errorResponses(...COMMON_ERRORS) },
     }),
@@ -65,6 +67,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'delete',
       path: paths.me,
+      operationId: 'deleteInstallation',
       summary: 'Forget this installation (reset); its key stops working',
       responses: { 204: { description: 'Forgotten' }, ...errorResponses(...COMMON_ERRORS) },
     }),
@@ -77,6 +80,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'put',
       path: paths.apiToken,
+      operationId: 'setApiToken',
       summary: 'Use the user’s own NemoVideo API token (checked, kept server-side, never returned)',
       request: { body: { required: true, content: { 'application/json': { schema: SetApiTokenRequest } } } },
       responses: { 200: jsonContent(InstallationInfo, 'Now using the user’s token'), ...errorResponses(...COMMON_ERRORS) },
@@ -91,6 +95,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'delete',
       path: paths.apiToken,
+      operationId: 'removeApiToken',
       summary: 'Forget the user’s own token and go back to an anonymous one',
       responses: { 200: jsonContent(InstallationInfo, 'Back to an anonymous token'), ...errorResponses(...COMMON_ERRORS) },
     }),

@@ -27,6 +27,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.sessions,
+      operationId: 'createSession',
       summary: 'Open a chat session (and a NemoVideo session behind it)',
       request: { body: { content: { 'application/json': { schema: CreateSessionRequest } } } },
       responses: {
@@ -44,6 +45,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.session('{sessionId}'),
+      operationId: 'getSession',
       summary: 'A session and its newest run, so a reopened panel can re-attach',
       request: { params: sessionParam },
       responses: { 200: jsonContent(SessionInfo, 'The session'), ...errorResponses(...COMMON_ERRORS, 404) },
@@ -60,6 +62,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.messages('{sessionId}'),
+      operationId: 'sendMessage',
       summary: 'Send a chat message; answers the run id at once, the reply streams from runEvents',
       description:
         'Idempotent on `clientMessageId`: a retry answers the same run and never sends the prompt twice. ' +
@@ -85,6 +88,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.runEvents('{sessionId}', '{runId}'),
+      operationId: 'streamRunEvents',
       summary: 'A run’s events as SSE: stored ones after Last-Event-ID (or ?after=), then live',
       description:
         'Frames are `event: <type>`, `id: <seq>`, `data: <ChatEvent JSON>`; `: ping` comments while live. ' +
@@ -95,7 +99,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
         headers: z.object({ 'last-event-id': z.string().max(20).optional() }),
       },
       responses: {
-        200: { description: 'text/event-stream of ChatEvent frames' },
+        200: {
+          description: 'ChatEvent frames',
+          content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE frames' }) } },
+        },
         ...errorResponses(...COMMON_ERRORS, 404),
       },
     }),

@@ -14,6 +14,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
     method: 'get',
     path: paths.state('{sessionId}'),
+    operationId: 'getState',
     summary: 'The project as it is now: readable timeline, one-line summary, whether it can be exported',
     request: {
       params: z.object({ sessionId: SessionId }),

@@ -38,6 +38,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.largeUploads('{sessionId}'),
+      operationId: 'createLargeUpload',
       summary: 'Start a large upload in parts (format and the 500 MB limit are checked here)',
       request: {
         params: sessionParams,
@@ -96,6 +97,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'get',
       path: paths.largeUpload('{sessionId}', '{uploadId}'),
+      operationId: 'getLargeUpload',
       summary: 'Which parts are in: a client resumes by sending the missing ones',
       request: { params: uploadParams },
       responses: {
@@ -117,6 +119,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'post',
       path: paths.completeLargeUpload('{sessionId}', '{uploadId}'),
+      operationId: 'completeLargeUpload',
       summary:
         'Assemble the parts and stream the file to NemoVideo (idempotent; one run at a time)',
       request: { params: uploadParams },
@@ -140,6 +143,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     createRoute({
       method: 'delete',
       path: paths.largeUpload('{sessionId}', '{uploadId}'),
+      operationId: 'abortLargeUpload',
       summary: 'Abort: drop the parts and forget the upload',
       request: { params: uploadParams },
       responses: { 204: { description: 'Aborted' }, ...errorResponses(...COMMON_ERRORS, 404) },
@@ -159,6 +163,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 routes.openAPIRegistry.registerPath({
   method: 'put',
   path: paths.largeUploadPart('{sessionId}', '{uploadId}', '{n}'),
+  operationId: 'putLargeUploadPart',
   summary:
     'One part’s raw bytes, streamed into R2 (exact Content-Length required; send a failed part again)',
   request: {

@@ -8,7 +8,7 @@ import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { boundaryOf, peekFirstPart } from '../http/multipart-peek.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
-import { isPublicHttpUrl } from '../http/public-url.ts'
+import { canonicalPublicUrl } from '../http/public-url.ts'
 import { validationHook } from '../http/validation.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
 import { createUpstream } from '../upstream/client.ts'
@@ -23,6 +23,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 routes.openAPIRegistry.registerPath({
   method: 'post',
   path: paths.uploads('{sessionId}'),
+  operationId: 'uploadFiles',
   summary: 'Upload media files, streamed to NemoVideo unchanged (Content-Length required)',
   request: {
     params,
@@ -84,6 +85,7 @@ routes.openapi(
   createRoute({
     method: 'post',
     path: paths.uploadUrls('{sessionId}'),
+    operationId: 'uploadUrls',
     summary: 'Have NemoVideo fetch media from public http(s) URLs',
     request: {
       params,
@@ -96,9 +98,11 @@ routes.openapi(
   }),
   async (c) => {
     const { sessionId } = c.req.valid('param')
-    const { urls } = c.req.valid('json')
-    const refused = urls.findIndex((u) => !isPublicHttpUrl(u))
+    // Checked and forwarded in one form: the canonical one (public-url.ts), never the raw string.
+    const canonical = c.req.valid('json').urls.map(canonicalPublicUrl)
+    const refused = canonical.findIndex((u) => u === undefined)
     if (refused >= 0) throw new WorkerError('url_not_allowed', { params: { index: refused } })
+    const urls = canonical as string[]
     const installationId = c.var.installationId
     const upstream = createUpstream(c.env, installationId)
     const result = await withUpstreamSession(c.env, installationId, sessionId, (sid) => upstream.uploadUrls(sid, urls))
