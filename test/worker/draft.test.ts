@@ -30,6 +30,7 @@ describe('normalizeDraft', () => {
       startMs: 0,
       endMs: 10_000,
       sourceUrl: 'https://cdn.example/v/city.mp4',
+      mediaKind: 'video',
     })
     expect(timeline.tracks[1]?.segments[0]?.volumePercent).toBe(35)
   })
@@ -101,6 +102,7 @@ describe('normalizeDraft', () => {
       endMs: 3500,
       volumePercent: 80,
       sourceUrl: 'https://c/x/lo_fi-beat.mp3?sig=a',
+      mediaKind: 'audio',
     })
     expect(timeline.tracks[1]?.segments[0]).toMatchObject({ label: 'Hello', startMs: 0, endMs: 1500 })
   })

@@ -1,5 +1,8 @@
+import { mediaFormatOf, mediaKindOf, type MediaKind } from '../../shared/media.ts'
 import type { Timeline, TimelineSegment, TimelineTrack, TrackKind } from '../../shared/draft/timeline.ts'
-import { RawDraft, SEGMENT_KEYS, TRACK_TYPE, type RawSegment, type RawTrack } from './draft-schema.ts'
+import { fileTypeOf } from '../upstream/answers/upload.ts'
+import { at, isRecord } from '../upstream/answers/pick.ts'
+import { RawDraft, SEGMENT_KEYS, TRACK_TYPE, TRACK_TYPE_KEYS, type RawSegment, type RawTrack } from './draft-schema.ts'
 
 /**
  * The readable timeline of a backend draft. Never throws: a draft given as a JSON string is
@@ -14,7 +17,7 @@ export function normalizeDraft(raw: unknown): Timeline {
   const declaredMs = nonNegative(d)
   const seen = new Map<TrackKind, number>()
   const tracks = t.map((track) => {
-    const kind = kindOf(track.tt)
+    const kind = kindOf(track)
     const nth = (seen.get(kind) ?? 0) + 1
     seen.set(kind, nth)
     return normalizeTrack(track, kind, nth, declaredMs)
@@ -35,10 +38,18 @@ export function isExportable(timeline: Timeline): boolean {
   return timeline.tracks.some((track) => track.segments.length > 0)
 }
 
-function kindOf(tt: number | undefined): TrackKind {
+/** The documented `tt` code, else a type word under any of TRACK_TYPE_KEYS ("video", "bgm"…). */
+function kindOf(track: RawTrack): TrackKind {
+  const tt = typeof track.tt === 'string' && /^\d+$/.test(track.tt) ? Number(track.tt) : track.tt
   if (tt === TRACK_TYPE.video) return 'video'
   if (tt === TRACK_TYPE.audio) return 'audio'
   if (tt === TRACK_TYPE.text) return 'text'
+  for (const key of TRACK_TYPE_KEYS) {
+    const word = typeof track[key] === 'string' ? (track[key] as string).toLowerCase() : ''
+    if (/^(?:video|main|visual|image|photo)s?$/.test(word)) return 'video'
+    if (/^(?:audio|music|bgm|sound|voice|sfx)s?$/.test(word)) return 'audio'
+    if (/^(?:text|title|caption|subtitle|sticker_text)s?$/.test(word)) return 'text'
+  }
   return 'other'
 }
 
@@ -59,34 +70,45 @@ function normalizeTrack(
   const raws = track.sg ?? []
   const segments: TimelineSegment[] = []
   raws.forEach((seg, i) => {
-    const times = { ...seg, ...rangeOf(seg) }
+    const where = [seg, metaOf(seg)]
+    const times = [{ ...seg, ...rangeOf(seg) }, { ...metaOf(seg), ...rangeOf(metaOf(seg)) }]
     const start = pickNumber(times, SEGMENT_KEYS.start) ?? segments.at(-1)?.endMs ?? 0
     const duration = pickNumber(times, SEGMENT_KEYS.duration)
     const nextRaw = raws[i + 1]
-    const nextStart = nextRaw && pickNumber({ ...nextRaw, ...rangeOf(nextRaw) }, SEGMENT_KEYS.start)
+    const nextStart = nextRaw && pickNumber([{ ...nextRaw, ...rangeOf(nextRaw) }], SEGMENT_KEYS.start)
     const end =
       (duration !== undefined ? start + duration : undefined) ??
       pickNumber(times, SEGMENT_KEYS.end) ??
       (nextStart !== undefined && nextStart > start ? nextStart : undefined) ??
       (draftMs !== undefined && draftMs > start ? draftMs : start)
-    const volume = volumePercent(pickNumber(seg, SEGMENT_KEYS.volume))
-    const source = pickString(seg, SEGMENT_KEYS.source)
+    const volume = pickVolume(where)
+    const source = pickString(where, SEGMENT_KEYS.source)
+    const text = pickString(where, SEGMENT_KEYS.text)
+    const mediaKind = mediaKindFor(where, kind, source)
+    const sourceStart = pickNumber(where, SEGMENT_KEYS.sourceStart)
+    const fadeIn = pickNumber(where, SEGMENT_KEYS.fadeIn)
+    const fadeOut = pickNumber(where, SEGMENT_KEYS.fadeOut)
     segments.push({
-      label: labelOf(seg, kind, source),
+      label: labelOf(where, kind, source),
       startMs: start,
       // Two huge finite numbers can add up to Infinity, which no schema accepts.
       endMs: Number.isFinite(end) ? Math.max(start, end) : start,
       ...(volume !== undefined && { volumePercent: volume }),
       ...(source && { sourceUrl: source }),
+      ...(text && (kind === 'text' || !mediaKind) && { text: text.trim() }),
+      ...(mediaKind && { mediaKind }),
+      ...(sourceStart !== undefined && mediaKind !== 'image' && { sourceStartMs: sourceStart }),
+      ...(fadeIn !== undefined && { fadeInMs: fadeIn }),
+      ...(fadeOut !== undefined && { fadeOutMs: fadeOut }),
     })
   })
   const typeCode = Number.isSafeInteger(track.tt) ? (track.tt as number) : -1
   return { kind, typeCode, label: trackLabel(kind, nth), segments }
 }
 
-function labelOf(seg: RawSegment, kind: TrackKind, source: string | undefined): string {
-  const text = pickString(seg, SEGMENT_KEYS.text)
-  const name = pickString(seg, SEGMENT_KEYS.name)
+function labelOf(where: Rec[], kind: TrackKind, source: string | undefined): string {
+  const text = pickString(where, SEGMENT_KEYS.text)
+  const name = pickString(where, SEGMENT_KEYS.name)
   const found = kind === 'text' ? (text ?? name) : (name ?? text)
   return (found ?? (source ? fileLabel(source) : '')).trim()
 }
@@ -103,6 +125,31 @@ function fileLabel(source: string): string {
   return name.replace(/\.[a-z0-9]{2,5}$/i, '').replace(/[_-]+/g, ' ')
 }
 
+type Rec = Record<string, unknown>
+
+/** A segment's metadata object (`m`, `meta` or `metadata`), or an empty one. */
+function metaOf(seg: RawSegment): Rec {
+  for (const key of SEGMENT_KEYS.meta) {
+    const value = seg[key]
+    if (isRecord(value)) return value
+  }
+  return {}
+}
+
+/**
+ * What the preview must draw: an explicit kind wins; an audio track plays audio whatever the
+ * file; otherwise the source's file extension; a video track's segment is video by default.
+ */
+function mediaKindFor(where: Rec[], kind: TrackKind, source: string | undefined): MediaKind | undefined {
+  const explicit = pickFirst(where, SEGMENT_KEYS.kind, fileTypeOf)
+  if (explicit) return explicit
+  if (kind === 'text') return undefined
+  if (kind === 'audio') return 'audio'
+  const format = source ? mediaFormatOf(source.split(/[?#]/, 1)[0] ?? '') : undefined
+  if (format) return mediaKindOf(format)
+  return kind === 'video' ? 'video' : undefined
+}
+
 function rangeOf(seg: RawSegment): Record<string, unknown> {
   for (const key of SEGMENT_KEYS.range) {
     const value = seg[key]
@@ -113,27 +160,38 @@ function rangeOf(seg: RawSegment): Record<string, unknown> {
   return {}
 }
 
-function pickNumber(rec: Record<string, unknown>, keys: readonly string[]): number | undefined {
-  for (const key of keys) {
-    const value = rec[key]
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
-    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n
+/** The first value `read` accepts: each record in order (the segment, then its `m`), each key in order. */
+function pickFirst<T>(where: readonly Rec[], keys: readonly string[], read: (v: unknown) => T | undefined): T | undefined {
+  for (const rec of where) {
+    for (const key of keys) {
+      const found = read(key.includes('.') ? at(rec, key) : rec[key])
+      if (found !== undefined) return found
+    }
   }
   return undefined
 }
 
-function pickString(rec: Record<string, unknown>, keys: readonly string[]): string | undefined {
-  for (const key of keys) {
-    const value = rec[key]
-    if (typeof value === 'string' && value.trim() !== '') return value
-  }
-  return undefined
+const nonNegativeNumber = (value: unknown): number | undefined => {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined
 }
 
-/** Assumption (see SEGMENT_KEYS): 0..1 is a fraction, more is already a percentage. */
-function volumePercent(volume: number | undefined): number | undefined {
-  if (volume === undefined) return undefined
-  return volume <= 1 ? Math.round(volume * 10_000) / 100 : volume
+function pickNumber(where: readonly Rec[], keys: readonly string[]): number | undefined {
+  return pickFirst(where, keys, nonNegativeNumber)
+}
+
+function pickString(where: readonly Rec[], keys: readonly string[]): string | undefined {
+  return pickFirst(where, keys, (v) => (typeof v === 'string' && v.trim() !== '' ? v : undefined))
+}
+
+/** Assumption (see SEGMENT_KEYS): 0..1 is a fraction, more is already a percentage; "35%" is 35. */
+function pickVolume(where: readonly Rec[]): number | undefined {
+  return pickFirst(where, SEGMENT_KEYS.volume, (v) => {
+    if (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v)) return Number(v.replace('%', ''))
+    const n = nonNegativeNumber(v)
+    if (n === undefined) return undefined
+    return n <= 1 ? Math.round(n * 10_000) / 100 : n
+  })
 }
 
 function nonNegative(n: number | undefined): number | undefined {

@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import type { ErrorCode } from '../../shared/errors/codes.ts'
 import { upstreamCodeToErrorCode } from '../../shared/errors/upstream-codes.ts'
 import { UpstreamEnvelope, upstreamCodeOf } from './answers/envelope.ts'
+import { asNumber, isRecord } from './answers/pick.ts'
 import { UpstreamError } from '../errors.ts'
 import type { JsonAnswer } from './http.ts'
 
@@ -39,9 +40,12 @@ export function readAnswer<S extends z.ZodType>(
     (code !== undefined && code !== 0) ||
     envelope.data.success === false
   if (failed) {
-    throw new UpstreamError(errorCodeFor(code, answer.httpStatus), {
+    const errorCode = errorCodeFor(code, answer.httpStatus)
+    const limitBytes = errorCode === 'file_too_large' ? limitBytesIn(envelope.data) : undefined
+    throw new UpstreamError(errorCode, {
       httpStatus: answer.httpStatus,
       ...(code !== undefined ? { upstreamCode: code } : {}),
+      ...(limitBytes !== undefined && { params: { limitBytes } }),
     })
   }
   // Session and render answers may put their fields at the top: their schemas read the whole.
@@ -50,4 +54,24 @@ export function readAnswer<S extends z.ZodType>(
     throw new UpstreamError('upstream_unavailable', { httpStatus: answer.httpStatus, cause: parsed.error })
   }
   return parsed.data
+}
+
+const UNIT_BYTES: Readonly<Record<string, number>> = { b: 1, bytes: 1, byte: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 }
+
+/**
+ * The size limit a 4002 names, so the message states the limit the backend applied (not always
+ * the documented 500 MB): a number field (`limit`, `max_size`, `max_bytes`…, in bytes) or a size
+ * in the message ("over 524288000 bytes", "max 200MB", "超过 1GB").
+ */
+export function limitBytesIn(body: UpstreamEnvelope): number | undefined {
+  const data = isRecord(body.data) ? body.data : {}
+  for (const key of ['limit_bytes', 'limitBytes', 'max_bytes', 'maxBytes', 'max_size', 'maxSize', 'limit', 'max_file_size']) {
+    const n = asNumber(data[key] ?? (body as Record<string, unknown>)[key])
+    if (n !== undefined && n >= 1024) return n
+  }
+  const text = [body.message, body.msg, typeof body.error === 'string' ? body.error : undefined].filter(Boolean).join(' ')
+  const match = /(\d+(?:\.\d+)?)\s*(bytes?|[kmg]b?)\b/i.exec(text)
+  if (!match) return undefined
+  const bytes = Number(match[1]) * (UNIT_BYTES[match[2]!.toLowerCase()] ?? 1)
+  return Number.isFinite(bytes) && bytes >= 1024 ? Math.round(bytes) : undefined
 }

@@ -5,6 +5,7 @@ import { RenderAnswer } from './answers/render.ts'
 import { SessionAnswer } from './answers/session.ts'
 import { StateData } from './answers/state.ts'
 import { UploadData } from './answers/upload.ts'
+import { normalizeDraft } from '../draft/normalize.ts'
 import { getConfig, type Config } from '../config.ts'
 import type { Env } from '../env.ts'
 import { UpstreamError } from '../errors.ts'
@@ -13,7 +14,7 @@ import { readAnswer } from './answer.ts'
 import { formDataBody } from './form-body.ts'
 import { requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
 import { createTokenSource, type TokenSource } from './token-source.ts'
-import type { Upstream, UpstreamRenderStatus } from './types.ts'
+import type { Upstream, UpstreamRenderStatus, UpstreamUploadFile, UpstreamUploadResult } from './types.ts'
 
 type Call = Omit<UpstreamRequest, 'token'>
 
@@ -31,6 +32,50 @@ export function createUpstream(env: Env, installationId: string): Upstream {
 
   async function rememberUserId(userId: string | undefined): Promise<void> {
     if (userId && userId !== (await tokens.anonUserId())) await keeperOf(env, installationId).rememberUserId(userId)
+  }
+
+  async function readState(upstreamSessionId: string) {
+    const data = await json(
+      {
+        method: 'GET',
+        path: `/api/state/nemo_agent/me/${encodeURIComponent(upstreamSessionId)}/latest`,
+        timeoutMs: config.upstreamTimeoutsMs.json,
+      },
+      StateData,
+      'whole',
+    )
+    await rememberUserId(data.userId)
+    return {
+      draft: data.draft,
+      ...(data.canvas ? { canvas: data.canvas } : {}),
+      ...(data.userId ? { userId: data.userId } : {}),
+    }
+  }
+
+  /**
+   * An upload answer that named neither its files nor whether they were applied says nothing
+   * either way: the state says what the draft now holds, so "nothing applied" is never claimed
+   * for a draft that changed. A failed state read leaves the answer as it was.
+   */
+  async function settleUpload(
+    upstreamSessionId: string,
+    answer: { files: UpstreamUploadFile[]; applied: boolean; readable: boolean },
+  ): Promise<UpstreamUploadResult> {
+    if (answer.readable) return { files: answer.files, applied: answer.applied }
+    console.warn('upload answer named no files; reading the state')
+    try {
+      const { draft } = await readState(upstreamSessionId)
+      const files = normalizeDraft(draft).tracks.flatMap((track) =>
+        track.segments.flatMap((seg): UpstreamUploadFile[] =>
+          seg.sourceUrl
+            ? [{ filename: seg.label || 'file', cdnUrl: seg.sourceUrl, ...(seg.mediaKind && { fileType: seg.mediaKind }) }]
+            : [],
+        ),
+      )
+      return { files, applied: files.length > 0, fromState: true }
+    } catch {
+      return { files: answer.files, applied: answer.applied }
+    }
   }
 
   return {
@@ -81,9 +126,9 @@ export function createUpstream(env: Env, installationId: string): Upstream {
       })
     },
 
-    uploadMultipart(upstreamSessionId, body, contentType, contentLength) {
+    async uploadMultipart(upstreamSessionId, body, contentType, contentLength) {
       // Not replayable: the stream is consumed by the first attempt.
-      return withRetries(config, tokens, false, async (token) =>
+      const answer = await withRetries(config, tokens, false, async (token) =>
         readAnswer(
           await requestJson(config, {
             method: 'POST',
@@ -94,13 +139,15 @@ export function createUpstream(env: Env, installationId: string): Upstream {
             timeoutMs: config.upstreamTimeoutsMs.upload,
           }),
           UploadData,
+          'whole',
         ),
       )
+      return settleUpload(upstreamSessionId, answer)
     },
 
-    uploadFile(upstreamSessionId, file, open) {
+    async uploadFile(upstreamSessionId, file, open) {
       // Replayable: every attempt opens the stored file again.
-      return withRetries(config, tokens, true, async (token) => {
+      const answer = await withRetries(config, tokens, true, async (token) => {
         const form = formDataBody(file, await open())
         return readAnswer(
           await requestJson(config, {
@@ -112,12 +159,14 @@ export function createUpstream(env: Env, installationId: string): Upstream {
             timeoutMs: config.upstreamTimeoutsMs.upload,
           }),
           UploadData,
+          'whole',
         )
       })
+      return settleUpload(upstreamSessionId, answer)
     },
 
-    uploadUrls(upstreamSessionId, urls) {
-      return json(
+    async uploadUrls(upstreamSessionId, urls) {
+      const answer = await json(
         {
           method: 'POST',
           path: uploadPath(upstreamSessionId),
@@ -125,28 +174,17 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           timeoutMs: config.upstreamTimeoutsMs.upload,
         },
         UploadData,
+        'whole',
       )
+      return settleUpload(upstreamSessionId, answer)
     },
 
     credits() {
       return json({ method: 'GET', path: '/api/credits/balance/simple', timeoutMs: config.upstreamTimeoutsMs.json }, CreditsData)
     },
 
-    async state(upstreamSessionId) {
-      const data = await json(
-        {
-          method: 'GET',
-          path: `/api/state/nemo_agent/me/${encodeURIComponent(upstreamSessionId)}/latest`,
-          timeoutMs: config.upstreamTimeoutsMs.json,
-        },
-        StateData,
-      )
-      await rememberUserId(data.userId)
-      return {
-        draft: data.draft,
-        ...(data.canvas ? { canvas: data.canvas } : {}),
-        ...(data.userId ? { userId: data.userId } : {}),
-      }
+    state(upstreamSessionId) {
+      return readState(upstreamSessionId)
     },
 
     submitRender({ renderId, upstreamSessionId, draft }) {

@@ -29,6 +29,18 @@ export interface UpstreamRenderStatus {
   progress?: number
   outputUrl?: string
   error?: string
+  /** The backend's status word when it was none of the known ones (read as `processing`). */
+  unknownStatus?: string
+}
+
+/**
+ * An upload's outcome. When the backend's answer named neither files nor whether it applied them,
+ * `files` and `applied` come from the state read after it (`fromState`): what the draft now holds.
+ */
+export interface UpstreamUploadResult {
+  files: UpstreamUploadFile[]
+  applied: boolean
+  fromState?: boolean
 }
 
 export interface Upstream {
@@ -41,7 +53,7 @@ export interface Upstream {
     body: ReadableStream<Uint8Array>,
     contentType: string,
     contentLength: number,
-  ): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
+  ): Promise<UpstreamUploadResult>
   /**
    * Sends one stored file as a multipart body of exact length. `open` is called once per attempt,
    * so unlike `uploadMultipart` the call can be replayed after a renewed token.
@@ -50,8 +62,8 @@ export interface Upstream {
     upstreamSessionId: string,
     file: { filename: string; contentType: string; size: number },
     open: () => Promise<ReadableStream<Uint8Array>>,
-  ): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
-  uploadUrls(upstreamSessionId: string, urls: string[]): Promise<{ files: UpstreamUploadFile[]; applied: boolean }>
+  ): Promise<UpstreamUploadResult>
+  uploadUrls(upstreamSessionId: string, urls: string[]): Promise<UpstreamUploadResult>
   credits(): Promise<{ available: number; frozen: number; total: number }>
   /** `data.state` of the latest state, plus ids; `draft` is the raw short-key draft. */
   state(upstreamSessionId: string): Promise<{

@@ -1,5 +1,7 @@
-/** Tolerant schemas of the NemoVideo backend's JSON answers (unknown fields pass). */
+/** The tolerant reader of the NemoVideo backend's JSON answers (../README.md has the table). */
 export * from './envelope.ts'
+export * from './keys.ts'
+export * from './pick.ts'
 export * from './auth.ts'
 export * from './session.ts'
 export * from './credits.ts'

@@ -1,48 +1,88 @@
 import { z } from 'zod'
-import { looseNumber } from './envelope.ts'
+import { KEYS, RENDER_STATUS_WORDS } from './keys.ts'
+import { asHttpUrl, asNumber, asText, isRecord, nests, pick } from './pick.ts'
 
 export const UpstreamRenderStatusValue = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled'])
+export type UpstreamRenderStatusValue = z.infer<typeof UpstreamRenderStatusValue>
 
-const status = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(UpstreamRenderStatusValue)
-  .optional()
-  .catch(undefined)
+const WORD_TO_STATUS = new Map<string, 'pending' | 'processing' | 'completed' | 'failed'>()
+for (const [status, words] of Object.entries(RENDER_STATUS_WORDS)) {
+  // A render the backend cancelled on its own is a failed render (a cancel we asked for has
+  // already made the job `cancelled`, so its answer is never applied).
+  const mapped = status === 'cancelled' ? 'failed' : (status as 'pending' | 'processing' | 'completed' | 'failed')
+  for (const word of words) WORD_TO_STATUS.set(word, mapped)
+}
 
-const errorText = z
-  .union([z.string(), z.looseObject({ message: z.string() }).transform((e) => e.message)])
-  .optional()
-  .catch(undefined)
-
-const Fields = z.looseObject({
-  status,
-  progress: looseNumber,
-  outputUrl: z.string().optional().catch(undefined),
-  output_url: z.string().optional().catch(undefined),
-  output: z.looseObject({ url: z.string().optional().catch(undefined) }).optional().catch(undefined),
-  error: errorText,
-})
+/** "In Progress", "in-progress" -> "in_progress". */
+function wordOf(value: unknown): string | undefined {
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : asText(value)
+  return text?.toLowerCase().replace(/[\s-]+/g, '_')
+}
 
 /**
- * A render submit or status answer in any of its documented shapes: `data.status` with
- * `data.outputUrl`, or a top-level `status` with `output.url`. Progress is 0-100.
+ * Progress as a percentage: 0-100, a fraction 0-1 (a non-integer at most 1), or a string of
+ * either ("45", "45%", "0.45"). Anything else reads as missing.
  */
-export const RenderAnswer = Fields.extend({ data: Fields.optional().catch(undefined) }).transform((a, ctx) => {
-    const d = a.data
-    const value = d?.status ?? a.status
-    if (!value) {
-      ctx.addIssue({ code: 'custom', message: 'no render status in the answer' })
-      return z.NEVER
+export function progressPercent(value: unknown): number | undefined {
+  let n: number | undefined
+  if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(value)) {
+    n = Number(value.replace('%', ''))
+  } else {
+    n = asNumber(value)
+    if (n !== undefined && n > 0 && n < 1) n *= 100
+  }
+  if (n === undefined || n < 0) return undefined
+  return Math.min(100, Math.round(n * 10) / 10)
+}
+
+function errorTextOf(value: unknown): string | undefined {
+  if (isRecord(value)) return asText(value.message) ?? asText(value.msg) ?? asText(value.reason) ?? asText(value.code)
+  return asText(value)
+}
+
+/** What the worker reads from a render submit or status answer. */
+export interface RenderReading {
+  status: 'pending' | 'processing' | 'completed' | 'failed'
+  /** 0-100. */
+  progress?: number
+  outputUrl?: string
+  error?: string
+  /** The backend's word when it was none of the known ones (read as `processing`), or `(none)`. */
+  unknownStatus?: string
+}
+
+/**
+ * A render submit or status answer, whatever its shape (../README.md, "Render answers"): the
+ * status word mapped through RENDER_STATUS_WORDS (an unknown word means still in progress), the
+ * progress in any of its forms, and the file URL from any key of KEYS.render.url, under `data`
+ * (or `data.render`…) or at the top. Never fails: an answer without a status is in progress,
+ * unless it names a file, which only a finished render has.
+ */
+export function readRenderAnswer(body: unknown): RenderReading {
+  const where = nests(body, KEYS.render.nests)
+  const word = pick(where, KEYS.render.status, wordOf)
+  const outputUrl = pick(where, KEYS.render.url, asHttpUrl)
+  const progress = pick(where, KEYS.render.progress, progressPercent)
+  let status = word === undefined ? undefined : WORD_TO_STATUS.get(word)
+  let unknownStatus: string | undefined
+  if (status === undefined) {
+    if (word === undefined && outputUrl) status = 'completed'
+    else {
+      status = 'processing'
+      unknownStatus = (word ?? '(none)').slice(0, 40)
     }
-    const url = d?.outputUrl ?? d?.output_url ?? d?.output?.url ?? a.outputUrl ?? a.output_url ?? a.output?.url
-    const progress = d?.progress ?? a.progress
-    const error = d?.error ?? a.error
-    return {
-      status: value,
-      ...(progress !== undefined ? { progress: Math.min(100, Math.max(0, progress)) } : {}),
-      ...(url ? { outputUrl: url } : {}),
-      ...(error ? { error } : {}),
-    }
-  })
+  }
+  const cancelled = word !== undefined && (RENDER_STATUS_WORDS.cancelled as readonly string[]).includes(word)
+  const error = status === 'failed' ? (pick(where, KEYS.render.error, errorTextOf) ?? (cancelled ? 'cancelled by the backend' : undefined)) : undefined
+  return {
+    status,
+    ...(progress !== undefined && { progress: status === 'completed' ? 100 : progress }),
+    ...(outputUrl && { outputUrl }),
+    ...(error && { error: error.slice(0, 300) }),
+    ...(unknownStatus !== undefined && { unknownStatus }),
+  }
+}
+
+/** `readRenderAnswer` as a schema, for `readAnswer(…, RenderAnswer, 'whole')`. */
+export const RenderAnswer = z.unknown().transform((body) => readRenderAnswer(body))
 export type RenderAnswer = z.infer<typeof RenderAnswer>

@@ -1,36 +1,30 @@
 import { z } from 'zod'
-import { looseNumber } from './envelope.ts'
+import { KEYS } from './keys.ts'
+import { asNumber, asText, isRecord, nests, pick } from './pick.ts'
+import { readIds } from './session.ts'
 
-const CanvasConfig = z.looseObject({
-  width: looseNumber,
-  height: looseNumber,
-  ratio: z.string().optional().catch(undefined),
-})
+function canvasOf(value: unknown): { width: number; height: number; ratio?: string } | undefined {
+  if (!isRecord(value)) return undefined
+  const width = asNumber(value.width ?? value.w)
+  const height = asNumber(value.height ?? value.h)
+  if (width === undefined || height === undefined) return undefined
+  const ratio = asText(value.ratio ?? value.aspect_ratio ?? value.aspectRatio)
+  return { width, height, ...(ratio && { ratio }) }
+}
+
+/** A draft: an object, or one given as a JSON string (normalizeDraft parses those). */
+const asDraft = (v: unknown): unknown => (isRecord(v) || (typeof v === 'string' && v.trim().startsWith('{')) ? v : undefined)
 
 /**
- * `data` of `GET /api/state/nemo_agent/me/<sid>/latest`: `state.draft` (short keys, read by
- * shared/draft), `state.canvas_config`, and the ids next to it. The draft stays `unknown` here.
+ * The answer of `GET /api/state/nemo_agent/me/<sid>/latest`: the draft (`data.state.draft`, or
+ * `data.draft`), the canvas, and the ids next to them (the user id by any key of KEYS.ids.bind).
+ * The draft stays raw here: worker/draft reads it.
  */
-export const StateData = z
-  .looseObject({
-    state: z
-      .looseObject({
-        draft: z.unknown().optional(),
-        canvas_config: CanvasConfig.optional().catch(undefined),
-      })
-      .optional()
-      .catch(undefined),
-    user_id: z.string().optional().catch(undefined),
-  })
-  .transform((d) => {
-    const c = d.state?.canvas_config
-    return {
-      draft: d.state?.draft ?? null,
-      canvas:
-        c && c.width !== undefined && c.height !== undefined
-          ? { width: c.width, height: c.height, ...(c.ratio ? { ratio: c.ratio } : {}) }
-          : undefined,
-      userId: d.user_id,
-    }
-  })
+export const StateData = z.unknown().transform((body) => {
+  const where = nests(body)
+  const draft = pick(where, KEYS.state.draft, asDraft) ?? null
+  const canvas = pick(where, KEYS.state.canvas, canvasOf)
+  const { userId } = readIds(body, ['state', 'session'])
+  return { draft, canvas, userId }
+})
 export type StateData = z.infer<typeof StateData>
