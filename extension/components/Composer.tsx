@@ -5,6 +5,7 @@ import { MESSAGE_MAX_LENGTH, type ApiError } from '../../shared/api/index.ts'
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
+import { CreditsWarning } from './CreditsWarning.tsx'
 
 /** The message box: Enter sends, Shift+Enter starts a new line; disabled with a reason while busy. */
 export function Composer({ chat }: { chat: ChatModel | null }) {
@@ -41,6 +42,7 @@ export function Composer({ chat }: { chat: ChatModel | null }) {
       }}
     >
       {failed.value && <ErrorNotice error={failed.value} onDismiss={() => (failed.value = null)} />}
+      <CreditsWarning />
       <label class="visually-hidden" for="composer-input">
         {t('ui_composer_label')}
       </label>

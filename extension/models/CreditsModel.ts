@@ -9,6 +9,16 @@ import type { ApiError, Credits, InstallationInfo, TokenKind } from '../../share
 import type { WorkerClient } from '../utils/api/index.ts'
 import { apiErrorOf } from './errors.ts'
 
+/**
+ * What a turn costs, as NemoVideo documents it (contract, "Chat"): generating a clip about 100
+ * credits, editing about 50 a session, export free. Shown as an estimate: the backend does not
+ * say what a message will cost before it runs.
+ */
+export const ESTIMATED_COSTS = { generate: 100, edit: 50, export: 0 } as const
+
+/** What the next chat message most likely does: make the first video, or edit it. */
+export type TurnKind = 'generate' | 'edit'
+
 export interface CreditsDeps {
   api: Pick<WorkerClient, 'getCredits' | 'getInstallation'>
 }
@@ -24,6 +34,19 @@ export interface CreditsModel {
   refresh(): Promise<Credits>
   /** Re-reads the installation (token kind, register link). */
   refreshInstallation(): Promise<void>
+}
+
+/**
+ * The estimate for a turn of `kind` when the known balance is below it (the turn will likely run
+ * out), else undefined. A plain function: model methods run untracked, a view must read the
+ * balance signal itself to follow it.
+ */
+export function shortFor(
+  credits: Credits | null,
+  kind: TurnKind,
+): { needed: number; available: number } | undefined {
+  const needed = ESTIMATED_COSTS[kind]
+  return credits && credits.available < needed ? { needed, available: credits.available } : undefined
 }
 
 /** The balance shown in the header, refreshed after each turn and export. */

@@ -289,7 +289,8 @@ function actionsFor(code: ErrorCode, ctx: ErrorContext): ErrorAction[] {
     case 'upload_too_large':
       return [{ kind: 'compress' }]
     case 'no_credits':
-      return [isUser ? { kind: 'top_up', url: web + TOP_UP_PATH } : register]
+      // Free credits end: register (the bind link keeps the project) or bring one's own token.
+      return isUser ? [{ kind: 'top_up', url: web + TOP_UP_PATH }] : [register, { kind: 'set_api_token' }]
     case 'plan_required':
       if (isUser) return [{ kind: 'upgrade', url: web + UPGRADE_PATH }]
       return [register, { kind: 'set_api_token' }]

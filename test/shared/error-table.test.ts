@@ -93,6 +93,7 @@ describe('describeError actions', () => {
       webBaseUrl: 'https://nv.example/',
     })
     expect(d.action).toEqual({ kind: 'register', url: 'https://nv.example/register?bind=anon_a%20b' })
+    expect(d.alternative).toEqual({ kind: 'set_api_token' })
     expect(d.message.en).toMatch(/register/i)
   })
 
@@ -106,6 +107,7 @@ describe('describeError actions', () => {
   it('no_credits: registered users are told to top up in their account', () => {
     const d = describeError('no_credits', { tokenKind: 'user', bindId: 'anon_1' })
     expect(d.action?.kind).toBe('top_up')
+    expect(d.alternative).toBeUndefined()
     expect(d.action && 'url' in d.action && d.action.url.startsWith('https://nemovideo.com/')).toBe(true)
     expect(d.message.en).toContain('Top up credits in your account')
     expect(d.message.en).not.toMatch(/register/i)

@@ -161,7 +161,7 @@ describe('export', () => {
     await panel().findByText(/free anonymous account/)
     fireEvent.click(panel().getByRole('button', { name: 'Register (free)' }))
     expect(app.opened).toEqual(['https://nemo.web.test/register?bind=anon_42'])
-    fireEvent.click(panel().getByRole('button', { name: 'Set your API token' }))
+    fireEvent.click(panel().getByRole('button', { name: 'Use my own API token' }))
     expect(app.optionsOpened()).toBe(1)
     // Still allowed to try.
     expect(
@@ -191,7 +191,7 @@ describe('export', () => {
     expect(alert.textContent?.toLowerCase()).not.toContain('credit')
     fireEvent.click(within(alert).getByRole('button', { name: 'Register (free)' }))
     expect(app.opened).toEqual(['https://nemo.web.test/register?bind=anon_42'])
-    fireEvent.click(within(alert).getByRole('button', { name: 'Set your API token' }))
+    fireEvent.click(within(alert).getByRole('button', { name: 'Use my own API token' }))
     expect(app.optionsOpened()).toBe(1)
     expect(await pendingExportsItem.getValue()).toEqual([])
     expect(panel().queryAllByRole('listitem')).toHaveLength(0)
