@@ -3,6 +3,7 @@ import { t, type MessageKey } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { JobRow } from './JobRow.tsx'
+import { projectTitle } from './ProjectMenu.tsx'
 
 const PRESET_KEYS: Record<ExportPreset, MessageKey> = {
   '16:9': 'ui_preset_landscape',
@@ -20,9 +21,11 @@ export function ExportPanel() {
   const selected = ex.selected.value
   const here = app.localRender
   // Jobs rendered here sit in the same list as the cloud's, newest first.
-  const jobs = [...ex.jobs.value, ...here.jobs.value].sort((a, b) =>
-    b.createdAt.localeCompare(a.createdAt),
-  )
+  // The current project's jobs only, under its name; the others stay with their projects.
+  const project = app.projects.current.value
+  const jobs = [...ex.jobs.value, ...here.jobs.value]
+    .filter((j) => j.sessionId === project?.sessionId)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
   const exportHere = () => {
     ex.dismissError()
     void here.start(selected).catch(() => {})
@@ -99,7 +102,7 @@ export function ExportPanel() {
           </div>
         )}
         {jobs.length > 0 && (
-          <ul class="jobs" aria-label={t('ui_jobs_label')}>
+          <ul class="jobs" aria-label={t('ui_jobs_of', [projectTitle(project!)])}>
             {jobs.map((job) => (
               <JobRow key={job.jobId} job={job} />
             ))}

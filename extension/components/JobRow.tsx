@@ -17,17 +17,26 @@ export function JobRow({ job }: { job: ExportJob }) {
   const actions = local ? app.localRender : app.exports
   const editing =
     !local && !!chat && chat.sessionId.value === job.sessionId && chat.busy.value === 'replying'
-  const p = jobProgress(job, now.value, editing)
+  // The cloud's renders without a figure of their own: an estimate from this installation's past.
+  const p = jobProgress(job, now.value, editing, local ? undefined : app.exports.history.value)
   const elapsed = formatDuration(p.elapsedMs)
   const typical = t('ui_job_typical', [TYPICAL_RENDER_MS.min / 1000, TYPICAL_RENDER_MS.max / 1000])
+  const estimateLine = () =>
+    t('ui_job_estimate', [
+      elapsed,
+      formatDuration(p.remainingMs ?? 0),
+      app.exports.history.value?.count ?? 0,
+    ])
   const line = (() => {
     switch (p.phase) {
       case 'editing':
         return t('ui_job_editing', [elapsed])
       case 'pending':
         if (local) return t('ui_job_here_pending', [elapsed])
+        if (p.estimated) return estimateLine()
         return `${t('ui_job_pending', [elapsed])} · ${typical}`
       case 'processing':
+        if (p.estimated) return estimateLine()
         if (p.percent !== undefined && p.remainingMs !== undefined) {
           return t('ui_job_processing_pct', [
             Math.round(p.percent),

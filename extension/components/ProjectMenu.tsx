@@ -18,11 +18,12 @@ export function ProjectMenu() {
         >
           {list.map((p) => (
             <option key={p.sessionId} value={p.sessionId}>
-              {titleOf(p)}
+              {projectTitle(p)}
             </option>
           ))}
         </select>
       )}
+      {current?.sourceUrl && <SourceLink url={current.sourceUrl} />}
       <button
         type="button"
         class="button"
@@ -35,8 +36,30 @@ export function ProjectMenu() {
   )
 }
 
+/** The page a project was made from, opened in a new tab. */
+function SourceLink({ url }: { url: string }) {
+  const { links } = useApp()
+  let host = url
+  try {
+    host = new URL(url).hostname || url
+  } catch {
+    // Not a URL: shown as it is.
+  }
+  return (
+    <button
+      type="button"
+      class="button button-quiet source-link"
+      title={url}
+      aria-label={t('ui_project_source', [host])}
+      onClick={() => links.openTab(url)}
+    >
+      ↗ {host}
+    </button>
+  )
+}
+
 /** A project's title, or when it was started while it has none yet. */
-function titleOf(p: Project): string {
+export function projectTitle(p: Project): string {
   if (p.title) return p.title
   const when = new Date(p.createdAt).toLocaleString(currentLang() === 'zh' ? 'zh-CN' : 'en', {
     month: 'short',

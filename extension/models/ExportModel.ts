@@ -16,6 +16,7 @@ import {
 } from '../../shared/api/index.ts'
 import { isUnreachable, type WorkerClient } from '../utils/api/index.ts'
 import { apiErrorOf, newId } from './errors.ts'
+import { renderHistory, type RenderHistory } from './job-progress.ts'
 
 /** A preset of a click whose request may not have been answered yet (the popup may close). */
 export interface PendingExport {
@@ -57,6 +58,8 @@ export interface ExportModel {
   jobs: ReadonlySignal<readonly ExportJob[]>
   /** Free anonymous accounts may be refused export: say so before they try. */
   anonymous: ReadonlySignal<boolean>
+  /** How long this installation's finished exports took, for an estimate without a backend figure. */
+  history: ReadonlySignal<RenderHistory | undefined>
   toggle(preset: ExportPreset): void
   /** One job per preset (the selection when none given), each with its own idempotency key. */
   start(presets?: readonly ExportPreset[]): Promise<ExportPreset[]>
@@ -80,6 +83,7 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
       ),
     )
     const anonymous = computed(() => deps.tokenKind.value === 'anonymous')
+    const history = computed(() => renderHistory(stored.value))
     const running = computed(() => stored.value.some((j) => !TERMINAL_JOB_STATUSES.has(j.status)))
 
     effect(() => deps.jobs.watch((list) => (stored.value = list)))
@@ -142,6 +146,7 @@ export const ExportModel: ModelConstructor<ExportModel, [ExportDeps]> = createMo
       error,
       jobs,
       anonymous,
+      history,
       toggle(preset: ExportPreset) {
         const now = selected.peek()
         selected.value = now.includes(preset) ? now.filter((p) => p !== preset) : [...now, preset]
