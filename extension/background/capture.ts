@@ -4,11 +4,18 @@ import { MIME_TO_FORMAT } from '../../shared/media.ts'
 import { t } from '../utils/i18n.ts'
 import { hasOriginAccess, requestOriginAccess } from './host-access.ts'
 import { bytesId, decodeDataUrl, imageSourceKind, sameOrigin } from '../utils/image-source.ts'
-import { MenuId, ResolvedImageReply, type CaptureMessage, type PickedImage } from '../utils/messages.ts'
+import {
+  ArticleAgentReply,
+  MenuId,
+  ResolvedImageReply,
+  type ArticleChosenMessage,
+  type CaptureMessage,
+  type PickedImage,
+} from '../utils/messages.ts'
 import { openPanel } from './open-panel.ts'
 import { pendingIntentItem } from '../utils/storage.ts'
-import { injectAgent, askAgent, readImageViaAgent } from './tab-agent.ts'
-import { addTrayImages, addTrayText, type NewTrayImage } from '../utils/tray.ts'
+import { injectAgent, askAgent, readImageViaAgent, ARTICLE_AGENT_FILE } from './tab-agent.ts'
+import { addTrayImages, addTrayText, getTrayItems, type NewTrayImage } from '../utils/tray.ts'
 
 /** A capture request: what a context-menu click carries, or the same sent as a message. */
 export type CaptureRequest = Omit<CaptureMessage, 'type'>
@@ -83,11 +90,21 @@ async function runCapture(
     await askAgent(req.tabId, 0, { type: 'open-picker' }, z.partial(ResolvedImageReply))
     return []
   }
+  if (req.action === 'make-from-article') {
+    // The top frame is the article; Readability comes with its own script, injected only now.
+    if (req.tabId === undefined || !(await injectAgent(req.tabId, 0, ARTICLE_AGENT_FILE)))
+      throw new CaptureError(t('bg_picker_unavailable'))
+    const opened = await askAgent(req.tabId, 0, { type: 'open-article' }, ArticleAgentReply)
+    if (!opened?.ok) throw new CaptureError(t('bg_picker_unavailable'))
+    return []
+  }
   let ids: string[]
   if (req.action === 'make-from-text') {
     const text = req.selectionText?.trim()
     if (!text) return []
-    ids = [await addTrayText({ text, pageUrl })]
+    // The selection is the script of the images already collected, when there are some.
+    const images = (await getTrayItems()).filter((i) => i.kind === 'image').map((i) => i.id)
+    ids = [...images, await addTrayText({ text, pageUrl })]
   } else {
     if (!req.srcUrl) return []
     const ctx: ImageContext = { tabId: req.tabId, frameId: req.frameId ?? 0, pageUrl, access }
@@ -114,6 +131,31 @@ export function handlePickerChosen(
     }
     if (!obtained.length) throw new CaptureError(t('bg_capture_failed'))
     const ids = await addTrayImages(obtained)
+    await markMakeVideo(ids)
+    return ids
+  })()
+}
+
+/**
+ * The article picker's "Make video": its images and its script (named after the article) go to
+ * the tray as one "make video", and the panel opens.
+ */
+export function handleArticleChosen(
+  msg: Omit<ArticleChosenMessage, 'type'>,
+  sender: { tab?: { id?: number; windowId?: number }; frameId?: number },
+): Promise<string[]> {
+  void openPanel(sender.tab?.windowId)
+  const ctx: ImageContext = { tabId: sender.tab?.id, frameId: sender.frameId ?? 0, pageUrl: msg.pageUrl }
+  return (async () => {
+    const obtained: NewTrayImage[] = []
+    for (const img of msg.images) {
+      const one = await obtainImage({ ...img, needsCookies: false }, ctx).catch(() => undefined)
+      if (one) obtained.push(one)
+    }
+    if (!obtained.length && !msg.script.trim()) throw new CaptureError(t('bg_capture_failed'))
+    const ids = await addTrayImages(obtained)
+    const title = msg.title.trim() || undefined
+    ids.push(await addTrayText({ text: msg.script.trim(), pageUrl: msg.pageUrl, title }))
     await markMakeVideo(ids)
     return ids
   })()

@@ -1,9 +1,15 @@
 import { browser } from 'wxt/browser'
 import { z } from 'zod/mini'
 import { base64ToBytes } from '../utils/image-source.ts'
-import { ImageChunkReply, type AgentMessage } from '../utils/messages.ts'
+import {
+  ImageChunkReply,
+  type AgentMessage,
+  type ArticleAgentMessage,
+} from '../utils/messages.ts'
 
-const AGENT_FILE = '/page-agent.js'
+const AGENT_FILE = '/page-agent.js' as const
+/** The article action's agent (it carries Readability); see page/article-agent.ts. */
+export const ARTICLE_AGENT_FILE = '/article-agent.js' as const
 /** Upper bound on bytes read from a page for one image (the backend's image limit is far lower). */
 const MAX_PAGE_READ_BYTES = 50 * 1024 * 1024
 
@@ -11,11 +17,15 @@ const MAX_PAGE_READ_BYTES = 50 * 1024 * 1024
  * Injects the page agent into a tab's frame (activeTab grants it after the user's click).
  * Resolves false where the browser forbids scripts (store pages, browser UI, PDFs).
  */
-export async function injectAgent(tabId: number, frameId = 0): Promise<boolean> {
+export async function injectAgent(
+  tabId: number,
+  frameId = 0,
+  file: typeof AGENT_FILE | typeof ARTICLE_AGENT_FILE = AGENT_FILE,
+): Promise<boolean> {
   try {
     await browser.scripting.executeScript({
       target: { tabId, frameIds: [frameId] },
-      files: [AGENT_FILE],
+      files: [file],
     })
     return true
   } catch {
@@ -27,7 +37,7 @@ export async function injectAgent(tabId: number, frameId = 0): Promise<boolean> 
 export async function askAgent<S extends z.core.$ZodType>(
   tabId: number,
   frameId: number,
-  message: AgentMessage,
+  message: AgentMessage | ArticleAgentMessage,
   schema: S,
 ): Promise<z.infer<S> | undefined> {
   try {

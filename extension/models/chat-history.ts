@@ -8,7 +8,8 @@ export const ReplyEntry = z.object({
   runId: z.string(),
   /** Sequence number of the last event folded in: a re-attach resumes right after it. */
   lastSeq: z.number().check(z.int(), z.nonnegative()),
-  status: z.enum(['streaming', 'done', 'error']),
+  /** `stopped`: the user stopped waiting; the run may still finish on the backend. */
+  status: z.enum(['streaming', 'done', 'error', 'stopped']),
   text: z.string(),
   /** The backend called a tool: shown as a neutral "Editing your video…". */
   editing: z._default(z.boolean(), false),

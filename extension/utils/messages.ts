@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser'
 import { z } from 'zod/mini'
-import { ExportJob } from '../../shared/api/index.ts'
+import { ExportJob, MESSAGE_MAX_LENGTH } from '../../shared/api/index.ts'
 
 /**
  * Messages between the extension's contexts, one schema each, parsed on receipt. Raw `onMessage`
@@ -9,7 +9,13 @@ import { ExportJob } from '../../shared/api/index.ts'
  */
 
 /** Menu item ids; also the `action` of a capture message, so both paths share one handler. */
-export const MenuId = z.enum(['add-image', 'make-from-image', 'make-from-text', 'pick-images'])
+export const MenuId = z.enum([
+  'add-image',
+  'make-from-image',
+  'make-from-text',
+  'pick-images',
+  'make-from-article',
+])
 export type MenuId = z.infer<typeof MenuId>
 
 /** What a context-menu click carries, sent by extension pages (popup, e2e tests) to the background. */
@@ -42,6 +48,17 @@ export const PickerChosenMessage = z.object({
 })
 export type PickerChosenMessage = z.infer<typeof PickerChosenMessage>
 
+/** The article picker's "Make video": the title, the edited script and the ticked images. */
+export const ArticleChosenMessage = z.object({
+  type: z.literal('article-chosen'),
+  pageUrl: z.string(),
+  title: z.string().check(z.maxLength(300)),
+  /** The script as the user left it; the worker's limit on a message applies to it too. */
+  script: z.string().check(z.maxLength(MESSAGE_MAX_LENGTH)),
+  images: z.array(PickedImage).check(z.maxLength(200)),
+})
+export type ArticleChosenMessage = z.infer<typeof ArticleChosenMessage>
+
 /** The UI created export jobs: follow them now rather than at the next alarm. */
 export const FollowJobsMessage = z.object({
   type: z.literal('follow-jobs'),
@@ -52,6 +69,7 @@ export type FollowJobsMessage = z.infer<typeof FollowJobsMessage>
 export const BackgroundMessage = z.discriminatedUnion('type', [
   CaptureMessage,
   PickerChosenMessage,
+  ArticleChosenMessage,
   FollowJobsMessage,
 ])
 export type BackgroundMessage = z.infer<typeof BackgroundMessage>
@@ -74,6 +92,15 @@ export const AgentMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('open-picker') }),
 ])
 export type AgentMessage = z.infer<typeof AgentMessage>
+
+/**
+ * Messages to the article agent, a separate script injected only for "Make video from this
+ * article" (it carries Readability, which no other action needs).
+ */
+export const ArticleAgentMessage = z.object({ type: z.literal('open-article') })
+export type ArticleAgentMessage = z.infer<typeof ArticleAgentMessage>
+
+export const ArticleAgentReply = z.object({ ok: z.boolean(), images: z.optional(z.number()) })
 
 export const ResolvedImageReply = z.object({
   url: z.string(),

@@ -40,6 +40,8 @@ export const TrayText = z.object({
   id: z.string(),
   text: z.string(),
   pageUrl: z.string(),
+  /** The article's title, when the text is an article's script: the project is named after it. */
+  title: z.optional(z.string()),
 })
 export type TrayText = z.infer<typeof TrayText>
 
@@ -60,6 +62,8 @@ export const Project = z.object({
   sessionId: SessionId,
   title: z.string(),
   createdAt: z.iso.datetime(),
+  /** The page the project was made from (an article), kept for the user. */
+  sourceUrl: z.optional(z.string()),
 })
 export type Project = z.infer<typeof Project>
 
