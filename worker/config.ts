@@ -52,6 +52,17 @@ const ConfigSchema = z
     UPSTREAM_RETRY_AFTER_MS: ms(30 * SECOND, 0, 5 * 60 * SECOND),
     ALLOWED_ORIGINS: origins,
     ALLOW_ANY_EXTENSION_ORIGIN: flag,
+    REGISTRATIONS_PER_ADDRESS_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(5),
+    REGISTRATIONS_PER_DAY: z.coerce.number().int().min(1).max(100_000_000).default(2000),
+    STREAM_IDLE_TIMEOUT_MS: ms(30 * SECOND, 10, 10 * 60 * SECOND),
+    UPLOADS_CONCURRENT_MAX: z.coerce.number().int().min(1).max(100).default(3),
+    LARGE_UPLOADS_OPEN_MAX: z.coerce.number().int().min(1).max(100).default(2),
+    BACKEND_FILE_HOSTS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^\.?[a-z0-9.-]+$/))),
+    BACKEND_FILE_TIMEOUT_MS: ms(60 * SECOND, 10, 10 * 60 * SECOND),
   })
   .transform((v) => ({
     upstreamBaseUrl: v.UPSTREAM_BASE_URL.replace(/\/+$/, ''),
@@ -72,6 +83,11 @@ const ConfigSchema = z
     upstreamRetryAfterMs: v.UPSTREAM_RETRY_AFTER_MS,
     allowedOrigins: v.ALLOWED_ORIGINS,
     allowAnyExtensionOrigin: v.ALLOW_ANY_EXTENSION_ORIGIN,
+    registrationBudget: { perAddress: v.REGISTRATIONS_PER_ADDRESS_PER_DAY, global: v.REGISTRATIONS_PER_DAY },
+    streamIdleTimeoutMs: v.STREAM_IDLE_TIMEOUT_MS,
+    uploadsConcurrentMax: v.UPLOADS_CONCURRENT_MAX,
+    largeUploadsOpenMax: v.LARGE_UPLOADS_OPEN_MAX,
+    backendFile: { hosts: v.BACKEND_FILE_HOSTS, timeoutMs: v.BACKEND_FILE_TIMEOUT_MS },
   }))
 
 /** The worker's typed settings, from the [vars] of wrangler.toml. */
@@ -96,6 +112,8 @@ export function getConfig(env: Env): Config {
     ...parsed.data,
     skill: Object.freeze(parsed.data.skill),
     upstreamTimeoutsMs: Object.freeze(parsed.data.upstreamTimeoutsMs),
+    registrationBudget: Object.freeze(parsed.data.registrationBudget),
+    backendFile: Object.freeze(parsed.data.backendFile),
   })
   cache.set(env, config)
   return config

@@ -1,9 +1,18 @@
 /**
  * The worker's bindings: generated from wrangler.toml by `npm run cf-typegen` into
- * worker-configuration.d.ts (committed, reviewed). Secrets that are not in wrangler.toml are added
- * here; there are none yet: backend tokens live in KV per installation, never in config.
+ * worker-configuration.d.ts (committed, reviewed), plus the optional secrets that are not in
+ * wrangler.toml (`wrangler secret put …`; README "Deploy the worker").
  */
-export type Env = CloudflareBindings
+export type Env = CloudflareBindings & {
+  /** A private deployment's own NemoVideo token: every installation uses it (installations/team.ts). */
+  NEMO_TOKEN?: string
+  /** The invite secret registration needs when set (installations/team.ts). */
+  REGISTRATION_CODE?: string
+  /** Cloudflare Turnstile's secret key: when set, registration needs a passed check. */
+  TURNSTILE_SECRET?: string
+  /** Where Turnstile responses are checked; Cloudflare's siteverify unless set (tests). */
+  TURNSTILE_VERIFY_URL?: string
+}
 
 /** Hono's environment for the worker's app. */
 export type AppEnv = {

@@ -13,6 +13,10 @@ export type TokenKind = z.infer<typeof TokenKind>
 
 export const CreateInstallationRequest = z.object({
   language: z._default(Language, 'en'),
+  /** A private deployment's invite secret (its REGISTRATION_CODE), entered once in the options. */
+  registrationCode: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  /** A Cloudflare Turnstile response, for deployments that turn the human check on. */
+  turnstileToken: z.optional(z.string().check(z.minLength(1), z.maxLength(4096))),
 })
 export type CreateInstallationRequest = z.infer<typeof CreateInstallationRequest>
 
@@ -43,6 +47,8 @@ export const InstallationInfo = z.object({
   createdAt: z.iso.datetime(),
   /** No usable NemoVideo token: the backend refused a free one; the user's own API token is needed. */
   needsApiToken: z.optional(z.boolean()),
+  /** A private deployment: the installation uses the deployment's own NemoVideo account. */
+  team: z.optional(z.boolean()),
 })
 export type InstallationInfo = z.infer<typeof InstallationInfo>
 

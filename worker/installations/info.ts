@@ -10,6 +10,7 @@ export function installationInfo(record: InstallationRecord, config: Config): In
     createdAt: record.createdAt,
     needsApiToken: record.token === undefined,
   }
+  if (record.team) info.team = true
   if (record.tokenKind === 'anonymous' && record.anonUserId) {
     info.registerUrl = registerUrl(config, record.anonUserId)
   }

@@ -7,8 +7,9 @@ import { UpstreamError, WorkerError } from '../errors.ts'
 import { checkApiToken, requestAnonymousToken, type IssuedToken } from '../upstream/auth-calls.ts'
 import { carry, ok, type Outcome } from './outcome.ts'
 import { InstallationRecord, kvKey } from './record.ts'
+import { registryOf } from './registry.ts'
+import { teamTokenOf } from './team.ts'
 import { REFUSAL_BACKOFF_MS, isTokenFresh } from './token-policy.ts'
-
 
 /** The keeper's own copy: the KV record plus what only the single writer needs. */
 const KeeperState = InstallationRecord.extend({
@@ -25,6 +26,11 @@ export interface NewInstallation {
   createdAt: string
 }
 
+/** Where the registration came from: the client's address goes to the backend's per-IP cap. */
+export interface RegistrationContext {
+  clientAddress?: string
+}
+
 export interface TokenState {
   tokenKind: TokenKind
   /** The backend refused an anonymous token: the user's own API token is the way on. */
@@ -33,43 +39,56 @@ export interface TokenState {
 
 /**
  * The single writer of one installation (`idFromName(installationId)`). It keeps the
- * authoritative record in SQLite, mirrors it to KV for fast reads, and is the only code that asks
- * the backend for a token: concurrent renewals share one in-flight request, and a caller holding
- * a token that was already replaced gets the new one without a backend call. It also lists the
- * installation's export jobs for the export engineer.
+ * authoritative record in SQLite and mirrors it to KV (a cache: authentication, revocation and
+ * reset read this object, so a lagging or late KV write can never keep a key or a token alive). It
+ * is the only code that asks the backend for a token: concurrent renewals share one in-flight
+ * request, and a caller holding a token that was already replaced gets the new one without a
+ * backend call. It also lists the installation's export jobs for the export engineer.
+ *
+ * Its tables are created at registration, never in the constructor: a lookup of an id that was
+ * never registered reads nothing and leaves no storage behind (issue 11: 700 random keys left 700
+ * databases).
  */
 export class InstallationKeeper extends DurableObject<Env> {
   #inflight: Promise<Outcome<string>> | null = null
+  #schema = false
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
-    void ctx.blockConcurrencyWhile(async () => this.#createSchema())
-  }
-
-  /** Creates the installation with its first anonymous token; a refused token still creates it. */
-  async register(input: NewInstallation): Promise<Outcome<TokenState>> {
+  /**
+   * Creates the installation with its first token: the deployment's team token when NEMO_TOKEN is
+   * set (no anonymous token is asked for), an anonymous one otherwise; a refused anonymous token
+   * still creates it.
+   */
+  async register(input: NewInstallation, context: RegistrationContext = {}): Promise<Outcome<TokenState>> {
     const existing = this.#load()
-    if (existing) return ok(tokenStateOf(existing))
+    if (existing) return ok(tokenStateOf(existing, this.env))
     let state: KeeperState = InstallationRecord.parse({
       v: 1,
       ...input,
       clientId: crypto.randomUUID(),
       tokenKind: 'anonymous',
     })
-    try {
-      state = withAnonymous(state, await this.#obtainAnonymous(state.clientId))
-    } catch (err) {
-      if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
-      state = { ...state, tokenRefusedAt: Date.now() }
+    if (teamTokenOf(this.env)) {
+      state = { ...state, tokenKind: 'user', team: true }
+    } else {
+      try {
+        state = withAnonymous(state, await this.#obtainAnonymous(state.clientId, context.clientAddress))
+      } catch (err) {
+        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
+        state = { ...state, tokenRefusedAt: Date.now() }
+      }
     }
+    await registryOf(this.env).add(state.installationId)
     await this.#save(state)
-    return ok(tokenStateOf(state))
+    return ok(tokenStateOf(state, this.env))
   }
 
-  /** The authoritative record, for reads that found nothing in KV yet. */
+  /**
+   * The authoritative record (a team installation's token filled in from NEMO_TOKEN), or null for
+   * an id that was never registered or was reset.
+   */
   async getRecord(): Promise<InstallationRecord | null> {
     const state = this.#load()
-    return state ? publicRecord(state) : null
+    return state ? withTeamToken(publicRecord(state), this.env) : null
   }
 
   /**
@@ -80,6 +99,8 @@ export class InstallationKeeper extends DurableObject<Env> {
     const state = this.#load()
     if (!state) return carry(new WorkerError('unauthorized'))
     if (state.token && state.token !== staleToken && isFresh(state)) return ok(state.token)
+    const team = state.team && !state.token ? teamTokenOf(this.env) : undefined
+    if (team && team !== staleToken) return ok(team)
     if (state.tokenKind === 'user') {
       // The backend refused the user's own token: only the user can hand over another one.
       return carry(new UpstreamError('token_expired', { upstreamCode: 1001, action: { kind: 'set_api_token' } }))
@@ -105,21 +126,30 @@ export class InstallationKeeper extends DurableObject<Env> {
         : state.parked
     const next: KeeperState = { ...state, token, tokenKind: 'user', tokenExpiresAt: undefined, parked }
     await this.#save(next)
-    return ok(tokenStateOf(next))
+    return ok(tokenStateOf(next, this.env))
   }
 
-  /** Forgets the user's own token and goes back to an anonymous one (the parked one if fresh). */
-  async clearUserToken(): Promise<Outcome<TokenState>> {
+  /**
+   * Forgets the user's own token and goes back to the team token (a private deployment) or an
+   * anonymous one: the parked one if fresh, else a new one for the same client id.
+   */
+  async clearUserToken(context: RegistrationContext = {}): Promise<Outcome<TokenState>> {
     const state = this.#load()
     if (!state) return carry(new WorkerError('unauthorized'))
-    if (state.tokenKind === 'anonymous') return ok(tokenStateOf(state))
+    if (state.team) {
+      const next: KeeperState = { ...state, tokenKind: 'user', token: undefined, tokenExpiresAt: undefined }
+      await this.#save(next)
+      return ok(tokenStateOf(next, this.env))
+    }
+    if (state.tokenKind === 'anonymous') return ok(tokenStateOf(state, this.env))
     let next: KeeperState = { ...state, tokenKind: 'anonymous', token: undefined, tokenExpiresAt: undefined, parked: undefined }
     const parked = state.parked
     if (parked && isTokenFresh('anonymous', parked.expiresAt)) {
       next = { ...next, token: parked.token, tokenExpiresAt: parked.expiresAt, clientId: parked.clientId }
     } else {
       try {
-        next = withAnonymous(next, await this.#obtainAnonymous(crypto.randomUUID()))
+        const clientId = parked?.clientId ?? state.clientId
+        next = withAnonymous(next, await this.#obtainAnonymous(clientId, context.clientAddress))
       } catch (err) {
         if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
         // The user's token goes anyway: they asked for it to be forgotten.
@@ -127,7 +157,7 @@ export class InstallationKeeper extends DurableObject<Env> {
       }
     }
     await this.#save(next)
-    return ok(tokenStateOf(next))
+    return ok(tokenStateOf(next, this.env))
   }
 
   /** Records the backend's anonymous user id (for `?bind=`) the first time a call reveals it. */
@@ -137,17 +167,25 @@ export class InstallationKeeper extends DurableObject<Env> {
     await this.#save({ ...state, anonUserId: userId })
   }
 
-  /** Forgets the installation: its record here and in KV, and its job list. */
+  /**
+   * Forgets the installation: its record here (at once: every key check reads it here) and in KV,
+   * and its job list. A KV write still in flight may land afterwards; it is only a cache and
+   * cannot bring the key back.
+   */
   async reset(): Promise<void> {
     const installationId = this.#load()?.installationId
-    if (installationId) await this.env.INSTALLATIONS.delete(kvKey(installationId))
     this.#inflight = null
     await this.ctx.storage.deleteAll()
-    this.#createSchema()
+    this.#schema = false
+    if (installationId) {
+      await registryOf(this.env).remove(installationId)
+      await this.env.INSTALLATIONS.delete(kvKey(installationId))
+    }
   }
 
   /** Remembers an export job of this installation; registering it twice changes nothing. */
   async registerJob(job: { jobId: string; sessionId: string; createdAt: string }): Promise<void> {
+    if (!this.#hasSchema()) this.#createSchema()
     this.ctx.storage.sql.exec(
       'INSERT OR IGNORE INTO jobs (job_id, session_id, created_at) VALUES (?, ?, ?)',
       job.jobId,
@@ -158,6 +196,7 @@ export class InstallationKeeper extends DurableObject<Env> {
 
   /** The installation's export job ids, newest first. */
   async listJobIds(): Promise<string[]> {
+    if (!this.#hasSchema()) return []
     return this.ctx.storage.sql
       .exec<{ job_id: string }>('SELECT job_id FROM jobs ORDER BY created_at DESC, rowid DESC')
       .toArray()
@@ -170,12 +209,13 @@ export class InstallationKeeper extends DurableObject<Env> {
     if (before.tokenRefusedAt !== undefined && Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS) {
       return carry(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }))
     }
-    // The same client id first: once the old token's 7 days are over (or the backend dropped it) it
-    // gets a new token and keeps the backend's anonymous user, with its sessions and renders. Only
-    // if the backend refuses that id does #obtainAnonymous move to a new one (token-policy.ts).
+    // The same client id, always: once the old token's 7 days are over (or the backend dropped it)
+    // it gets a new token and keeps the backend's anonymous user, with its sessions and renders. A
+    // refusal is waited out once (auth-calls.ts), never answered with a new id (token-policy.ts).
+    // No client address here: a renewal runs for whichever request found the token stale.
     let issued: IssuedWithClient
     try {
-      issued = await this.#obtainAnonymous(before.clientId)
+      issued = await this.#obtainAnonymous(before.clientId, undefined)
     } catch (err) {
       if (err instanceof UpstreamError && err.code === 'registration_capped') {
         const current = this.#load()
@@ -192,19 +232,23 @@ export class InstallationKeeper extends DurableObject<Env> {
     return ok(issued.token)
   }
 
-  /** One anonymous-token call, and once more with a new client id if the first was refused. */
-  async #obtainAnonymous(clientId: string): Promise<IssuedWithClient> {
-    const config = getConfig(this.env)
-    try {
-      return { clientId, ...(await requestAnonymousToken(config, clientId)) }
-    } catch (err) {
-      if (!(err instanceof UpstreamError && err.code === 'registration_capped')) throw err
-      const retryId = crypto.randomUUID()
-      return { clientId: retryId, ...(await requestAnonymousToken(config, retryId)) }
-    }
+  /** An anonymous token for this client id (a 429 is retried once with the same id). */
+  async #obtainAnonymous(clientId: string, clientAddress: string | undefined): Promise<IssuedWithClient> {
+    return { clientId, ...(await requestAnonymousToken(getConfig(this.env), clientId, clientAddress)) }
+  }
+
+  /** Whether this object's tables exist, without creating anything. */
+  #hasSchema(): boolean {
+    if (this.#schema) return true
+    this.#schema =
+      this.ctx.storage.sql
+        .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'installation'")
+        .one().n > 0
+    return this.#schema
   }
 
   #createSchema(): void {
+    this.#schema = true
     this.ctx.storage.sql.exec(`
       CREATE TABLE IF NOT EXISTS installation (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS jobs (
@@ -213,6 +257,7 @@ export class InstallationKeeper extends DurableObject<Env> {
   }
 
   #load(): KeeperState | null {
+    if (!this.#hasSchema()) return null
     const row = this.ctx.storage.sql.exec<{ state: string }>('SELECT state FROM installation WHERE id = 1').toArray()[0]
     if (!row) return null
     const parsed = KeeperState.safeParse(JSON.parse(row.state))
@@ -225,6 +270,7 @@ export class InstallationKeeper extends DurableObject<Env> {
 
   async #save(state: KeeperState): Promise<void> {
     const valid = KeeperState.parse(state)
+    if (!this.#hasSchema()) this.#createSchema()
     this.ctx.storage.sql.exec(
       'INSERT INTO installation (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
       JSON.stringify(valid),
@@ -244,6 +290,9 @@ export class InstallationKeeper extends DurableObject<Env> {
       await this.env.INSTALLATIONS.put(key, value)
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 1100))
+      // Reset (or replaced) meanwhile: the older copy is not written back.
+      const current = this.#load()
+      if (!current || JSON.stringify(publicRecord(current)) !== value) return
       await this.env.INSTALLATIONS.put(key, value).catch((err: unknown) => {
         console.warn('installation record not mirrored to KV', { name: (err as Error).name })
       })
@@ -269,8 +318,16 @@ function isFresh(state: KeeperState): boolean {
   return isTokenFresh(state.tokenKind, state.tokenExpiresAt)
 }
 
-function tokenStateOf(state: KeeperState): TokenState {
-  return { tokenKind: state.tokenKind, needsApiToken: !state.token }
+function tokenStateOf(state: KeeperState, env: Env): TokenState {
+  const team = state.team && !state.token && teamTokenOf(env) !== undefined
+  return { tokenKind: state.tokenKind, needsApiToken: !state.token && !team }
+}
+
+/** A team installation's record with the deployment's token, which is never copied into storage. */
+function withTeamToken(record: InstallationRecord, env: Env): InstallationRecord {
+  if (!record.team || record.token) return record
+  const token = teamTokenOf(env)
+  return token ? { ...record, token } : record
 }
 
 function publicRecord(state: KeeperState): InstallationRecord {

@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { Language, TokenKind } from '../../shared/api/installations.ts'
 import type { Env } from '../env.ts'
+import { registryOf } from './registry.ts'
 
 export const InstallationId = z.string().regex(/^inst_[A-Za-z0-9]{16,64}$/)
 
 /**
- * What KV keeps per installation (`inst:<id>`). Written only by the installation's keeper (its
- * single writer); read by the auth middleware and the upstream client. Secret: never returned,
- * never logged.
+ * What KV keeps per installation (`inst:<id>`), a cache of the keeper's record. Written only by
+ * the installation's keeper (its single writer). Secret: never returned, never logged.
  */
 export const InstallationRecord = z.object({
   v: z.literal(1),
@@ -23,6 +23,8 @@ export const InstallationRecord = z.object({
   tokenKind: TokenKind,
   /** The backend's anonymous user id (`anon_…`), for the registration link's `?bind=`. */
   anonUserId: z.string().optional(),
+  /** Uses the deployment's NEMO_TOKEN (a private deployment); the token itself is never stored. */
+  team: z.boolean().optional(),
   language: Language,
   createdAt: z.iso.datetime(),
 })
@@ -48,9 +50,22 @@ export function keeperOf(env: Env, installationId: string) {
 }
 
 /**
- * The record: KV first (fast, cached at the edge); the keeper when KV has none yet, since a fresh
- * write can take a minute to reach other locations.
+ * Whether an installation id exists, checked without touching its keeper: KV first (a cache that
+ * knows almost every live id), the registry when KV does not. `onMiss` runs before the registry is
+ * asked (the key check counts the miss against the caller's address there).
+ */
+export async function isRegistered(env: Env, installationId: string, onMiss?: () => Promise<void>): Promise<boolean> {
+  if (await readRecordFromKv(env, installationId).catch(() => null)) return true
+  await onMiss?.()
+  return registryOf(env).has(installationId)
+}
+
+/**
+ * The authoritative record, from the keeper: a token cleared or an installation reset a moment ago
+ * is gone there, while KV may serve the old copy for a minute (or keep a late write for good). The
+ * keeper is asked only for an id that exists, so a guessed id creates no storage.
  */
 export async function readRecord(env: Env, installationId: string): Promise<InstallationRecord | null> {
-  return (await readRecordFromKv(env, installationId)) ?? (await keeperOf(env, installationId).getRecord())
+  if (!(await isRegistered(env, installationId))) return null
+  return keeperOf(env, installationId).getRecord()
 }

@@ -11,8 +11,10 @@ import type { AppEnv, Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { toApiErrorBody } from '../http/error-envelope.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
+import { clientAddress } from '../http/rate-limit.ts'
 import { validationHook } from '../http/validation.ts'
 import { installationInfo } from '../installations/info.ts'
+import { admitRegistration } from '../installations/registration-gate.ts'
 import { unwrap } from '../installations/outcome.ts'
 import { keeperOf, readRecord } from '../installations/record.ts'
 import { randomId, randomSecret, sha256Hex } from '../installations/secret.ts'
@@ -29,21 +31,26 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       request: { body: { content: { 'application/json': { schema: CreateInstallationRequest } } } },
       responses: {
         201: jsonContent(InstallationCreated, 'Created; `tokenError` says when the backend refused a free token'),
-        ...errorResponses(400, 403, 429, 502, 504),
+        ...errorResponses(400, 403, 413, 429, 502, 504),
       },
     }),
     async (c) => {
       // The body is optional (curl without one registers in English).
-      const { language } = CreateInstallationRequest.parse(c.req.valid('json') ?? {})
+      const request = CreateInstallationRequest.parse(c.req.valid('json') ?? {})
+      await admitRegistration(c, request)
       const installationId = randomId('inst')
       const secret = randomSecret()
+      const address = clientAddress(c)
       const state = unwrap(
-        await keeperOf(c.env, installationId).register({
-          installationId,
-          secretHash: await sha256Hex(secret),
-          language,
-          createdAt: new Date().toISOString(),
-        }),
+        await keeperOf(c.env, installationId).register(
+          {
+            installationId,
+            secretHash: await sha256Hex(secret),
+            language: request.language,
+            createdAt: new Date().toISOString(),
+          },
+          address ? { clientAddress: address } : {},
+        ),
       )
       const created: InstallationCreated = { installationId, key: `${installationId}.${secret}`, tokenKind: state.tokenKind }
       if (state.needsApiToken) {
@@ -88,7 +95,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     async (c) => {
       const { token } = c.req.valid('json')
       unwrap(await keeperOf(c.env, c.var.installationId).setUserToken(token))
-      return c.json(await infoOf(c.env, c.var.installationId, true), 200)
+      return c.json(await infoOf(c.env, c.var.installationId), 200)
     },
   )
   .openapi(
@@ -100,14 +107,15 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       responses: { 200: jsonContent(InstallationInfo, 'Back to an anonymous token'), ...errorResponses(...COMMON_ERRORS) },
     }),
     async (c) => {
-      unwrap(await keeperOf(c.env, c.var.installationId).clearUserToken())
-      return c.json(await infoOf(c.env, c.var.installationId, true), 200)
+      const address = clientAddress(c)
+      unwrap(await keeperOf(c.env, c.var.installationId).clearUserToken(address ? { clientAddress: address } : {}))
+      return c.json(await infoOf(c.env, c.var.installationId), 200)
     },
   )
 
-/** The installation's info; `authoritative` reads the keeper (KV may lag right after a write). */
-async function infoOf(env: Env, installationId: string, authoritative = false): Promise<InstallationInfo> {
-  const record = authoritative ? await keeperOf(env, installationId).getRecord() : await readRecord(env, installationId)
+/** The installation's info, from its keeper (KV may lag right after a write). */
+async function infoOf(env: Env, installationId: string): Promise<InstallationInfo> {
+  const record = await readRecord(env, installationId)
   if (!record) throw new WorkerError('unauthorized')
   return installationInfo(record, getConfig(env))
 }
