@@ -84,12 +84,22 @@ export function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
   return bytes
 }
 
-export async function blobToBase64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer())
-  let bin = ''
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(bin)
+/**
+ * The base64 of a blob's bytes, read by the browser (FileReader) rather than through a typed
+ * array: in a Firefox content script the page's `fetch` hands back buffers of the page's
+ * compartment, and a `Uint8Array` built over one is refused ("Permission denied to access
+ * property \"constructor\"").
+ */
+export function blobToBase64(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => {
+      const url = String(reader.result)
+      resolve(url.slice(url.indexOf(',') + 1))
+    }
+    reader.onerror = () => reject(reader.error ?? new Error('could not read the image'))
+    reader.readAsDataURL(blob)
+  })
 }
 
 /** A stable identity for locally read bytes, so the same image is not added twice. */
