@@ -23,7 +23,12 @@ export const OPEN_PANEL_COMMAND = 'open-side-panel'
 export function startBackground(b: Browser, api: WorkerClient = getWorkerClient()): void {
   b.runtime.onInstalled.addListener((details) => {
     void createMenus().catch(() => {})
-    if (details.reason === 'install') void ensureRegistered()
+    if (details.reason !== 'install') return
+    void ensureRegistered()
+    // A new install says hello: the three ways in, once.
+    void Promise.resolve()
+      .then(() => b.tabs.create({ url: b.runtime.getURL('/welcome.html') }))
+      .catch(() => {})
   })
   b.runtime.onStartup.addListener(() => void resume())
   b.contextMenus.onClicked.addListener((info, tab) => void handleMenuClick(info, tab))

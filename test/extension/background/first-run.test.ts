@@ -40,6 +40,10 @@ describe('first run', () => {
       key: KEY_A,
     })
     expect(spies.permissionsRequest).not.toHaveBeenCalled()
+    // The welcome page opens once, on install.
+    expect((await fb.tabs.query({})).flatMap((tab) => tab.url ?? [])).toEqual([
+      fb.runtime.getURL('/welcome.html'),
+    ])
   })
 
   it('re-creates the menus on update without registering again', async () => {
@@ -50,8 +54,9 @@ describe('first run', () => {
     await fb.runtime.onInstalled.trigger({ reason: 'update', previousVersion: '0.0.9' })
     await settle()
     expect(spies.menusRemoveAll).toHaveBeenCalled()
-    expect(spies.menusCreate).toHaveBeenCalledTimes(4)
+    expect(spies.menusCreate).toHaveBeenCalledTimes(5)
     expect(worker.requests).toHaveLength(0)
+    expect((await fb.tabs.query({})).filter((tab) => tab.url)).toEqual([])
   })
 
   it('retries a failed registration on the next start', async () => {
