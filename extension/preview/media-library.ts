@@ -9,7 +9,7 @@ import type {
 /** A fetch that failed for a reason the player can name. */
 export class MediaFetchError extends Error {
   readonly reason: MediaFailureReason
-  constructor(reason: MediaFailureReason, message = reason) {
+  constructor(reason: MediaFailureReason, message: string = reason) {
     super(message)
     this.name = 'MediaFetchError'
     this.reason = reason
@@ -24,6 +24,8 @@ const DRIFT_S = 0.25
 /** A paused (non-exact) frame this close to the wanted time is good enough for a preview. */
 const NEAR_S = 0.04
 const LOAD_TIMEOUT_MS = 20_000
+/** How long an exact seek waits for its frame to be presented before drawing anyway. */
+const FRAME_WAIT_MS = 120
 
 interface VideoEntry {
   el: HTMLVideoElement
@@ -116,17 +118,41 @@ export function createMediaLibrary(fetchMedia: FetchMedia): MediaLibrary {
     return entry
   }
 
-  function seek(el: HTMLVideoElement, s: number): Promise<void> {
+  /** Resolves on `event` (or after `ms`, so a stuck decoder never stalls an export). */
+  function once(el: HTMLVideoElement, event: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(finish, LOAD_TIMEOUT_MS)
+      const timer = setTimeout(finish, ms)
       function finish() {
         clearTimeout(timer)
-        el.removeEventListener('seeked', finish)
+        el.removeEventListener(event, finish)
         resolve()
       }
-      el.addEventListener('seeked', finish)
-      el.currentTime = s
+      el.addEventListener(event, finish)
     })
+  }
+
+  /**
+   * Seeks and waits until the frame at `s` is decoded: 'seeked' alone can come before the new
+   * frame is current, so also wait for the current data and, where the browser has it, for the
+   * frame callback (short bound: a paused element may not present again).
+   */
+  async function seek(el: HTMLVideoElement, s: number, exact: boolean): Promise<void> {
+    const seeked = once(el, 'seeked', LOAD_TIMEOUT_MS)
+    const presented =
+      exact && 'requestVideoFrameCallback' in el
+        ? new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, FRAME_WAIT_MS)
+            el.requestVideoFrameCallback(() => {
+              clearTimeout(timer)
+              resolve()
+            })
+          })
+        : Promise.resolve()
+    el.currentTime = s
+    await seeked
+    if (el.readyState < HTMLMediaElement.HAVE_CURRENT_DATA)
+      await once(el, 'canplay', LOAD_TIMEOUT_MS)
+    await presented
   }
 
   async function videoFrame(url: string, sourceMs: number, req: FrameRequest = {}) {
@@ -138,11 +164,11 @@ export function createMediaLibrary(fetchMedia: FetchMedia): MediaLibrary {
     const run = entry.queue.then(async () => {
       const off = Math.abs(el.currentTime - s)
       if (req.playing && !req.exact) {
-        if (off > DRIFT_S || el.ended) await seek(el, s)
+        if (off > DRIFT_S || el.ended) await seek(el, s, false)
         if (el.paused && s < end) await el.play().catch(() => {})
       } else {
         if (!el.paused) el.pause()
-        if (req.exact ? off > 0.0005 : off > NEAR_S) await seek(el, s)
+        if (req.exact ? off > 0.0005 : off > NEAR_S) await seek(el, s, !!req.exact)
       }
     })
     entry.queue = run.catch(() => {})

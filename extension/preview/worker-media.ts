@@ -1,0 +1,52 @@
+import { ApiRequestError } from '../utils/api/errors.ts'
+import { MediaFetchError, type FetchMedia } from './media-library.ts'
+import type { MediaFailureReason } from './types.ts'
+
+/** How a preview gets bytes: the tray's own copy when it has one, else the worker's media route. */
+export interface PreviewMediaDeps {
+  /** Bytes the tray kept for this URL (read locally), if any. */
+  localBlob(url: string): Promise<Blob | undefined>
+  /** The worker's media route for the session. */
+  remote(url: string): Promise<Blob>
+}
+
+/** The player's words for why a file is missing, from the worker's error. */
+export function reasonOf(err: unknown): MediaFailureReason {
+  if (!(err instanceof ApiRequestError)) return 'network'
+  if (err.source === 'unreachable') return 'network'
+  switch (err.code) {
+    case 'file_too_large':
+    case 'upload_too_large':
+      return 'too_large'
+    case 'upstream_timeout':
+      return 'timeout'
+    case 'unsupported_format':
+      return 'unsupported'
+    case 'url_not_allowed':
+      return 'forbidden'
+    case 'not_found':
+      return 'not_found'
+    case 'upstream_unavailable': {
+      const status = Number(err.error.params?.httpStatus)
+      if (status === 404 || status === 410) return 'not_found'
+      if (status === 401 || status === 403) return 'forbidden'
+      return 'network'
+    }
+    default:
+      return 'network'
+  }
+}
+
+/** A `FetchMedia` for the preview: local tray bytes first, then the worker, failures named. */
+export function previewFetch(deps: PreviewMediaDeps): FetchMedia {
+  return async (url) => {
+    const local = await deps.localBlob(url).catch(() => undefined)
+    if (local) return local
+    if (!/^https?:/i.test(url)) throw new MediaFetchError('not_found')
+    try {
+      return await deps.remote(url)
+    } catch (err) {
+      throw new MediaFetchError(reasonOf(err), err instanceof Error ? err.message : String(err))
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// Runs inside the test page (bundled by ./page.ts): the preview's real modules plus small helpers
+// the tests call through page.evaluate.
+import type { Timeline } from '../../shared/draft/timeline.ts'
+import {
+  createCompositor,
+  createMediaLibrary,
+  mixTimelineAudio,
+  MediaFetchError,
+  type MediaFailure,
+} from '../../extension/preview/index.ts'
+
+declare global {
+  interface Window {
+    loadMedia(base64: Record<string, string>): Promise<void>
+    renderFrames(
+      timeline: Timeline,
+      size: { width: number; height: number },
+      times: number[],
+      points: Array<[number, number]>,
+    ): Promise<{ samples: number[][][]; failures: MediaFailure[]; white: number[][] }>
+    mixLevels(
+      timeline: Timeline,
+      windows: Array<[number, number]>,
+    ): Promise<{ sampleRate: number; channels: number; rms: number[] }>
+  }
+}
+
+const blobs = new Map<string, Blob>()
+const TYPES: Record<string, string> = { jpg: 'image/jpeg', mp3: 'audio/mpeg', mp4: 'video/mp4' }
+
+/** Solid pictures of known colours and shapes: `https://media.test/<colour>-<w>x<h>.png`. */
+async function solid(color: string, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height)
+  const ctx = canvas.getContext('2d')!
+  ctx.fillStyle = color
+  ctx.fillRect(0, 0, width, height)
+  return canvas.convertToBlob({ type: 'image/png' })
+}
+
+window.loadMedia = async (base64) => {
+  for (const [name, b64] of Object.entries(base64)) {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+    blobs.set(`https://media.test/${name}`, new Blob([bytes], { type: TYPES[name.split('.').pop()!] }))
+  }
+  for (const [name, color] of [['red', '#ff0000'], ['green', '#00ff00'], ['blue', '#0000ff']])
+    blobs.set(`https://media.test/${name}-wide.png`, await solid(color!, 640, 360))
+}
+
+const library = () =>
+  createMediaLibrary(async (url) => {
+    const blob = blobs.get(url)
+    if (!blob) throw new MediaFetchError('not_found')
+    return blob
+  })
+
+window.renderFrames = async (timeline, size, times, points) => {
+  const media = library()
+  const compositor = createCompositor(timeline, media, size, {
+    describeFailure: (f) => `Missing (${f.reason})`,
+  })
+  const canvas = document.createElement('canvas')
+  canvas.width = size.width
+  canvas.height = size.height
+  document.body.append(canvas)
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!
+  const samples: number[][][] = []
+  const white: number[][] = []
+  for (const t of times) {
+    await compositor.prepare(t, { exact: true })
+    compositor.draw(ctx, t)
+    samples.push(points.map(([x, y]) => [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)]))
+    // Where near-white pixels are (titles): [count, minX, maxX, minY, maxY].
+    const { data } = ctx.getImageData(0, 0, size.width, size.height)
+    let count = 0
+    let minX = Infinity
+    let maxX = -1
+    let minY = Infinity
+    let maxY = -1
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i]! > 235 && data[i + 1]! > 235 && data[i + 2]! > 235) {
+        const p = i / 4
+        const x = p % size.width
+        const y = Math.floor(p / size.width)
+        count++
+        minX = Math.min(minX, x)
+        maxX = Math.max(maxX, x)
+        minY = Math.min(minY, y)
+        maxY = Math.max(maxY, y)
+      }
+    }
+    white.push([count, minX, maxX, minY, maxY])
+  }
+  const failures = media.failures()
+  canvas.remove()
+  media.dispose()
+  return { samples, failures, white }
+}
+
+window.mixLevels = async (timeline, windows) => {
+  const media = library()
+  const mixed = await mixTimelineAudio(timeline, media, { sampleRate: 22_050 })
+  const ch = mixed.channels[0]!
+  const rms = windows.map(([from, to]) => {
+    const a = Math.floor((from / 1000) * mixed.sampleRate)
+    const b = Math.floor((to / 1000) * mixed.sampleRate)
+    let sum = 0
+    for (let i = a; i < b; i++) sum += ch[i]! ** 2
+    return Math.sqrt(sum / Math.max(1, b - a))
+  })
+  media.dispose()
+  return { sampleRate: mixed.sampleRate, channels: mixed.channels.length, rms }
+}
