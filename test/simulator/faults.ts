@@ -39,6 +39,8 @@ export const Fault = z.discriminatedUnion('kind', [
     endpoint,
     times,
     code: z.union([1001, 1002, 2001, 400, 402, 429, 4001, 4002].map((c) => z.literal(c))),
+    /** A Retry-After header (seconds) on the answer, as a rate-limited backend may send. */
+    retryAfterSec: z.number().int().nonnegative().optional(),
   }),
   /** Hold the answer this many real milliseconds (timeScale does not apply). */
   z.object({ kind: z.literal('slow'), endpoint, times, delayMs: z.number().nonnegative() }),

@@ -62,8 +62,11 @@ export function injectFaults(sim: SimContext): MiddlewareHandler<SimEnv> {
         fault.status as 500,
       )
     }
-    if (fault?.kind === 'code')
-      return fail(fault.code, undefined, renderish ? { success: false } : {})
+    if (fault?.kind === 'code') {
+      const res = fail(fault.code, undefined, renderish ? { success: false } : {})
+      if (fault.retryAfterSec !== undefined) res.headers.set('Retry-After', String(fault.retryAfterSec))
+      return res
+    }
     if (fault?.kind === 'malformed-json') {
       return new Response('{"code":0,"data":{"oops"', {
         headers: { 'content-type': 'application/json' },
