@@ -33,13 +33,14 @@
  * robustness is tested elsewhere, not timed here.
  * @module
  */
+import { randomUUID } from 'node:crypto'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
 import { cpuMsOf, workerdRoles } from './process-memory.ts'
 import type { SimulatorProcess } from './simulator-process.ts'
-import { readTimedEvents, type TimedEvent } from './sse-timing.ts'
 import { median, quantile, round } from './stats.ts'
-import { createSession, openRunEvents, register, sendMessage, type Installation } from './worker-client.ts'
+import { readTimedEvents, type TimedEvent } from '../../test/lib/sse.ts'
+import { registerInstallation, type WorkerApi } from '../lib/worker-api.ts'
 
 export const CHAT_SIMULATOR: SimulatorConfigPatch = {
   timeScale: 0.03,
@@ -89,7 +90,7 @@ type CpuUse = { direct: number; simB: number; proxy: number; worker: number }
 export interface ChatRelayOutput {
   figures: Figure[]
   /** Worker sessions that now have a generated draft (the render benchmark exports them). */
-  sessions: Array<{ inst: Installation; sessionId: string }>
+  sessions: Array<{ inst: WorkerApi; sessionId: string }>
 }
 
 /**
@@ -108,7 +109,7 @@ export async function benchChatRelay(
     ...(await workerdRoles(workerUrl)),
   }
   const installations = await Promise.all(
-    Array.from({ length: USERS }, (_, i) => register(workerUrl, `198.51.100.${i + 1}`)),
+    Array.from({ length: USERS }, (_, i) => registerInstallation(workerUrl, { address: `198.51.100.${i + 1}` })),
   )
   const tokens = await Promise.all(
     Array.from({ length: USERS }, (_, i) => anonymousToken(direct.url, `bench-direct-${i}`)),
@@ -260,7 +261,7 @@ interface RoundContext {
   direct: SimulatorProcess
   control: SimulatorProcess
   behind: SimulatorProcess
-  installations: Installation[]
+  installations: WorkerApi[]
   tokens: string[]
   controlTokens: string[]
   pids: Pids
@@ -279,7 +280,7 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
     const controlToken = ctx.controlTokens[i % ctx.controlTokens.length]!
     controlSessions.push({ token: controlToken, sessionId: await upstreamSession(ctx.control.url, controlToken) })
     const inst = ctx.installations[i % ctx.installations.length]!
-    workerSessions.push({ inst, sessionId: await createSession(ctx.workerUrl, inst) })
+    workerSessions.push({ inst, sessionId: (await inst.createSession('en')).sessionId })
   }
   const cpuNow = async () => {
     const sum = async (list: number[]) => (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
@@ -306,7 +307,7 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
     directStream(ctx.control.url, controlSessions[i]!.token, controlSessions[i]!.sessionId),
   )
   const c1b = await cpuNow()
-  const relayed = await staggered((i) => relayedStream(ctx.workerUrl, workerSessions[i]!.inst, workerSessions[i]!.sessionId))
+  const relayed = await staggered((i) => relayedStream(workerSessions[i]!.inst, workerSessions[i]!.sessionId))
   const c2 = await cpuNow()
   ctx.sessions.push(...workerSessions)
   for (const [i, c] of controlSessions.entries()) {
@@ -344,11 +345,11 @@ async function directStream(simUrl: string, token: string, sessionId: string): P
   return { start, events, end: performance.now() }
 }
 
-async function relayedStream(workerUrl: string, inst: Installation, sessionId: string): Promise<Stream> {
+async function relayedStream(inst: WorkerApi, sessionId: string): Promise<Stream> {
   const start = performance.now()
   const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-  const runId = await sendMessage(workerUrl, inst, sessionId, PROMPT)
-  const res = await openRunEvents(workerUrl, inst, sessionId, runId, signal)
+  const { runId } = await inst.sendMessage(sessionId, { text: PROMPT, clientMessageId: `bench_${randomUUID()}` })
+  const res = await inst.openRunEvents(sessionId, runId, signal)
   const events = await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
   const last = events.at(-1)
   if (last?.data.type !== 'done') throw new Error(`a relayed run ended with ${JSON.stringify(last?.data)}`)

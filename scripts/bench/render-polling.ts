@@ -18,16 +18,8 @@ import type { Figure } from './figures.ts'
 import type { SimulatorProcess } from './simulator-process.ts'
 import { round } from './stats.ts'
 import { inBatches } from './chat-relay.ts'
-import {
-  createExport,
-  createSession,
-  openRunEvents,
-  readExportStatus,
-  register,
-  sendMessage,
-  type Installation,
-} from './worker-client.ts'
-import { readTimedEvents } from './sse-timing.ts'
+import { readTimedEvents } from '../../test/lib/sse.ts'
+import { registerInstallation, type WorkerApi } from '../lib/worker-api.ts'
 
 export const JOBS = 1000
 /**
@@ -47,7 +39,7 @@ export const RENDER_SIMULATOR: SimulatorConfigPatch = {
   anonymousRenderBlocked: false,
 }
 
-type Session = { inst: Installation; sessionId: string }
+type Session = { inst: WorkerApi; sessionId: string }
 
 export async function benchRenderPolling(
   workerUrl: string,
@@ -60,7 +52,7 @@ export async function benchRenderPolling(
   const t0 = performance.now()
   const jobs = await inBatches(JOBS, 20, async (i) => {
     const s = sessions[i % sessions.length]!
-    return { inst: s.inst, jobId: await createExport(workerUrl, s.inst, s.sessionId, `bench_render_${i}_${Date.now()}`) }
+    return { inst: s.inst, jobId: (await s.inst.createExport(s.sessionId, { preset: '16:9', idempotencyKey: `bench_render_${i}_${Date.now()}` })).jobId }
   })
   const createSeconds = (performance.now() - t0) / 1000
   console.log(`  ${JOBS} exports created in ${round(createSeconds)} s`)
@@ -87,7 +79,7 @@ export async function benchRenderPolling(
   await sleep(QUIET_CHECK_MS)
   const readStart = (await sim.log()).length
   const r0 = performance.now()
-  const statuses = await inBatches(JOBS, 25, (i) => readExportStatus(workerUrl, jobs[i]!.inst, jobs[i]!.jobId))
+  const statuses = await inBatches(JOBS, 25, async (i) => (await jobs[i]!.inst.getExport(jobs[i]!.jobId)).status)
   const readSeconds = (performance.now() - r0) / 1000
   const readEnd = (await sim.log()).length
   const callsDuringReads = readEnd - readStart
@@ -138,10 +130,11 @@ async function waitForQuiet(sim: SimulatorProcess, quietMs: number, timeoutMs = 
 async function sessionsWithDraft(workerUrl: string, n: number): Promise<Session[]> {
   return await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const inst = await register(workerUrl, `198.51.100.${210 + i}`)
-      const sessionId = await createSession(workerUrl, inst)
-      const runId = await sendMessage(workerUrl, inst, sessionId, 'make a video about the sea')
-      const res = await openRunEvents(workerUrl, inst, sessionId, runId, AbortSignal.timeout(60_000))
+      const inst = await registerInstallation(workerUrl, { address: `198.51.100.${210 + i}` })
+      const { sessionId } = await inst.createSession('en')
+      const text = 'make a video about the sea'
+      const { runId } = await inst.sendMessage(sessionId, { text, clientMessageId: `bench_draft_${i}_${Date.now()}` })
+      const res = await inst.openRunEvents(sessionId, runId, AbortSignal.timeout(60_000))
       await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
       return { inst, sessionId }
     }),

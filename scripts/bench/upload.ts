@@ -17,7 +17,7 @@ import { multipartOfSize } from './multipart-stream.ts'
 import { descendantsNamed, memoryOf, resetPeak } from './process-memory.ts'
 import type { SimulatorProcess } from './simulator-process.ts'
 import { round } from './stats.ts'
-import { authHeaders, createSession, register } from './worker-client.ts'
+import { registerInstallation } from '../lib/worker-api.ts'
 
 const MB = 1024 * 1024
 const TARGET_GROWTH = 32 * MB
@@ -45,8 +45,8 @@ export async function benchUpload(workerUrl: string, sim: SimulatorProcess, src:
   if (pids.length === 0) throw new Error('no workerd process found under this one')
   const port = new URL(workerUrl).port
   const isProxy = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`entry=127.0.0.1:${port}`)
-  const inst = await register(workerUrl, '198.51.100.200')
-  const sessionId = await createSession(workerUrl, inst)
+  const inst = await registerInstallation(workerUrl, { address: '198.51.100.200' })
+  const { sessionId } = await inst.createSession('en')
   const max = uploadMaxBytes(src)
   const runs: UploadRun[] = []
   // A first small upload warms the route, so the 10 MB figure is not workerd's first-use cost.
@@ -107,7 +107,7 @@ async function upload(
     const { body, contentType, contentLength } = multipartOfSize(bytes)
     const res = await fetch(workerUrl + paths.uploads(sessionId), {
       method: 'POST',
-      headers: { ...authHeaders(inst), 'content-type': contentType, 'content-length': String(contentLength) },
+      headers: { authorization: `Bearer ${inst.key}`, 'content-type': contentType, 'content-length': String(contentLength) },
       body,
       duplex: 'half',
       signal: AbortSignal.timeout(120_000),

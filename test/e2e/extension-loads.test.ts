@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { waitFor } from '../../scripts/lib/wait.ts'
+import { workerApi } from '../../scripts/lib/worker-api.ts'
 import { openBrowser, e2e, type TestBrowser } from './harness.ts'
 
 describe('the Chrome build in Debian Chromium', () => {
@@ -35,11 +36,8 @@ describe('the Chrome build in Debian Chromium', () => {
     })
     expect(installation.installationId).toMatch(/^inst_/)
     // The worker knows this installation: its key authenticates.
-    const me = await fetch(`${e2e().workerUrl}/v1/installations/me`, {
-      headers: { authorization: `Bearer ${installation.key}` },
-    })
-    expect(me.status).toBe(200)
-    expect(((await me.json()) as { installationId: string }).installationId).toBe(installation.installationId)
+    const me = await workerApi(e2e().workerUrl, { key: installation.key }).getInstallation()
+    expect(me.installationId).toBe(installation.installationId)
     // No tab, prompt or page was opened for it.
     expect(browser.context.pages().map((p) => p.url())).toEqual(['about:blank'])
   })

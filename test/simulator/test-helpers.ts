@@ -1,4 +1,4 @@
-import { createParser } from 'eventsource-parser'
+import { jsonData, readSse as readSseFrames } from '../lib/sse.ts'
 import { createSimulator, type Simulator, type SimulatorConfigPatch } from './index.ts'
 
 export const ORIGIN = 'https://mega-api-prod.nemovideo.ai'
@@ -85,31 +85,10 @@ export function chat(
   })
 }
 
-/** Reads a whole stream: its raw chunks, and the parsed `data:` payloads (non-JSON kept as text). */
+/** Reads a whole stream: its raw chunks, and the parsed `data:` payloads (non-JSON left out). */
 export async function readSse(res: Response) {
-  const chunks: Uint8Array[] = []
-  const data: string[] = []
-  const comments: string[] = []
-  const parser = createParser({
-    onEvent: (e) => data.push(e.data),
-    onComment: (c) => comments.push(c),
-  })
-  const decoder = new TextDecoder()
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    parser.feed(decoder.decode(value, { stream: true }))
-  }
-  const events = data.flatMap((d) => {
-    try {
-      return [JSON.parse(d) as Record<string, any>]
-    } catch {
-      return []
-    }
-  })
-  return { chunks, data, comments, events }
+  const { chunks, frames, comments } = await readSseFrames(res)
+  return { chunks, data: frames.map((f) => f.data), comments, events: jsonData<Record<string, any>>(frames) }
 }
 
 /** The reply text of a turn in either style (ADK: the partial deltas, not the final repeat). */

@@ -1,4 +1,4 @@
-import { createParser } from 'eventsource-parser'
+import { readSse, type SseFrame } from '../lib/sse.ts'
 import { ChatEvent, MessageAccepted, SessionInfo } from '../../shared/api/index.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { api, json, register, sim } from './helpers.ts'
@@ -48,27 +48,22 @@ export function openEvents(key: string, sessionId: string, runId: string, lastEv
 
 /**
  * Reads an SSE body into frames, until it closes or `stopWhen` says enough (then the reader is
- * cancelled, as a closing popup would). Comments (pings) are counted apart.
+ * cancelled, as a closing popup would).
  */
 export async function readFrames(
   res: Response,
   stopWhen: (frames: Frame[]) => boolean = () => false,
 ): Promise<{ frames: Frame[]; closed: boolean }> {
   const frames: Frame[] = []
-  const parser = createParser({
-    onEvent: (m) => frames.push({ event: m.event, id: Number(m.id), data: ChatEvent.parse(JSON.parse(m.data)) }),
+  const read = await readSse(res, (raw) => {
+    for (const f of raw.slice(frames.length)) frames.push(toFrame(f))
+    return stopWhen(frames)
   })
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return { frames, closed: true }
-    parser.feed(value)
-    if (stopWhen(frames)) {
-      await reader.cancel()
-      return { frames, closed: false }
-    }
-  }
+  for (const f of read.frames.slice(frames.length)) frames.push(toFrame(f))
+  return { frames, closed: read.closed }
 }
+
+const toFrame = (f: SseFrame): Frame => ({ event: f.event, id: Number(f.id), data: ChatEvent.parse(JSON.parse(f.data)) })
 
 /** Sends a message and reads its whole stream. */
 export async function runTurn(key: string, sessionId: string, text: string) {
