@@ -41,7 +41,7 @@ describe('first run', () => {
     })
     expect(spies.permissionsRequest).not.toHaveBeenCalled()
     // The welcome page opens once, on install.
-    expect((await fb.tabs.query({})).flatMap((tab) => tab.url ?? [])).toEqual([
+    expect((await fb.tabs.query({})).flatMap((tab: { url?: string }) => tab.url ?? [])).toEqual([
       fb.runtime.getURL('/welcome.html'),
     ])
   })
@@ -56,7 +56,7 @@ describe('first run', () => {
     expect(spies.menusRemoveAll).toHaveBeenCalled()
     expect(spies.menusCreate).toHaveBeenCalledTimes(5)
     expect(worker.requests).toHaveLength(0)
-    expect((await fb.tabs.query({})).filter((tab) => tab.url)).toEqual([])
+    expect((await fb.tabs.query({})).filter((tab: { url?: string }) => tab.url)).toEqual([])
   })
 
   it('retries a failed registration on the next start', async () => {
