@@ -23,7 +23,8 @@ export interface SimulatorControl {
    * (an anonymous user id, as in the registration link's `?bind=`), the new account takes over
    * that anonymous user's sessions and renders, as registering through the link does.
    */
-  createUserToken(opts?: { credits?: number; bind?: string }): { token: string; userId: string }
+  /** A registered user's API token; `token` names it (a deployment's own NEMO_TOKEN in tests). */
+  createUserToken(opts?: { credits?: number; bind?: string; token?: string }): { token: string; userId: string }
   setCredits(tokenOrAll: string | 'all', available: number): void
   credits(token: string): Credits | undefined
   dropSession(sessionId: string): boolean
@@ -73,6 +74,11 @@ export function createControl(sim: SimContext): SimulatorControl {
     },
     createUserToken(opts = {}) {
       const record = sim.state.issueToken('user')
+      if (opts.token !== undefined) {
+        sim.state.tokens.delete(record.token)
+        record.token = opts.token
+        sim.state.tokens.set(record.token, record)
+      }
       if (opts.credits !== undefined)
         Object.assign(record.credits, { available: opts.credits, frozen: 0, total: opts.credits })
       if (opts.bind !== undefined) {

@@ -112,4 +112,11 @@ export function controlRoutes(sim: SimContext, control: SimulatorControl) {
     })
     .get('/__sim/running', (c) => c.json(control.runningTurns()))
     .get('/__sim/renders', (c) => c.json(control.renders()))
+    // A stand-in for Cloudflare Turnstile's siteverify (not NemoVideo), for a worker that turns the
+    // human check on: the response `turnstile-pass` passes, anything else fails.
+    .post('/__sim/turnstile/siteverify', async (c) => {
+      const form = await c.req.formData()
+      const passed = Boolean(form.get('secret')) && form.get('response') === 'turnstile-pass'
+      return c.json({ success: passed, 'error-codes': passed ? [] : ['invalid-input-response'] })
+    })
 }
