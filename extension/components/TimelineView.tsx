@@ -24,6 +24,41 @@ function TrackIcon({ kind }: { kind: TimelineTrack['kind'] }) {
 }
 const TICK_STEPS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
 
+/**
+ * The narrowest ruler drawn (the popup's lane) and a time label's size on it: 10 px digits are
+ * at most 6 px wide, plus the tick's 1 px line and 2 px padding. A wider side panel only adds room.
+ */
+const RULER_MIN_PX = 240
+const labelShare = (label: string) => (label.length * 6 + 4) / RULER_MIN_PX
+
+export interface RulerTick {
+  at: number
+  /** Where the label sits from its tick: to the right, or to the left at the end of the ruler. */
+  align: 'start' | 'end'
+}
+
+/**
+ * The ruler's labelled ticks: at most 5 steps, so labels are at least 20 % apart; a label that
+ * would run past the end sits left of its tick, and one that would then touch the previous label
+ * is left out. So labels never overlap on the narrowest ruler, whatever the duration.
+ */
+export function rulerTicks(totalMs: number): RulerTick[] {
+  const step = (TICK_STEPS_S.find((s) => totalMs / (s * 1000) <= 5) ?? 600) * 1000
+  const ticks: RulerTick[] = []
+  let lastEnd = -Infinity
+  for (let at = 0; at <= totalMs; at += step) {
+    const p = at / totalMs
+    const width = labelShare(formatSeconds(at))
+    const align = p + width <= 1 ? 'start' : 'end'
+    const from = align === 'start' ? p : p - width
+    // A gap of a label's padding at least between two labels.
+    if (from < lastEnd - 1e-9) continue
+    ticks.push({ at, align })
+    lastEnd = from + width + 4 / RULER_MIN_PX
+  }
+  return ticks
+}
+
 /** Seconds as "0:05" / "1:20". */
 export function formatSeconds(ms: number): string {
   const s = Math.round(ms / 100) / 10
@@ -47,19 +82,17 @@ function trackLabel(track: TimelineTrack): string {
 export function TimelineView({ timeline }: { timeline: Timeline }) {
   const ends = timeline.tracks.flatMap((tr) => tr.segments.map((s) => s.endMs))
   const total = Math.max(timeline.durationMs, ...ends, 1)
-  const step = (TICK_STEPS_S.find((s) => total / (s * 1000) <= 6) ?? 600) * 1000
-  const ticks: number[] = []
-  for (let at = 0; at <= total; at += step) ticks.push(at)
+  const ticks = rulerTicks(total)
   const pct = (ms: number) => `${((ms / total) * 100).toFixed(3)}%`
   return (
     <div class="tl" role="group" aria-label={t('ui_timeline_label', [formatSeconds(total)])}>
       <div class="tl-row tl-ruler-row" aria-hidden="true">
         <div class="tl-head" />
         <div class="tl-lane tl-ruler">
-          {ticks.map((at) => (
+          {ticks.map(({ at, align }) => (
             <span
               key={at}
-              class={at / total > 0.9 ? 'tl-tick tl-tick-end' : 'tl-tick'}
+              class={align === 'end' ? 'tl-tick tl-tick-end' : 'tl-tick'}
               style={{ left: pct(at) }}
             >
               {formatSeconds(at)}
