@@ -19,6 +19,8 @@ export const ErrorCode = z.enum([
   'upstream_timeout', // no answer in time
   'stream_dropped', // the chat stream ended abnormally
   'render_failed', // the backend reported a failed render, or the job hit its hard stop
+  'export_file_missing', // the render finished, but neither its URL nor the token download gives the file
+  'claim_unavailable', // the backend has no project to hand over (404 on the claim call)
   // The worker's own
   'invalid_request', // a body, query or parameter that fails its schema
   'unauthorized', // no or bad installation credentials

@@ -87,6 +87,16 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorTemplate>> = {
     en: 'The video could not be rendered. Try exporting again.',
     zh: '视频渲染失败，请重新导出。',
   },
+  export_file_missing: {
+    status: 502,
+    en: 'NemoVideo finished the video, but its file could not be fetched. Try exporting again.',
+    zh: 'NemoVideo 已完成视频，但无法获取视频文件。请重新导出。',
+  },
+  claim_unavailable: {
+    status: 404,
+    en: 'NemoVideo has no project to open for this session yet. Make an edit first, then try again.',
+    zh: 'NemoVideo 暂时没有可打开的项目。请先编辑一次，然后重试。',
+  },
   invalid_request: {
     status: 400,
     en: 'The request is not valid: {issues}.',
@@ -312,6 +322,7 @@ function actionsFor(code: ErrorCode, ctx: ErrorContext): ErrorAction[] {
     case 'upstream_unavailable':
     case 'upstream_timeout':
     case 'render_failed':
+    case 'export_file_missing':
     case 'length_required':
     case 'human_check_failed':
     case 'upload_stalled':
