@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ShapeProfile } from './profiles.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
 
@@ -29,6 +30,8 @@ export const SseNastiness = z.object({
 })
 
 export const SimulatorConfig = z.object({
+  /** How answers and chat events are shaped (profiles.ts): `documented`, `minimal`, `variant`. */
+  profile: ShapeProfile,
   /** Multiplies every simulated duration (turns, heartbeats, time-mode renders, slow faults). */
   timeScale: z.number().nonnegative(),
   /** Seed of the per-session PRNGs (reply choice, chunk splits, no-text edits). */
@@ -62,6 +65,7 @@ export const SimulatorConfigPatch = SimulatorConfig.extend({
 export type SimulatorConfigPatch = z.infer<typeof SimulatorConfigPatch>
 
 export const DEFAULT_CONFIG: SimulatorConfig = {
+  profile: 'documented',
   timeScale: 1,
   seed: 20260324,
   tokenTtlMs: 7 * DAY_MS,

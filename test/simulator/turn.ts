@@ -1,5 +1,6 @@
 import type { SimulatorConfig } from './config.ts'
 import type { Prng } from './prng.ts'
+import { variantEvent } from './profiles.ts'
 import { sleep } from './respond.ts'
 import { TEMPORARY_ISSUE, type Step, type TurnPlan } from './script.ts'
 
@@ -11,7 +12,8 @@ export type WireItem =
   | { kind: 'comment'; text: string }
 
 export interface TurnOptions {
-  style: 'documented' | 'adk'
+  /** `variant`: the documented events under other type names and keys (profiles.ts). */
+  style: 'documented' | 'adk' | 'variant'
   noText: boolean
   trailingIssue: boolean
   zh: boolean
@@ -46,7 +48,7 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
     const roll = rng.next()
     if (config.sse.comments && roll < 0.25) return { kind: 'comment', text: 'ping' }
     if (config.sse.emptyData && roll < 0.55) return { kind: 'empty' }
-    return event({ type: 'heartbeat' })
+    return event(style === 'variant' ? variantEvent('heartbeat') : { type: 'heartbeat' })
   }
 
   function* text(full: string): Generator<WireItem> {
@@ -56,7 +58,9 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
       const piece = full.slice(i, i + size)
       yield style === 'documented'
         ? event({ type: 'text', content: piece })
-        : event({
+        : style === 'variant'
+          ? event(variantEvent('text', { content: piece }))
+          : event({
             author: 'nemo_agent',
             content: { role: 'model', parts: [{ text: piece }] },
             partial: true,
@@ -89,7 +93,9 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
         const id = `call_${crypto.randomUUID().slice(0, 12)}`
         yield style === 'documented'
           ? event({ type: 'tool_call', name: step.name, args: step.args })
-          : event({
+          : style === 'variant'
+            ? event(variantEvent('tool_call', { name: step.name, args: step.args }))
+            : event({
               author: 'nemo_agent',
               content: {
                 role: 'model',
@@ -101,7 +107,9 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
         await sleep(scaled(rng.int(200, 1500)))
         yield style === 'documented'
           ? event({ type: 'tool_result', name: step.name, result })
-          : event({
+          : style === 'variant'
+            ? event(variantEvent('tool_result', { name: step.name, result }))
+            : event({
               author: 'nemo_agent',
               content: {
                 role: 'user',

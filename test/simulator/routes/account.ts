@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { SimContext, SimEnv } from '../context.ts'
+import { claimData, tokenData } from '../profiles.ts'
 import { fail, ok } from '../respond.ts'
 
 const ClaimBody = z.object({ task_id: z.string().optional(), session_id: z.string() })
@@ -30,13 +31,15 @@ export function accountRoutes(sim: SimContext) {
       state.issuedByClient.set(clientId, now)
       state.issuedByIp.set(ip, [...recent, now])
       const record = state.issueToken('anonymous', { clientId, ip, issuedAt: now })
-      return ok({
-        token: record.token,
-        user_id: record.userId,
-        credits: record.credits.available,
-        expires_at: new Date(record.expiresAt).toISOString(),
-        scopes: record.scopes,
-      })
+      return ok(
+        tokenData(state.config.profile, {
+          token: record.token,
+          userId: record.userId,
+          credits: record.credits.available,
+          expiresAt: record.expiresAt,
+          scopes: record.scopes,
+        }),
+      )
     })
     .get('/api/credits/balance/simple', (c) => {
       const { available, frozen, total } = c.var.auth.credits
@@ -50,6 +53,6 @@ export function accountRoutes(sim: SimContext) {
       const claimToken = `clm_${crypto.randomUUID().replace(/-/g, '')}`
       const expiresAt = sim.state.now() + 7 * 24 * 3600 * 1000
       sim.state.claims.set(claimToken, { sessionId: session.id, expiresAt })
-      return ok({ claim_token: claimToken, expires_at: new Date(expiresAt).toISOString() })
+      return ok(claimData(sim.state.config.profile, claimToken, expiresAt))
     })
 }

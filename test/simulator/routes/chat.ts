@@ -37,9 +37,19 @@ export function chatRoutes(sim: SimContext) {
     const override = state.nextTurns.shift() ?? {}
     const { rng } = session
     const styleSetting = state.config.sseStyle
+    const { profile } = state.config
+    // A profile fixes the event style; the documented one keeps the configured mix.
     const style =
       override.style ??
-      (styleSetting === 'mixed' ? (rng.chance(0.5) ? 'adk' : 'documented') : styleSetting)
+      (profile === 'minimal'
+        ? 'adk'
+        : profile === 'variant'
+          ? 'variant'
+          : styleSetting === 'mixed'
+            ? rng.chance(0.5)
+              ? 'adk'
+              : 'documented'
+            : styleSetting)
     const zh = wantsChinese(session, prompt)
     const turn = runTurn(plan, {
       style,

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { SimContext, SimEnv } from '../context.ts'
 import { mp4Bytes, mp4Stream, nearestPreset } from '../mp4.ts'
+import { renderStatusBody, renderSubmitBody } from '../profiles.ts'
 import { fail, renderFail, renderOk } from '../respond.ts'
 import type { RenderRecord, SimState } from '../state.ts'
 
@@ -74,7 +75,7 @@ export function renderRoutes(sim: SimContext) {
         cancelled: false,
         failWith: failure?.error,
       })
-      return renderOk({ data: { id, status: 'pending', progress: 0 } })
+      return renderOk(renderSubmitBody(state.config.profile, id))
     })
     .get('/api/render/proxy/lambda/:id', (c) => {
       const { state } = sim
@@ -90,6 +91,8 @@ export function renderRoutes(sim: SimContext) {
           : status === 'cancelled'
             ? 'Render cancelled'
             : undefined
+      const shaped = renderStatusBody(state.config.profile, { id: render.id, status, progress, url, error, polls: render.polls })
+      if (shaped) return renderOk(shaped)
       const shape =
         state.config.statusShape === 'rotate'
           ? render.polls % 2

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { SimContext, SimEnv } from '../context.ts'
 import { aspectOf } from '../draft.ts'
 import { withMediaOrigin } from '../media.ts'
+import { sessionAnswer, stateData } from '../profiles.ts'
 import { fail, ok } from '../respond.ts'
 
 const SessionBody = z.object({
@@ -17,18 +18,19 @@ export function sessionRoutes(sim: SimContext) {
       const parsed = SessionBody.safeParse(c.var.entry.body ?? {})
       if (!parsed.success) return fail(400, 'Invalid body')
       const session = sim.state.newSession(c.var.auth, parsed.data.task_name, parsed.data.language)
-      const data = { task_id: session.taskId, user_id: session.userId, task_name: session.taskName }
-      const nesting = sim.state.config.sessionIdNesting
-      return ok(
-        nesting === 'top' ? data : { ...data, session_id: session.id },
-        nesting === 'data' ? {} : { session_id: session.id },
-      )
+      const { data, extra } = sessionAnswer(sim.state.config.profile, sim.state.config.sessionIdNesting, {
+        id: session.id,
+        taskId: session.taskId,
+        userId: session.userId,
+        taskName: session.taskName,
+      })
+      return ok(data, extra)
     })
     .get('/api/state/nemo_agent/me/:sid/latest', (c) => {
       const session = sim.state.sessions.get(c.req.param('sid'))
       if (!session || session.userId !== c.var.auth.userId) return fail(1002)
       const { width, height } = session.draft.m
-      return ok({
+      return ok(stateData(sim.state.config.profile, {
         session_id: session.id,
         task_id: session.taskId,
         task_name: session.taskName,
@@ -42,6 +44,6 @@ export function sessionRoutes(sim: SimContext) {
             .map((m) => ({ hash: m.hash, summary: `${m.file_type} ${m.filename}` })),
           generated_media: session.generated,
         },
-      })
+      }))
     })
 }

@@ -10,6 +10,7 @@ import type { SimContext, SimEnv } from '../context.ts'
 import { applyMedia, type MediaItem } from '../draft.ts'
 import { boundaryOf, readMultipart } from '../multipart.ts'
 import { hashBytes } from '../prng.ts'
+import { uploadData } from '../profiles.ts'
 import { fail, ok } from '../respond.ts'
 
 const UrlBody = z.object({
@@ -118,6 +119,6 @@ export function uploadRoutes(sim: SimContext) {
     applyMedia(session.draft, items)
     // `size` is the simulator's own bookkeeping, not part of the answer.
     const files = items.map(({ size: _size, ...file }) => file)
-    return ok({ files, session_state_applied: true })
+    return ok(uploadData(state.config.profile, files))
   })
 }
