@@ -16,8 +16,11 @@ import { renderIdFor } from './job-id.ts'
 import { toSnapshot, type JobRecord, type JobSnapshot } from './job-record.ts'
 import { JobStore } from './job-store.ts'
 import { OutputKeeper } from './output-keeper.ts'
-import { transition } from './status-transition.ts'
+import { RENDER_FILE_CHECKS, transition, type Transition } from './status-transition.ts'
 import { isTransient, jobErrorOf, withTimeout, type JobError } from './upstream-errors.ts'
+
+/** Storage key of how often a "completed" render's file was looked for in vain. */
+const FILE_CHECKS_KEY = 'fileChecks'
 
 export interface StartInput {
   jobId: string
@@ -48,6 +51,8 @@ export class RenderJob extends DurableObject<Env> {
   readonly #output: OutputKeeper
   /** The first submit in flight, so a concurrent duplicate start() gets the same answer. */
   #starting: Promise<StartResult> | undefined
+  /** An unknown status word was logged already (once per job and instance is enough). */
+  #warnedUnknown = false
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -203,17 +208,48 @@ export class RenderJob extends DurableObject<Env> {
   async #apply(job: JobRecord, status: UpstreamRenderStatus): Promise<void> {
     const stored = this.#store.read()
     if (!stored || stored.renderId !== job.renderId || TERMINAL_JOB_STATUSES.has(stored.status)) return
+    if (status.unknownStatus !== undefined && !this.#warnedUnknown) {
+      // Not an error: the render goes on being polled at the usual interval.
+      this.#warnedUnknown = true
+      console.warn(`render ${stored.renderId}: unknown status "${status.unknownStatus}", read as in progress`)
+    }
     const now = Date.now()
     const next = transition(stored, status, now)
     if (next.kind === 'fail') {
       this.#fail(next.error)
       return
     }
+    if (next.kind === 'check_file') return this.#checkFile(stored, next)
     const updated = this.#store.update(next.patch, now)
     if (next.kind === 'resubmit') {
       console.warn(`render ${stored.renderId} failed (${next.reason}); submitting ${updated.renderId}`)
       await this.#submit(updated)
     }
+  }
+
+  /**
+   * A render completed without a file URL: the job completes only once the token-only download
+   * answers (and is served through it); after RENDER_FILE_CHECKS failed polls it fails honestly.
+   */
+  async #checkFile(job: JobRecord, next: Extract<Transition, { kind: 'check_file' }>): Promise<void> {
+    const checks = ((await this.ctx.storage.get<number>(FILE_CHECKS_KEY)) ?? 0) + 1
+    await this.ctx.storage.put(FILE_CHECKS_KEY, checks)
+    let reason: string
+    try {
+      const res = await withTimeout(createUpstream(this.env, job.installationId).downloadRender(job.renderId), UPSTREAM_CALL_TIMEOUT_MS)
+      // Only whether it answers matters here; the file itself goes to R2 or the user later.
+      await res.body?.cancel()
+      if (this.#store.read()?.renderId === job.renderId) this.#store.update(next.done)
+      return
+    } catch (err) {
+      reason = jobErrorOf(err).code
+    }
+    console.warn(`render ${job.renderId}: completed without a file URL, download fallback failed (${reason}), check ${checks} of ${RENDER_FILE_CHECKS}`)
+    if (checks >= RENDER_FILE_CHECKS) {
+      this.#fail({ code: 'export_file_missing', params: { reason: 'file_unavailable', checks } })
+      return
+    }
+    this.#store.update(next.patch)
   }
 
   #recordError(err: unknown): void {

@@ -12,6 +12,18 @@ export type Transition =
   /** The render failed and one more attempt is left: store this, then submit the new render id. */
   | { kind: 'resubmit'; patch: JobPatch; reason: string }
   | { kind: 'fail'; error: JobError }
+  /**
+   * The backend says completed but names no file: the job stays `processing` (the patch) while
+   * the token-only download is tried; `completed` (the patch of `done`) once it answers.
+   */
+  | { kind: 'check_file'; patch: JobPatch; done: JobPatch }
+
+/**
+ * How many polls may find a render "completed" without a file URL and the token-only download
+ * failing before the job fails with `export_file_missing`: the backend may publish the file a
+ * moment after it reports completion, but a job must never be `completed` without a way to get it.
+ */
+export const RENDER_FILE_CHECKS = 3
 
 /**
  * The job's next state for a backend status: progress while it runs, the file's name once it is
@@ -24,18 +36,18 @@ export function transition(job: JobRecord, status: UpstreamRenderStatus, now: nu
     case 'pending':
     case 'processing':
       return { kind: 'update', patch: { ...running, status: status.status, progress: clampProgress(status.progress) ?? job.progress } }
-    case 'completed':
-      return {
-        kind: 'update',
-        patch: {
-          ...running,
-          status: 'completed',
-          progress: 100,
-          outputUrl: status.outputUrl ?? null,
-          completedAt: now,
-          fileName: exportFileName(job.preset, now),
-        },
+    case 'completed': {
+      const done: JobPatch = {
+        ...running,
+        status: 'completed',
+        progress: 100,
+        outputUrl: status.outputUrl ?? null,
+        completedAt: now,
+        fileName: exportFileName(job.preset, now),
       }
+      if (status.outputUrl) return { kind: 'update', patch: done }
+      return { kind: 'check_file', patch: { ...running, status: 'processing', progress: 99 }, done }
+    }
     case 'cancelled':
       return { kind: 'update', patch: { ...running, status: 'cancelled' } }
     case 'failed': {

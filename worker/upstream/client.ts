@@ -223,7 +223,7 @@ export function createUpstream(env: Env, installationId: string): Upstream {
     },
 
     downloadRender(renderId) {
-      return withRetries(config, tokens, true, async (token) => {
+      return answeredAs('export_file_missing', withRetries(config, tokens, true, async (token) => {
         const res = await sendUpstream(config, {
           method: 'GET',
           path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
@@ -238,11 +238,11 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           AnyData,
         )
         throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
-      })
+      }))
     },
 
     async claim({ taskId, upstreamSessionId }) {
-      const data = await json(
+      const data = await answeredAs('claim_unavailable', json(
         {
           method: 'POST',
           path: '/api/auth/claim-token',
@@ -250,10 +250,26 @@ export function createUpstream(env: Env, installationId: string): Upstream {
           timeoutMs: config.upstreamTimeoutsMs.json,
         },
         ClaimTokenData,
-      )
+      ))
       const expiresAt = isoOf(data.expires_at)
       return { claimToken: data.claim_token, ...(expiresAt ? { expiresAt } : {}) }
     },
+  }
+}
+
+/**
+ * A 404 (or 409/410) without a code of its own is an answer, not an outage: the backend has no
+ * such file or project. It becomes `code`, so the user is not told NemoVideo is unreachable.
+ */
+async function answeredAs<T>(code: 'export_file_missing' | 'claim_unavailable', call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch (err) {
+    const status = err instanceof UpstreamError ? err.httpStatus : undefined
+    if (err instanceof UpstreamError && err.code === 'upstream_unavailable' && (status === 404 || status === 409 || status === 410)) {
+      throw new UpstreamError(code, { httpStatus: status, ...(err.upstreamCode !== undefined && { upstreamCode: err.upstreamCode }) })
+    }
+    throw err
   }
 }
 
