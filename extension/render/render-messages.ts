@@ -67,6 +67,27 @@ export const RendererCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renderer-file-url'), jobId: z.string() }),
   z.object({ type: z.literal('renderer-revoke'), url: z.string() }),
   z.object({ type: z.literal('renderer-remove-file'), jobId: z.string() }),
+  /** One frame as the export draws it, as a PNG data: URL (a poster; the tests' reference). */
+  z.object({
+    type: z.literal('renderer-still'),
+    width: z.number().check(z.int(), z.positive()),
+    height: z.number().check(z.int(), z.positive()),
+    timeline: Timeline,
+    timeMs: z.number().check(z.nonnegative()),
+    access: MediaAccess,
+  }),
+  /**
+   * The encoder alone: the same frame count and size from already decoded pictures drawn to
+   * cover (no compositor, no sound, no file). How fast this device can go; the bench's baseline.
+   */
+  z.object({
+    type: z.literal('renderer-bare-encode'),
+    width: z.number().check(z.int(), z.positive()),
+    height: z.number().check(z.int(), z.positive()),
+    fps: z.number().check(z.int(), z.positive()),
+    durationMs: z.number().check(z.positive()),
+    imageUrls: z.array(z.string()).check(z.minLength(1)),
+  }),
   /** Which renders are running: the background fails the others (no stuck job). */
   z.object({ type: z.literal('renderer-status') }),
 ])
@@ -77,6 +98,8 @@ export const RendererReply = z.object({
   ok: z.boolean(),
   url: z.optional(z.string()),
   running: z.optional(z.array(z.string())),
+  /** How long a bare encode took. */
+  ms: z.optional(z.number()),
   message: z.optional(z.string()),
 })
 export type RendererReply = z.infer<typeof RendererReply>

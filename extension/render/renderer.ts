@@ -82,6 +82,60 @@ export function createRenderer(deps: RendererDeps) {
     }
   }
 
+  /** The frame at `timeMs` drawn exactly as `render` draws it, as a PNG data: URL. */
+  async function still(cmd: Extract<RendererCommand, { type: 'renderer-still' }>): Promise<string> {
+    const preview = await import('../preview/index.ts')
+    const media = preview.createMediaLibrary(deps.fetchMediaFor(cmd.access))
+    try {
+      const compositor = preview.createCompositor(cmd.timeline, media, {
+        width: cmd.width,
+        height: cmd.height,
+      })
+      const canvas = new OffscreenCanvas(cmd.width, cmd.height)
+      const ctx = canvas.getContext('2d', { alpha: false })
+      if (!ctx) throw new Error('No 2D canvas here')
+      await compositor.prepare(cmd.timeMs, { exact: true })
+      compositor.draw(ctx, cmd.timeMs)
+      const blob = await canvas.convertToBlob({ type: 'image/png' })
+      return await new Promise<string>((resolve, reject) => {
+        const reader = new FileReader()
+        reader.onload = () => resolve(String(reader.result))
+        reader.onerror = () => reject(reader.error ?? new Error('Could not read the frame'))
+        reader.readAsDataURL(blob)
+      })
+    } finally {
+      media.dispose()
+    }
+  }
+
+  async function bareEncode(
+    cmd: Extract<RendererCommand, { type: 'renderer-bare-encode' }>,
+  ): Promise<number> {
+    const { encodeVideo } = await import('./encode-video.ts')
+    const bitmaps = await Promise.all(
+      cmd.imageUrls.map(async (url) => createImageBitmap(await (await fetch(url)).blob())),
+    )
+    const per = cmd.durationMs / bitmaps.length
+    const t0 = performance.now()
+    await encodeVideo({
+      ...cmd,
+      frames: {
+        draw(ctx, t) {
+          const bitmap = bitmaps[Math.min(bitmaps.length - 1, Math.floor(t / per))]!
+          const scale =
+            Math.max(cmd.width / bitmap.width, cmd.height / bitmap.height) * (1 + (0.08 * (t % per)) / per)
+          const w = bitmap.width * scale
+          const h = bitmap.height * scale
+          ctx.drawImage(bitmap, (cmd.width - w) / 2, (cmd.height - h) / 2, w, h)
+        },
+      },
+      audioChoice: 'auto',
+      writable: new WritableStream(),
+    })
+    for (const b of bitmaps) b.close()
+    return performance.now() - t0
+  }
+
   /** Runs one command; the reply goes back to whoever sent it. */
   async function handle(cmd: RendererCommand): Promise<RendererReply> {
     switch (cmd.type) {
@@ -104,6 +158,10 @@ export function createRenderer(deps: RendererDeps) {
         return { ok: true }
       case 'renderer-status':
         return { ok: true, running: [...running.keys()] }
+      case 'renderer-still':
+        return { ok: true, url: await still(cmd) }
+      case 'renderer-bare-encode':
+        return { ok: true, ms: await bareEncode(cmd) }
     }
   }
 

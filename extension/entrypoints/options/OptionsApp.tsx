@@ -7,6 +7,7 @@ import { currentLang, onLanguageChange, t } from '../../utils/i18n.ts'
 import { resetInstallation } from '../../utils/installation.ts'
 import { Settings, settingsItem, type UiLanguage } from '../../utils/storage.ts'
 import { DEFAULT_WORKER_URL } from '../../utils/worker-url.ts'
+import { RenderAudioSection } from './RenderAudioSection.tsx'
 
 type Notice = { kind: 'ok' | 'error'; text: string } | undefined
 
@@ -22,6 +23,7 @@ export function OptionsApp({ api }: { api: WorkerClient }) {
       <h1>{t('opt_title')}</h1>
       <GeneralSection />
       <AccountSection api={api} />
+      <RenderAudioSection />
       <HostAccessSection />
     </main>
   )

@@ -1,0 +1,120 @@
+/**
+ * The export on this device (issue 10), in Debian's headless Chromium with the built extension:
+ * a 60 s 1080p30 video from 5 large photos (4000×3000 JPEGs made with ffmpeg), a title and a
+ * minute of music, rendered through the extension's own path (the `render-here` message, the
+ * offscreen document, the compositor, the mixer, the encoder, the file on disk) until its job is
+ * completed. Figures: the wall time from the request to the completed job, its frames per second,
+ * the ratio to a bare encode loop of the same 1,800 frames (the same photos drawn to cover, no
+ * compositor, no sound, no file: the encoder's own limit) run in the same browser right after,
+ * and the peak resident memory of the extension's renderer process during the render.
+ * @module
+ */
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { launchExtensionBrowser } from '../../test/e2e/lib/browser.ts'
+import { startPageServer } from '../../test/e2e/lib/page-server.ts'
+import { waitFor } from '../lib/wait.ts'
+import type { Figure } from './figures.ts'
+import { descendantsNamed, memoryOf, resetPeak } from './process-memory.ts'
+import { round } from './stats.ts'
+
+const run = promisify(execFile)
+const DURATION_MS = 60_000
+const FPS = 30
+const SIZE = { width: 1920, height: 1080 }
+const PHOTOS = ['mandelbrot', 'testsrc2', 'smptehdbars', 'life', 'cellauto']
+const WALL_TARGET_S = 30
+const RATIO_TARGET = 1.3
+
+/** Photos with detail everywhere (the encoder's real work) and a minute of music, on disk. */
+async function makeMedia(dir: string): Promise<void> {
+  await Promise.all(
+    PHOTOS.map((src, i) =>
+      run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${src}=size=4000x3000:rate=1`, '-vf', `noise=alls=${8 + i * 4}:allf=t`, '-frames:v', '1', '-q:v', '3', join(dir, `photo-${i}.jpg`)]),
+    ),
+  )
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=60', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=60', '-filter_complex', 'amix=inputs=2', '-ac', '2', '-ar', '44100', '-b:a', '192k', join(dir, 'music.mp3')])
+}
+
+function timeline(mediaOrigin: string) {
+  const mediaUrl = mediaOrigin.replace(/\/$/, '')
+  const per = DURATION_MS / PHOTOS.length
+  return {
+    title: 'Bench',
+    durationMs: DURATION_MS,
+    tracks: [
+      {
+        kind: 'video',
+        typeCode: 0,
+        label: 'Video',
+        segments: PHOTOS.map((_, i) => ({ label: `photo ${i}`, startMs: i * per, endMs: (i + 1) * per, sourceUrl: `${mediaUrl}/photo-${i}.jpg`, mediaKind: 'image' })),
+      },
+      { kind: 'text', typeCode: 7, label: 'Title', segments: [{ label: 'Title', text: 'Sixty seconds, rendered here', startMs: 0, endMs: 4000 }] },
+      { kind: 'audio', typeCode: 1, label: 'BGM', segments: [{ label: 'music', startMs: 0, endMs: DURATION_MS, sourceUrl: `${mediaUrl}/music.mp3`, mediaKind: 'audio', volumePercent: 35 }] },
+    ],
+  }
+}
+
+/** Chromium renderer processes that host extension pages (the offscreen document among them). */
+async function extensionRenderers(): Promise<number[]> {
+  const pids: number[] = []
+  for (const pid of await descendantsNamed('chromium')) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    if (cmdline.includes('--type=renderer') && cmdline.includes('--extension-process')) pids.push(pid)
+  }
+  return pids
+}
+
+export async function benchLocalRender(extensionDir: string): Promise<Figure[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'pagereel-local-render-'))
+  const media = await (async () => {
+    await makeMedia(dir)
+    return await startPageServer(dir)
+  })()
+  const browser = await launchExtensionBrowser({
+    extensionDir,
+    userDataDir: join(dir, 'profile'),
+    downloadsDir: join(dir, 'downloads'),
+    grantOrigins: ['http://127.0.0.1/*'],
+  })
+  try {
+    const page = await browser.openExtensionPage('options.html')
+    const send = (msg: unknown) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<{ ok: boolean; jobIds?: string[]; ms?: number; message?: string }>
+    // A one-second render first: the offscreen document, the encoder chunks and the codecs load.
+    const warm = await send({ type: 'render-here', sessionId: 'ses_benchlocalrender00001', presets: ['16:9'], timeline: { ...timeline(media.url), durationMs: 1000 } })
+    const status = async (jobId: string) => {
+      const all = (await page.evaluate(() => chrome.storage.local.get('local-renders'))) as Record<string, { renders: Array<{ job: { jobId: string; status: string; error?: unknown } }> }>
+      const job = all['local-renders']?.renders.find((r) => r.job.jobId === jobId)?.job
+      if (job?.status === 'failed') throw new Error(`render failed: ${JSON.stringify(job.error)}`)
+      return job?.status
+    }
+    await waitFor('the warm-up render', async () => (await status(warm.jobIds![0]!)) === 'completed', 120_000)
+
+    const renderers = await extensionRenderers()
+    for (const pid of renderers) await resetPeak(pid)
+    const t0 = Date.now()
+    const reply = await send({ type: 'render-here', sessionId: 'ses_benchlocalrender00001', presets: ['16:9'], timeline: timeline(media.url) })
+    if (!reply.ok) throw new Error(`render-here refused: ${reply.message}`)
+    await waitFor('the 60 s render', async () => (await status(reply.jobIds![0]!)) === 'completed', 600_000, 100)
+    const wallMs = Date.now() - t0
+    const peaks = await Promise.all(renderers.map(async (pid) => (await memoryOf(pid).catch(() => ({ hwm: 0 }))).hwm))
+    const peakMb = Math.max(0, ...peaks) / (1024 * 1024)
+
+    const bare = await send({ type: 'renderer-bare-encode', target: 'renderer', ...SIZE, fps: FPS, durationMs: DURATION_MS, imageUrls: PHOTOS.map((_, i) => new URL(`photo-${i}.jpg`, media.url).href) })
+    if (!bare.ok || !bare.ms) throw new Error(`bare encode failed: ${bare.message}`)
+    const frames = (DURATION_MS / 1000) * FPS
+    const ratio = wallMs / bare.ms
+    return [
+      { name: 'local render: 60 s 1080p30, wall time', value: round(wallMs / 1000), unit: 's', target: `≤ ${WALL_TARGET_S} s`, met: wallMs / 1000 <= WALL_TARGET_S, detail: `5 photos 4000×3000, a title, music; request to completed job, ${round((frames * 1000) / wallMs)} fps` },
+      { name: 'local render: ratio to a bare encode loop', value: round(ratio), unit: '×', target: `≤ ${RATIO_TARGET}×`, met: ratio <= RATIO_TARGET, detail: `bare loop: the same ${frames} frames in ${round(bare.ms / 1000)} s (${round((frames * 1000) / bare.ms)} fps), same browser, right after` },
+      { name: 'local render: extension renderer peak memory', value: round(peakMb), unit: 'MB', target: 'informational', detail: 'VmHWM of the extension renderer process(es) during the 60 s render' },
+    ]
+  } finally {
+    await browser.close()
+    await media.stop()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
