@@ -20,6 +20,8 @@ export default defineConfig({
           RENDER_POLL_INTERVAL_MS: '600000',
           RENDER_MAX_AGE_MS: '3600000',
           UPLOAD_MAX_BYTES: '1048576',
+          // A stalled upload is cut off in well under a second, not the production 30 s.
+          STREAM_IDLE_TIMEOUT_MS: '400',
           // Between the simulator's pictures (~2 KB) and its clip (~16 KB): the media cap is reachable.
           MEDIA_MAX_BYTES: '12000',
           // Upstream timeouts short enough that the reliability tests reach them in seconds.

@@ -203,6 +203,30 @@ export class InstallationKeeper extends DurableObject<Env> {
       .map((row) => row.job_id)
   }
 
+  /**
+   * Takes one of the installation's upload slots of this kind (`stream`: uploads streaming now;
+   * `large`: large uploads open, each may hold up to 500 MB in R2) for `ttlMs` at most, so a slot
+   * a crashed request never gave back frees itself. False when all `max` are taken.
+   */
+  async openUpload(kind: 'stream' | 'large', id: string, max: number, ttlMs: number): Promise<boolean> {
+    if (!this.#load()) return false
+    const sql = this.ctx.storage.sql
+    const now = Date.now()
+    sql.exec('CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)')
+    sql.exec('DELETE FROM uploads WHERE expires_at <= ?', now)
+    const open = sql.exec<{ n: number }>('SELECT count(*) AS n FROM uploads WHERE kind = ? AND id != ?', kind, id).one().n
+    if (open >= max) return false
+    sql.exec('INSERT OR REPLACE INTO uploads (id, kind, expires_at) VALUES (?, ?, ?)', id, kind, now + ttlMs)
+    return true
+  }
+
+  /** Gives an upload slot back (the upload ended, however). */
+  async closeUpload(id: string): Promise<void> {
+    if (!this.#hasSchema()) return
+    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)')
+    this.ctx.storage.sql.exec('DELETE FROM uploads WHERE id = ?', id)
+  }
+
   async #renewAnonymous(): Promise<Outcome<string>> {
     const before = this.#load()
     if (!before) return carry(new WorkerError('unauthorized'))

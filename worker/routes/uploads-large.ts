@@ -19,7 +19,9 @@ import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
 import { resolveSession } from '../sessions/access.ts'
 import { choosePartSize } from '../uploads/part-size.ts'
+import { watchIdle } from '../http/idle-timeout.ts'
 import { streamPartToR2 } from '../uploads/part-upload.ts'
+import { closeLargeUploadSlot, openLargeUploadSlot } from '../uploads/slots.ts'
 import { unwrapUpload } from '../uploads/rpc.ts'
 import { LARGE_UPLOAD_TTL_MS, newUploadId, uploadKey, uploadStub } from '../uploads/upload-stub.ts'
 
@@ -74,6 +76,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       const createdAt = Date.now()
       const expiresAt = createdAt + LARGE_UPLOAD_TTL_MS
       const partCount = partCountOf(size, partSize)
+      // At most LARGE_UPLOADS_OPEN_MAX open per installation: each may hold 500 MB in R2 for 24 h.
+      await openLargeUploadSlot(c.env, installationId, uploadId)
       await uploadStub(c.env, uploadId).create({
         uploadId,
         installationId,
@@ -136,6 +140,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
           sessionId,
         }),
       )
+      await closeLargeUploadSlot(c.env, c.var.installationId, uploadId)
       return c.json(result, 200)
     },
   )
@@ -155,6 +160,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
         sessionId,
       })
       if (!aborted) throw new WorkerError('not_found')
+      await closeLargeUploadSlot(c.env, c.var.installationId, uploadId)
       return c.body(null, 204)
     },
   )
@@ -197,7 +203,16 @@ routes.put(paths.largeUploadPart(':sessionId', ':uploadId', ':n'), async (c) => 
   const stub = uploadStub(c.env, uploadId)
   // Checked before a byte is read: another installation's upload, or a part of the wrong size.
   const target = unwrapUpload(await stub.partTarget(owner, n, length))
-  const etag = await streamPartToR2(c.env.MEDIA, target, n, c.req.raw.body)
+  // A sender that goes quiet mid-part is cut off after STREAM_IDLE_TIMEOUT_MS, not 15 minutes.
+  const raw = c.req.raw.body
+  const watched = raw && watchIdle(raw, getConfig(c.env).streamIdleTimeoutMs)
+  let etag: string
+  try {
+    etag = await streamPartToR2(c.env.MEDIA, target, n, watched ? watched.body : null)
+  } catch (err) {
+    if (watched?.stalled()) throw new WorkerError('upload_stalled')
+    throw err
+  }
   unwrapUpload(await stub.recordPart(owner, { partNumber: n, etag, size: length }))
   return c.json({ partNumber: n, size: length }, 200)
 })

@@ -8,11 +8,13 @@ import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { boundaryOf, peekFirstPart } from '../http/multipart-peek.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
+import { watchIdle } from '../http/idle-timeout.ts'
 import { canonicalPublicUrl } from '../http/public-url.ts'
 import { validationHook } from '../http/validation.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
 import { createUpstream } from '../upstream/client.ts'
 import { toUploadResult } from '../upstream/upload-result.ts'
+import { withUploadSlot } from '../uploads/slots.ts'
 import largeUploads from './uploads-large.ts'
 
 const params = z.object({ sessionId: SessionId })
@@ -64,20 +66,32 @@ routes.post(paths.uploads(':sessionId'), async (c) => {
   }
   const installationId = c.var.installationId
   const upstream = createUpstream(c.env, installationId)
+  // A sender that goes quiet is cut off after STREAM_IDLE_TIMEOUT_MS instead of holding a backend
+  // connection for the whole upload timeout.
+  const watched = watchIdle(raw, getConfig(c.env).streamIdleTimeoutMs)
   // Resolve the session before reading the body: another installation's session reads nothing.
   let sent = false
-  const result = await withUpstreamSession(c.env, installationId, sessionId.data, async (sid) => {
-    // A body is sent once: after a lost session (1002) was renewed, the user sends it again.
-    if (sent) throw new WorkerError('session_lost', { action: { kind: 'retry' } })
-    sent = true
-    const peeked = await peekFirstPart(raw, boundary, length)
-    const { filename, contentType: partType } = peeked.first
-    if (!(filename && mediaFormatOf(filename)) && !(partType && MIME_TO_FORMAT[partType])) {
-      await peeked.body.cancel().catch(() => undefined)
-      throw new WorkerError('unsupported_format', { ...(filename && { params: { filename } }) })
-    }
-    return upstream.uploadMultipart(sid, peeked.body, contentType, length)
-  })
+  const send = () =>
+    withUpstreamSession(c.env, installationId, sessionId.data, async (sid) => {
+      // A body is sent once: after a lost session (1002) was renewed, the user sends it again.
+      if (sent) throw new WorkerError('session_lost', { action: { kind: 'retry' } })
+      sent = true
+      const peeked = await peekFirstPart(watched.body, boundary, length)
+      const { filename, contentType: partType } = peeked.first
+      if (!(filename && mediaFormatOf(filename)) && !(partType && MIME_TO_FORMAT[partType])) {
+        await peeked.body.cancel().catch(() => undefined)
+        throw new WorkerError('unsupported_format', { ...(filename && { params: { filename } }) })
+      }
+      return upstream.uploadMultipart(sid, peeked.body, contentType, length)
+    })
+  let result
+  try {
+    // At most UPLOADS_CONCURRENT_MAX of one installation's uploads stream at once.
+    result = await withUploadSlot(c.env, installationId, send)
+  } catch (err) {
+    if (watched.stalled()) throw new WorkerError('upload_stalled')
+    throw err
+  }
   return c.json(toUploadResult(result), 200)
 })
 
