@@ -9,6 +9,8 @@ export interface E2eEnv {
   nemoWebUrl: string
   /** The unpacked Chrome MV3 build, made against `workerUrl`. */
   extensionDir: string
+  /** The unpacked Firefox MV3 build, made against the same worker. */
+  firefoxExtensionDir: string
   downloadsDir: string
   /** POST /worker/restart restarts workerd on the same port and state. */
   harnessUrl: string

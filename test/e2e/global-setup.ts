@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { TestProject } from 'vitest/node'
 import { startStack, type Stack } from '../../scripts/lib/stack.ts'
 import type { E2eEnv } from './env.ts'
+import { firefoxBuildOf } from './lib/extension-build.ts'
 
 /**
  * Starts the stack once for the whole e2e project and tears it down afterwards, even when tests
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       siteUrl: stack.site.url,
       nemoWebUrl: stack.nemoWeb!.url,
       extensionDir: stack.extensionDir,
+      firefoxExtensionDir: firefoxBuildOf(stack.extensionDir),
       downloadsDir: stack.downloadsDir,
       harnessUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
     }

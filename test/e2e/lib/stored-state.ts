@@ -45,7 +45,11 @@ export interface StoredState {
 
 export async function readStoredState(browser: ExtensionBrowser): Promise<StoredState> {
   const worker = await browser.serviceWorker()
-  const all = await worker.evaluate(() => chrome.storage.local.get(null))
+  return parseStoredState(await worker.evaluate(() => chrome.storage.local.get(null)))
+}
+
+/** The state out of everything in `storage.local` (as either browser's extension reads it). */
+export function parseStoredState(all: Record<string, unknown>): StoredState {
   const projects = all.projects as { currentSessionId?: string } | undefined
   const sessionId = projects?.currentSessionId
   const chat = (sessionId ? all[`chat:${sessionId}`] : undefined) as { messages?: StoredChatEntry[] } | undefined
