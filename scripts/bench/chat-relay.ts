@@ -37,7 +37,7 @@ import { randomUUID } from 'node:crypto'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
 import { cpuMsOf, workerdRoles } from './process-memory.ts'
-import type { SimulatorProcess } from './simulator-process.ts'
+import type { RunningSimulator } from '../../test/simulator/serve.ts'
 import { median, quantile, round } from './stats.ts'
 import { readTimedEvents, type TimedEvent } from '../../test/lib/sse.ts'
 import { registerInstallation, type WorkerApi } from '../lib/worker-api.ts'
@@ -99,13 +99,13 @@ export interface ChatRelayOutput {
  */
 export async function benchChatRelay(
   workerUrl: string,
-  direct: SimulatorProcess,
-  control: SimulatorProcess,
-  behind: SimulatorProcess,
+  direct: RunningSimulator,
+  control: RunningSimulator,
+  behind: RunningSimulator,
 ): Promise<ChatRelayOutput> {
   const pids: Pids = {
-    simA: direct.proc.child.pid!,
-    simB: behind.proc.child.pid!,
+    simA: direct.proc!.child.pid!,
+    simB: behind.proc!.child.pid!,
     ...(await workerdRoles(workerUrl)),
   }
   const installations = await Promise.all(
@@ -258,9 +258,9 @@ function marks(s: Stream, type: string): number[] {
 
 interface RoundContext {
   workerUrl: string
-  direct: SimulatorProcess
-  control: SimulatorProcess
-  behind: SimulatorProcess
+  direct: RunningSimulator
+  control: RunningSimulator
+  behind: RunningSimulator
   installations: WorkerApi[]
   tokens: string[]
   controlTokens: string[]

@@ -15,7 +15,7 @@
  */
 import type { SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
-import type { SimulatorProcess } from './simulator-process.ts'
+import type { RunningSimulator } from '../../test/simulator/serve.ts'
 import { round } from './stats.ts'
 import { inBatches } from './chat-relay.ts'
 import { readTimedEvents } from '../../test/lib/sse.ts'
@@ -43,7 +43,7 @@ type Session = { inst: WorkerApi; sessionId: string }
 
 export async function benchRenderPolling(
   workerUrl: string,
-  sim: SimulatorProcess,
+  sim: RunningSimulator,
   restartWorker: (vars: Record<string, string>) => Promise<void>,
   chatSessions: Session[] = [],
 ): Promise<Figure[]> {
@@ -111,7 +111,7 @@ export async function benchRenderPolling(
 }
 
 /** Waits until the simulator log stops growing for `quietMs` (the alarms due before a restart). */
-async function waitForQuiet(sim: SimulatorProcess, quietMs: number, timeoutMs = 60_000): Promise<void> {
+async function waitForQuiet(sim: RunningSimulator, quietMs: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let last = (await sim.log('render-status')).length
   let since = Date.now()

@@ -10,8 +10,7 @@
  *
  * The worker, the simulator and the extension come from a copy of one commit (HEAD, or the one
  * named by `--rev=<commit>`), see source-snapshot.ts; the JSON names it.
- * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension,
- * local-render);
+ * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension);
  * `--keep` keeps the temporary directory (worker log and state, the source copy).
  * @module
  */
@@ -25,15 +24,14 @@ import { killGroupsOnExit, stopAllGroups } from '../lib/processes.ts'
 import { startWorker } from '../lib/worker.ts'
 import { benchChatRelay, CHAT_SIMULATOR, type ChatRelayOutput } from './chat-relay.ts'
 import { benchExtension } from './extension.ts'
-import { benchLocalRender } from './local-render.ts'
 import { printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
 import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
-import { startSimulatorProcess } from './simulator-process.ts'
+import { startSimulator } from '../../test/simulator/serve.ts'
 import { buildSnapshotExtension, snapshotCommit } from './source-snapshot.ts'
 import { benchUpload } from './upload.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const ALL = ['chat', 'upload', 'render', 'extension', 'local-render'] as const
+const ALL = ['chat', 'upload', 'render', 'extension'] as const
 type BenchName = (typeof ALL)[number]
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
@@ -68,9 +66,9 @@ try {
   // direct paths (see chat-relay.ts for why they must match).
   const config = { ...CHAT_SIMULATOR, ...RENDER_SIMULATOR }
   const [sim, direct, control] = await Promise.all([
-    startSimulatorProcess(source.dir, config),
-    selected.has('chat') ? startSimulatorProcess(source.dir, config) : undefined,
-    selected.has('chat') ? startSimulatorProcess(source.dir, config) : undefined,
+    startSimulator({ config, ownProcess: { src: source.dir } }),
+    selected.has('chat') ? startSimulator({ config, ownProcess: { src: source.dir } }) : undefined,
+    selected.has('chat') ? startSimulator({ config, ownProcess: { src: source.dir } }) : undefined,
   ])
   const workerPort = await freePort()
   const workerUrl = `http://127.0.0.1:${workerPort}`
@@ -85,7 +83,7 @@ try {
   })
   let [worker, extensionDir] = await Promise.all([
     startWorker(workerOptions({ RENDER_POLL_INTERVAL_MS: String(RENDER_POLL_INTERVAL_MS) })),
-    selected.has('extension') || selected.has('local-render')
+    selected.has('extension')
       ? buildSnapshotExtension(source.dir, workerUrl, join(workDir, 'extension'))
       : Promise.resolve(undefined),
   ])
@@ -123,7 +121,6 @@ try {
   }
   await run('render', () => benchRenderPolling(workerUrl, sim, restartWorker, chat?.sessions))
   await run('extension', () => benchExtension(extensionDir!))
-  await run('local-render', () => benchLocalRender(extensionDir!))
   await worker.stop()
   await sim.stop()
 } finally {

@@ -15,7 +15,7 @@ import { paths } from '../../shared/api/routes.ts'
 import type { Figure } from './figures.ts'
 import { multipartOfSize } from './multipart-stream.ts'
 import { descendantsNamed, memoryOf, resetPeak } from './process-memory.ts'
-import type { SimulatorProcess } from './simulator-process.ts'
+import type { RunningSimulator } from '../../test/simulator/serve.ts'
 import { round } from './stats.ts'
 import { registerInstallation } from '../lib/worker-api.ts'
 
@@ -40,7 +40,7 @@ interface UploadRun {
   received: number
 }
 
-export async function benchUpload(workerUrl: string, sim: SimulatorProcess, src: string): Promise<Figure[]> {
+export async function benchUpload(workerUrl: string, sim: RunningSimulator, src: string): Promise<Figure[]> {
   const pids = await descendantsNamed('workerd')
   if (pids.length === 0) throw new Error('no workerd process found under this one')
   const port = new URL(workerUrl).port
@@ -86,7 +86,7 @@ async function upload(
   sessionId: string,
   pids: number[],
   bytes: number,
-  sim: SimulatorProcess,
+  sim: RunningSimulator,
 ): Promise<UploadRun> {
   await new Promise((r) => setTimeout(r, 500))
   const before = new Map<number, { rss: number; hwm: number }>()

@@ -14,7 +14,6 @@ import { buildExtension } from '../../test/e2e/lib/extension-build.ts'
 import { startNemoWebStandIn, startPageServer, type PageServer } from '../../test/e2e/lib/page-server.ts'
 import { freePort } from './ports.ts'
 import { killGroupsOnExit } from './processes.ts'
-import { SimControl } from './sim-control.ts'
 import { startWorker, type RunningWorker } from './worker.ts'
 
 export interface StackOptions {
@@ -32,7 +31,7 @@ export interface StackOptions {
 
 export interface Stack {
   workDir: string
-  sim?: { url: string; control: SimControl; running: RunningSimulator }
+  sim?: RunningSimulator
   /** NemoVideo's web app: a local stand-in with the simulator, else undefined (the real one). */
   nemoWeb?: PageServer
   worker: RunningWorker
@@ -80,9 +79,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     let sim: Stack['sim']
     let upstream = options.upstreamBaseUrl
     if (!upstream) {
-      const running = await startSimulator(0, { ...FAST_SIMULATOR, ...options.simulator })
-      stoppers.push(() => running.close())
-      sim = { url: running.url, control: new SimControl(running.url), running }
+      const running = await startSimulator({ config: { ...FAST_SIMULATOR, ...options.simulator } })
+      stoppers.push(() => running.stop())
+      sim = running
       upstream = running.url
     }
     const site = await startPageServer()

@@ -52,6 +52,7 @@ async function launch(port: number, options: WorkerOptions): Promise<GroupProces
       ...process.env,
       WORKER_DEV: JSON.stringify({ port, persistTo: options.persistTo, vars, config: options.config }),
       WRANGLER_SEND_METRICS: 'false',
+      WRANGLER_SEND_ERROR_REPORTS: 'false',
       CI: '1',
     },
     logFile: options.logFile,

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { inject } from 'vitest'
 import { launchExtensionBrowser, type ExtensionBrowser } from './lib/browser.ts'
-import { SimControl } from '../../scripts/lib/sim-control.ts'
+import { SimControl } from '../simulator/http-control.ts'
 import { SITE_ORIGIN_PATTERN } from '../../scripts/lib/stack.ts'
 import type { E2eEnv } from './env.ts'
 

@@ -1,41 +1,26 @@
-import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { startSimulator } from './serve.ts'
 import { SKILL_HEADERS } from './test-helpers.ts'
 
 describe('serve.ts', () => {
-  it('runs as a process: prints its URL, answers, stops on SIGTERM', async () => {
-    const entry = fileURLToPath(new URL('./serve.ts', import.meta.url))
-    const child = spawn(process.execPath, [entry], {
-      env: { ...process.env, SIM_PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+  it('runs in a process of its own: answers, stops on SIGTERM', async () => {
+    const running = await startSimulator({ ownProcess: {} })
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString()
-          const match = /http:\/\/127\.0\.0\.1:\d+/.exec(out)
-          if (match) resolve(match[0])
-        })
-        child.on('exit', (code) => reject(new Error(`exited ${code}`)))
-      })
-      const res = await fetch(`${url}/api/auth/anonymous-token`, {
+      expect(running.simulator).toBeUndefined()
+      const res = await fetch(`${running.url}/api/auth/anonymous-token`, {
         method: 'POST',
         headers: { 'x-client-id': 'proc' },
       })
       expect((await res.json()).data.token).toMatch(/^nmv_anon_/)
+      expect((await running.log('anonymous-token')).length).toBe(1)
     } finally {
-      const exited = new Promise((r) => child.on('exit', r))
-      child.kill('SIGTERM')
-      await exited
+      await running.stop()
     }
-    expect(child.exitCode === 0 || child.signalCode === 'SIGTERM').toBe(true)
+    expect(running.proc!.exited()).toMatch(/exited with (0|SIGTERM)/)
   })
 
   it('serves the backend and the /__sim control API over HTTP, SSE included', async () => {
-    const running = await startSimulator(0, { timeScale: 0.0005 })
+    const running = await startSimulator({ config: { timeScale: 0.0005 } })
     try {
       const user = await (
         await fetch(`${running.url}/__sim/user-tokens`, { method: 'POST', body: '{"credits":500}' })
@@ -78,7 +63,7 @@ describe('serve.ts', () => {
       await fetch(`${running.url}/__sim/reset`, { method: 'POST' })
       expect(await (await fetch(`${running.url}/__sim/log`)).json()).toEqual([])
     } finally {
-      await running.close()
+      await running.stop()
     }
   })
 })

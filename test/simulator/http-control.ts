@@ -4,7 +4,7 @@ import type {
   SimulatorConfig,
   SimulatorConfigPatch,
   TurnOverride,
-} from '../../test/simulator/index.ts'
+} from './index.ts'
 
 /**
  * The simulator's control API over HTTP (`/__sim/*`), as the e2e suite and the demo drive it: the
