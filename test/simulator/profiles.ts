@@ -46,7 +46,10 @@ export function sessionAnswer(
 /** The state answer's `data`. */
 export function stateData(
   profile: ShapeProfile,
-  documented: { state: { draft: Draft; canvas_config: { width: number; height: number; ratio: string } } } & Record<string, unknown>,
+  documented: { state: { draft: Draft; canvas_config: { width: number; height: number; ratio?: string } } & Record<string, unknown> } & Record<
+    string,
+    unknown
+  >,
 ) {
   const draft = documented.state.draft
   if (profile === 'minimal') return { state: { draft: minimalDraft(draft) } }
