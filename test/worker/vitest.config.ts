@@ -22,6 +22,8 @@ export default defineConfig({
           UPLOAD_MAX_BYTES: '1048576',
           // A stalled upload is cut off in well under a second, not the production 30 s.
           STREAM_IDLE_TIMEOUT_MS: '400',
+          // The render answer's file URL: headers within half a second, then the token download.
+          BACKEND_FILE_TIMEOUT_MS: '500',
           // Between the simulator's pictures (~2 KB) and its clip (~16 KB): the media cap is reachable.
           MEDIA_MAX_BYTES: '12000',
           // Upstream timeouts short enough that the reliability tests reach them in seconds.

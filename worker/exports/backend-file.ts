@@ -1,6 +1,8 @@
+import { getConfig } from '../config.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { createUpstream } from '../upstream/client.ts'
+import { fetchBackendFile } from './file-fetch.ts'
 import type { JobSnapshot } from './job-record.ts'
 
 /**
@@ -13,25 +15,11 @@ export async function backendFile(
   signal?: AbortSignal,
 ): Promise<Response & { body: ReadableStream<Uint8Array> }> {
   const source =
-    (await fromOutputUrl(job.outputUrl, signal)) ??
+    (job.outputUrl ? await fetchBackendFile(getConfig(env), job.outputUrl, signal) : null) ??
     (await createUpstream(env, job.installationId).downloadRender(job.renderId))
   if (!source.ok || !source.body) {
     await source.body?.cancel()
     throw new WorkerError('upstream_unavailable', { params: { httpStatus: source.status } })
   }
   return source as Response & { body: ReadableStream<Uint8Array> }
-}
-
-async function fromOutputUrl(url: string | null, signal?: AbortSignal): Promise<Response | null> {
-  if (!url || !/^https?:\/\//i.test(url)) return null
-  try {
-    const res = await fetch(url, { signal })
-    if (res.ok && res.body) return res
-    await res.body?.cancel()
-    console.warn(`render output URL answered ${res.status}; using the token download`)
-  } catch (err) {
-    if (signal?.aborted) throw err
-    console.warn('render output URL unreachable; using the token download')
-  }
-  return null
 }
