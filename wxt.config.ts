@@ -19,7 +19,12 @@ export default defineConfig({
   manifestVersion: 3,
   // Every module imports what it uses; auto-imports would only add a second way (and warnings).
   imports: false,
-  vite: () => ({ plugins: [preact()], resolve: { alias: [zodMiniAlias] } }),
+  vite: () => ({
+    plugins: [preact()],
+    resolve: { alias: [zodMiniAlias] },
+    // Every supported browser preloads modules itself (Chrome 66+, Firefox 115+): no polyfill.
+    build: { modulePreload: { polyfill: false } },
+  }),
   zip: {
     // The sources zip (for AMO review) carries the extension's sources, not the worker or secrets.
     excludeSources: [

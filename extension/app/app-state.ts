@@ -1,5 +1,4 @@
 import { computed, effect } from '@preact/signals'
-import { routeIntent } from '../../shared/intent/router.ts'
 import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
@@ -17,6 +16,21 @@ import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 
 /** Everything the app models need from the platform: worker client, storage, browser. */
+type IntentRouter = typeof import('../../shared/intent/router.ts')
+let intentRouter: Promise<IntentRouter> | undefined
+
+/**
+ * The intent router and its vocabulary are not part of the popup's first paint (issue 14's
+ * budget): they load when the page is first idle, and a message sent before waits for them.
+ */
+function loadIntentRouter(): Promise<IntentRouter> {
+  intentRouter ??= import('../../shared/intent/router.ts').catch((err: unknown) => {
+    intentRouter = undefined
+    throw err
+  })
+  return intentRouter
+}
+
 export interface AppDeps {
   api: WorkerClient
   storage: {
@@ -61,6 +75,7 @@ export interface AppState {
 
 /** Builds the UI's models once, wired to each other and to the platform; popup and side panel alike. */
 export function createAppState(deps: AppDeps): AppState {
+  setTimeout(() => void loadIntentRouter().catch(() => undefined), 0)
   const { api } = deps
   const credits = new CreditsModel({ api })
   const timeline = new TimelineModel({ api })
@@ -75,7 +90,7 @@ export function createAppState(deps: AppDeps): AppState {
       new ChatModel(
         {
           api,
-          routeIntent: (text) => routeIntent(text),
+          routeIntent: async (text) => (await loadIntentRouter()).routeIntent(text),
           history: {
             load: (id) => deps.storage.chat(id).getValue(),
             save: (id, history) => deps.storage.chat(id).setValue(history),

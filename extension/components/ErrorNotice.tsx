@@ -1,7 +1,7 @@
 import type { ApiError, ErrorAction } from '../../shared/api/index.ts'
-import { describeError } from '../../shared/errors/table.ts'
 import { currentLang, t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
+import { errorTable } from './error-table.ts'
 
 interface Props {
   error: ApiError
@@ -34,16 +34,17 @@ const HERE_HELPS: ReadonlySet<ApiError['code']> = new Set([
 export function ErrorNotice({ error, onRetry, onDismiss, subject, onExportHere }: Props) {
   const app = useApp()
   const tokenKind = app.credits.tokenKind.value
-  const described = describeError(error.code, {
+  // Until the table is in (moments after the first paint), the worker's English message.
+  const described = errorTable()?.describeError(error.code, {
     ...(error.params && { params: error.params }),
     ...(error.issues && { issues: error.issues }),
     ...(tokenKind && { tokenKind }),
   })
   const actions: ErrorAction[] = []
-  for (const a of [error.action, described.action, described.alternative]) {
+  for (const a of [error.action, described?.action, described?.alternative]) {
     if (a && !actions.some((b) => b.kind === a.kind)) actions.push(a)
   }
-  const message = described.message[currentLang()]
+  const message = described?.message[currentLang()] ?? error.message
   const here = onExportHere && HERE_HELPS.has(error.code) ? onExportHere : undefined
   return (
     <div class="notice notice-error" role="alert">

@@ -39,7 +39,8 @@ export interface ChatDeps {
   api: Pick<WorkerClient, 'sendMessage' | 'streamRun'> & Partial<Pick<WorkerClient, 'getSession'>>
   history: ChatHistoryStore
   intents: ChatIntents
-  routeIntent: (text: string) => Intent
+  /** May be async: the app loads the router (and its vocabulary) after the first paint. */
+  routeIntent: (text: string) => Intent | Promise<Intent>
   /** A reply's `summary` event: the draft as it is now. */
   onSummary?: (summary: { summary: string; timeline: Timeline }) => void
   /** The user sent a chat message (names a new project after it). */
@@ -312,6 +313,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       else void followRunning()
     }
     const ready = load()
+    let routing = false
 
     return {
       sessionId,
@@ -320,9 +322,11 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       whenReady: () => ready,
       async send(raw: string) {
         const text = raw.trim()
-        if (!text || busy.peek()) return
+        if (!text || busy.peek() || routing) return
         append({ kind: 'user', id: makeId(), text, at: now() })
-        const intent = deps.routeIntent(text)
+        // No second send while the router answers (it may still be loading).
+        routing = true
+        const intent = await Promise.resolve(deps.routeIntent(text)).finally(() => (routing = false))
         deps.onUserMessage?.(text)
         if (intent.kind === 'chat') return chat(text)
         return runIntent(intent, text)
@@ -351,7 +355,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
             ? entry.retryText
             : list.slice(0, at).findLast((e) => e.kind === 'user')?.text
         if (!text) return
-        const intent = deps.routeIntent(text)
+        const intent = await deps.routeIntent(text)
         if (intent.kind !== 'chat') return runIntent(intent, text)
         return chat(text, entry.kind === 'error' ? entry.clientMessageId : undefined)
       },

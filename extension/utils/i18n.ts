@@ -1,8 +1,7 @@
 import { computed, effect, signal, untracked, type ReadonlySignal } from '@preact/signals'
 import { browser } from 'wxt/browser'
 import type { Lang } from '../../shared/i18n/index.ts'
-import en from '../public/_locales/en/messages.json'
-import zhCN from '../public/_locales/zh_CN/messages.json'
+import type en from '../public/_locales/en/messages.json'
 import { settingsItem, type UiLanguage } from './storage.ts'
 
 /** Every key of `_locales/en/messages.json`; zh_CN has the same set (a test checks). */
@@ -14,7 +13,30 @@ interface LocaleEntry {
 }
 type Bundle = Record<string, LocaleEntry>
 
-const BUNDLES: Record<Lang, Bundle> = { en, zh: zhCN }
+/**
+ * The bundled messages, loaded when a language other than the browser's is chosen (or where the
+ * browser has no i18n API): with the default choice the browser's own `_locales` answer, so a
+ * popup's first paint carries no copy of them (issue 14's budget).
+ */
+const bundles = signal<Partial<Record<Lang, Bundle>>>({}, { name: 'i18n.bundles' })
+const LOADERS: Record<Lang, () => Promise<{ default: Bundle }>> = {
+  en: () => import('../public/_locales/en/messages.json'),
+  zh: () => import('../public/_locales/zh_CN/messages.json'),
+}
+const loading = new Map<Lang, Promise<void>>()
+
+/** Loads a language's bundled messages once; `t()` re-renders with them when they arrive. */
+export function loadMessages(lang: Lang): Promise<void> {
+  let pending = loading.get(lang)
+  if (!pending) {
+    pending = LOADERS[lang]().then((m) => {
+      bundles.value = { ...bundles.peek(), [lang]: m.default }
+    })
+    pending.catch(() => loading.delete(lang))
+    loading.set(lang, pending)
+  }
+  return pending
+}
 
 /**
  * The UI language as a model: `choice` is the user's setting ('auto' follows the browser), `lang`
@@ -49,7 +71,10 @@ export const uiLanguage: UiLanguageModel = createUiLanguage()
 export function t(key: MessageKey, subs: ReadonlyArray<string | number> = []): string {
   const strings = subs.map(String)
   const lang = uiLanguage.lang.value
-  if (uiLanguage.choice.value === 'auto') {
+  const loaded = bundles.value
+  const chosen = loaded[lang]
+  // The browser's messages serve the default choice, and any choice until its bundle is loaded.
+  if (uiLanguage.choice.value === 'auto' || !chosen) {
     try {
       // Typed loosely: the generated key list lags behind keys another engineer just added.
       const getMessage = browser.i18n.getMessage as (name: string, subs?: string[]) => string
@@ -59,7 +84,7 @@ export function t(key: MessageKey, subs: ReadonlyArray<string | number> = []): s
       // No i18n API here (unit tests): use the bundled messages.
     }
   }
-  const entry = BUNDLES[lang][key] ?? BUNDLES.en[key]
+  const entry = chosen?.[key] ?? loaded.en?.[key]
   return entry ? formatMessage(entry, strings) : key
 }
 
@@ -91,9 +116,10 @@ function browserLang(): Lang {
   return ui.toLowerCase().startsWith('zh') ? 'zh' : 'en'
 }
 
-/** Switches the UI language ('auto' follows the browser). */
+/** Switches the UI language ('auto' follows the browser), loading a chosen one's messages. */
 export function setUiLanguage(lang: UiLanguage): void {
   uiLanguage.set(lang)
+  if (lang !== 'auto') void loadMessages(lang).catch(() => undefined)
 }
 
 /**
@@ -113,6 +139,9 @@ export function onLanguageChange(cb: (lang: Lang) => void): () => void {
  * once the stored choice is applied; the returned function stops following.
  */
 export async function initI18n(): Promise<() => void> {
-  setUiLanguage((await settingsItem.getValue()).uiLanguage)
+  const { uiLanguage: choice } = await settingsItem.getValue()
+  setUiLanguage(choice)
+  // A chosen language is on screen from the first paint.
+  if (choice !== 'auto') await loadMessages(choice).catch(() => undefined)
   return settingsItem.watch((s) => setUiLanguage(s.uiLanguage))
 }

@@ -1,5 +1,8 @@
+import { browser, type Browser } from 'wxt/browser'
 import { z } from 'zod/mini'
-import { storage, type StorageItemKey } from 'wxt/utils/storage'
+
+/** Every item of the extension lives in `storage.local`: `local:<name>`, stored under `<name>`. */
+export type StorageItemKey = `local:${string}`
 
 /** A storage item whose value is parsed with its schema on every read and before every write. */
 export interface ParsedItem<T> {
@@ -15,7 +18,7 @@ export interface ParsedItem<T> {
 }
 
 /**
- * Defines a versioned storage item parsed with `schema`: a value that no longer parses (an old
+ * Defines a storage item parsed with `schema`: a value that no longer parses (an old
  * or hand-edited shape) reads as the fallback instead of breaking the extension.
  */
 export function defineParsedItem<S extends z.core.$ZodType>(
@@ -24,22 +27,40 @@ export function defineParsedItem<S extends z.core.$ZodType>(
   fallback: z.infer<S>,
 ): ParsedItem<z.infer<S>> {
   type T = z.infer<S>
-  const item = storage.defineItem<unknown>(key, { fallback, version: 1 })
+  // storage.local directly (no storage library): the same keys WXT's storage used, and what the
+  // popup loads before its first paint stays small (issue 14).
+  const name = key.slice('local:'.length)
   const parse = (raw: unknown): T => {
+    if (raw === undefined || raw === null) return fallback
     const parsed = z.safeParse(schema, raw)
     return parsed.success ? parsed.data : fallback
+  }
+  const read = async () => parse((await browser.storage.local.get(name))[name])
+  const write = async (value: unknown) => {
+    // Nothing stored reads as the fallback, as a null would.
+    if (value === undefined || value === null) await browser.storage.local.remove(name)
+    else await browser.storage.local.set({ [name]: value })
   }
   return {
     key,
     fallback,
-    getValue: async () => parse(await item.getValue()),
-    setValue: async (value) => item.setValue(z.parse(schema, value)),
+    getValue: read,
+    setValue: async (value) => write(z.parse(schema, value)),
     async update(change) {
-      const next = z.parse(schema, change(parse(await item.getValue())))
-      await item.setValue(next)
+      const next = z.parse(schema, change(await read()))
+      await write(next)
       return next
     },
-    removeValue: () => item.removeValue(),
-    watch: (cb) => item.watch((raw) => cb(parse(raw))),
+    removeValue: () => browser.storage.local.remove(name),
+    watch(cb) {
+      const listener = (changes: Record<string, Browser.storage.StorageChange>) => {
+        const change = changes[name]
+        // A write of an equal value is no change (some browsers report it anyway).
+        if (!change || JSON.stringify(change.newValue) === JSON.stringify(change.oldValue)) return
+        cb(parse(change.newValue))
+      }
+      browser.storage.local.onChanged.addListener(listener)
+      return () => browser.storage.local.onChanged.removeListener(listener)
+    },
   }
 }

@@ -16,9 +16,11 @@ import {
   type SendMessageRequest,
 } from '../../../shared/api/index.ts'
 import { requestJson, resolveBaseUrl, type WorkerClientOptions } from './http.ts'
-import { streamRun, type StreamBackoff, type StreamRunOptions } from './sse.ts'
-import { uploadFiles, type UploadOptions } from './upload.ts'
-import { uploadLargeFile, type LargeUploadOptions } from './upload-large.ts'
+// The stream reader (with its SSE parser) and the uploaders load on first use: a popup paints
+// before it needs them (issue 14's budget on what the popup loads first).
+import type { StreamBackoff, StreamRunOptions } from './sse.ts'
+import type { UploadOptions } from './upload.ts'
+import type { LargeUploadOptions } from './upload-large.ts'
 import type { UploadFile } from './upload-check.ts'
 
 /**
@@ -57,13 +59,19 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
     getSession: (sessionId: string) => call('GET', paths.session(sessionId), SessionInfo),
     sendMessage: (sessionId: string, body: SendMessageRequest) =>
       call('POST', paths.messages(sessionId), MessageAccepted, body),
-    streamRun: (sessionId: string, runId: string, options: StreamRunOptions) =>
-      streamRun(opts, sessionId, runId, options, opts.streamBackoff),
-    uploadFiles: (sessionId: string, files: readonly UploadFile[], options?: UploadOptions) =>
-      uploadFiles(opts, sessionId, files, options),
+    streamRun: async (sessionId: string, runId: string, options: StreamRunOptions) => {
+      const { streamRun } = await import('./sse.ts')
+      return streamRun(opts, sessionId, runId, options, opts.streamBackoff)
+    },
+    uploadFiles: async (sessionId: string, files: readonly UploadFile[], options?: UploadOptions) => {
+      const { uploadFiles } = await import('./upload.ts')
+      return uploadFiles(opts, sessionId, files, options)
+    },
     /** One file over the single-request limit (up to 500 MB), in parts through R2, resumable. */
-    uploadLargeFile: (sessionId: string, file: UploadFile, options?: LargeUploadOptions) =>
-      uploadLargeFile(opts, sessionId, file, options),
+    uploadLargeFile: async (sessionId: string, file: UploadFile, options?: LargeUploadOptions) => {
+      const { uploadLargeFile } = await import('./upload-large.ts')
+      return uploadLargeFile(opts, sessionId, file, options)
+    },
     uploadUrls: (sessionId: string, urls: string[]) =>
       call('POST', paths.uploadUrls(sessionId), UploadResult, { urls }),
     getState: (sessionId: string) => call('GET', paths.state(sessionId), ProjectState),

@@ -143,6 +143,8 @@ describe('export', () => {
   it('says a pending render waits for the AI editing while a chat turn runs in its project', async () => {
     const worker = createFakeWorker()
     renderApp(worker)
+    // The box is enabled for a moment before the saved project is read: wait for its chat.
+    await screen.findByRole('log')
     const box = screen.getByLabelText('Message') as HTMLTextAreaElement
     await waitFor(() => expect(box.disabled).toBe(false))
     fireEvent.input(box, { target: { value: 'Add music and export it' } })
