@@ -5,15 +5,22 @@ import type { ChatEntry } from '../models/chat-history.ts'
 import { t } from '../utils/i18n.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { ReplyView } from './ReplyView.tsx'
+import { useApp } from '../app/app-context.ts'
 
 /** The chat's lines; keeps the newest in view unless the user scrolled up to read. */
 export function ChatLog({ chat }: { chat: ChatModel }) {
   const entries = chat.entries.value
   const ref = useRef<HTMLDivElement>(null)
   const pinned = useSignal(true)
+  const count = entries.length
+  const seen = useRef(count)
   useLayoutEffect(() => {
     const el = ref.current
-    if (el && pinned.peek()) el.scrollTop = el.scrollHeight
+    if (!el || !pinned.peek()) return
+    // The side panel's log scrolls itself; the popup's grows inside the one page scroll.
+    if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = el.scrollHeight
+    else if (count !== seen.current) el.lastElementChild?.scrollIntoView?.({ block: 'nearest' })
+    seen.current = count
   })
   const onScroll = () => {
     const el = ref.current
@@ -28,10 +35,28 @@ export function ChatLog({ chat }: { chat: ChatModel }) {
       aria-relevant="additions text"
       onScroll={onScroll}
     >
-      {entries.length === 0 && <p class="chat-empty">{t('ui_chat_empty')}</p>}
+      {entries.length === 0 && <ChatStart />}
       {entries.map((entry) => (
         <EntryView key={entry.id} entry={entry} chat={chat} />
       ))}
+    </div>
+  )
+}
+
+/**
+ * An empty chat: what to do first, and the whole article of the current tab in one click (the
+ * popup has the tab's access from the click that opened it).
+ */
+export function ChatStart() {
+  const { links } = useApp()
+  return (
+    <div class="chat-start chat-empty">
+      <p>{t('ui_chat_empty')}</p>
+      {links.captureArticle && (
+        <button type="button" class="button" onClick={() => links.captureArticle?.()}>
+          {t('ui_article_button')}
+        </button>
+      )}
     </div>
   )
 }

@@ -1,6 +1,6 @@
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
-import { ChatLog } from './ChatLog.tsx'
+import { ChatLog, ChatStart } from './ChatLog.tsx'
 import { Composer } from './Composer.tsx'
 
 /** The current project's chat, or an invitation to start one. */
@@ -12,8 +12,8 @@ export function ChatPanel() {
       {chat ? (
         <ChatLog key={chat.sessionId.value} chat={chat} />
       ) : (
-        <div class="chat-log chat-empty">
-          <p>{t('ui_chat_empty')}</p>
+        <div class="chat-log">
+          <ChatStart />
         </div>
       )}
       <Composer chat={chat} />

@@ -32,7 +32,12 @@ export function ExportPanel() {
   }
   const registerUrl = app.credits.registerUrl.value
   return (
-    <details class="panel" open>
+    // Collapsed until there is something to export or a job to follow (the popup's first view);
+    // it opens by itself then, and stays as the user leaves it.
+    <details
+      class="panel"
+      open={!!app.timeline.state.value?.exportable || jobs.length > 0 || !!ex.error.value}
+    >
       <summary class="panel-summary">
         <span class="section-title">{t('ui_export_title')}</span>
       </summary>

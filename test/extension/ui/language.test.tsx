@@ -26,7 +26,7 @@ describe('UI language', () => {
     fireEvent.click(await screen.findByRole('button', { name: '导出（1）' }))
     const alert = await screen.findByRole('alert')
     expect(alert.textContent).toContain('注册或升级套餐即可解锁导出。')
-    expect(alert.textContent).toContain('设置 API 令牌')
+    expect(alert.textContent).toContain('使用我自己的 API 令牌')
   })
 
   it('switches a mounted UI to the other language without remounting it', async () => {

@@ -3,7 +3,7 @@ import { formatSeconds, rulerTicks } from '../../../extension/components/Timelin
 
 /** The popup's lane, the narrowest ruler; labels as the CSS draws them (10 px digits, ≤ 6 px). */
 const LANE_PX = 240
-const span = (at: number, total: number, align: 'start' | 'end') => {
+const span = (at: number, total: number, align: 'start' | 'end'): [number, number] => {
   const x = (at / total) * LANE_PX
   const w = formatSeconds(at).length * 6 + 4
   return align === 'start' ? [x, x + w] : [x - w, x]
