@@ -3,6 +3,12 @@ import { sendToBackground, type PickedImage } from '../utils/messages.ts'
 import type { PageImage } from './page-images.ts'
 
 const HOST_ID = 'pagereel-picker'
+/**
+ * Closed, so a page script cannot reach inside. Only the browser suite's builds set
+ * WXT_PICKER_SHADOW=open: Playwright's locators cannot enter a closed shadow root.
+ */
+const SHADOW_MODE: ShadowRootMode =
+  (import.meta.env.WXT_PICKER_SHADOW as string | undefined) === 'open' ? 'open' : 'closed'
 
 const CSS = `
 :host { all: initial; }
@@ -29,9 +35,11 @@ button:disabled { opacity: .5; cursor: default; }
 `
 
 /**
- * The in-page picker: every found image with a tick box (all ticked), in a shadow root so the
- * page's CSS cannot reach it. Esc or Cancel closes; "Make video" sends the ticked images to the
- * background, which adds them to the tray and opens the panel.
+ * The in-page picker: every found image with a tick box (all ticked), in a closed shadow root so
+ * the page's CSS and scripts cannot reach it (`host.shadowRoot` is null to the page). Every handler
+ * ignores events the browser did not make from the user's input (`isTrusted`), so the page cannot
+ * tick boxes, press "Make video" or close it by script. Esc or Cancel closes; "Make video" sends
+ * the ticked images to the background, which adds them to the tray and opens the panel.
  */
 export function openPickerOverlay(
   doc: Document,
@@ -43,7 +51,7 @@ export function openPickerOverlay(
   doc.getElementById(HOST_ID)?.remove()
   const host = doc.createElement('div')
   host.id = HOST_ID
-  const root = host.attachShadow({ mode: 'open' })
+  const root = host.attachShadow({ mode: SHADOW_MODE })
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}) =>
     Object.assign(doc.createElement(tag), props) as HTMLElementTagNameMap[K]
 
@@ -101,17 +109,22 @@ export function openPickerOverlay(
     host.remove()
   }
   const onKey = (e: KeyboardEvent) => {
+    if (!trusted(e)) return
     if (e.key === 'Escape') {
       e.stopPropagation()
       close()
     }
   }
+  // A tick the page forced by script is undone: only the user's own clicks choose images.
+  grid.addEventListener('click', (e) => {
+    if (!trusted(e)) e.preventDefault()
+  })
   grid.addEventListener('change', refresh)
-  all.addEventListener('click', () => (boxes.forEach((b) => (b.checked = true)), refresh()))
-  none.addEventListener('click', () => (boxes.forEach((b) => (b.checked = false)), refresh()))
-  cancel.addEventListener('click', close)
-  backdrop.addEventListener('click', (e) => e.target === backdrop && close())
-  make.addEventListener('click', () => {
+  on(all, () => (boxes.forEach((b) => (b.checked = true)), refresh()))
+  on(none, () => (boxes.forEach((b) => (b.checked = false)), refresh()))
+  on(cancel, close)
+  backdrop.addEventListener('click', (e) => trusted(e) && e.target === backdrop && close())
+  on(make, () => {
     const picked = chosen().map(({ url, alt, width, height }) => ({ url, alt, width, height }))
     if (!picked.length) return
     // Sent from the click itself: Chrome lets the background open the side panel on this gesture.
@@ -123,4 +136,16 @@ export function openPickerOverlay(
   doc.documentElement.append(host)
   ;(boxes[0] ?? cancel).focus()
   return { close, root }
+}
+
+/** Whether the user made this event (a browser sets isTrusted; a script's dispatch is false). */
+function trusted(e: Event): boolean {
+  return e.isTrusted !== false
+}
+
+/** A click handler that runs for the user's clicks only. */
+function on(button: HTMLElement, run: () => void): void {
+  button.addEventListener('click', (e) => {
+    if (trusted(e)) run()
+  })
 }

@@ -22,6 +22,8 @@ export async function buildExtension(opts: { workerUrl: string; outDir: string }
     env: {
       ...process.env,
       WXT_WORKER_URL: opts.workerUrl,
+      // The picker's shadow root stays open in these builds only: Playwright cannot enter a closed one.
+      WXT_PICKER_SHADOW: 'open',
       EXT_OUT_DIR: opts.outDir,
       EXT_BROWSERS: 'chrome,firefox',
     },

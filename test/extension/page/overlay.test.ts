@@ -41,11 +41,9 @@ describe('picker overlay', () => {
   })
 
   it('sends only the ticked images, then closes', () => {
-    const { boxes, button, send } = open()
+    const { root, boxes, button, send } = open()
     boxes[1]!.click()
-    expect(
-      document.getElementById('pagereel-picker')!.shadowRoot!.querySelector('.count')?.textContent,
-    ).toBe('2 selected')
+    expect(root.querySelector('.count')?.textContent).toBe('2 selected')
     button('Make video').click()
     expect(send).toHaveBeenCalledWith([
       { url: 'https://cdn.test/a.jpg', alt: 'Harbour', width: 800, height: 600 },
@@ -77,6 +75,28 @@ describe('picker overlay', () => {
       'No suitable images were found on this page.',
     )
     expect(button('Make video').disabled).toBe(true)
+  })
+
+  it('lives in a closed shadow root and ignores events a page script makes (issue 11, item 8)', () => {
+    const { send, boxes, button } = open()
+    // The page cannot reach inside: the host shows no shadow root.
+    expect(document.getElementById('pagereel-picker')?.shadowRoot).toBeNull()
+    // happy-dom has no isTrusted; a browser sets it false on every event a script dispatches.
+    const untrusted = <E extends Event>(event: E): E => {
+      Object.defineProperty(event, 'isTrusted', { value: false })
+      return event
+    }
+    button('Make video').dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true })))
+    button('Select none').dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true })))
+    expect(boxes.every((b) => b.checked)).toBe(true)
+    boxes[0]!.dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true, cancelable: true })))
+    expect(boxes[0]!.checked).toBe(true)
+    document.dispatchEvent(untrusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })))
+    expect(document.getElementById('pagereel-picker')).not.toBeNull()
+    expect(send).not.toHaveBeenCalled()
+    // The user's own click still works.
+    button('Make video').click()
+    expect(send).toHaveBeenCalledTimes(1)
   })
 
   it('replaces an overlay already open rather than stacking a second one', () => {
