@@ -4,6 +4,7 @@ import { AppContext } from './app-context.ts'
 import { ChatPanel } from '../components/ChatPanel.tsx'
 import { ExportPanel } from '../components/ExportPanel.tsx'
 import { Header } from '../components/Header.tsx'
+import { PreviewPlayer } from '../components/PreviewPlayer.tsx'
 import { TimelinePanel } from '../components/TimelinePanel.tsx'
 import { TrayStrip } from '../components/TrayStrip.tsx'
 
@@ -28,6 +29,7 @@ export function App({ state }: { state: AppState }) {
         </a>
         <Header />
         <main class="app-main">
+          <PreviewPlayer />
           <TrayStrip />
           <ChatPanel />
           <TimelinePanel />

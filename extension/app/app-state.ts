@@ -11,6 +11,7 @@ import { LocalRenderModel, type LocalRenderDeps } from '../models/LocalRenderMod
 import { localRendersItem } from '../render/local-renders-item.ts'
 import { sendRenderRequest } from '../render/render-messages.ts'
 import type { PendingExport } from '../models/pending-exports.ts'
+import { PreviewModel, type PreviewDeps } from '../models/PreviewModel.ts'
 import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
@@ -51,6 +52,8 @@ export interface AppDeps {
   pollMs?: number
   /** Requests of the export on this device; the background's by default. */
   renderHere?: LocalRenderDeps['send']
+  /** Media the draft names, for the preview (the worker's media route); without it none loads. */
+  fetchMedia?: PreviewDeps['fetchMedia']
 }
 
 /** Ways out of the panel: a new tab, the options page. */
@@ -67,6 +70,8 @@ export interface AppState {
   exports: ExportModel
   /** Exports rendered on this device (no backend, no plan). */
   localRender: LocalRenderModel
+  /** The preview player's position and requests, shared with the timeline. */
+  preview: PreviewModel
   links: AppLinks
   /** Sends a chat message in the current project, creating the project first if needed. */
   sendChat(text: string): Promise<void>
@@ -101,6 +106,7 @@ export function createAppState(deps: AppDeps): AppState {
             credits: () => credits.refresh(),
             state: () => timeline.refresh(),
             upload: () => tray!.requestPick(),
+            preview: () => preview.playFromHere(),
           },
           onSummary: (s) => timeline.applySummary(s),
           onUserMessage: (text) => void projects.nameAfter(sessionId, text).catch(() => {}),
@@ -174,6 +180,16 @@ export function createAppState(deps: AppDeps): AppState {
     }),
   })
 
+  const preview = new PreviewModel({
+    fetchMedia: deps.fetchMedia ?? (() => Promise.reject(new Error('no media access'))),
+    // A tray image read locally (blob:, data:, cookie-protected) plays from its own bytes.
+    localBlob: async (url) => {
+      const item = (await deps.tray.get()).find((i) => i.kind === 'image' && i.src === url)
+      return item?.kind === 'image' && item.blobKey ? deps.readBlob(item.blobKey) : undefined
+    },
+    exportLink: async (jobId) => (await api.downloadLink(jobId)).url,
+  })
+
   const stopFollowing = effect(() => timeline.setSession(projects.current.value?.sessionId))
 
   return {
@@ -183,11 +199,12 @@ export function createAppState(deps: AppDeps): AppState {
     timeline,
     exports,
     localRender,
+    preview,
     links: deps.links,
     sendChat,
     dispose() {
       stopFollowing()
-      for (const m of [tray, exports, localRender, projects, timeline, credits] as Disposable[])
+      for (const m of [tray, exports, localRender, preview, projects, timeline, credits] as Disposable[])
         m[Symbol.dispose]()
     },
   }

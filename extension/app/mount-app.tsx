@@ -2,11 +2,13 @@ import { effect } from '@preact/signals'
 import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from './app-state.ts'
-import { getWorkerClient } from '../utils/installation.ts'
+import { fetchSessionMedia } from '../utils/api/media.ts'
+import { getInstallationKey, getWorkerClient } from '../utils/installation.ts'
 import { currentLang, initI18n, t } from '../utils/i18n.ts'
 import { downloadJob } from '../utils/job-download.ts'
 import { sendToBackground } from '../utils/messages.ts'
 import { jobsItem } from '../utils/storage.ts'
+import { getWorkerUrl } from '../utils/worker-url.ts'
 import { storeDeps } from './store-deps.ts'
 import { App } from './App.tsx'
 
@@ -26,6 +28,8 @@ function platformDeps(): AppDeps {
     },
     t,
     language: () => (currentLang() === 'zh' ? 'zh-CN' : 'en'),
+    fetchMedia: (sessionId, url) =>
+      fetchSessionMedia({ baseUrl: getWorkerUrl, getKey: getInstallationKey }, sessionId, url),
   }
 }
 

@@ -4,6 +4,7 @@ import { isLocalJobId } from '../render/local-jobs.ts'
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { ErrorNotice } from './ErrorNotice.tsx'
+import { ExportVideo } from './ExportVideo.tsx'
 import { useNow } from './use-now.ts'
 
 /** One export: an honest progress line across editing and rendering, cancel, download. */
@@ -91,6 +92,7 @@ export function JobRow({ job }: { job: ExportJob }) {
           </button>
         )}
       </div>
+      {job.status === 'completed' && !local && <ExportVideo job={job} />}
       {job.status === 'failed' && job.error && (
         <ErrorNotice
           error={job.error}

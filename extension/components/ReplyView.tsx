@@ -13,6 +13,7 @@ const CHIP_KEYS: Record<SuggestedAction, MessageKey> = {
   state: 'ui_chip_state',
   upload: 'ui_chip_upload',
   credits: 'ui_chip_credits',
+  preview: 'ui_action_preview',
 }
 
 /**

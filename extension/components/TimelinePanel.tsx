@@ -5,7 +5,7 @@ import { TimelineView } from './TimelineView.tsx'
 
 /** Collapsible: the draft's timeline with its text summary, refreshable on demand. */
 export function TimelinePanel() {
-  const { timeline, projects } = useApp()
+  const { timeline, projects, preview } = useApp()
   const state = timeline.state.value
   const hasSegments = !!state?.timeline.tracks.some((tr) => tr.segments.length > 0)
   return (
@@ -32,7 +32,11 @@ export function TimelinePanel() {
         )}
         {state && hasSegments ? (
           <div class="timeline-layout">
-            <TimelineView timeline={state.timeline} />
+            <TimelineView
+              timeline={state.timeline}
+              playheadMs={preview.currentMs.value}
+              onSeek={(ms) => preview.seek(ms)}
+            />
             <p class="timeline-summary">{state.summary}</p>
           </div>
         ) : (

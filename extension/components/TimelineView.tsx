@@ -79,7 +79,17 @@ function trackLabel(track: TimelineTrack): string {
  * The draft drawn as a timeline: one row per track, each segment a bar placed and sized on the
  * total duration, with its times, the volume of audio and the text of titles; a ruler on top.
  */
-export function TimelineView({ timeline }: { timeline: Timeline }) {
+export function TimelineView({
+  timeline,
+  playheadMs,
+  onSeek,
+}: {
+  timeline: Timeline
+  /** Where the preview player is; drawn as a line across the tracks. */
+  playheadMs?: number
+  /** Makes every segment a control: a click, Enter or Space plays the preview from its start. */
+  onSeek?: (ms: number) => void
+}) {
   const ends = timeline.tracks.flatMap((tr) => tr.segments.map((s) => s.endMs))
   const total = Math.max(timeline.durationMs, ...ends, 1)
   const ticks = rulerTicks(total)
@@ -109,21 +119,49 @@ export function TimelineView({ timeline }: { timeline: Timeline }) {
               <span class="tl-track-label">{label}</span>
             </div>
             <ul class="tl-lane" aria-label={label}>
+              {playheadMs !== undefined && (
+                <li
+                  class="tl-playhead"
+                  role="presentation"
+                  aria-hidden="true"
+                  title={t('ui_timeline_playhead', [formatSeconds(playheadMs)])}
+                  style={{ left: pct(Math.min(playheadMs, total)) }}
+                />
+              )}
               {track.segments.map((seg, si) => {
                 const times = `${formatSeconds(seg.startMs)}–${formatSeconds(seg.endMs)}`
-                const text = track.kind === 'text' ? `“${seg.label}”` : seg.label
+                const text = track.kind === 'text' ? `“${seg.text ?? seg.label}”` : seg.label
+                const here =
+                  playheadMs !== undefined && playheadMs >= seg.startMs && playheadMs < seg.endMs
                 const volume =
                   seg.volumePercent !== undefined ? `${Math.round(seg.volumePercent)}%` : undefined
                 return (
                   <li
                     key={si}
-                    class={`tl-bar tl-bar-${track.kind}`}
+                    class={`tl-bar tl-bar-${track.kind}${here ? ' tl-bar-current' : ''}`}
+                    {...(onSeek && {
+                      tabIndex: 0,
+                      role: 'button',
+                      'aria-current': here ? 'time' : undefined,
+                      onClick: () => onSeek(seg.startMs),
+                      onKeyDown: (e: KeyboardEvent) => {
+                        if (e.key !== 'Enter' && e.key !== ' ') return
+                        e.preventDefault()
+                        onSeek(seg.startMs)
+                      },
+                    })}
                     style={{
                       left: pct(seg.startMs),
                       width: pct(Math.max(0, seg.endMs - seg.startMs)),
                     }}
                     title={[text, times, volume].filter(Boolean).join(' · ')}
-                    aria-label={[label, text, times, volume && t('ui_timeline_volume', [volume])]
+                    aria-label={[
+                      label,
+                      text,
+                      times,
+                      volume && t('ui_timeline_volume', [volume]),
+                      onSeek && t('ui_timeline_seek_hint'),
+                    ]
                       .filter(Boolean)
                       .join(', ')}
                   >

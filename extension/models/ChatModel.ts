@@ -33,6 +33,8 @@ export interface ChatIntents {
   state(): Promise<ProjectState>
   /** Opens the file picker. */
   upload(): void
+  /** Brings the preview player into view and plays it ("preview in timeline"). */
+  preview?(): void
 }
 
 export interface ChatDeps {
@@ -332,6 +334,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         return runIntent(intent, text)
       },
       async runAction(action: SuggestedAction) {
+        if (action === 'preview') return deps.intents.preview?.()
         if (action === 'export') return runIntent({ kind: 'export' })
         return runIntent({ kind: action })
       },

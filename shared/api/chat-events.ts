@@ -3,7 +3,7 @@ import { ApiError } from '../errors/codes.ts'
 import { Timeline } from '../draft/timeline.ts'
 
 /** A user action the reply's GUI wording pointed at ("click Export" -> export). */
-export const SuggestedAction = z.enum(['export', 'state', 'upload', 'credits'])
+export const SuggestedAction = z.enum(['export', 'state', 'upload', 'credits', 'preview'])
 export type SuggestedAction = z.infer<typeof SuggestedAction>
 
 /**
