@@ -20,10 +20,17 @@
  * - added time to first text: per pair, worker minus direct, each from the user's request (worker:
  *   POST messages, then the events); median. It includes the sentence the worker waits for.
  * - added time per event: the per-event differences above; median (p95 in the detail).
- * - CPU per relayed event: CPU time (/proc/<pid>/stat) of simulator B and wrangler dev's two workerd
- *   processes during the relayed runs, minus simulator A's during the direct ones, per upstream
- *   event: on a small shared machine the times at 200 streams are bounded by CPU, and CPU per event
- *   is what stays comparable between machines.
+ * - text latency: each upstream text piece, from its arrival at the worker to the arrival at the
+ *   client of the worker's text that carries it (the first relayed text at or after that moment;
+ *   the stream's end if none). The worker gets piece i when simulator B sends it: B's run_sse time
+ *   plus piece i's offset in the identical direct turn (A). Median and p99 over every piece. The
+ *   same computed for C against A (every piece maps to itself) is the method's noise.
+ * - worker CPU per relayed turn and per upstream event: CPU time (/proc/<pid>/stat) of the workerd
+ *   process that runs the worker during the relayed runs, per turn and per upstream event (wrangler
+ *   dev's proxy, absent when deployed, is shown apart). Also CPU per relayed event over every
+ *   process (simulator B, both workerd, minus simulator A's during the direct runs): on a small
+ *   shared machine the times at 200 streams are bounded by CPU, and CPU is what stays comparable
+ *   between machines.
  * The turn is a generation ("make a video …": text, ~10-20 heartbeats, 3 tool calls and results,
  * closing text; ~25-30 events) at timeScale 0.03: 3-9 s a turn, events 1.5-45 ms apart, so N = 200
  * means 200 replies streaming at once. The N starts are spread over STAGGER_MS (the same offset for
@@ -164,6 +171,7 @@ function figuresOf(
   if (ok.length === 0) throw firstError ?? new Error('no streams')
 
   const first = { added: [] as number[], noise: [] as number[], worker: [] as number[], direct: [] as number[] }
+  const text = { latency: [] as number[], noise: [] as number[] }
   const event = { added: [] as number[], noise: [] as number[] }
   let upstreamEvents = 0
   // performance.now() -> epoch ms: the simulators stamp their log with Date.now().
@@ -188,6 +196,16 @@ function figuresOf(
       event.noise.push(toEpoch(cm[i]!) - c - direct)
     }
     upstreamEvents += p.direct.events.length
+    // Piece i reaches the worker at b + its offset in the direct turn; the client has it with the
+    // first relayed text at or after that moment.
+    const offsets = textTimes(p.direct).map((t) => toEpoch(t) - a)
+    const carriers = (s: Stream) => [...textTimes(s), s.end].map(toEpoch)
+    const relayedText = carriers(p.relayed)
+    const controlText = carriers(p.control)
+    for (const off of offsets) {
+      text.latency.push(relayedText.find((t) => t >= b + off)! - (b + off))
+      text.noise.push(Math.abs(controlText.find((t) => t >= c + off)! - (c + off)))
+    }
   }
   const label = `${n} stream${n === 1 ? '' : 's'}`
   const sample =
@@ -201,6 +219,12 @@ function figuresOf(
   const noiseEvent = median(event.noise.map(Math.abs))
   const eventsPerTurn = upstreamEvents / ok.length
   const addedCpu = (cpu.simB + cpu.proxy + cpu.worker - cpu.direct) / ok.length
+  const workerPerTurn = cpu.worker / ok.length
+  const textMedian = median(text.latency)
+  const textP99 = quantile(text.latency, 0.99)
+  const textDetail =
+    `${text.latency.length} upstream text pieces; median ${round(textMedian)} ms, p99 ${round(textP99)} ms; ` +
+    `direct-vs-direct noise median ${round(median(text.noise))} ms, p99 ${round(quantile(text.noise, 0.99))} ms`
   const per = (ms: number) => round(ms / ok.length)
   /** Met, not met, or not resolved (within target, but so is the noise's reach). */
   const verdict = (added: number, noise: number, target: number) =>
@@ -232,8 +256,46 @@ function figuresOf(
         `upstream start; p95 ${round(quantile(event.added, 0.95))} ms; direct-vs-direct noise ${round(noiseEvent)} ms` +
         (n === 200 ? resolution(addedPerEvent, noiseEvent, 1) : ''),
     },
+    ...(n === 50
+      ? []
+      : [
+          {
+            name: `chat: text latency worker -> client, median, ${label}`,
+            value: round(textMedian),
+            unit: 'ms',
+            target: n === 1 ? '≤ 20 ms' : '(informative)',
+            ...(n === 1 && { met: textMedian <= 20 }),
+            detail: textDetail,
+          },
+        ]),
     {
-      name: `chat: CPU per relayed event, ${label}`,
+      name: `chat: text latency worker -> client, p99, ${label}`,
+      value: round(textP99),
+      unit: 'ms',
+      target: n === 50 ? '(≤ 250 ms at 1 and 200)' : '≤ 250 ms',
+      ...(n !== 50 && { met: textP99 <= 250 }),
+      detail: textDetail,
+    },
+    {
+      name: `chat: worker CPU per relayed turn, ${label}`,
+      value: round(workerPerTurn),
+      unit: 'ms',
+      target: '≤ 5 ms',
+      met: workerPerTurn <= 5,
+      detail:
+        `the worker's workerd process over the relayed runs / ${ok.length} turns; wrangler's dev proxy ` +
+        `(not deployed) ${per(cpu.proxy)} ms more per turn`,
+    },
+    {
+      name: `chat: worker CPU per relayed event, ${label}`,
+      value: round(workerPerTurn / eventsPerTurn),
+      unit: 'ms',
+      target: '≤ 0.3 ms',
+      met: workerPerTurn / eventsPerTurn <= 0.3,
+      detail: `turn set-up included; ${round(eventsPerTurn)} upstream events per turn`,
+    },
+    {
+      name: `chat: CPU per relayed event, all processes, ${label}`,
       value: round(addedCpu / eventsPerTurn),
       unit: 'ms',
       target: '(informative)',
@@ -249,6 +311,11 @@ function firstText(s: Stream): number {
   const first = s.events.find((e) => e.data.type === 'text')
   if (!first) throw new Error('a stream had no text')
   return first.at - s.start
+}
+
+/** Arrival times of a stream's text events. */
+function textTimes(s: Stream): number[] {
+  return s.events.filter((e) => e.data.type === 'text').map((e) => e.at)
 }
 
 /** Arrival times of the events of `type`, then the end. */

@@ -1,8 +1,10 @@
 /**
  * Extension figures, on the Chrome MV3 build made against the bench's worker:
- * - popup JS gzip size: popup.html's module script, its modulepreloads and every chunk they import
- *   (static and dynamic, followed recursively), each gzipped with node:zlib's default level and
- *   summed: what a user's browser parses to show the popup.
+ * - popup JS gzip size: popup.html's module script, its modulepreloads and, recursively, their
+ *   static imports, each gzipped with node:zlib's default level and summed: what a user's browser
+ *   loads and parses before the popup's first paint. Lazily imported chunks (the bundled messages,
+ *   the error table, the stream reader, the uploaders…) do not count; `npm run build` fails past
+ *   the same budget (scripts/check-popup-size.ts).
  * - time to usable: Debian's Chromium, headless, with the extension loaded (test/e2e/lib/browser.ts,
  *   the e2e suite's launcher) opens `popup.html` in a tab. An init script notes performance.now()
  *   (whose origin is the navigation's start) when the chat is usable (see MARK_USABLE). The first
@@ -12,17 +14,16 @@
  *   temporary build: no script, no style) loaded the same way up to its load event.
  * @module
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { join, posix } from 'node:path'
-import { gzipSync } from 'node:zlib'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
 import { launchExtensionBrowser } from '../../test/e2e/lib/browser.ts'
+import { firstPaintScripts, POPUP_GZIP_BUDGET_BYTES, totalOf } from '../lib/popup-size.ts'
 import type { Figure } from './figures.ts'
 import { median, quantile, round } from './stats.ts'
 
-const GZIP_TARGET = 60 * 1024
-const USABLE_TARGET_MS = 300
+const USABLE_TARGET_MS = 150
 const REOPENS = 15
 const COMPOSER = '#composer-input'
 
@@ -45,27 +46,26 @@ const MARK_USABLE = `(() => {
 })()`
 
 export async function benchExtension(extensionDir: string): Promise<Figure[]> {
-  const js = await popupScripts(extensionDir)
-  const gzipped = js.reduce((sum, f) => sum + f.gzip, 0)
-  const raw = js.reduce((sum, f) => sum + f.raw, 0)
+  const js = await firstPaintScripts(extensionDir, 'popup.html')
+  const { raw, gzip: gzipped } = totalOf(js)
   const timing = await timeToUsable(extensionDir)
   const med = median(timing.reopens)
   const p95 = quantile(timing.reopens, 0.95)
   const base = median(timing.blank)
   return [
     {
-      name: 'extension: popup JS, gzip',
+      name: 'extension: popup JS before first paint, gzip',
       value: round(gzipped / 1024),
       unit: 'KB',
-      target: '≤ 60 KB',
-      met: gzipped <= GZIP_TARGET,
+      target: `≤ ${POPUP_GZIP_BUDGET_BYTES / 1024} KB`,
+      met: gzipped <= POPUP_GZIP_BUDGET_BYTES,
       detail: `${js.length} files, ${round(raw / 1024)} KB raw: ${js.map((f) => `${f.file} ${round(f.gzip / 1024)} KB`).join(', ')}`,
     },
     {
       name: 'extension: popup open to chat usable, median',
       value: round(med),
       unit: 'ms',
-      target: '≤ 300 ms',
+      target: `≤ ${USABLE_TARGET_MS} ms`,
       met: med <= USABLE_TARGET_MS,
       detail: `${REOPENS} reopens of a project, usable = box enabled and the last reply shown; ratio ${round(med / base)} to an empty extension page (${round(base)} ms); first open on a fresh profile ${round(timing.first)} ms`,
     },
@@ -73,33 +73,10 @@ export async function benchExtension(extensionDir: string): Promise<Figure[]> {
       name: 'extension: popup open to chat usable, p95',
       value: round(p95),
       unit: 'ms',
-      target: '≤ 300 ms',
-      met: p95 <= USABLE_TARGET_MS,
+      target: '(informative)',
       detail: `ratio ${round(p95 / quantile(timing.blank, 0.95))} to the empty page's p95`,
     },
   ]
-}
-
-/** popup.html's scripts and everything they import, with raw and gzip sizes. */
-async function popupScripts(dir: string): Promise<Array<{ file: string; raw: number; gzip: number }>> {
-  const html = await readFile(join(dir, 'popup.html'), 'utf8')
-  const queue = [
-    ...[...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!),
-    ...[...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!),
-  ].map((p) => p.replace(/^\//, ''))
-  const seen = new Map<string, { file: string; raw: number; gzip: number }>()
-  while (queue.length) {
-    const file = posix.normalize(queue.shift()!)
-    if (seen.has(file)) continue
-    const bytes = await readFile(join(dir, file))
-    seen.set(file, { file, raw: bytes.length, gzip: gzipSync(bytes).length })
-    const text = bytes.toString('utf8')
-    // Minified ES modules: `import … from"./x.js"`, `import"./x.js"`, `import("./x.js")`.
-    for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+\.js)["']/g)) {
-      queue.push(posix.join(posix.dirname(file), m[1]!))
-    }
-  }
-  return [...seen.values()]
 }
 
 async function timeToUsable(

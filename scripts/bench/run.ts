@@ -24,7 +24,7 @@ import { killGroupsOnExit, stopAllGroups } from '../lib/processes.ts'
 import { startWorker } from '../lib/worker.ts'
 import { benchChatRelay, CHAT_SIMULATOR, type ChatRelayOutput } from './chat-relay.ts'
 import { benchExtension } from './extension.ts'
-import { printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
+import { printBudgets, printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
 import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
 import { startSimulator } from '../../test/simulator/serve.ts'
 import { buildSnapshotExtension, snapshotCommit } from './source-snapshot.ts'
@@ -130,6 +130,11 @@ try {
 }
 
 console.log(`\n${printTable(results)}\n`)
+const loads = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ')
+console.log(
+  `Budgets (issue 14), ${cpus().length} CPUs, load average ${loads(loadAtStart)} at the start and ` +
+    `${loads(loadavg())} at the end:\n${printBudgets(results)}\n`,
+)
 const file = await writeArtifact(join(ROOT, 'artifacts'), results, {
   date: new Date().toISOString(),
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
