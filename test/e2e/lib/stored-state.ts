@@ -19,7 +19,7 @@ export interface StoredChatEntry {
   id: string
   text?: string
   runId?: string
-  status?: 'streaming' | 'done' | 'error'
+  status?: 'streaming' | 'done' | 'error' | 'stopped'
   summary?: { summary: string }
   error?: { code: string }
 }
