@@ -16,6 +16,7 @@ import {
 } from '../render/local-jobs.ts'
 import { localRendersItem, renderAudioItem } from '../render/local-renders-item.ts'
 import {
+  QUERY_TYPES,
   RenderAppMessage,
   RendererEvent,
   RendererReply,
@@ -77,6 +78,13 @@ async function handleAppMessage(msg: RenderAppMessage): Promise<RenderAppReply> 
     case 'render-here-download':
       await downloadLocalJob(msg.jobId)
       return { ok: true }
+    case 'render-here-query':
+      if (!QUERY_TYPES.has(msg.command.type)) return { ok: false, message: 'Not a query.' }
+      try {
+        return await sendToRenderer(msg.command)
+      } finally {
+        void pump().catch(() => {})
+      }
   }
 }
 
@@ -91,10 +99,23 @@ function save(change: (l: LocalRenders) => LocalRenders): Promise<LocalRenders> 
 }
 
 let pumping: Promise<void> | undefined
+let pumpAgain = false
 
-/** Starts the oldest pending render when none is running (the encoder is the cost: one at a time). */
+/**
+ * Starts the oldest pending render when none is running (the encoder is the cost: one at a time),
+ * or closes the idle renderer. A call during a pass makes one more pass, so no request waits.
+ */
 function pump(): Promise<void> {
-  pumping ??= pumpOnce().finally(() => (pumping = undefined))
+  if (pumping) {
+    pumpAgain = true
+    return pumping
+  }
+  pumping = (async () => {
+    do {
+      pumpAgain = false
+      await pumpOnce()
+    } while (pumpAgain)
+  })().finally(() => (pumping = undefined))
   return pumping
 }
 
@@ -103,7 +124,7 @@ async function pumpOnce(): Promise<void> {
     const list = await localRendersItem.getValue()
     if (list.renders.some((r) => r.job.status === 'processing')) return
     const next = nextPending(list)
-    if (!next) return
+    if (!next) return closeIfIdle()
     const jobId = next.job.jobId
     if (!next.timeline) {
       await save((l) => withFailed(l, jobId, 'The draft of this render was lost.', new Date()))
@@ -191,16 +212,30 @@ export async function downloadLocalJob(jobId: string): Promise<number> {
   return id
 }
 
+/** Downloads whose blob: URL the renderer still holds. */
+const downloading = new Set<number>()
+
 /** The blob: URL lives until its download ends (the renderer holds it meanwhile). */
 function revokeWhenDone(downloadId: number, url: string): void {
+  downloading.add(downloadId)
   const listener = (delta: { id: number; state?: { current?: string } }) => {
     if (delta.id !== downloadId) return
     const state = delta.state?.current
     if (state !== 'complete' && state !== 'interrupted') return
     browser.downloads.onChanged.removeListener(listener)
-    void sendToRenderer({ type: 'renderer-revoke', url }).catch(() => {})
+    downloading.delete(downloadId)
+    void sendToRenderer({ type: 'renderer-revoke', url })
+      .catch(() => {})
+      .then(() => pump())
   }
   browser.downloads.onChanged.addListener(listener)
+}
+
+/** Chrome: the offscreen document closes when nothing renders or downloads; made again on demand. */
+async function closeIfIdle(): Promise<void> {
+  const api = offscreenApi()
+  if (!api || downloading.size > 0 || asking > 0 || !(await offscreenOpen())) return
+  await api.closeDocument().catch(() => {})
 }
 
 /** On every background start: a render whose renderer went away fails; waiting ones start. */
@@ -222,6 +257,7 @@ async function resumeRenders(): Promise<void> {
 
 interface OffscreenApi {
   createDocument(p: { url: string; reasons: string[]; justification: string }): Promise<void>
+  closeDocument(): Promise<void>
 }
 interface ContextsApi {
   getContexts?(filter: { contextTypes: string[] }): Promise<unknown[]>
@@ -277,11 +313,19 @@ function ensureFrame(): Promise<void> {
   return framing
 }
 
+/** Commands on their way to the renderer: it is not closed under them. */
+let asking = 0
+
 async function sendToRenderer(cmd: RendererCommand): Promise<RendererReply> {
   const api = offscreenApi()
-  await (api ? ensureOffscreen(api) : ensureFrame())
-  const parsed = RendererReply.safeParse(
-    await browser.runtime.sendMessage({ ...cmd, target: 'renderer' }),
-  )
-  return parsed.success ? parsed.data : { ok: false, message: 'No answer from the renderer.' }
+  asking++
+  try {
+    await (api ? ensureOffscreen(api) : ensureFrame())
+    const parsed = RendererReply.safeParse(
+      await browser.runtime.sendMessage({ ...cmd, target: 'renderer' }),
+    )
+    return parsed.success ? parsed.data : { ok: false, message: 'No answer from the renderer.' }
+  } finally {
+    asking--
+  }
 }

@@ -72,7 +72,7 @@ export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDe
         ok: false as const,
         message: err instanceof Error ? err.message : String(err),
       }))
-      if (!reply.ok) failure.value = reply.message
+      if (!reply.ok) failure.value = reply.message ?? 'No answer from the background.'
       return reply
     }
 
@@ -95,7 +95,7 @@ export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDe
             timeline: draft.timeline,
             ...(draft.title && { title: draft.title }),
           })
-          return reply.ok ? (reply.jobIds ?? []) : []
+          return reply.ok && 'jobIds' in reply ? (reply.jobIds ?? []) : []
         } finally {
           starting.value = false
         }

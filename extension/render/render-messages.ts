@@ -28,18 +28,7 @@ export const RenderDownloadRequest = z.object({
   type: z.literal('render-here-download'),
   jobId: z.string(),
 })
-export const RenderAppMessage = z.discriminatedUnion('type', [
-  RenderHereRequest,
-  RenderCancelRequest,
-  RenderDownloadRequest,
-])
-export type RenderAppMessage = z.infer<typeof RenderAppMessage>
 
-export const RenderAppReply = z.union([
-  z.object({ ok: z.literal(true), jobIds: z.optional(z.array(z.string())) }),
-  z.object({ ok: z.literal(false), message: z.string() }),
-])
-export type RenderAppReply = z.infer<typeof RenderAppReply>
 
 /** What the renderer needs to fetch the draft's media through the worker, as the app does. */
 export const MediaAccess = z.object({
@@ -92,6 +81,32 @@ export const RendererCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renderer-status') }),
 ])
 export type RendererCommand = z.infer<typeof RendererCommand>
+
+/**
+ * App -> background -> renderer: a question for the renderer (a still, the bare encoder, whether a
+ * file is kept), which the background makes first when it is closed. Never a start: renders go
+ * through `render-here` and the bookkeeping.
+ */
+export const RendererQuery = z.object({
+  type: z.literal('render-here-query'),
+  command: RendererCommand,
+})
+
+/** What a `render-here-query` may ask (the background refuses the rest). */
+export const QUERY_TYPES: ReadonlySet<RendererCommand['type']> = new Set([
+  'renderer-file-url',
+  'renderer-still',
+  'renderer-bare-encode',
+  'renderer-status',
+])
+
+export const RenderAppMessage = z.discriminatedUnion('type', [
+  RenderHereRequest,
+  RenderCancelRequest,
+  RenderDownloadRequest,
+  RendererQuery,
+])
+export type RenderAppMessage = z.infer<typeof RenderAppMessage>
 export type RendererStart = Extract<RendererCommand, { type: 'renderer-start' }>
 
 export const RendererReply = z.object({
@@ -103,6 +118,14 @@ export const RendererReply = z.object({
   message: z.optional(z.string()),
 })
 export type RendererReply = z.infer<typeof RendererReply>
+
+/** The background's answer to the app (a query's answer is the renderer's). */
+export const RenderAppReply = z.union([
+  z.object({ ok: z.literal(true), jobIds: z.optional(z.array(z.string())) }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+  RendererReply,
+])
+export type RenderAppReply = z.infer<typeof RenderAppReply>
 
 /** Renderer -> background. */
 export const RendererEvent = z.discriminatedUnion('type', [

@@ -103,7 +103,8 @@ export async function benchLocalRender(extensionDir: string): Promise<Figure[]> 
     const peaks = await Promise.all(renderers.map(async (pid) => (await memoryOf(pid).catch(() => ({ hwm: 0 }))).hwm))
     const peakMb = Math.max(0, ...peaks) / (1024 * 1024)
 
-    const bare = await send({ type: 'renderer-bare-encode', target: 'renderer', ...SIZE, fps: FPS, durationMs: DURATION_MS, imageUrls: PHOTOS.map((_, i) => new URL(`photo-${i}.jpg`, media.url).href) })
+    const imageUrls = PHOTOS.map((_, i) => new URL(`photo-${i}.jpg`, media.url).href)
+    const bare = await send({ type: 'render-here-query', command: { type: 'renderer-bare-encode', ...SIZE, fps: FPS, durationMs: DURATION_MS, imageUrls } })
     if (!bare.ok || !bare.ms) throw new Error(`bare encode failed: ${bare.message}`)
     const frames = (DURATION_MS / 1000) * FPS
     const ratio = wallMs / bare.ms

@@ -147,7 +147,10 @@ describe('export on this device', () => {
 
       // Frame 15 (0.5 s: mid pan and zoom, title on screen) against the compositor's own still.
       const timeMs = 500
-      const still = await send({ type: 'renderer-still', target: 'renderer', ...size, timeline, timeMs, access: access('ses_renderhere000000000001') })
+      const still = await send({
+        type: 'render-here-query',
+        command: { type: 'renderer-still', ...size, timeline, timeMs, access: access('ses_renderhere000000000001') },
+      })
       expect(still.ok).toBe(true)
       const png = join(env.workDir, `still-${preset.replace(':', 'x')}.png`)
       await writeFile(png, Buffer.from(still.url!.split(',')[1]!, 'base64'))
@@ -167,7 +170,7 @@ describe('export on this device', () => {
     expect((await send({ type: 'render-here-cancel', jobId })).ok).toBe(true)
     await expect.poll(async () => (await renderOf(jobId))?.job.status).toBe('cancelled')
     // The renderer keeps no file for it, and nothing was downloaded.
-    await expect.poll(async () => (await send({ type: 'renderer-file-url', target: 'renderer', jobId })).ok).toBe(false)
+    await expect.poll(async () => (await send({ type: 'render-here-query', command: { type: 'renderer-file-url', jobId } })).ok).toBe(false)
     expect((await listDownloads(browser)).filter((d) => !before.includes(d.id))).toEqual([])
     expect(await send({ type: 'render-here-download', jobId })).toMatchObject({ ok: false })
     // Not stuck: the renderer is free for the next render.
