@@ -91,6 +91,10 @@ export function readExport(workerUrl: string, key: string, jobId: string) {
 }
 
 /** `GET /v1/sessions/{id}/state`: the draft as the worker reads it (timeline and summary). */
-export function readState(workerUrl: string, key: string, sessionId: string): Promise<ProjectState> {
+export function readState(
+  workerUrl: string,
+  key: string,
+  sessionId: string,
+): Promise<ProjectState> {
   return workerApi(workerUrl, { key }).getState(sessionId)
 }

@@ -119,7 +119,7 @@ describe('chat relay', () => {
     const lastSeen = part.frames.at(-1)!.id
     // The session let go of the reader that went away, while the turn runs on without it.
     const stub = env.PROJECT_SESSION.get(env.PROJECT_SESSION.idFromName(sessionId))
-    const listening = () => runInDurableObject(stub, (instance) => instance['listeners'].get(runId)?.size ?? 0)
+    const listening = () => runInDurableObject(stub, (instance) => instance.liveReaders(runId))
     for (let i = 0; i < 50 && (await listening()) > 0; i++) await new Promise((r) => setTimeout(r, 10))
     expect(await listening()).toBe(0)
     const rest = await readFrames(await openEvents(key, sessionId, runId, lastSeen))

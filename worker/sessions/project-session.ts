@@ -30,44 +30,44 @@ export interface SessionAccess {
  * Lifetimes and the engine's decisions: ./README.md.
  */
 export class ProjectSession extends DurableObject<Env> {
-  private readonly sql: SqlStorage
+  readonly #sql: SqlStorage
   /** Set after an unknown id's empty tables were dropped (see `ownedBy`). */
-  private dropped = false
+  #dropped = false
   /** The one renewal of the backend session in flight; concurrent callers share it. */
-  private renewal: Promise<RpcResult<string>> | undefined
-  private readonly listeners = new Map<string, Set<RunListener>>()
+  #renewal: Promise<RpcResult<string>> | undefined
+  readonly #listeners = new Map<string, Set<RunListener>>()
   /** The turns this instance is running; kept so the runtime sees their pending I/O. */
-  private readonly turns = new Map<string, Promise<void>>()
+  readonly #turns = new Map<string, Promise<void>>()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
-    this.sql = ctx.storage.sql
+    this.#sql = ctx.storage.sql
     void ctx.blockConcurrencyWhile(async () => {
-      store.migrate(this.sql)
-      this.failOrphanedRuns()
+      store.migrate(this.#sql)
+      this.#failOrphanedRuns()
     })
   }
 
   /** Stores a new session. Called once, right after the id was made up. */
   async initialize(input: store.NewSession): Promise<RpcResult<SessionInfo>> {
-    if (this.dropped) {
-      store.migrate(this.sql)
-      this.dropped = false
+    if (this.#dropped) {
+      store.migrate(this.#sql)
+      this.#dropped = false
     }
-    const existing = store.readSession(this.sql)
+    const existing = store.readSession(this.#sql)
     if (existing !== undefined && existing.installation_id !== input.installationId) {
       return { ok: false, error: { code: 'not_found' } }
     }
-    if (existing === undefined) store.insertSession(this.sql, input, Date.now())
-    await this.ensureSweepAlarm()
-    return { ok: true, value: this.info(store.readSession(this.sql)!) }
+    if (existing === undefined) store.insertSession(this.#sql, input, Date.now())
+    await this.#ensureSweepAlarm()
+    return { ok: true, value: this.#info(store.readSession(this.#sql)!) }
   }
 
   /** The backend ids, or null when the session does not exist or belongs to someone else. */
   async access(installationId: string): Promise<SessionAccess | null> {
-    const session = await this.ownedBy(installationId)
+    const session = await this.#ownedBy(installationId)
     if (session === undefined) return null
-    store.touchSession(this.sql, Date.now())
+    store.touchSession(this.#sql, Date.now())
     return {
       upstreamSessionId: session.upstream_session_id,
       ...(session.task_id === null ? {} : { taskId: session.task_id }),
@@ -77,8 +77,8 @@ export class ProjectSession extends DurableObject<Env> {
 
   /** `SessionInfo` with the newest run, or null like `access`. */
   async describe(installationId: string): Promise<SessionInfo | null> {
-    const session = await this.ownedBy(installationId)
-    return session === undefined ? null : this.info(session)
+    const session = await this.#ownedBy(installationId)
+    return session === undefined ? null : this.#info(session)
   }
 
   /**
@@ -86,13 +86,13 @@ export class ProjectSession extends DurableObject<Env> {
    * someone already replaced `staleId`; concurrent callers share one renewal.
    */
   async renewUpstreamSession(staleId: string): Promise<RpcResult<string>> {
-    const session = this.dropped ? undefined : store.readSession(this.sql)
+    const session = this.#dropped ? undefined : store.readSession(this.#sql)
     if (session === undefined) return { ok: false, error: { code: 'not_found' } }
     if (session.upstream_session_id !== staleId) return { ok: true, value: session.upstream_session_id }
-    this.renewal ??= this.renew(session).finally(() => {
-      this.renewal = undefined
+    this.#renewal ??= this.#renew(session).finally(() => {
+      this.#renewal = undefined
     })
-    return this.renewal
+    return this.#renewal
   }
 
   /**
@@ -101,22 +101,22 @@ export class ProjectSession extends DurableObject<Env> {
    * any other message is refused (`run_in_progress`): the backend must never get a second one.
    */
   async sendMessage(installationId: string, message: SendMessageRequest): Promise<RpcResult<{ runId: string }>> {
-    const session = await this.ownedBy(installationId)
+    const session = await this.#ownedBy(installationId)
     if (session === undefined) return { ok: false, error: { code: 'not_found' } }
-    const known = store.findRunByClientMessage(this.sql, message.clientMessageId)
+    const known = store.findRunByClientMessage(this.#sql, message.clientMessageId)
     if (known !== undefined) return { ok: true, value: { runId: known.run_id } }
-    if (store.runningRuns(this.sql).length > 0) return { ok: false, error: { code: 'run_in_progress' } }
+    if (store.runningRuns(this.#sql).length > 0) return { ok: false, error: { code: 'run_in_progress' } }
 
     const runId = newRunId()
     const now = Date.now()
-    store.insertRun(this.sql, runId, message.clientMessageId, now)
-    store.touchSession(this.sql, now)
+    store.insertRun(this.#sql, runId, message.clientMessageId, now)
+    store.touchSession(this.#sql, now)
     if (session.pending_notice !== null) {
-      this.append(runId, { type: 'notice', code: session.pending_notice })
-      store.setPendingNotice(this.sql, null)
+      this.#append(runId, { type: 'notice', code: session.pending_notice })
+      store.setPendingNotice(this.#sql, null)
     }
-    this.startTurn(runId, message.text, session)
-    await this.ensureSweepAlarm()
+    this.#startTurn(runId, message.text, session)
+    await this.#ensureSweepAlarm()
     return { ok: true, value: { runId } }
   }
 
@@ -128,15 +128,15 @@ export class ProjectSession extends DurableObject<Env> {
     const url = new URL(request.url)
     const match = /^\/runs\/(run_[A-Za-z0-9]+)\/events$/.exec(url.pathname)
     const owner = request.headers.get('X-Installation-Id') ?? ''
-    const owned = (await this.ownedBy(owner)) !== undefined
-    const run = owned && match?.[1] !== undefined ? store.findRun(this.sql, match[1]) : undefined
+    const owned = (await this.#ownedBy(owner)) !== undefined
+    const run = owned && match?.[1] !== undefined ? store.findRun(this.#sql, match[1]) : undefined
     if (run === undefined) return new Response(null, { status: 404 })
     const after = resumeAfter(request.headers.get('Last-Event-ID'), url.searchParams.get('after'))
     const body = runEventStream((listener) => {
-      const backlog = store.eventsAfter(this.sql, run.run_id, after)
-      const live = store.findRun(this.sql, run.run_id)?.status === 'running'
-      if (live) this.listen(run.run_id, listener)
-      return { backlog, live, detach: () => this.unlisten(run.run_id, listener) }
+      const backlog = store.eventsAfter(this.#sql, run.run_id, after)
+      const live = store.findRun(this.#sql, run.run_id)?.status === 'running'
+      if (live) this.#listen(run.run_id, listener)
+      return { backlog, live, detach: () => this.#unlisten(run.run_id, listener) }
     })
     return new Response(body, { headers: sseHeaders() })
   }
@@ -145,12 +145,12 @@ export class ProjectSession extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     let rearm = false
     try {
-      if (this.dropped || store.readSession(this.sql) === undefined) return
+      if (this.#dropped || store.readSession(this.#sql) === undefined) return
       rearm = true
-      if (sweep(this.sql, Date.now()) === 'expired') {
+      if (sweep(this.#sql, Date.now()) === 'expired') {
         await this.ctx.storage.deleteAlarm()
         await this.ctx.storage.deleteAll()
-        this.dropped = true
+        this.#dropped = true
         rearm = false
       }
     } catch (err) {
@@ -161,15 +161,15 @@ export class ProjectSession extends DurableObject<Env> {
     }
   }
 
-  private startTurn(runId: string, text: string, session: store.SessionRow): void {
+  #startTurn(runId: string, text: string, session: store.SessionRow): void {
     const env = this.env
     const installationId = session.installation_id
     const upstream = createUpstream(env, installationId)
     const lang = /^zh\b/i.test(session.language) ? 'zh' : 'en'
     const turn = runChatTurn({
-      openStream: (signal) => this.withUpstreamSession((sid) => upstream.runSse(sid, text, signal)),
-      readDraft: async () => (await this.withUpstreamSession((sid) => upstream.state(sid))).draft,
-      emit: (event) => this.append(runId, event),
+      openStream: (signal) => this.#withUpstreamSession((sid) => upstream.runSse(sid, text, signal)),
+      readDraft: async () => (await this.#withUpstreamSession((sid) => upstream.state(sid))).draft,
+      emit: (event) => this.#append(runId, event),
       describeError: (err) => describeChatError(env, installationId, session.user_id ?? undefined, err),
       translate: translateGuiWording,
       summarize: (draft) => {
@@ -183,17 +183,17 @@ export class ProjectSession extends DurableObject<Env> {
       })
       .finally(() => {
         // A turn always ends with a terminal event, even one that crashed.
-        if (store.findRun(this.sql, runId)?.status === 'running') {
-          this.append(runId, { type: 'error', error: toApiError('internal') })
+        if (store.findRun(this.#sql, runId)?.status === 'running') {
+          this.#append(runId, { type: 'error', error: toApiError('internal') })
         }
-        this.turns.delete(runId)
+        this.#turns.delete(runId)
       })
-    this.turns.set(runId, turn)
+    this.#turns.set(runId, turn)
   }
 
   /** Runs `fn` with the backend session id; renews it once if the backend lost it (1002). */
-  private async withUpstreamSession<T>(fn: (upstreamSessionId: string) => Promise<T>): Promise<T> {
-    const current = store.readSession(this.sql)
+  async #withUpstreamSession<T>(fn: (upstreamSessionId: string) => Promise<T>): Promise<T> {
+    const current = store.readSession(this.#sql)
     if (current === undefined) throw new WorkerError('not_found')
     try {
       return await fn(current.upstream_session_id)
@@ -205,11 +205,11 @@ export class ProjectSession extends DurableObject<Env> {
     }
   }
 
-  private async renew(session: store.SessionRow): Promise<RpcResult<string>> {
+  async #renew(session: store.SessionRow): Promise<RpcResult<string>> {
     try {
       const next = await createUpstream(this.env, session.installation_id).createSession(session.language)
-      store.replaceUpstreamSession(this.sql, next)
-      this.recordNotice('session_renewed')
+      store.replaceUpstreamSession(this.#sql, next)
+      this.#recordNotice('session_renewed')
       return { ok: true, value: next.upstreamSessionId }
     } catch (err) {
       return { ok: false, error: serializeError(err, 'renew upstream session') }
@@ -217,67 +217,72 @@ export class ProjectSession extends DurableObject<Env> {
   }
 
   /** Tells the user through the running turn's stream, or the next turn's when none runs. */
-  private recordNotice(code: 'session_renewed' | 'token_renewed'): void {
-    const running = store.runningRuns(this.sql)[0]
-    if (running !== undefined) this.append(running.run_id, { type: 'notice', code })
-    else store.setPendingNotice(this.sql, code)
+  #recordNotice(code: 'session_renewed' | 'token_renewed'): void {
+    const running = store.runningRuns(this.#sql)[0]
+    if (running !== undefined) this.#append(running.run_id, { type: 'notice', code })
+    else store.setPendingNotice(this.#sql, code)
   }
 
   /** Stores an event, ends the run on a terminal one, and hands it to the run's listeners. */
-  private append(runId: string, event: ChatEvent): SequencedChatEvent {
+  #append(runId: string, event: ChatEvent): SequencedChatEvent {
     const now = Date.now()
-    const item = store.appendEvent(this.sql, runId, event, now)
+    const item = store.appendEvent(this.#sql, runId, event, now)
     if (event.type === 'done' || event.type === 'error') {
-      store.finishRun(this.sql, runId, event.type === 'done' ? 'done' : 'failed', now)
+      store.finishRun(this.#sql, runId, event.type === 'done' ? 'done' : 'failed', now)
     }
-    for (const listener of [...(this.listeners.get(runId) ?? [])]) listener(item)
+    for (const listener of [...(this.#listeners.get(runId) ?? [])]) listener(item)
     return item
   }
 
-  private listen(runId: string, listener: RunListener): void {
-    const set = this.listeners.get(runId) ?? new Set()
+  #listen(runId: string, listener: RunListener): void {
+    const set = this.#listeners.get(runId) ?? new Set()
     set.add(listener)
-    this.listeners.set(runId, set)
+    this.#listeners.set(runId, set)
   }
 
-  private unlisten(runId: string, listener: RunListener): void {
-    const set = this.listeners.get(runId)
+  /** How many readers follow the run live (a closed reader must not stay attached). */
+  liveReaders(runId: string): number {
+    return this.#listeners.get(runId)?.size ?? 0
+  }
+
+  #unlisten(runId: string, listener: RunListener): void {
+    const set = this.#listeners.get(runId)
     set?.delete(listener)
-    if (set?.size === 0) this.listeners.delete(runId)
+    if (set?.size === 0) this.#listeners.delete(runId)
   }
 
   /**
    * Runs left `running` by an earlier instance (a deploy or an eviction reset the object) have
    * lost their upstream stream with it: they end as dropped so nobody waits on them forever.
    */
-  private failOrphanedRuns(): void {
-    if (store.readSession(this.sql) === undefined) return
-    for (const run of store.runningRuns(this.sql)) {
-      this.append(run.run_id, { type: 'error', error: toApiError('stream_dropped') })
+  #failOrphanedRuns(): void {
+    if (store.readSession(this.#sql) === undefined) return
+    for (const run of store.runningRuns(this.#sql)) {
+      this.#append(run.run_id, { type: 'error', error: toApiError('stream_dropped') })
     }
   }
 
-  private async ownedBy(installationId: string): Promise<store.SessionRow | undefined> {
-    if (this.dropped) return undefined
-    const session = store.readSession(this.sql)
+  async #ownedBy(installationId: string): Promise<store.SessionRow | undefined> {
+    if (this.#dropped) return undefined
+    const session = store.readSession(this.#sql)
     if (session === undefined) {
       // An id that was never created (or was swept): drop the empty tables the constructor made,
       // so asking for made-up ids costs no storage.
-      this.dropped = true
+      this.#dropped = true
       await this.ctx.storage.deleteAll()
       return undefined
     }
     return session.installation_id === installationId ? session : undefined
   }
 
-  private async ensureSweepAlarm(): Promise<void> {
+  async #ensureSweepAlarm(): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS)
     }
   }
 
-  private info(session: store.SessionRow): SessionInfo {
-    const run = store.latestRun(this.sql)
+  #info(session: store.SessionRow): SessionInfo {
+    const run = store.latestRun(this.#sql)
     return {
       sessionId: session.session_id,
       language: session.language,
@@ -288,7 +293,7 @@ export class ProjectSession extends DurableObject<Env> {
             latestRun: {
               runId: run.run_id,
               status: run.status,
-              lastEventId: store.lastEventSeq(this.sql, run.run_id),
+              lastEventId: store.lastEventSeq(this.#sql, run.run_id),
               startedAt: new Date(run.started_at).toISOString(),
             },
           }),
