@@ -139,6 +139,9 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
     playing = false
     cancelAnimationFrame(raf)
     stopSound()
+    // The bench reads these off the canvas (scripts/bench/preview.ts).
+    opts.canvas.dataset.frames = String(stats.frames)
+    opts.canvas.dataset.dropped = String(stats.dropped)
     for (const track of timeline?.tracks ?? [])
       for (const seg of track.segments) if (seg.sourceUrl) library.pause(seg.sourceUrl)
   }

@@ -24,6 +24,7 @@ import { killGroupsOnExit, stopAllGroups } from '../lib/processes.ts'
 import { startWorker } from '../lib/worker.ts'
 import { benchChatRelay, CHAT_SIMULATOR, type ChatRelayOutput } from './chat-relay.ts'
 import { benchExtension } from './extension.ts'
+import { benchPreview } from './preview.ts'
 import { printBudgets, printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
 import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
 import { startSimulator } from '../../test/simulator/serve.ts'
@@ -31,7 +32,7 @@ import { buildSnapshotExtension, snapshotCommit } from './source-snapshot.ts'
 import { benchUpload } from './upload.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const ALL = ['chat', 'upload', 'render', 'extension'] as const
+const ALL = ['chat', 'upload', 'render', 'extension', 'preview'] as const
 type BenchName = (typeof ALL)[number]
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
@@ -83,7 +84,7 @@ try {
   })
   let [worker, extensionDir] = await Promise.all([
     startWorker(workerOptions({ RENDER_POLL_INTERVAL_MS: String(RENDER_POLL_INTERVAL_MS) })),
-    selected.has('extension')
+    selected.has('extension') || selected.has('preview')
       ? buildSnapshotExtension(source.dir, workerUrl, join(workDir, 'extension'))
       : Promise.resolve(undefined),
   ])
@@ -121,6 +122,7 @@ try {
   }
   await run('render', () => benchRenderPolling(workerUrl, sim, restartWorker, chat?.sessions))
   await run('extension', () => benchExtension(extensionDir!))
+  await run('preview', () => benchPreview(extensionDir!))
   await worker.stop()
   await sim.stop()
 } finally {
