@@ -29,9 +29,10 @@ export function App({ state }: { state: AppState }) {
         </a>
         <Header />
         <main class="app-main">
+          {/* The preview and the chat first; the tray, timeline and export compact below. */}
           <PreviewPlayer />
-          <TrayStrip />
           <ChatPanel />
+          <TrayStrip />
           <TimelinePanel />
           <ExportPanel />
         </main>

@@ -56,10 +56,12 @@ export interface AppDeps {
   fetchMedia?: PreviewDeps['fetchMedia']
 }
 
-/** Ways out of the panel: a new tab, the options page. */
+/** Ways out of the panel: a new tab, the options page, the current tab's article. */
 export interface AppLinks {
   openTab(url: string): void
   openOptions(): void
+  /** "Make video from this article" on the tab the panel was opened over. */
+  captureArticle?(): void
 }
 
 export interface AppState {

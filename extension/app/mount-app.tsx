@@ -2,6 +2,7 @@ import { effect } from '@preact/signals'
 import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from './app-state.ts'
+import { captureArticle } from './capture-article.ts'
 import { fetchSessionMedia } from '../utils/api/media.ts'
 import { getInstallationKey, getWorkerClient } from '../utils/installation.ts'
 import { currentLang, initI18n, t } from '../utils/i18n.ts'
@@ -25,6 +26,7 @@ function platformDeps(): AppDeps {
     links: {
       openTab: (url) => void browser.tabs.create({ url }),
       openOptions: () => void browser.runtime.openOptionsPage(),
+      captureArticle: () => void captureArticle().catch(() => {}),
     },
     t,
     language: () => (currentLang() === 'zh' ? 'zh-CN' : 'en'),

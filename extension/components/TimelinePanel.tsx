@@ -9,7 +9,8 @@ export function TimelinePanel() {
   const state = timeline.state.value
   const hasSegments = !!state?.timeline.tracks.some((tr) => tr.segments.length > 0)
   return (
-    <details class="panel" open>
+    // Collapsed while there is nothing to draw; opens by itself with the first segments.
+    <details class="panel" open={hasSegments || !!timeline.error.value}>
       <summary class="panel-summary">
         <span class="section-title">{t('ui_timeline_title')}</span>
       </summary>
