@@ -5,17 +5,28 @@ export type TranslateGui = (text: string) => { text: string; actions: readonly S
 
 /** A sentence ends at . ! ? … followed by a space, at Chinese end punctuation, or at a line break. */
 const SENTENCE_END = /[.!?…]+["')\]]*(?=\s)|[。！？；]+["'”’）)]*|\n/g
+/** Held text that ends like a sentence, though no space followed yet. */
+const ENDS_SENTENCE = /(?:[.!?…]+["')\]]*|[。！？；]+["'”’）)]*)\s*$/
 /** Text without a sentence end is still let out past this length, at a space when there is one. */
 const MAX_HELD_CHARS = 400
 /** The backend's "I encountered a temporary issue" (contract: ignorable after normal output). */
 const TEMPORARY_ISSUE = /I (?:have )?encountered a temporary issue|我?遇到了?(?:一个)?临时(?:性)?问题/i
 /** Text after the issue beyond this length is a real reply going on, not the issue's tail. */
 const MAX_ISSUE_TAIL_CHARS = 200
+/**
+ * Held text (an unfinished sentence) goes out at the latest this long after it arrived, whatever
+ * follows: text reaches the client within 250 ms of arriving upstream (with room for the relay).
+ * Chunks of a sentence that arrive within it are translated together, so a phrase split across
+ * chunks ("Click Exp" + "ort") is still recognised.
+ */
+export const TEXT_FLUSH_MS = 150
 
 /**
  * The reply's text on its way to the client. The GUI-wording translator works on whole sentences,
- * so deltas are held until a sentence ends and then translated and let out; a sentence can never
- * be half-translated. A "temporary issue" sentence is held until the turn shows whether it was the
+ * so a delta is held until its sentence ends, then translated and let out; but never longer than
+ * `flushAfterMs` after it arrived, nor past any other event of the stream (`flush()`): an
+ * unfinished sentence is then translated as far as it goes and let out, and its rest follows as
+ * its own piece. A "temporary issue" sentence is held until the turn shows whether it was the
  * trailing noise the contract says to ignore (dropped at the end after normal output) or not.
  */
 export class ReplyText {
@@ -30,10 +41,15 @@ export class ReplyText {
   /** A new backend message starts with the next text (the last one ended at a tool call). */
   private boundary = false
   private lastChar = ''
+  private readonly flushAfterMs: number
+  private flushTimer: ReturnType<typeof setTimeout> | undefined
+  /** What one step (a push, a flush) lets out, sent as one delta. */
+  private out = ''
 
-  constructor(translate: TranslateGui, emit: (delta: string) => void) {
+  constructor(translate: TranslateGui, emit: (delta: string) => void, flushAfterMs = TEXT_FLUSH_MS) {
     this.translate = translate
     this.emit = emit
+    this.flushAfterMs = flushAfterMs
   }
 
   /** True once some text reached the client. */
@@ -43,7 +59,9 @@ export class ReplyText {
 
   /** The backend did something (a tool call): a later "temporary issue" comes after real output. */
   noteActivity(): void {
+    this.flush()
     this.releaseIssue()
+    this.drain()
     this.output = true
     this.messageBoundary()
   }
@@ -54,7 +72,26 @@ export class ReplyText {
    * run together.
    */
   messageBoundary(): void {
+    this.flush()
     if (this.lastChar !== '') this.boundary = true
+  }
+
+  /**
+   * Lets out the held part of an unfinished sentence now (another event came, or time is up). Its
+   * complete words are translated; a last word the chunk may have cut ("click Exp") goes out as it
+   * came, so a rule never reads half a button name.
+   */
+  flush(whole = false): void {
+    clearTimeout(this.flushTimer)
+    this.flushTimer = undefined
+    if (this.pending === '') return
+    const held = this.pending
+    this.pending = ''
+    // Ending in sentence punctuation, the last word is whole (the period only waited for a space).
+    const cut = whole || ENDS_SENTENCE.test(held) ? held.length : (/\S+$/.exec(held)?.index ?? held.length)
+    if (cut > 0) this.release(held.slice(0, cut))
+    if (cut < held.length) this.sayRaw(held.slice(cut))
+    this.drain()
   }
 
   push(delta: string): void {
@@ -73,14 +110,22 @@ export class ReplyText {
       this.release(this.pending.slice(0, at))
       this.pending = this.pending.slice(at)
     }
+    this.drain()
+    if (this.pending === '') {
+      clearTimeout(this.flushTimer)
+      this.flushTimer = undefined
+    } else if (this.flushTimer === undefined) {
+      // Armed by the oldest held text only: later chunks do not push its deadline back.
+      this.flushTimer = setTimeout(() => this.flush(), this.flushAfterMs)
+    }
   }
 
   /** End of the turn: lets out the rest, and drops a trailing "temporary issue" after real output. */
   finish(): void {
-    if (this.pending !== '') this.release(this.pending)
-    this.pending = ''
+    this.flush(true)
     if (this.heldIssue !== '' && !this.output) this.say(this.heldIssue)
     this.heldIssue = ''
+    this.drain()
   }
 
   private release(text: string): void {
@@ -103,6 +148,13 @@ export class ReplyText {
     }
   }
 
+  private drain(): void {
+    if (this.out === '') return
+    const text = this.out
+    this.out = ''
+    this.emit(text)
+  }
+
   private releaseIssue(): void {
     if (this.heldIssue === '') return
     const held = this.heldIssue
@@ -110,16 +162,27 @@ export class ReplyText {
     this.say(held)
   }
 
+  /** Text let out untranslated (a cut word), keeping the issue hold and spacing rules. */
+  private sayRaw(text: string): void {
+    if (this.heldIssue !== '') {
+      this.heldIssue += text
+      return
+    }
+    this.out += this.emitted ? text : text.trimStart()
+    this.emitted = true
+    this.output = true
+  }
+
   private say(text: string): void {
     if (text.trim() === '') {
-      if (this.emitted && text !== '') this.emit(text)
+      if (this.emitted && text !== '') this.out += text
       return
     }
     // The translator recognises an instruction at the start of a sentence: keep the space apart.
     const lead = /^\s*/.exec(text)?.[0] ?? ''
     const translated = this.translate(text.slice(lead.length))
     for (const action of translated.actions) this.actions.add(action)
-    this.emit((this.emitted ? lead : '') + translated.text)
+    this.out += (this.emitted ? lead : '') + translated.text
     this.emitted = true
     this.output = true
   }

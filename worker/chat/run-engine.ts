@@ -58,7 +58,7 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     onStillWorking: (silentForMs) => deps.emit({ type: 'still_working', silentForMs }),
     onTimeout: timeout,
   })
-  const reply = new ReplyText(deps.translate, (delta) => deps.emit({ type: 'text', delta }))
+  const reply = new ReplyText(deps.translate, (delta) => deps.emit({ type: 'text', delta }), timings.textFlushMs)
   try {
     const baseline = await fingerprint(deps)
     let response: Response
@@ -93,7 +93,10 @@ async function readReply(
   if (response.body === null) return 'closed'
   const deltas = new TextDeltas()
   const onData = (data: string) => {
-    for (const item of interpretUpstreamData(data)) {
+    const items = interpretUpstreamData(data)
+    // A heartbeat, an empty keep-alive or an unknown event: whatever text is held goes out now.
+    if (!items.some((item) => item.kind === 'text')) reply.flush()
+    for (const item of items) {
       if (item.kind === 'text') {
         const delta = deltas.next(item)
         if (delta === '') continue

@@ -18,6 +18,8 @@ export interface ChatTimings {
    * so tests run the path in milliseconds.
    */
   dropChecksMs: number[]
+  /** Held text goes out at the latest this long after it arrived (reply-text.ts, TEXT_FLUSH_MS). */
+  textFlushMs?: number
 }
 
 const DEFAULT_DROP_CHECKS_MS = [30_000, 60_000, 60_000, 60_000, 60_000]

@@ -1,0 +1,129 @@
+import { describe, it } from 'vitest'
+import type { ChatEvent } from '../../shared/api/chat-events.ts'
+import { toApiError } from '../../shared/errors/table.ts'
+import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { ReplyText } from '../../worker/chat/reply-text.ts'
+import { runChatTurn } from '../../worker/chat/run-engine.ts'
+import { normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
+
+// Text at once (issue 8, item 3): a text delta reaches the client before whatever follows it
+// upstream (a tool run, heartbeats, silence), and the GUI wording stays right across chunks.
+// No timed assertions: a stream that waits until the client has seen the text proves the order.
+
+const encoder = new TextEncoder()
+const data = (json: unknown) => `data: ${JSON.stringify(json)}\n\n`
+const text = (content: string) => data({ type: 'text', content })
+
+/** A signal the stream waits for; it gives up after `ms`, so a late text fails the test instead of hanging. */
+function gate(ms = 5_000) {
+  let open = () => {}
+  const opened = new Promise<'seen' | 'timeout'>((resolve) => {
+    open = () => resolve('seen')
+    setTimeout(() => resolve('timeout'), ms)
+  })
+  return { open, opened }
+}
+
+type Step = string | { until: Promise<unknown> }
+
+/** Plays chunks; `until` holds the stream (the backend busy with a tool run) until the promise settles. */
+function stream(steps: Step[]): Response {
+  let i = 0
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        const step = steps[i++]
+        if (step === undefined) return controller.close()
+        if (typeof step === 'string') return controller.enqueue(encoder.encode(step))
+        await step.until
+      }
+    },
+  })
+  return new Response(body, { headers: { 'Content-Type': 'text/event-stream' } })
+}
+
+function run(steps: Step[], onEvent: (event: ChatEvent) => void = () => {}, textFlushMs?: number) {
+  const events: ChatEvent[] = []
+  const done = runChatTurn({
+    openStream: async () => stream(steps),
+    readDraft: async () => ({ t: [] }),
+    emit: (event) => {
+      events.push(event)
+      onEvent(event)
+    },
+    describeError: async () => toApiError('internal'),
+    translate: translateGuiWording,
+    summarize: (draft) => {
+      const timeline = normalizeDraft(draft)
+      return { timeline, summary: summarizeTimeline(timeline) }
+    },
+    timings: { stillWorkingMs: 60_000, silenceTimeoutMs: 60_000, maxRunMs: 60_000, dropChecksMs: [5], ...(textFlushMs !== undefined && { textFlushMs }) },
+  })
+  return { done, events }
+}
+
+/** Event types, consecutive text events counted once. */
+const kinds = (events: ChatEvent[]) => events.map((e) => e.type).filter((type, i, all) => type !== 'text' || all[i - 1] !== 'text')
+const said = (events: ChatEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
+
+describe('text at once', () => {
+  it('lets the first sentence out before a slow tool run, though no whitespace follows it', async ({ expect }) => {
+    const seen = gate()
+    const t = run(
+      [text('Sure, updating your timeline…'), data({ type: 'tool_call', name: 'edit' }), { until: seen.opened }, data({ type: 'tool_result' }), text('Done.')],
+      (e) => e.type === 'text' && seen.open(),
+      60_000,
+    )
+    expect(await seen.opened).toBe('seen')
+    await t.done
+    expect(kinds(t.events)).toEqual(['text', 'activity', 'text', 'done'])
+    expect(said(t.events)).toBe('Sure, updating your timeline…\n\nDone.')
+  })
+
+  it('lets an unfinished sentence out at a heartbeat or an empty keep-alive', async ({ expect }) => {
+    for (const keepAlive of [data({ type: 'heartbeat' }), 'data:\n\n', data({ type: 'progress', pct: 3 })]) {
+      const seen = gate()
+      const t = run([text('Working on it'), keepAlive, { until: seen.opened }, text(' now.')], (e) => e.type === 'text' && seen.open(), 60_000)
+      expect(await seen.opened).toBe('seen')
+      await t.done
+      expect(said(t.events)).toBe('Working on it now.')
+    }
+  })
+
+  it('lets an unfinished sentence out after a short time when nothing follows', async ({ expect }) => {
+    const seen = gate()
+    const t = run([text('Let me think'), { until: seen.opened }, text(' about it.')], (e) => e.type === 'text' && seen.open(), 20)
+    expect(await seen.opened).toBe('seen')
+    await t.done
+    expect(said(t.events)).toBe('Let me think about it.')
+  })
+
+  it('translates a GUI phrase split across chunks that arrive together', async ({ expect }) => {
+    const en = run([text('Great! Now cl'), text('ick Exp'), text('ort to get your video.')])
+    await en.done
+    expect(said(en.events)).toBe(`Great! Now say "export" (or press Export) to get your video.`)
+    expect(en.events.at(-1)).toEqual({ type: 'done', actions: ['export'] })
+
+    const zh = run([text('好了，请点击“导'), text('出”按钮。')])
+    await zh.done
+    expect(said(zh.events)).toBe('好了，请说“导出”（或按导出按钮），我就会开始渲染。')
+  })
+
+  it('never garbles a phrase an event cut in two: the words go out as they came', async ({ expect }) => {
+    const t = run([text('Now click Exp'), data({ type: 'heartbeat' }), text('ort.')], () => {}, 60_000)
+    await t.done
+    expect(said(t.events)).toBe('Now click Export.')
+  })
+})
+
+describe('ReplyText', () => {
+  it('translates whole sentences at once and holds only the unfinished rest', ({ expect }) => {
+    const out: string[] = []
+    const reply = new ReplyText(translateGuiWording, (d) => out.push(d), 60_000)
+    reply.push('Open the timeline to check. Then cl')
+    expect(out).toEqual([`Say "status" (I'll summarise the timeline) to check.`])
+    reply.push('ick Export.')
+    reply.finish()
+    expect(out.join('')).toBe(`Say "status" (I'll summarise the timeline) to check. Then say "export" (or press Export) and I'll render it.`)
+  })
+})
