@@ -2,11 +2,11 @@ import { useEffect, useState } from 'preact/hooks'
 import { browser } from 'wxt/browser'
 import type { InstallationInfo } from '../../../shared/api/index.ts'
 import { DEFAULT_WEB_BASE_URL } from '../../../shared/errors/table.ts'
-import type { WorkerClient } from '../../utils/api/index.ts'
+import { ApiRequestError, type WorkerClient } from '../../utils/api/index.ts'
 import { currentLang, onLanguageChange, t } from '../../utils/i18n.ts'
-import { resetInstallation } from '../../utils/installation.ts'
+import { resetInstallation, setRegistrationCode } from '../../utils/installation.ts'
 import { Settings, settingsItem, type UiLanguage } from '../../utils/storage.ts'
-import { DEFAULT_WORKER_URL } from '../../utils/worker-url.ts'
+import { DEFAULT_WORKER_URL, isAllowedWorkerUrl } from '../../utils/worker-url.ts'
 import { RenderAudioSection } from './RenderAudioSection.tsx'
 
 type Notice = { kind: 'ok' | 'error'; text: string } | undefined
@@ -44,6 +44,9 @@ function GeneralSection() {
     const parsed = Settings.shape.workerUrl.safeParse(value.trim())
     if (!parsed.success || !parsed.data)
       return setNotice({ kind: 'error', text: t('opt_worker_url_invalid') })
+    // The installation key goes to this URL: https, or plain http to this machine only.
+    if (!isAllowedWorkerUrl(parsed.data))
+      return setNotice({ kind: 'error', text: t('opt_worker_url_insecure') })
     const workerUrl = parsed.data === DEFAULT_WORKER_URL ? undefined : parsed.data
     await settingsItem.update((s) => ({ ...s, workerUrl }))
     setNotice({ kind: 'ok', text: t('opt_saved') })
@@ -102,11 +105,23 @@ function AccountSection({ api }: { api: WorkerClient }) {
   const [clearLocal, setClearLocal] = useState(false)
   const [busy, setBusy] = useState(false)
   const [notice, setNotice] = useState<Notice>()
+  // A private deployment refused to register this browser without its code: ask for it.
+  const [needsCode, setNeedsCode] = useState(false)
+  const [code, setCode] = useState('')
   const refresh = () =>
-    api.getInstallation().then(setInfo, (err: unknown) => {
-      setInfo(null)
-      setNotice({ kind: 'error', text: errorText(err) })
-    })
+    api.getInstallation().then(
+      (value) => {
+        setInfo(value)
+        setNeedsCode(false)
+      },
+      (err: unknown) => {
+        setInfo(null)
+        if (err instanceof ApiRequestError && err.code === 'registration_code_required') {
+          setNeedsCode(true)
+          setNotice({ kind: 'error', text: t('opt_registration_code_needed') })
+        } else setNotice({ kind: 'error', text: errorText(err) })
+      },
+    )
   useEffect(() => void refresh(), [])
 
   const run = async (work: () => Promise<unknown>, done: string) => {
@@ -129,6 +144,16 @@ function AccountSection({ api }: { api: WorkerClient }) {
     if (value) void run(() => api.setApiToken(value), t('opt_token_sent'))
   }
 
+  const sendCode = () => {
+    const value = code.trim()
+    setCode('')
+    // The next call without a key registers, now with the code.
+    if (value) void run(async () => {
+      await setRegistrationCode(value)
+      await api.getInstallation()
+    }, t('opt_registration_code_done'))
+  }
+
   const status =
     info === undefined
       ? ''
@@ -144,6 +169,26 @@ function AccountSection({ api }: { api: WorkerClient }) {
       <p class="status" role="status" data-testid="token-status">
         {status}
       </p>
+      {needsCode && (
+        <>
+          <label for="registration-code">{t('opt_registration_code')}</label>
+          <input
+            id="registration-code"
+            type="password"
+            autocomplete="off"
+            spellcheck={false}
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+          <p class="help">{t('opt_registration_code_help')}</p>
+          <div class="row">
+            <button type="button" disabled={busy || !code.trim()} onClick={sendCode}>
+              {t('opt_registration_code_send')}
+            </button>
+          </div>
+        </>
+      )}
+      {info?.team && <p class="help">{t('opt_token_team')}</p>}
       {info?.needsApiToken && (
         <p class="status error" role="alert">
           {t('opt_token_needed')}
