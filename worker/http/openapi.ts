@@ -12,12 +12,13 @@ export function jsonContent<S extends z.ZodType>(schema: S, description: string)
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid request (`invalid_request` with field issues) or refused input',
   401: 'Missing or bad installation key (`unauthorized`)',
-  403: 'Not an extension origin (`origin_forbidden`)',
+  403: 'Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`)',
   404: 'Unknown, or another installation’s, resource (`not_found`)',
+  408: 'The upload sent nothing for STREAM_IDLE_TIMEOUT_MS (`upload_stalled`)',
   411: 'Content-Length missing (`length_required`)',
-  413: 'Over the upload limit (`upload_too_large`)',
+  413: 'Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`)',
   422: 'A URL that is not http(s) to a public host (`url_not_allowed`)',
-  429: 'Rate limited; see Retry-After',
+  429: 'Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After',
   502: 'The backend failed',
   504: 'The backend did not answer in time',
 }
