@@ -40,7 +40,7 @@ routes.openAPIRegistry.registerPath({
   },
   responses: {
     200: jsonContent(UploadResult, 'What the backend made of the files'),
-    ...errorResponses(...COMMON_ERRORS, 404, 411, 413),
+    ...errorResponses(...COMMON_ERRORS, 404, 408, 411, 413),
   },
 })
 
