@@ -19,7 +19,7 @@ export function ChatLog({ chat }: { chat: ChatModel }) {
     if (!el || !pinned.peek()) return
     // The side panel's log scrolls itself; the popup's grows inside the one page scroll.
     if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = el.scrollHeight
-    else if (count !== seen.current) el.lastElementChild?.scrollIntoView?.({ block: 'nearest' })
+    else if (count !== seen.current) revealLast(el)
     seen.current = count
   })
   const onScroll = () => {
@@ -41,6 +41,20 @@ export function ChatLog({ chat }: { chat: ChatModel }) {
       ))}
     </div>
   )
+}
+
+/**
+ * Scrolls the popup's one scroll container just enough to show the newest message above the
+ * composer that sticks to the bottom of the view (never the document: the popup has a fixed size).
+ */
+function revealLast(log: HTMLElement): void {
+  const scroller = log.closest('.app-main')
+  const last = log.lastElementChild
+  if (!scroller || !last) return
+  const composer = log.nextElementSibling?.getBoundingClientRect().height ?? 0
+  const visibleBottom = scroller.getBoundingClientRect().bottom - composer
+  const below = last.getBoundingClientRect().bottom - visibleBottom
+  if (below > 0) scroller.scrollTop += below
 }
 
 /**

@@ -11,6 +11,9 @@ import {
 
 /** The same host as the image picker: one PageReel dialog on a page at a time. */
 const HOST_ID = 'pagereel-picker'
+/** Closed like the image picker's (see picker-overlay.ts): open only in the browser suite's builds. */
+const SHADOW_MODE: ShadowRootMode =
+  (import.meta.env.WXT_PICKER_SHADOW as string | undefined) === 'open' ? 'open' : 'closed'
 
 /** NemoVideo's own tip: fewer than 10 images keep render times under a minute. */
 export const MANY_IMAGES = 10
@@ -63,8 +66,9 @@ export interface ArticleChoice {
 
 /**
  * The picker for "Make video from this article": the title, the text as an editable script with
- * a length control, and the article's images (all ticked). Esc or Cancel closes; "Make video"
- * sends everything to the background in one message, from the click itself.
+ * a length control, and the article's images (all ticked). Like the image picker, it lives in a
+ * closed shadow root and ignores events a page script made (`isTrusted`). Esc or Cancel closes;
+ * "Make video" sends everything to the background in one message, from the click itself.
  */
 export function openArticleOverlay(
   doc: Document,
@@ -76,7 +80,7 @@ export function openArticleOverlay(
   doc.getElementById(HOST_ID)?.remove()
   const host = doc.createElement('div')
   host.id = HOST_ID
-  const root = host.attachShadow({ mode: 'open' })
+  const root = host.attachShadow({ mode: SHADOW_MODE })
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}) =>
     Object.assign(doc.createElement(tag), props) as HTMLElementTagNameMap[K]
   const labelled = (control: HTMLElement, text: string) => {
@@ -156,21 +160,27 @@ export function openArticleOverlay(
     host.remove()
   }
   const onKey = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape') return
+    if (!trusted(e) || e.key !== 'Escape') return
     e.stopPropagation()
     close()
   }
+  // A tick or a length the page forced by script is undone: only the user's own clicks count.
+  for (const part of [grid, lengths])
+    part.addEventListener('click', (e) => {
+      if (!trusted(e)) e.preventDefault()
+    })
   grid.addEventListener('change', refresh)
   script.addEventListener('input', refresh)
   // A length is a fresh cut of the article: it replaces the script, edits included.
-  lengths.addEventListener('change', () => {
+  lengths.addEventListener('change', (e) => {
+    if (!trusted(e)) return
     const length = radios.find((r) => r.checked)?.value as ScriptLength | undefined
     if (length) script.value = scriptFor(article.paragraphs, length, article.lang)
     refresh()
   })
-  cancel.addEventListener('click', close)
-  backdrop.addEventListener('click', (e) => e.target === backdrop && close())
-  make.addEventListener('click', () => {
+  on(cancel, close)
+  backdrop.addEventListener('click', (e) => trusted(e) && e.target === backdrop && close())
+  on(make, () => {
     const images = chosen().map(({ url, alt, width, height }) => ({ url, alt, width, height }))
     const text = script.value.trim()
     if (!images.length && !text) return
@@ -183,4 +193,16 @@ export function openArticleOverlay(
   doc.documentElement.append(host)
   title.focus()
   return { close, root }
+}
+
+/** Whether the browser made the event from the user's input (a page script's events are not). */
+function trusted(e: Event): boolean {
+  return e.isTrusted !== false
+}
+
+/** A click handler that runs for the user's clicks only. */
+function on(button: HTMLElement, run: () => void): void {
+  button.addEventListener('click', (e) => {
+    if (trusted(e)) run()
+  })
 }

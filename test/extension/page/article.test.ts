@@ -159,6 +159,32 @@ describe('article picker', () => {
     expect(tip.hidden).toBe(true)
   })
 
+  it('lives in a closed shadow root and ignores events a page script makes', () => {
+    const { doc, win } = load()
+    const article = extractArticle(doc, win)
+    const { root, send, button } = open(article)
+    expect(document.getElementById('pagereel-picker')?.shadowRoot).toBeNull()
+    const untrusted = <E extends Event>(event: E): E => {
+      Object.defineProperty(event, 'isTrusted', { value: false })
+      return event
+    }
+    const script = root.querySelector('textarea')!
+    const before = script.value
+    const full = root.querySelector<HTMLInputElement>('input[value=full]')!
+    full.dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true, cancelable: true })))
+    full.dispatchEvent(untrusted(new Event('change', { bubbles: true })))
+    expect(script.value).toBe(before)
+    const box = root.querySelector<HTMLInputElement>('input[type=checkbox]')!
+    box.dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true, cancelable: true })))
+    expect(box.checked).toBe(true)
+    button('Make video').dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true })))
+    document.dispatchEvent(untrusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })))
+    expect(document.getElementById('pagereel-picker')).not.toBeNull()
+    expect(send).not.toHaveBeenCalled()
+    button('Make video').click()
+    expect(send).toHaveBeenCalledTimes(1)
+  })
+
   it('Esc closes without sending', () => {
     const { send } = open({ title: 'T', paragraphs: [], images: [], lang: 'en', found: false })
     document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }))
