@@ -19,13 +19,13 @@ const english: Case[] = [
   ],
   [
     'You can preview it in the timeline.',
-    `You can say "status" (I'll summarise the timeline).`,
-    ['state'],
+    'You can watch it in the preview (press Preview).',
+    ['preview'],
   ],
   [
     'Preview the result in the timeline before exporting.',
-    `Say "status" (I'll summarise the timeline) before exporting.`,
-    ['state'],
+    'Watch it in the preview (press Preview) before exporting.',
+    ['preview'],
   ],
   [
     'Open the timeline to review your edits.',
@@ -68,6 +68,8 @@ const english: Case[] = [
   ['Press Enter to send your message.', 'Press Enter to send your message.', []],
   ['The store is open the whole week.', 'The store is open the whole week.', []],
   ['Open the link below to learn more.', 'Open the link below to learn more.', []],
+  ['Open the preview to check the framing.', 'Open the preview (press Preview) to check the framing.', ['preview']],
+  ['Click Preview to see it.', 'Press Preview to see it.', ['preview']],
   ['Your video is ready to export.', 'Your video is ready to export.', []],
   ['The click of the camera shutter adds drama.', 'The click of the camera shutter adds drama.', []],
 ]
@@ -75,7 +77,12 @@ const english: Case[] = [
 const chinese: Case[] = [
   ['点击“导出”按钮。', '说“导出”（或按导出按钮），我就会开始渲染。', ['export']],
   ['完成后点击右上角的导出按钮下载视频。', '完成后说“导出”（或按导出按钮）下载视频。', ['export']],
-  ['你可以在时间线中预览效果。', '你可以说“状态”查看时间线摘要。', ['state']],
+  ['你可以在时间线中预览效果。', '你可以按“预览”观看效果。', ['preview']],
+  ['打开预览查看构图。', '按“预览”按钮打开预览查看构图。', ['preview']],
+  ['打开时间线查看构图。', '说“状态”查看时间线摘要，查看构图。', ['state']],
+  ['完成后点击生成。', '完成后说“生成”。', []],
+  ['请点击生成，然后等待。', '请说“生成”，然后等待。', []],
+  ['点击“预览”看看效果。', '按“预览”看看效果。', ['preview']],
   ['打开时间线查看效果。', '说“状态”查看时间线摘要。', ['state']],
   ['把片段拖到开头，然后导出。', '告诉我要怎么改，我来完成（例如“把片段移到开头”），然后导出。', []],
   ['将图片拖拽到这里上传。', '直接发送文件（或说“上传”）。', ['upload']],

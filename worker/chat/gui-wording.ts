@@ -59,6 +59,9 @@ const SENTENCE_END = /^\s*(?:[.!?\n]|$)/
 const ZH_SENTENCE_END = /^\s*(?:[。！？!?\n]|$)/
 const STATUS_EN = `say "status" (I'll summarise the timeline)`
 const STATUS_ZH = '说“状态”查看时间线摘要'
+/** PageReel's own preview player draws the draft: "preview it in the timeline" points there. */
+const PREVIEW_EN = 'watch it in the preview (press Preview)'
+const PREVIEW_ZH = '按“预览”观看'
 const UPLOAD_EN = `attach your files here (or say "upload")`
 const UPLOAD_ZH = '直接发送文件（或说“上传”）'
 /** Keys, not buttons: "press Enter" is left alone. */
@@ -86,7 +89,7 @@ const RULES: Rule[] = [
       String.raw`(?:the|your)\s+(?:result|video|changes?|edits?|draft)))?`,
       String.raw`\s+(?:in|on)\s+(?:the\s+)?timeline\b`,
     ]),
-    rewrite: () => ({ text: STATUS_EN, action: 'state' }),
+    rewrite: () => ({ text: PREVIEW_EN, action: 'preview' }),
   },
   {
     // "Open the timeline", "open the Effects panel"
@@ -96,7 +99,10 @@ const RULES: Rule[] = [
       String.raw`(?:\s+up)?(?:\s+(?:the|your))?\s+(?:(?:[A-Z][\w-]*\s+)?(?:panel|tab|menu|view)|`,
       String.raw`timeline|editor|project|preview|draft|tracks?|workspace)\b`,
     ]),
-    rewrite: () => ({ text: STATUS_EN, action: 'state' }),
+    rewrite: (match) =>
+      /preview$/i.test(match)
+        ? { text: 'open the preview (press Preview)', action: 'preview' }
+        : { text: STATUS_EN, action: 'state' },
   },
   {
     // "Drag the clip to the start", "drag and drop your photos here"
@@ -126,7 +132,8 @@ const RULES: Rule[] = [
       if (/^(?:upload|import|add media|add files?)\b/.test(lower)) {
         return { text: UPLOAD_EN, action: 'upload' }
       }
-      if (/^(?:preview|timeline|play)\b/.test(lower)) return { text: STATUS_EN, action: 'state' }
+      if (/^(?:preview|play)\b/.test(lower)) return { text: 'press Preview', action: 'preview' }
+      if (/^timeline\b/.test(lower)) return { text: STATUS_EN, action: 'state' }
       if (/^(?:credits|balance)\b/.test(lower)) return { text: 'say "credits"', action: 'credits' }
       return { text: `say "${lower}"` }
     },
@@ -149,16 +156,22 @@ const RULES: Rule[] = [
   },
   {
     // 在时间线中预览效果、预览时间线
-    pattern: /(?:在时间线(?:中|上|里)?(?:预览|查看)|预览时间线)(?:一下)?(?:效果|结果|视频|修改)?/g,
-    rewrite: () => ({ text: STATUS_ZH, action: 'state' }),
+    pattern: /(?:在时间线(?:中|上|里)?(?:预览|查看)|预览时间线)(?:一下)?(?<what>效果|结果|视频|修改)?/g,
+    rewrite: (_m, g) => ({ text: PREVIEW_ZH + (g.what ?? '效果'), action: 'preview' }),
   },
   {
-    // 打开时间线查看效果
+    // 打开预览查看构图: PageReel has a preview; only the instruction changes, the rest stays.
+    pattern: /打开(?:一下)?(?:视频)?预览(?:窗口|面板|播放器)?/g,
+    rewrite: () => ({ text: '按“预览”按钮打开预览', action: 'preview' }),
+  },
+  {
+    // 打开时间线查看效果: the "查看…" is taken along only when it ends the clause, so a clause
+    // going on ("打开时间线查看构图") keeps its own words after a comma.
     pattern: re('g', [
-      '打开(?:一下)?(?:右侧的|左侧的|下方的)?(?:时间线|编辑器|项目|预览|面板|轨道|草稿|工作区)(?:面板|窗口|视图)?',
-      '(?:(?:查看|看看|预览)(?:一下)?(?:效果|结果|进度)?)?',
+      '打开(?:一下)?(?:右侧的|左侧的|下方的)?(?:时间线|编辑器|项目|面板|轨道|草稿|工作区)(?:面板|窗口|视图)?',
+      '(?:(?:查看|看看|预览)(?:一下)?(?:效果|结果|进度)?(?=[，。！？；,.!?;\n]|$))?',
     ]),
-    rewrite: () => ({ text: STATUS_ZH, action: 'state' }),
+    rewrite: (_m, _g, after) => ({ text: ZH_SENTENCE_END.test(after) || /^[，,；;]/.test(after) ? STATUS_ZH : `${STATUS_ZH}，`, action: 'state' }),
   },
   {
     // 把片段拖到开头、将图片拖拽到这里上传: the whole clause
@@ -174,16 +187,19 @@ const RULES: Rule[] = [
     },
   },
   {
-    // 点击“生成”、单击应用按钮
+    // 点击“生成”、单击应用按钮、点击生成（a bare name ending the clause, in an imperative place)
     pattern: re('g', [
+      String.raw`(?<=^|[，。！？；,.!?;:：\s]|请|然后|再|就|可以|并|后|先)`,
       String.raw`(?:点击|单击)(?:一下)?\s*(?:[“"「『](?<q>[^”"」』\n]{1,12})[”"」』]|`,
-      String.raw`(?<bare>[\u4e00-\u9fff]{1,6}?)(?=按钮|选项))(?:按钮|选项)?`,
+      String.raw`(?<bare>[\u4e00-\u9fff]{1,6}?)(?=按钮|选项)|`,
+      String.raw`(?<verb>[\u4e00-\u9fff]{1,4})(?=[，。！？；,.!?;\n]|$))(?:按钮|选项)?`,
     ]),
     rewrite: (_m, g) => {
-      const name = (g.q ?? g.bare ?? '').trim()
+      const name = (g.q ?? g.bare ?? g.verb ?? '').trim()
       if (!name) return undefined
       if (/^(?:上传|导入|添加素材)/.test(name)) return { text: UPLOAD_ZH, action: 'upload' }
-      if (/^(?:预览|时间线|播放)/.test(name)) return { text: STATUS_ZH, action: 'state' }
+      if (/^(?:预览|播放)/.test(name)) return { text: '按“预览”', action: 'preview' }
+      if (/^时间线/.test(name)) return { text: STATUS_ZH, action: 'state' }
       if (/^(?:积分|余额)/.test(name)) return { text: '说“积分”', action: 'credits' }
       return { text: `说“${name}”` }
     },
