@@ -10,5 +10,10 @@ export const ProjectState = z.object({
   canvas: z.optional(
     z.object({ width: z.number(), height: z.number(), ratio: z.optional(z.string()) }),
   ),
+  /**
+   * `session_renewed`: the backend no longer knew the session (lost, or the worker had to switch
+   * to a new backend identity), so this read opened a new, empty one; the summary says so too.
+   */
+  notice: z.optional(z.enum(['session_renewed'])),
 })
 export type ProjectState = z.infer<typeof ProjectState>

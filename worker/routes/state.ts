@@ -7,8 +7,13 @@ import { summarizeTimeline } from '../draft/summary.ts'
 import type { AppEnv } from '../env.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
-import { withUpstreamSession } from '../sessions/access.ts'
+import { resolveSession, withUpstreamSession } from '../sessions/access.ts'
 import { createUpstream } from '../upstream/client.ts'
+
+const RENEWED = {
+  en: 'NemoVideo no longer had this project, so a new session was started. ',
+  zh: 'NemoVideo 已找不到这个项目，已开始新的会话。',
+} as const
 
 const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({
@@ -30,13 +35,23 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
     const { lang } = c.req.valid('query')
     const installationId = c.var.installationId
     const upstream = createUpstream(c.env, installationId)
-    const state = await withUpstreamSession(c.env, installationId, sessionId, (sid) => upstream.state(sid))
+    const { upstreamSessionId: before } = await resolveSession(c.env, installationId, sessionId)
+    let read = before
+    const state = await withUpstreamSession(c.env, installationId, sessionId, (sid) => {
+      read = sid
+      return upstream.state(sid)
+    })
+    // Renewed on the way (the backend lost the session, or no longer knows this identity): the
+    // empty timeline is a new session, not the user's project gone quiet.
+    const renewed = read !== before
     const timeline = normalizeDraft(state.draft)
+    const summary = summarizeTimeline(timeline, lang)
     const project: ProjectState = {
       timeline,
-      summary: summarizeTimeline(timeline, lang),
+      summary: renewed ? `${RENEWED[lang]}${summary}` : summary,
       exportable: isExportable(timeline),
       ...(state.canvas && { canvas: state.canvas }),
+      ...(renewed && { notice: 'session_renewed' as const }),
     }
     return c.json(project, 200)
   },
