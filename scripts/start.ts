@@ -43,6 +43,7 @@ Try it:
   curl -s ${worker.url}/v1/credits -H "Authorization: Bearer $KEY"
   SID=$(curl -s -X POST ${worker.url}/v1/sessions -H "Authorization: Bearer $KEY" \\
     -H 'Content-Type: application/json' -d '{"language":"en"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).sessionId')
-  curl -s ${worker.url}/v1/sessions/$SID/uploads -H "Authorization: Bearer $KEY" -F files=@clip.mp4
+  curl -s ${worker.url}/v1/sessions/$SID/uploads -H "Authorization: Bearer $KEY" \\
+    -F files=@test/e2e/fixtures/site/img/hero-1600.jpg
 
 Ctrl-C stops both.`)
