@@ -1,10 +1,14 @@
 import { createModel, signal, type ModelConstructor, type ReadonlySignal } from '@preact/signals'
 import type { ApiError, ProjectState, Timeline } from '../../shared/api/index.ts'
 import { clientError, type WorkerClient } from '../utils/api/index.ts'
+import type { Lang } from '../../shared/i18n/index.ts'
+import { currentLang } from '../utils/i18n.ts'
 import { apiErrorOf } from './errors.ts'
 
 export interface TimelineDeps {
   api: Pick<WorkerClient, 'getState'>
+  /** The UI's language, for the summary (default: the extension's current one). */
+  lang?: () => Lang
 }
 
 export interface TimelineModel {
@@ -36,7 +40,7 @@ export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = cr
       const mine = ++generation
       loading.value = true
       try {
-        const next = await deps.api.getState(id)
+        const next = await deps.api.getState(id, (deps.lang ?? currentLang)())
         if (mine === generation) {
           state.value = next
           error.value = null

@@ -74,7 +74,9 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
     },
     uploadUrls: (sessionId: string, urls: string[]) =>
       call('POST', paths.uploadUrls(sessionId), UploadResult, { urls }),
-    getState: (sessionId: string) => call('GET', paths.state(sessionId), ProjectState),
+    /** The summary comes in `lang` (the UI's language), so a Chinese UI reads a Chinese summary. */
+    getState: (sessionId: string, lang?: 'en' | 'zh') =>
+      call('GET', lang ? `${paths.state(sessionId)}?lang=${lang}` : paths.state(sessionId), ProjectState),
     claim: (sessionId: string) => call('POST', paths.claim(sessionId), ClaimLink),
     createExport: (sessionId: string, body: CreateExportRequest) =>
       call('POST', paths.createExport(sessionId), ExportJob, body),

@@ -78,7 +78,8 @@ describe('timeline', () => {
     const worker = createFakeWorker()
     renderApp(worker)
     await waitFor(() => expect(document.querySelectorAll('.tl-bar')).toHaveLength(3))
-    expect(worker.callsOf('getState')).toEqual([[SESSION]])
+    // In the UI's language, so the summary is too.
+    expect(worker.callsOf('getState')).toEqual([[SESSION, 'en']])
     expect(document.querySelector('.timeline-summary')?.textContent).toBe(STATE_FIXTURE.summary)
     expect(screen.getByText('“Urban Dreams”')).toBeTruthy()
 
