@@ -10,6 +10,7 @@ import claim from './routes/claim.ts'
 import credits from './routes/credits.ts'
 import exportsRoutes from './routes/exports.ts'
 import installations from './routes/installations.ts'
+import media from './routes/media.ts'
 import sessions from './routes/sessions.ts'
 import state from './routes/state.ts'
 import uploads from './routes/uploads.ts'
@@ -30,6 +31,7 @@ app.route('/', credits)
 app.route('/', sessions)
 app.route('/', uploads)
 app.route('/', state)
+app.route('/', media)
 app.route('/', claim)
 app.route('/', exportsRoutes)
 
