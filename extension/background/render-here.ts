@@ -147,7 +147,8 @@ async function pumpOnce(): Promise<void> {
       },
     }).catch((err: unknown) => ({ ok: false, message: String(err) }))
     if (reply.ok) return
-    await save((l) => withFailed(l, jobId, reply.message ?? 'The renderer did not start.', new Date()))
+    const reason = reply.message ?? 'The renderer did not start.'
+    await save((l) => withFailed(l, jobId, reason, new Date()))
     await notifyDue()
   }
 }
@@ -231,7 +232,7 @@ function revokeWhenDone(downloadId: number, url: string): void {
   browser.downloads.onChanged.addListener(listener)
 }
 
-/** Chrome: the offscreen document closes when nothing renders or downloads; made again on demand. */
+/** Chrome: the offscreen document closes when nothing renders or downloads (made on demand). */
 async function closeIfIdle(): Promise<void> {
   const api = offscreenApi()
   if (!api || downloading.size > 0 || asking > 0 || !(await offscreenOpen())) return
@@ -243,7 +244,7 @@ async function resumeRenders(): Promise<void> {
   const list = await localRendersItem.getValue()
   if (!list.renders.some((r) => r.job.status === 'processing' || r.job.status === 'pending')) return
   let alive = new Set<string>()
-  // Firefox's frame went with the page that held it; Chrome's document may have outlived the worker.
+  // Firefox's frame went with the page that held it; Chrome's document may outlive the worker.
   if (hasOffscreenApi() && (await offscreenOpen())) {
     const reply = await sendToRenderer({ type: 'renderer-status' }).catch(() => undefined)
     alive = new Set(reply?.running ?? [])

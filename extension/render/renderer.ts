@@ -1,5 +1,10 @@
 import type { FetchMedia } from '../preview/media-library.ts'
-import type { RendererCommand, RendererEvent, RendererReply, RendererStart } from './render-messages.ts'
+import type {
+  RendererCommand,
+  RendererEvent,
+  RendererReply,
+  RendererStart,
+} from './render-messages.ts'
 import { createOutputFile, readOutputFile, removeOutputFile } from './output-file.ts'
 
 /** The mixed sound's rate: Opus, AAC and MP3 all take 48 kHz. */
@@ -56,7 +61,8 @@ export function createRenderer(deps: RendererDeps) {
           const now = Date.now()
           if (now - last < PROGRESS_EVERY_MS) return
           last = now
-          deps.report({ type: 'renderer-progress', jobId: cmd.jobId, percent: (100 * done) / total })
+          const percent = (100 * done) / total
+          deps.report({ type: 'renderer-progress', jobId: cmd.jobId, percent })
         },
       })
       const file = await readOutputFile(cmd.jobId)
@@ -122,8 +128,8 @@ export function createRenderer(deps: RendererDeps) {
       frames: {
         draw(ctx, t) {
           const bitmap = bitmaps[Math.min(bitmaps.length - 1, Math.floor(t / per))]!
-          const scale =
-            Math.max(cmd.width / bitmap.width, cmd.height / bitmap.height) * (1 + (0.08 * (t % per)) / per)
+          const cover = Math.max(cmd.width / bitmap.width, cmd.height / bitmap.height)
+          const scale = cover * (1 + (0.08 * (t % per)) / per)
           const w = bitmap.width * scale
           const h = bitmap.height * scale
           ctx.drawImage(bitmap, (cmd.width - w) / 2, (cmd.height - h) / 2, w, h)

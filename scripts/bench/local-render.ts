@@ -39,12 +39,13 @@ async function makeMedia(dir: string): Promise<void> {
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=60', '-f', 'lavfi', '-i', 'sine=frequency=330:duration=60', '-filter_complex', 'amix=inputs=2', '-ac', '2', '-ar', '44100', '-b:a', '192k', join(dir, 'music.mp3')])
 }
 
-function timeline(mediaOrigin: string) {
+/** The draft: the photos in equal parts of `durationMs`, a title over the first 4 s, music. */
+function timeline(mediaOrigin: string, durationMs = DURATION_MS) {
   const mediaUrl = mediaOrigin.replace(/\/$/, '')
-  const per = DURATION_MS / PHOTOS.length
+  const per = durationMs / PHOTOS.length
   return {
     title: 'Bench',
-    durationMs: DURATION_MS,
+    durationMs,
     tracks: [
       {
         kind: 'video',
@@ -52,8 +53,8 @@ function timeline(mediaOrigin: string) {
         label: 'Video',
         segments: PHOTOS.map((_, i) => ({ label: `photo ${i}`, startMs: i * per, endMs: (i + 1) * per, sourceUrl: `${mediaUrl}/photo-${i}.jpg`, mediaKind: 'image' })),
       },
-      { kind: 'text', typeCode: 7, label: 'Title', segments: [{ label: 'Title', text: 'Sixty seconds, rendered here', startMs: 0, endMs: 4000 }] },
-      { kind: 'audio', typeCode: 1, label: 'BGM', segments: [{ label: 'music', startMs: 0, endMs: DURATION_MS, sourceUrl: `${mediaUrl}/music.mp3`, mediaKind: 'audio', volumePercent: 35 }] },
+      { kind: 'text', typeCode: 7, label: 'Title', segments: [{ label: 'Title', text: 'Sixty seconds, rendered here', startMs: 0, endMs: Math.min(4000, durationMs) }] },
+      { kind: 'audio', typeCode: 1, label: 'BGM', segments: [{ label: 'music', startMs: 0, endMs: durationMs, sourceUrl: `${mediaUrl}/music.mp3`, mediaKind: 'audio', volumePercent: 35 }] },
     ],
   }
 }
@@ -83,8 +84,9 @@ export async function benchLocalRender(extensionDir: string): Promise<Figure[]> 
   try {
     const page = await browser.openExtensionPage('options.html')
     const send = (msg: unknown) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<{ ok: boolean; jobIds?: string[]; ms?: number; message?: string }>
-    // A one-second render first: the offscreen document, the encoder chunks and the codecs load.
-    const warm = await send({ type: 'render-here', sessionId: 'ses_benchlocalrender00001', presets: ['16:9'], timeline: { ...timeline(media.url), durationMs: 1000 } })
+    // A one-second render of the same media first: the offscreen document, the encoder's code
+    // and the codecs load, so the timed render measures the render.
+    const warm = await send({ type: 'render-here', sessionId: 'ses_benchlocalrender00001', presets: ['16:9'], timeline: timeline(media.url, 1000) })
     const status = async (jobId: string) => {
       const all = (await page.evaluate(() => chrome.storage.local.get('local-renders'))) as Record<string, { renders: Array<{ job: { jobId: string; status: string; error?: unknown } }> }>
       const job = all['local-renders']?.renders.find((r) => r.job.jobId === jobId)?.job
