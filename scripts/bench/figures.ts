@@ -50,7 +50,7 @@ export async function writeArtifact(dir: string, results: BenchResult[], meta: R
 const BUDGETS: Array<{ budget: string; figure: string; bench: string }> = [
   { budget: 'popup JS before first paint', figure: 'extension: popup JS before first paint', bench: 'extension' },
   { budget: 'popup open -> chat usable (median)', figure: 'extension: popup open to chat usable, median', bench: 'extension' },
-  { budget: "preview's first frame", figure: 'extension: preview first frame', bench: 'extension' },
+  { budget: "preview's first frame (median)", figure: 'preview: first frame', bench: 'preview' },
   { budget: 'worker CPU per relayed turn', figure: 'chat: worker CPU per relayed turn, 200', bench: 'chat' },
   { budget: 'worker CPU per relayed event', figure: 'chat: worker CPU per relayed event, 200', bench: 'chat' },
   { budget: 'added time to first text at 200 streams', figure: 'chat: added time to first text, 200', bench: 'chat' },
