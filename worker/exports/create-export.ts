@@ -3,6 +3,7 @@ import { isExportable, normalizeDraft } from '../draft/normalize.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { keeperOf } from '../installations/record.ts'
+import { unwrap } from '../result.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
 import { createUpstream } from '../upstream/client.ts'
 import { withPresetFrame } from './draft-frame.ts'
@@ -42,8 +43,7 @@ export async function createExport(
       draft: withPresetFrame(draft, request.preset),
     })
     // Thrown inside so a lost backend session (1002 on submit) is renewed and tried once more.
-    if (!started.ok) throw new WorkerError(started.error.code, started.error.params ? { params: started.error.params } : {})
-    return started.job
+    return unwrap(started)
   }))
   // After the start, so a job the backend refused is never listed; on every call (registration is
   // idempotent), so a retry heals a first attempt that died between the start and this line.

@@ -8,8 +8,13 @@ import { PRESET_SIZES, type ExportPreset } from '../../shared/api/exports.ts'
 export function withPresetFrame(draft: unknown, preset: ExportPreset): Record<string, unknown> {
   const base = isObject(draft) ? draft : {}
   const meta = isObject(base['m']) ? base['m'] : {}
+  return { ...base, m: { ...meta, ...presetFrame(preset) } }
+}
+
+/** The frame of a preset in pixels: the one place the worker looks a preset's size up. */
+export function presetFrame(preset: ExportPreset): { width: number; height: number } {
   const { width, height } = PRESET_SIZES[preset]
-  return { ...base, m: { ...meta, width, height } }
+  return { width, height }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env.ts'
-import { UpstreamError } from '../errors.ts'
-import { PRESET_SIZES, TERMINAL_JOB_STATUSES, type ExportPreset } from '../../shared/api/exports.ts'
+import { UpstreamError, WorkerError } from '../errors.ts'
+import { fail, ok, type Result } from '../result.ts'
+import { TERMINAL_JOB_STATUSES, type ExportPreset } from '../../shared/api/exports.ts'
 import { createUpstream } from '../upstream/client.ts'
 import type { UpstreamRenderStatus } from '../upstream/types.ts'
 import {
@@ -12,6 +13,7 @@ import {
   renderTiming,
   type RenderTiming,
 } from './config.ts'
+import { presetFrame } from './draft-frame.ts'
 import { renderIdFor } from './job-id.ts'
 import { toSnapshot, type JobRecord, type JobSnapshot } from './job-record.ts'
 import { JobStore } from './job-store.ts'
@@ -32,8 +34,6 @@ export interface StartInput {
   draft: unknown
 }
 
-/** Errors cross the RPC boundary as data: a thrown WorkerError would arrive as a bare Error. */
-export type StartResult = { ok: true; job: JobSnapshot } | { ok: false; error: JobError }
 
 /**
  * One export: submits the render, then polls the backend from its alarm every
@@ -50,7 +50,7 @@ export class RenderJob extends DurableObject<Env> {
   readonly #timing: RenderTiming
   readonly #output: OutputKeeper
   /** The first submit in flight, so a concurrent duplicate start() gets the same answer. */
-  #starting: Promise<StartResult> | undefined
+  #starting: Promise<Result<JobSnapshot>> | undefined
   /** An unknown status word was logged already (once per job and instance is enough). */
   #warnedUnknown = false
 
@@ -62,14 +62,14 @@ export class RenderJob extends DurableObject<Env> {
   }
 
   /** Creates the job and submits its render, once: a repeated call answers the existing job. */
-  start(input: StartInput): Promise<StartResult> {
+  start(input: StartInput): Promise<Result<JobSnapshot>> {
     const existing = this.#store.read()
     if (existing) {
-      if (existing.installationId !== input.installationId) return Promise.resolve({ ok: false, error: { code: 'not_found' } })
-      return this.#starting ?? Promise.resolve({ ok: true, job: toSnapshot(existing) })
+      if (existing.installationId !== input.installationId) return Promise.resolve(fail(new WorkerError('not_found'), 'export start'))
+      return this.#starting ?? Promise.resolve(ok(toSnapshot(existing)))
     }
     const now = Date.now()
-    const { width, height } = PRESET_SIZES[input.preset]
+    const { width, height } = presetFrame(input.preset)
     // The row says "submitting" before the call: if this object dies mid-call, the alarm asks the
     // backend about the same render id before it submits, so a render is never sent twice.
     this.#store.insert(
@@ -140,22 +140,22 @@ export class RenderJob extends DurableObject<Env> {
     }
   }
 
-  async #firstSubmit(now: number): Promise<StartResult> {
+  async #firstSubmit(now: number): Promise<Result<JobSnapshot>> {
     await this.ctx.storage.setAlarm(now + this.#timing.pollIntervalMs)
     const job = this.#current()
     try {
       await this.#submit(job)
-      return { ok: true, job: toSnapshot(this.#current()) }
+      return ok(toSnapshot(this.#current()))
     } catch (err) {
       const error = jobErrorOf(err)
       if (isTransient(error, 'start')) {
         // The armed alarm checks this render id and submits again if it never arrived.
-        return { ok: true, job: toSnapshot(this.#store.update({ consecutiveErrors: 1 })) }
+        return ok(toSnapshot(this.#store.update({ consecutiveErrors: 1 })))
       }
       // Refused outright (402 plan_required, a lost session...): the caller answers the error and
-      // nothing is left behind polling.
+      // nothing is left behind polling. The error goes back whole: its action and backend details.
       await this.#wipe()
-      return { ok: false, error }
+      return fail(err, 'export start')
     }
   }
 

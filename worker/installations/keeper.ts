@@ -5,7 +5,7 @@ import { getConfig } from '../config.ts'
 import type { Env } from '../env.ts'
 import { UpstreamError, WorkerError } from '../errors.ts'
 import { checkApiToken, requestAnonymousToken, type IssuedToken } from '../upstream/auth-calls.ts'
-import { carry, ok, type Outcome } from './outcome.ts'
+import { fail, ok, type Result } from '../result.ts'
 import { InstallationRecord, kvKey } from './record.ts'
 import { registryOf } from './registry.ts'
 import { teamTokenOf } from './team.ts'
@@ -50,7 +50,7 @@ export interface TokenState {
  * databases).
  */
 export class InstallationKeeper extends DurableObject<Env> {
-  #inflight: Promise<Outcome<string>> | null = null
+  #inflight: Promise<Result<string>> | null = null
   #schema = false
 
   /**
@@ -58,7 +58,7 @@ export class InstallationKeeper extends DurableObject<Env> {
    * set (no anonymous token is asked for), an anonymous one otherwise; a refused anonymous token
    * still creates it.
    */
-  async register(input: NewInstallation, context: RegistrationContext = {}): Promise<Outcome<TokenState>> {
+  async register(input: NewInstallation, context: RegistrationContext = {}): Promise<Result<TokenState>> {
     const existing = this.#load()
     if (existing) return ok(tokenStateOf(existing, this.env))
     let state: KeeperState = InstallationRecord.parse({
@@ -73,7 +73,7 @@ export class InstallationKeeper extends DurableObject<Env> {
       try {
         state = withAnonymous(state, await this.#obtainAnonymous(state.clientId, context.clientAddress))
       } catch (err) {
-        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
+        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return fail(err, 'installation keeper')
         state = { ...state, tokenRefusedAt: Date.now() }
       }
     }
@@ -95,15 +95,15 @@ export class InstallationKeeper extends DurableObject<Env> {
    * A usable token. `staleToken` is the one the caller holds (null if none): when the keeper has
    * another fresh one already, that one is returned without asking the backend.
    */
-  async renew(staleToken: string | null): Promise<Outcome<string>> {
+  async renew(staleToken: string | null): Promise<Result<string>> {
     const state = this.#load()
-    if (!state) return carry(new WorkerError('unauthorized'))
+    if (!state) return fail(new WorkerError('unauthorized'), 'installation keeper')
     if (state.token && state.token !== staleToken && isFresh(state)) return ok(state.token)
     const team = state.team && !state.token ? teamTokenOf(this.env) : undefined
     if (team && team !== staleToken) return ok(team)
     if (state.tokenKind === 'user') {
       // The backend refused the user's own token: only the user can hand over another one.
-      return carry(new UpstreamError('token_expired', { upstreamCode: 1001, action: { kind: 'set_api_token' } }))
+      return fail(new UpstreamError('token_expired', { upstreamCode: 1001, action: { kind: 'set_api_token' } }), 'installation keeper')
     }
     this.#inflight ??= this.#renewAnonymous().finally(() => {
       this.#inflight = null
@@ -112,13 +112,13 @@ export class InstallationKeeper extends DurableObject<Env> {
   }
 
   /** Checks the user's own API token with the backend and uses it from now on. */
-  async setUserToken(token: string): Promise<Outcome<TokenState>> {
+  async setUserToken(token: string): Promise<Result<TokenState>> {
     const state = this.#load()
-    if (!state) return carry(new WorkerError('unauthorized'))
+    if (!state) return fail(new WorkerError('unauthorized'), 'installation keeper')
     try {
       await checkApiToken(getConfig(this.env), token)
     } catch (err) {
-      return carry(err)
+      return fail(err, 'installation keeper')
     }
     const parked =
       state.tokenKind === 'anonymous' && state.token && state.tokenExpiresAt
@@ -133,9 +133,9 @@ export class InstallationKeeper extends DurableObject<Env> {
    * Forgets the user's own token and goes back to the team token (a private deployment) or an
    * anonymous one: the parked one if fresh, else a new one for the same client id.
    */
-  async clearUserToken(context: RegistrationContext = {}): Promise<Outcome<TokenState>> {
+  async clearUserToken(context: RegistrationContext = {}): Promise<Result<TokenState>> {
     const state = this.#load()
-    if (!state) return carry(new WorkerError('unauthorized'))
+    if (!state) return fail(new WorkerError('unauthorized'), 'installation keeper')
     if (state.team) {
       const next: KeeperState = { ...state, tokenKind: 'user', token: undefined, tokenExpiresAt: undefined }
       await this.#save(next)
@@ -151,7 +151,7 @@ export class InstallationKeeper extends DurableObject<Env> {
         const clientId = parked?.clientId ?? state.clientId
         next = withAnonymous(next, await this.#obtainAnonymous(clientId, context.clientAddress))
       } catch (err) {
-        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return carry(err)
+        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return fail(err, 'installation keeper')
         // The user's token goes anyway: they asked for it to be forgotten.
         next = { ...next, tokenRefusedAt: Date.now() }
       }
@@ -227,11 +227,11 @@ export class InstallationKeeper extends DurableObject<Env> {
     this.ctx.storage.sql.exec('DELETE FROM uploads WHERE id = ?', id)
   }
 
-  async #renewAnonymous(): Promise<Outcome<string>> {
+  async #renewAnonymous(): Promise<Result<string>> {
     const before = this.#load()
-    if (!before) return carry(new WorkerError('unauthorized'))
+    if (!before) return fail(new WorkerError('unauthorized'), 'installation keeper')
     if (before.tokenRefusedAt !== undefined && Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS) {
-      return carry(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }))
+      return fail(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }), 'installation keeper')
     }
     // The same client id, always: once the old token's 7 days are over (or the backend dropped it)
     // it gets a new token and keeps the backend's anonymous user, with its sessions and renders. A
@@ -245,11 +245,11 @@ export class InstallationKeeper extends DurableObject<Env> {
         const current = this.#load()
         if (current) await this.#save({ ...current, tokenRefusedAt: Date.now() })
       }
-      return carry(err)
+      return fail(err, 'installation keeper')
     }
     // Read again: the user may have set their own token or reset while the call ran.
     const current = this.#load()
-    if (!current) return carry(new WorkerError('unauthorized'))
+    if (!current) return fail(new WorkerError('unauthorized'), 'installation keeper')
     if (current.tokenKind === 'user' && current.token) return ok(current.token)
     const next = withAnonymous(current, issued)
     await this.#save(next)

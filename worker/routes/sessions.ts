@@ -8,13 +8,13 @@ import {
   SessionId,
   SessionInfo,
 } from '../../shared/api/sessions.ts'
-import { sseHeaders } from '../chat/sse.ts'
+import { resumeAfter, sseHeaders } from '../chat/sse.ts'
 import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
 import { createSession, resolveSession } from '../sessions/access.ts'
-import { deserializeError } from '../sessions/rpc-error.ts'
+import { unwrap } from '../result.ts'
 
 const sessionParam = z.object({ sessionId: SessionId })
 
@@ -80,8 +80,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       const { sessionId } = c.req.valid('param')
       const { stub } = await resolveSession(c.env, c.var.installationId, sessionId)
       const sent = await stub.sendMessage(c.var.installationId, c.req.valid('json'))
-      if (!sent.ok) throw deserializeError(sent.error)
-      return c.json({ runId: sent.value.runId, sessionId }, 202)
+      return c.json({ runId: unwrap(sent).runId, sessionId }, 202)
     },
   )
   .openapi(
@@ -110,16 +109,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       const { sessionId, runId } = c.req.valid('param')
       const installationId = c.var.installationId
       const { stub } = await resolveSession(c.env, installationId, sessionId)
-      const url = new URL(`https://project-session/runs/${runId}/events`)
-      const after = c.req.valid('query').after
-      if (after !== undefined) url.searchParams.set('after', after)
-      const headers = new Headers({ 'X-Installation-Id': installationId })
-      const lastEventId = c.req.header('Last-Event-ID')
-      if (lastEventId !== undefined) headers.set('Last-Event-ID', lastEventId)
-      const res = await stub.fetch(url, { headers })
-      if (res.status === 404 || res.body === null) throw new WorkerError('not_found')
-      // Fresh headers: nothing from inside is copied, and nothing may compress (and so buffer) it.
-      return new Response(res.body, { status: 200, headers: sseHeaders() })
+      const after = resumeAfter(c.req.header('Last-Event-ID'), c.req.valid('query').after)
+      const events = unwrap(await stub.runEvents(installationId, runId, after))
+      // Fresh headers: nothing may compress (and so buffer) the stream.
+      return new Response(events, { status: 200, headers: sseHeaders() })
     },
   )
 

@@ -22,7 +22,7 @@ import { choosePartSize } from '../uploads/part-size.ts'
 import { watchIdle } from '../http/idle-timeout.ts'
 import { streamPartToR2 } from '../uploads/part-upload.ts'
 import { closeLargeUploadSlot, openLargeUploadSlot } from '../uploads/slots.ts'
-import { unwrapUpload } from '../uploads/rpc.ts'
+import { unwrap } from '../result.ts'
 import { LARGE_UPLOAD_TTL_MS, newUploadId, uploadKey, uploadStub } from '../uploads/upload-stub.ts'
 
 const sessionParams = z.object({ sessionId: SessionId })
@@ -134,7 +134,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     }),
     async (c) => {
       const { sessionId, uploadId } = c.req.valid('param')
-      const result = unwrapUpload(
+      const result = unwrap(
         await uploadStub(c.env, uploadId).complete({
           installationId: c.var.installationId,
           sessionId,
@@ -202,7 +202,7 @@ routes.put(paths.largeUploadPart(':sessionId', ':uploadId', ':n'), async (c) => 
   const owner = { installationId: c.var.installationId, sessionId }
   const stub = uploadStub(c.env, uploadId)
   // Checked before a byte is read: another installation's upload, or a part of the wrong size.
-  const target = unwrapUpload(await stub.partTarget(owner, n, length))
+  const target = unwrap(await stub.partTarget(owner, n, length))
   // A sender that goes quiet mid-part is cut off after STREAM_IDLE_TIMEOUT_MS, not 15 minutes.
   const raw = c.req.raw.body
   const watched = raw && watchIdle(raw, getConfig(c.env).streamIdleTimeoutMs)
@@ -213,7 +213,7 @@ routes.put(paths.largeUploadPart(':sessionId', ':uploadId', ':n'), async (c) => 
     if (watched?.stalled()) throw new WorkerError('upload_stalled')
     throw err
   }
-  unwrapUpload(await stub.recordPart(owner, { partNumber: n, etag, size: length }))
+  unwrap(await stub.recordPart(owner, { partNumber: n, etag, size: length }))
   return c.json({ partNumber: n, size: length }, 200)
 })
 

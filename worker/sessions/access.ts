@@ -4,7 +4,8 @@ import { WorkerError } from '../errors.ts'
 import { createUpstream } from '../upstream/client.ts'
 import { newSessionId } from './ids.ts'
 import type { ProjectSession } from './project-session.ts'
-import { deserializeError } from './rpc-error.ts'
+import { unwrap } from '../result.ts'
+import { withUpstreamSession as withRenewal } from './upstream-session.ts'
 
 /** A session the caller owns, with what the backend knows it by. */
 export interface ResolvedSession {
@@ -33,8 +34,7 @@ export async function createSession(env: Env, installationId: string, language: 
     taskId: upstream.taskId,
     userId: upstream.userId,
   })
-  if (!created.ok) throw deserializeError(created.error)
-  return created.value
+  return unwrap(created)
 }
 
 /**
@@ -54,11 +54,7 @@ export async function resolveSession(env: Env, installationId: string, sessionId
   }
 }
 
-/**
- * Runs `fn` with the session's backend id. When the backend lost that session (1002) the
- * ProjectSession opens a new one, once, shared by every concurrent caller, records a
- * `session_renewed` notice for the user, and `fn` runs again with the new id.
- */
+/** Runs `fn` with the session's backend id, renewed once if the backend lost it (upstream-session.ts). */
 export async function withUpstreamSession<T>(
   env: Env,
   installationId: string,
@@ -66,12 +62,5 @@ export async function withUpstreamSession<T>(
   fn: (upstreamSessionId: string) => Promise<T>,
 ): Promise<T> {
   const { stub, upstreamSessionId } = await resolveSession(env, installationId, sessionId)
-  try {
-    return await fn(upstreamSessionId)
-  } catch (err) {
-    if (!(err instanceof WorkerError) || err.code !== 'session_lost') throw err
-    const renewed = await stub.renewUpstreamSession(upstreamSessionId)
-    if (!renewed.ok) throw deserializeError(renewed.error)
-    return fn(renewed.value)
-  }
+  return withRenewal(upstreamSessionId, (stale) => stub.renewUpstreamSession(stale), fn)
 }

@@ -6,13 +6,14 @@ import { toApiError } from '../../shared/errors/table.ts'
 import { translateGuiWording } from '../chat/gui-wording.ts'
 import { describeChatError } from '../chat/describe-error.ts'
 import { runChatTurn } from '../chat/run-engine.ts'
-import { resumeAfter, runEventStream, sseHeaders, type RunListener } from '../chat/sse.ts'
+import { runEventStream, type RunListener } from '../chat/sse.ts'
 import { chatTimings } from '../chat/timings.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { createUpstream } from '../upstream/client.ts'
 import { newRunId } from './ids.ts'
-import { deserializeError, serializeError, type RpcResult } from './rpc-error.ts'
+import { fail, ok, resultOf, type Result } from '../result.ts'
+import { withUpstreamSession } from './upstream-session.ts'
 import * as store from './session-store.ts'
 import { SWEEP_EVERY_MS, sweep } from './sweep.ts'
 
@@ -34,7 +35,7 @@ export class ProjectSession extends DurableObject<Env> {
   /** Set after an unknown id's empty tables were dropped (see `ownedBy`). */
   #dropped = false
   /** The one renewal of the backend session in flight; concurrent callers share it. */
-  #renewal: Promise<RpcResult<string>> | undefined
+  #renewal: Promise<Result<string>> | undefined
   readonly #listeners = new Map<string, Set<RunListener>>()
   /** The turns this instance is running; kept so the runtime sees their pending I/O. */
   readonly #turns = new Map<string, Promise<void>>()
@@ -49,18 +50,18 @@ export class ProjectSession extends DurableObject<Env> {
   }
 
   /** Stores a new session. Called once, right after the id was made up. */
-  async initialize(input: store.NewSession): Promise<RpcResult<SessionInfo>> {
+  async initialize(input: store.NewSession): Promise<Result<SessionInfo>> {
     if (this.#dropped) {
       store.migrate(this.#sql)
       this.#dropped = false
     }
     const existing = store.readSession(this.#sql)
     if (existing !== undefined && existing.installation_id !== input.installationId) {
-      return { ok: false, error: { code: 'not_found' } }
+      return fail(new WorkerError('not_found'), 'initialize')
     }
     if (existing === undefined) store.insertSession(this.#sql, input, Date.now())
     await this.#ensureSweepAlarm()
-    return { ok: true, value: this.#info(store.readSession(this.#sql)!) }
+    return ok(this.#info(store.readSession(this.#sql)!))
   }
 
   /** The backend ids, or null when the session does not exist or belongs to someone else. */
@@ -85,10 +86,10 @@ export class ProjectSession extends DurableObject<Env> {
    * Replaces a backend session the backend lost (1002). Returns the current id at once when
    * someone already replaced `staleId`; concurrent callers share one renewal.
    */
-  async renewUpstreamSession(staleId: string): Promise<RpcResult<string>> {
+  async renewUpstreamSession(staleId: string): Promise<Result<string>> {
     const session = this.#dropped ? undefined : store.readSession(this.#sql)
-    if (session === undefined) return { ok: false, error: { code: 'not_found' } }
-    if (session.upstream_session_id !== staleId) return { ok: true, value: session.upstream_session_id }
+    if (session === undefined) return fail(new WorkerError('not_found'), 'renew')
+    if (session.upstream_session_id !== staleId) return ok(session.upstream_session_id)
     this.#renewal ??= this.#renew(session).finally(() => {
       this.#renewal = undefined
     })
@@ -100,12 +101,12 @@ export class ProjectSession extends DurableObject<Env> {
    * The same `clientMessageId` again answers the same run and sends nothing. While a turn runs,
    * any other message is refused (`run_in_progress`): the backend must never get a second one.
    */
-  async sendMessage(installationId: string, message: SendMessageRequest): Promise<RpcResult<{ runId: string }>> {
+  async sendMessage(installationId: string, message: SendMessageRequest): Promise<Result<{ runId: string }>> {
     const session = await this.#ownedBy(installationId)
-    if (session === undefined) return { ok: false, error: { code: 'not_found' } }
+    if (session === undefined) return fail(new WorkerError('not_found'), 'send')
     const known = store.findRunByClientMessage(this.#sql, message.clientMessageId)
-    if (known !== undefined) return { ok: true, value: { runId: known.run_id } }
-    if (store.runningRuns(this.#sql).length > 0) return { ok: false, error: { code: 'run_in_progress' } }
+    if (known !== undefined) return ok({ runId: known.run_id })
+    if (store.runningRuns(this.#sql).length > 0) return fail(new WorkerError('run_in_progress'), 'send')
 
     const runId = newRunId()
     const now = Date.now()
@@ -117,28 +118,24 @@ export class ProjectSession extends DurableObject<Env> {
     }
     this.#startTurn(runId, message.text, session)
     await this.#ensureSweepAlarm()
-    return { ok: true, value: { runId } }
+    return ok({ runId })
   }
 
   /**
-   * `GET /runs/<runId>/events?after=<seq>` (with `Last-Event-ID`), from the worker only: the
-   * run's SSE stream. The route checked ownership; the owner is checked again here.
+   * A run's events as SSE bytes, after sequence number `after`: the stored ones, then the live
+   * tail. `not_found` for another installation's session or an unknown run (the route checked
+   * ownership too).
    */
-  override async fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url)
-    const match = /^\/runs\/(run_[A-Za-z0-9]+)\/events$/.exec(url.pathname)
-    const owner = request.headers.get('X-Installation-Id') ?? ''
-    const owned = (await this.#ownedBy(owner)) !== undefined
-    const run = owned && match?.[1] !== undefined ? store.findRun(this.#sql, match[1]) : undefined
-    if (run === undefined) return new Response(null, { status: 404 })
-    const after = resumeAfter(request.headers.get('Last-Event-ID'), url.searchParams.get('after'))
-    const body = runEventStream((listener) => {
+  async runEvents(installationId: string, runId: string, after: number): Promise<Result<ReadableStream<Uint8Array>>> {
+    const owned = (await this.#ownedBy(installationId)) !== undefined
+    const run = owned ? store.findRun(this.#sql, runId) : undefined
+    if (run === undefined) return fail(new WorkerError('not_found'), 'run events')
+    return ok(runEventStream((listener) => {
       const backlog = store.eventsAfter(this.#sql, run.run_id, after)
       const live = store.findRun(this.#sql, run.run_id)?.status === 'running'
       if (live) this.#listen(run.run_id, listener)
       return { backlog, live, detach: () => this.#unlisten(run.run_id, listener) }
-    })
-    return new Response(body, { headers: sseHeaders() })
+    }))
   }
 
   /** Deletes old runs and events, and the whole session after 30 days without use. */
@@ -195,25 +192,16 @@ export class ProjectSession extends DurableObject<Env> {
   async #withUpstreamSession<T>(fn: (upstreamSessionId: string) => Promise<T>): Promise<T> {
     const current = store.readSession(this.#sql)
     if (current === undefined) throw new WorkerError('not_found')
-    try {
-      return await fn(current.upstream_session_id)
-    } catch (err) {
-      if (!(err instanceof WorkerError) || err.code !== 'session_lost') throw err
-      const renewed = await this.renewUpstreamSession(current.upstream_session_id)
-      if (!renewed.ok) throw deserializeError(renewed.error)
-      return fn(renewed.value)
-    }
+    return withUpstreamSession(current.upstream_session_id, (stale) => this.renewUpstreamSession(stale), fn)
   }
 
-  async #renew(session: store.SessionRow): Promise<RpcResult<string>> {
-    try {
+  async #renew(session: store.SessionRow): Promise<Result<string>> {
+    return resultOf('renew upstream session', async () => {
       const next = await createUpstream(this.env, session.installation_id).createSession(session.language)
       store.replaceUpstreamSession(this.#sql, next)
       this.#recordNotice('session_renewed')
-      return { ok: true, value: next.upstreamSessionId }
-    } catch (err) {
-      return { ok: false, error: serializeError(err, 'renew upstream session') }
-    }
+      return next.upstreamSessionId
+    })
   }
 
   /** Tells the user through the running turn's stream, or the next turn's when none runs. */

@@ -10,7 +10,7 @@ import { WorkerError } from '../errors.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
 import { createUpstream } from '../upstream/client.ts'
 import { toUploadResult } from '../upstream/upload-result.ts'
-import { failure, type UploadRpc } from './rpc.ts'
+import { fail, type Result } from '../result.ts'
 import { UploadStore, type NewUpload, type UploadRecord } from './upload-store.ts'
 
 /** Who asks: the installation and the worker session the upload was created in. */
@@ -38,7 +38,7 @@ export const RESULT_KEPT_MS = 60 * 60 * 1000
  */
 export class LargeUpload extends DurableObject<Env> {
   readonly #store: UploadStore
-  #completing: Promise<UploadRpc<UploadResult>> | undefined
+  #completing: Promise<Result<UploadResult>> | undefined
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -66,23 +66,23 @@ export class LargeUpload extends DurableObject<Env> {
   }
 
   /** Where part `n` goes, if the upload is open and `length` is that part's exact size. */
-  partTarget(owner: UploadOwner, n: number, length: number): UploadRpc<PartTarget> {
+  partTarget(owner: UploadOwner, n: number, length: number): Result<PartTarget> {
     const upload = this.#owned(owner)
-    if (!upload) return failure(new WorkerError('not_found'), 'large upload')
+    if (!upload) return fail(new WorkerError('not_found'), 'large upload')
     if (upload.state !== 'open' || upload.assembled) {
-      return failure(
+      return fail(
         invalid('upload', 'the parts are assembled already: complete it again, or abort'),
         'large upload',
       )
     }
     if (n > upload.partCount)
-      return failure(
+      return fail(
         invalid('partNumber', `this upload has ${upload.partCount} parts`),
         'large upload',
       )
     const expected = partLengthOf(upload.size, upload.partSize, n)
     if (length !== expected)
-      return failure(
+      return fail(
         invalid('header.content-length', `part ${n} must be exactly ${expected} bytes`),
         'large upload',
       )
@@ -93,11 +93,11 @@ export class LargeUpload extends DurableObject<Env> {
   recordPart(
     owner: UploadOwner,
     part: { partNumber: number; etag: string; size: number },
-  ): UploadRpc<LargeUploadStatus> {
+  ): Result<LargeUploadStatus> {
     const upload = this.#owned(owner)
-    if (!upload) return failure(new WorkerError('not_found'), 'large upload')
+    if (!upload) return fail(new WorkerError('not_found'), 'large upload')
     if (upload.state !== 'open' || upload.assembled) {
-      return failure(
+      return fail(
         invalid('upload', 'the parts are assembled already: complete it again, or abort'),
         'large upload',
       )
@@ -110,9 +110,9 @@ export class LargeUpload extends DurableObject<Env> {
    * Assembles the parts in R2 and streams the file to the backend; answers what the backend made
    * of it. Concurrent calls share the one run; a repeat after success answers the stored result.
    */
-  complete(owner: UploadOwner): Promise<UploadRpc<UploadResult>> {
+  complete(owner: UploadOwner): Promise<Result<UploadResult>> {
     const upload = this.#owned(owner)
-    if (!upload) return Promise.resolve(failure(new WorkerError('not_found'), 'large upload'))
+    if (!upload) return Promise.resolve(fail(new WorkerError('not_found'), 'large upload'))
     if (upload.result) return Promise.resolve({ ok: true, value: upload.result })
     this.#completing ??= this.#complete(upload).finally(() => {
       this.#completing = undefined
@@ -137,14 +137,14 @@ export class LargeUpload extends DurableObject<Env> {
     await this.#discard(upload)
   }
 
-  async #complete(upload: UploadRecord): Promise<UploadRpc<UploadResult>> {
+  async #complete(upload: UploadRecord): Promise<Result<UploadResult>> {
     const parts = this.#store.parts()
     const missing = missingParts(
       upload,
       parts.map((p) => p.partNumber),
     )
     if (missing.length > 0)
-      return failure(
+      return fail(
         invalid('parts', `missing parts: ${missing.slice(0, 20).join(', ')}`),
         'large upload',
       )
@@ -165,7 +165,7 @@ export class LargeUpload extends DurableObject<Env> {
     } catch (err) {
       // Sent again by the next `complete` (the assembled object stays until the upload expires).
       this.#store.setState('open')
-      return failure(err, 'large upload complete')
+      return fail(err, 'large upload complete')
     }
   }
 

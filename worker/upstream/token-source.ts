@@ -1,6 +1,6 @@
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
-import { unwrap } from '../installations/outcome.ts'
+import { unwrap } from '../result.ts'
 import { keeperOf, readRecord, type InstallationRecord } from '../installations/record.ts'
 import { isTokenFresh } from '../installations/token-policy.ts'
 
