@@ -18,6 +18,16 @@ declare global {
       times: number[],
       points: Array<[number, number]>,
     ): Promise<{ samples: number[][][]; failures: MediaFailure[]; white: number[][] }>
+    /** Media by URL, for timelines that name real URLs (the browser suite's simulator media). */
+    setMedia(entries: Array<[string, string, string]>): void
+    /** The frame at `t` as a grid of mean colours (see `meanGrid`). */
+    frameGrid(
+      timeline: Timeline,
+      size: { width: number; height: number },
+      t: number,
+      cols: number,
+      rows: number,
+    ): Promise<number[]>
     mixLevels(
       timeline: Timeline,
       windows: Array<[number, number]>,
@@ -109,4 +119,50 @@ window.mixLevels = async (timeline, windows) => {
   })
   media.dispose()
   return { sampleRate: mixed.sampleRate, channels: mixed.channels.length, rms }
+}
+
+window.setMedia = (entries) => {
+  for (const [url, b64, type] of entries)
+    blobs.set(url, new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type }))
+}
+
+/** Mean R, G, B of each cell of a cols × rows grid over the canvas, row by row. */
+export function meanGrid(
+  ctx: CanvasRenderingContext2D,
+  width: number,
+  height: number,
+  cols: number,
+  rows: number,
+): number[] {
+  const { data } = ctx.getImageData(0, 0, width, height)
+  const out: number[] = []
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      const sum = [0, 0, 0]
+      let n = 0
+      for (let y = Math.floor((r * height) / rows); y < Math.floor(((r + 1) * height) / rows); y++)
+        for (let x = Math.floor((c * width) / cols); x < Math.floor(((c + 1) * width) / cols); x++) {
+          const i = (y * width + x) * 4
+          sum[0]! += data[i]!
+          sum[1]! += data[i + 1]!
+          sum[2]! += data[i + 2]!
+          n++
+        }
+      out.push(...sum.map((v) => v / Math.max(1, n)))
+    }
+  return out
+}
+
+window.frameGrid = async (timeline, size, t, cols, rows) => {
+  const media = library()
+  const compositor = createCompositor(timeline, media, size)
+  const canvas = document.createElement('canvas')
+  canvas.width = size.width
+  canvas.height = size.height
+  const ctx = canvas.getContext('2d', { willReadFrequently: true })!
+  await compositor.prepare(t, { exact: true })
+  compositor.draw(ctx, t)
+  const grid = meanGrid(ctx, size.width, size.height, cols, rows)
+  media.dispose()
+  return grid
 }
