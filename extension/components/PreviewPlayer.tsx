@@ -3,7 +3,6 @@ import { useEffect, useRef } from 'preact/hooks'
 import { PRESET_SIZES, type ExportPreset, type Timeline } from '../../shared/api/index.ts'
 import type { PlayerEngine } from '../preview/player-engine.ts'
 import type { MediaFailure, MediaFailureReason } from '../preview/types.ts'
-import { previewFetch } from '../preview/worker-media.ts'
 import { t, type MessageKey } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { formatSeconds } from './TimelineView.tsx'
@@ -78,10 +77,10 @@ export function PreviewPlayer() {
       if (!alive) return
       made = createPlayerEngine({
         canvas,
-        fetchMedia: previewFetch({
+        media: {
           localBlob: (url) => preview.deps.localBlob(url),
           remote: (url) => preview.deps.fetchMedia(sessionId, url),
-        }),
+        },
         describeFailure: describe,
         onFailures: (failures) => preview.report({ failures }),
         onTime: (currentMs) => preview.report({ currentMs }),

@@ -1,8 +1,9 @@
 import type { Timeline } from '../../shared/draft/timeline.ts'
 import { createCompositor } from './compositor.ts'
-import { createMediaLibrary, type FetchMedia } from './media-library.ts'
+import { createMediaLibrary } from './media-library.ts'
 import { mixTimelineAudio } from './mix-audio.ts'
 import type { Compositor, FrameSize, MediaFailure, MediaLibrary } from './types.ts'
+import { previewFetch, type PreviewMediaDeps } from './worker-media.ts'
 
 /** A frame that took this much longer than the display's interval counts as dropped. */
 const DROP_FACTOR = 1.5
@@ -10,7 +11,8 @@ const MIX_SAMPLE_RATE = 44_100
 
 export interface PlayerEngineOptions {
   canvas: HTMLCanvasElement
-  fetchMedia: FetchMedia
+  /** Where media bytes come from (the tray's copy, the worker's media route). */
+  media: PreviewMediaDeps
   describeFailure: (failure: MediaFailure) => string
   /** Media failures so far (whenever one more happens). */
   onFailures(failures: MediaFailure[]): void
@@ -36,7 +38,7 @@ export interface PlaybackStats {
 export function createPlayerEngine(opts: PlayerEngineOptions) {
   const ctx = opts.canvas.getContext('2d')
   if (!ctx) throw new Error('no 2D canvas')
-  const library: MediaLibrary = createMediaLibrary(opts.fetchMedia)
+  const library: MediaLibrary = createMediaLibrary(previewFetch(opts.media))
   const unsubscribe = library.subscribe(() => {
     opts.onFailures(library.failures())
     // A load finished: the still frame may now have its picture (or its placeholder's reason).
