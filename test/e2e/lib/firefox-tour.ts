@@ -43,7 +43,9 @@ export class FirefoxTour {
   async contextMenu(page: Page, selector: string | null, menuId: MenuId): Promise<void> {
     await page.bringToFront()
     if (selector) {
-      const box = await (await page.waitForSelector(selector))!.boundingBox()
+      const target = (await page.waitForSelector(selector))!
+      await target.scrollIntoView()
+      const box = await target.boundingBox()
       if (!box) throw new Error(`${selector} is not visible`)
       await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40), { button: 'right' })
     } else {
@@ -72,6 +74,7 @@ export class FirefoxTour {
   /** The extension's item labels the context menu shows on `selector` (closed again after). */
   async contextMenuLabels(page: Page, selector: string): Promise<string[]> {
     await page.bringToFront()
+    await (await page.waitForSelector(selector))!.scrollIntoView()
     await page.click(selector, { button: 'right' })
     const prefix = this.#menuPrefix
     return await waitFor('the context menu', () =>
@@ -194,12 +197,31 @@ export class FirefoxTour {
     }, timeoutMs, 200)
   }
 
-  /** Waits until the newest reply streams with some text; resolves with that text. */
+  /**
+   * Waits until the newest reply streams with some text; resolves with that text. A mutation
+   * observer in the page keeps the first such text it sees: polling over BiDi can miss a short
+   * stream.
+   */
   async waitForStreamingText(popup: Page, timeoutMs = 60_000): Promise<string> {
-    return await waitFor('a reply streaming in', async () => {
-      const last = (await this.replies(popup)).at(-1)
-      return last?.busy && last.text.length > 0 ? last.text : undefined
-    }, timeoutMs, 100)
+    await popup.evaluate(() => {
+      const w = window as unknown as { __partial?: string; __partialObserver?: MutationObserver }
+      w.__partial = undefined
+      w.__partialObserver?.disconnect()
+      const check = () => {
+        const reply = [...document.querySelectorAll('.msg-reply')].at(-1)
+        const text = reply?.querySelector('.msg-text')?.textContent ?? ''
+        if (reply?.getAttribute('aria-busy') === 'true' && text && w.__partial === undefined) {
+          w.__partial = text
+          w.__partialObserver?.disconnect()
+        }
+      }
+      w.__partialObserver = new MutationObserver(check)
+      w.__partialObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+      check()
+    })
+    return await waitFor('a reply streaming in', () =>
+      popup.evaluate(() => (window as unknown as { __partial?: string }).__partial),
+    timeoutMs, 100)
   }
 
   /** The timeline's bars (their accessible labels), once it draws some. */

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { waitFor } from '../../../scripts/lib/wait.ts'
 
 /** Debian's Firefox ESR; nothing is ever downloaded. */
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr'
@@ -51,12 +52,25 @@ export interface FirefoxExtensionBrowser {
   inBackground<A, R>(fn: (bg: BackgroundGlobal, arg: A) => R | Promise<R>, arg: A): Promise<R>
   /** Evaluates `expression` in the browser's chrome window (system privileges); JSON result. */
   chrome<R>(expression: string): Promise<R>
+  /** The notifications showing now: Firefox's alert windows, title and message. */
+  notifications(): Promise<ShownAlert[]>
+  /** Clicks the showing notification whose title is `title`, as a person does. */
+  clickNotification(title: string): Promise<void>
   /** Extension pages open in tabs now. */
   extensionPages(): Promise<Page[]>
   /** Closes every extension tab: the user walked away. */
   closeExtensionPages(): Promise<void>
   close(): Promise<void>
 }
+
+/** A notification as Firefox shows it. */
+export interface ShownAlert {
+  title: string
+  message: string
+}
+
+/** Chrome-scope JS: the open alert windows. */
+const ALERT_WINDOWS = `[...Services.wm.getEnumerator('alert:alert')].filter((w) => !w.closed)`
 
 /** The background page's global as the suite touches it (Firefox's `browser` namespace). */
 export type BackgroundGlobal = typeof globalThis & { browser: FirefoxExtensionApi; __shown?: unknown[] }
@@ -100,6 +114,9 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxExt
       'browser.download.alwaysOpenPanel': false,
       // The extension's UI language follows the browser's: keep the suite in English.
       'intl.locale.requested': 'en-US',
+      // Notifications as Firefox's own alert windows, which headless Firefox opens like any
+      // window (the system backend has no desktop to show them on).
+      'alerts.useSystemBackend': false,
       ...(process.env.FF_DEBUG && {
         'devtools.console.stdout.chrome': true,
         'devtools.console.stdout.content': true,
@@ -121,15 +138,28 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxExt
     const page = await browser.newPage()
     // The navigation's promise never settles (or rejects when the tab closes): not awaited.
     page.goto(extensionUrl(path)).catch(() => undefined)
-    await page.waitForFunction(
-      (url: string) => location.href.startsWith(url) && document.readyState === 'complete',
-      { timeout: 15_000 },
-      extensionUrl(path).split(/[?#]/)[0]!,
-    )
-    await page.waitForSelector(ready, { timeout: 15_000 })
+    // Polled from here: an evaluation that meets the navigation fails, and is simply retried.
+    const url = extensionUrl(path).split(/[?#]/)[0]!
+    await waitFor(`${path} to be ready`, () =>
+      page.evaluate(
+        (url: string, ready: string) =>
+          location.href.startsWith(url) && document.readyState === 'complete' && !!document.querySelector(ready),
+        url,
+        ready,
+      ),
+    15_000, 100)
     return page
   }
-  const extensionPages = async () => (await browser.pages()).filter((p) => p.url().startsWith(prefix))
+  // A tab the extension opened (its options) may still say about:blank to puppeteer, which never
+  // saw that navigation end: the page itself says where it is.
+  const extensionPages = async () => {
+    const pages: Page[] = []
+    for (const page of await browser.pages()) {
+      const href = await page.evaluate(() => location.href).catch(() => page.url())
+      if (href.startsWith(prefix)) pages.push(page)
+    }
+    return pages
+  }
 
   return {
     browser,
@@ -156,6 +186,22 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxExt
       }
     },
     chrome,
+    async notifications() {
+      return await chrome<ShownAlert[]>(`${ALERT_WINDOWS}.map((w) => ({
+        title: w.document.getElementById('alertTitleLabel')?.value ?? '',
+        message: w.document.getElementById('alertTextLabel')?.textContent ?? '',
+      }))`)
+    },
+    async clickNotification(title) {
+      const clicked = await chrome<boolean>(`(() => {
+        const w = ${ALERT_WINDOWS}.find(
+          (w) => w.document.getElementById('alertTitleLabel')?.value === ${JSON.stringify(title)})
+        if (!w) return false
+        w.document.getElementById('alertTextLabel').click()
+        return true
+      })()`)
+      if (!clicked) throw new Error(`no notification "${title}" is showing`)
+    },
     extensionPages,
     async closeExtensionPages() {
       for (const page of await extensionPages()) await page.close()
