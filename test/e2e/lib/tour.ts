@@ -240,6 +240,9 @@ export class Tour {
   /** Selects exactly `presets` in the export panel and starts the export. */
   async exportPresets(popup: Page, presets: ReadonlyArray<'16:9' | '9:16' | '1:1'>): Promise<void> {
     this.step(`popup: export ${presets.join(', ')}`)
+    // The export panel is collapsed until there is something to export: open it as a person would.
+    const panel = popup.locator('details.panel', { has: popup.locator('.presets') })
+    if ((await panel.getAttribute('open')) === null) await panel.locator('summary').click()
     for (const preset of ['16:9', '9:16', '1:1'] as const) {
       const toggle = popup.locator('.presets button.toggle', { hasText: preset })
       const pressed = (await toggle.getAttribute('aria-pressed')) === 'true'
