@@ -81,8 +81,9 @@ type Status = 'pending' | 'processing' | 'completed' | 'failed' | 'cancelled'
 
 const VARIANT_WORDS: Record<Status, readonly string[]> = {
   pending: ['queued', 'waiting'],
-  // `compositing` is a word no reader knows: it must still read as "in progress".
-  processing: ['rendering', 'compositing', 'encoding'],
+  // `compositing` is a word no reader knows: it must still read as "in progress" (the 2nd poll
+  // of a 3-poll render, as in the contract suite, sees it).
+  processing: ['rendering', 'encoding', 'compositing'],
   completed: ['succeeded'],
   failed: ['error'],
   cancelled: ['canceled'],

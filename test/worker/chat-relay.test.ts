@@ -51,7 +51,7 @@ describe('chat relay', () => {
     expect(text).toMatch(/^Got it! Generating your video now\./)
     expect(text).not.toMatch(/click Export/i)
     const done = first.events.at(-1)
-    expect(done?.type === 'done' && [...done.actions].sort()).toEqual(['export', 'state'])
+    expect(done?.type === 'done' && [...done.actions].sort()).toEqual(['export', 'preview'])
   })
 
   for (const style of ['documented', 'adk'] as const) {
