@@ -3,7 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { describe, it } from 'vitest'
 import { ErrorEnvelope, MessageAccepted, SessionInfo } from '../../shared/api/index.ts'
 import { paths } from '../../shared/api/routes.ts'
-import { createUpstream } from '../../worker/upstream/client.ts'
+import { createUpstream } from '../../worker/installations/upstream-for.ts'
 import { resolveSession, withUpstreamSession } from '../../worker/sessions/access.ts'
 import { EVENT_RETENTION_MS, SESSION_IDLE_MS } from '../../worker/sessions/sweep.ts'
 import { chatSession, openEvents, postMessage, readFrames, runTurn, send } from './chat-helpers.ts'

@@ -1,7 +1,7 @@
 import { getConfig } from '../config.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 import { fetchBackendFile } from './file-fetch.ts'
 import type { JobSnapshot } from './job-record.ts'
 

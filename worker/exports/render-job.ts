@@ -3,7 +3,7 @@ import type { Env } from '../env.ts'
 import { UpstreamError, WorkerError } from '../errors.ts'
 import { fail, ok, type Result } from '../result.ts'
 import { TERMINAL_JOB_STATUSES, type ExportPreset } from '../../shared/api/exports.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 import type { UpstreamRenderStatus } from '../upstream/types.ts'
 import {
   BEST_EFFORT_TIMEOUT_MS,

@@ -6,7 +6,7 @@ import { WorkerError } from '../errors.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
 import { readRecord } from '../installations/record.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 
 const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
   createRoute({

@@ -9,7 +9,7 @@ import { fetchMedia } from '../media/fetch-media.ts'
 import { mediaLimits } from '../media/limits.ts'
 import { mayFetch, namedUrls } from '../media/named-urls.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 
 const binary = { schema: z.string().openapi({ format: 'binary' }) }
 

@@ -8,7 +8,7 @@ import type { AppEnv } from '../env.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
 import { resolveSession, withUpstreamSession } from '../sessions/access.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 
 const RENEWED = {
   en: 'NemoVideo no longer had this project, so a new session was started. ',

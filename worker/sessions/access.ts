@@ -1,7 +1,7 @@
 import { SessionId, type SessionInfo } from '../../shared/api/sessions.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 import { newSessionId } from './ids.ts'
 import type { ProjectSession } from './project-session.ts'
 import { unwrap } from '../result.ts'

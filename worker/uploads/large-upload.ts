@@ -8,7 +8,7 @@ import {
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { withUpstreamSession } from '../sessions/access.ts'
-import { createUpstream } from '../upstream/client.ts'
+import { createUpstream } from '../installations/upstream-for.ts'
 import { toUploadResult } from '../upstream/upload-result.ts'
 import { fail, type Result } from '../result.ts'
 import { UploadStore, type NewUpload, type UploadRecord } from './upload-store.ts'

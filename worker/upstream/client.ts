@@ -9,29 +9,27 @@ import { normalizeDraft } from '../draft/normalize.ts'
 import { getConfig, type Config } from '../config.ts'
 import type { Env } from '../env.ts'
 import { UpstreamError } from '../errors.ts'
-import { keeperOf } from '../installations/record.ts'
 import { readAnswer } from './answer.ts'
 import { formDataBody } from './form-body.ts'
 import { requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
-import { createTokenSource, type TokenSource } from './token-source.ts'
-import type { Upstream, UpstreamRenderStatus, UpstreamUploadFile, UpstreamUploadResult } from './types.ts'
+import type { TokenSource, Upstream, UpstreamRenderStatus, UpstreamUploadFile, UpstreamUploadResult } from './types.ts'
 
 type Call = Omit<UpstreamRequest, 'token'>
 
 /**
  * The backend client of one installation. Every call goes out through `sendUpstream` (the one
- * place that sets Authorization and X-Skill-*), re-auths once on 1001 through the installation's
- * keeper, and retries a 429 once after UPSTREAM_RETRY_AFTER_MS. 1002 is thrown as `session_lost`
- * for the session owner to handle; a consumed upload stream is never sent twice.
+ * place that sets Authorization and X-Skill-*), re-auths once on 1001 through `tokens` (the
+ * installation owns its token and hands it out: installations/upstream-for.ts), and retries a 429
+ * once after UPSTREAM_RETRY_AFTER_MS. 1002 is thrown as `session_lost` for the session owner to
+ * handle; a consumed upload stream is never sent twice.
  */
-export function createUpstream(env: Env, installationId: string): Upstream {
+export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
   const config = getConfig(env)
-  const tokens = createTokenSource(env, installationId)
   const json = <S extends z.ZodType>(call: Call, schema: S, from: 'data' | 'whole' = 'data') =>
     withRetries(config, tokens, true, async (token) => readAnswer(await requestJson(config, { ...call, token }), schema, from))
 
   async function rememberUserId(userId: string | undefined): Promise<void> {
-    if (userId && userId !== (await tokens.anonUserId())) await keeperOf(env, installationId).rememberUserId(userId)
+    if (userId) await tokens.rememberUserId(userId)
   }
 
   async function readState(upstreamSessionId: string) {

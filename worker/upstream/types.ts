@@ -1,6 +1,7 @@
 /**
  * The upstream client's surface, agreed before it was written so the session, chat and export code
- * could be built against it. `createUpstream(env, installationId)` in ./client.ts implements it.
+ * could be built against it. `createUpstreamClient(env, tokens)` in ./client.ts implements it; `createUpstream(env,
+ * installationId)` (installations/upstream-for.ts) gives one with the installation's token.
  *
  * Every method: sets Authorization and the X-Skill-* headers, renews the token through the
  * installation's single writer (re-auth once on 1001), retries 429 once after
@@ -41,6 +42,19 @@ export interface UpstreamUploadResult {
   files: UpstreamUploadFile[]
   applied: boolean
   fromState?: boolean
+}
+
+/**
+ * The token an upstream call uses, and the way to a fresh one. The installation owns its token
+ * (installations/token-source.ts implements this); the client only asks.
+ */
+export interface TokenSource {
+  /** A token with more than a day left; renewed through the keeper otherwise. */
+  current(): Promise<string>
+  /** After a 1001: a token other than `stale`, from the keeper (one backend call at most). */
+  renew(stale: string): Promise<string>
+  /** Records the backend user id an answer revealed, when it is new. */
+  rememberUserId(userId: string): Promise<void>
 }
 
 export interface Upstream {

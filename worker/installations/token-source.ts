@@ -1,18 +1,9 @@
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { unwrap } from '../result.ts'
-import { keeperOf, readRecord, type InstallationRecord } from '../installations/record.ts'
-import { isTokenFresh } from '../installations/token-policy.ts'
-
-/** The token an upstream call uses, and the way to a fresh one. */
-export interface TokenSource {
-  /** A token with more than a day left; renewed through the keeper otherwise. */
-  current(): Promise<string>
-  /** After a 1001: a token other than `stale`, from the keeper (one backend call at most). */
-  renew(stale: string): Promise<string>
-  /** The anonymous user id, when known, so the client can record a newly revealed one. */
-  anonUserId(): Promise<string | undefined>
-}
+import type { TokenSource } from '../upstream/types.ts'
+import { keeperOf, readRecord, type InstallationRecord } from './record.ts'
+import { isTokenFresh } from './token-policy.ts'
 
 /** Reads the installation's record once (KV, then keeper) and renews through the keeper. */
 export function createTokenSource(env: Env, installationId: string): TokenSource {
@@ -41,8 +32,8 @@ export function createTokenSource(env: Env, installationId: string): TokenSource
       return renew(r.token ?? null)
     },
     renew: (stale) => renew(stale),
-    async anonUserId() {
-      return (await load()).anonUserId
+    async rememberUserId(userId) {
+      if (userId !== (await load()).anonUserId) await keeperOf(env, installationId).rememberUserId(userId)
     },
   }
 }
