@@ -1,66 +1,58 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useMemo, useState } from 'preact/hooks'
 import { browser } from 'wxt/browser'
-import type { InstallationInfo } from '../../../shared/api/index.ts'
 import { DEFAULT_WEB_BASE_URL } from '../../../shared/errors/table.ts'
-import { ApiRequestError, type WorkerClient } from '../../utils/api/index.ts'
-import { currentLang, onLanguageChange, t } from '../../utils/i18n.ts'
+import { OptionsModel, type Notice, type OptionsDeps } from '../../models/OptionsModel.ts'
+import type { WorkerClient } from '../../utils/api/index.ts'
+import { currentLang, t } from '../../utils/i18n.ts'
 import { resetInstallation, setRegistrationCode } from '../../utils/installation.ts'
 import { Settings, settingsItem, type UiLanguage } from '../../utils/storage.ts'
 import { DEFAULT_WORKER_URL, isAllowedWorkerUrl } from '../../utils/worker-url.ts'
 import { RenderAudioSection } from './RenderAudioSection.tsx'
 
-type Notice = { kind: 'ok' | 'error'; text: string } | undefined
-
-const errorText = (err: unknown) =>
-  t('opt_error', [err instanceof Error ? err.message : String(err)])
+/** The platform side of the options model: the worker, storage, the installation, permissions. */
+function optionsDeps(api: OptionsDeps['api']): OptionsDeps {
+  const all = { origins: ['<all_urls>'] }
+  return {
+    api,
+    settings: settingsItem,
+    installation: { reset: resetInstallation, setRegistrationCode },
+    hostAccess: {
+      granted: () => browser.permissions.contains(all),
+      request: () => browser.permissions.request(all),
+    },
+    defaultWorkerUrl: DEFAULT_WORKER_URL,
+    isAllowedWorkerUrl,
+    parseWorkerUrl: (value) => {
+      const parsed = Settings.shape.workerUrl.safeParse(value)
+      return parsed.success ? parsed.data : undefined
+    },
+  }
+}
 
 /** The options page: worker URL, language, the user's own API token, page access, reset. */
 export function OptionsApp({ api }: { api: WorkerClient }) {
-  const [, rerender] = useState(0)
-  useEffect(() => onLanguageChange(() => rerender((n) => n + 1)), [])
+  const model = useMemo(() => new OptionsModel(optionsDeps(api)), [api])
   return (
     <main lang={currentLang() === 'zh' ? 'zh-CN' : 'en'}>
       <h1>{t('opt_title')}</h1>
-      <GeneralSection />
-      <AccountSection api={api} />
+      <GeneralSection model={model} />
+      <AccountSection model={model} />
       <RenderAudioSection />
-      <HostAccessSection />
+      <HostAccessSection model={model} />
     </main>
   )
 }
 
-function GeneralSection() {
-  const [url, setUrl] = useState('')
-  const [lang, setLang] = useState<UiLanguage>('auto')
-  const [notice, setNotice] = useState<Notice>()
-  useEffect(() => {
-    void settingsItem.getValue().then((s) => {
-      setUrl(s.workerUrl ?? DEFAULT_WORKER_URL)
-      setLang(s.uiLanguage)
-    })
-  }, [])
+function NoticeLine({ notice, role }: { notice: Notice; role: 'status' | 'alert' }) {
+  if (!notice) return null
+  return (
+    <p class={`status ${notice.kind}`} role={role}>
+      {t(notice.key, notice.subs)}
+    </p>
+  )
+}
 
-  const saveUrl = async (value: string) => {
-    const parsed = Settings.shape.workerUrl.safeParse(value.trim())
-    if (!parsed.success || !parsed.data)
-      return setNotice({ kind: 'error', text: t('opt_worker_url_invalid') })
-    // The installation key goes to this URL: https, or plain http to this machine only.
-    if (!isAllowedWorkerUrl(parsed.data))
-      return setNotice({ kind: 'error', text: t('opt_worker_url_insecure') })
-    const workerUrl = parsed.data === DEFAULT_WORKER_URL ? undefined : parsed.data
-    await settingsItem.update((s) => ({ ...s, workerUrl }))
-    setNotice({ kind: 'ok', text: t('opt_saved') })
-  }
-  const resetUrl = async () => {
-    await settingsItem.update((s) => ({ ...s, workerUrl: undefined }))
-    setUrl(DEFAULT_WORKER_URL)
-    setNotice({ kind: 'ok', text: t('opt_saved') })
-  }
-  const changeLang = async (value: UiLanguage) => {
-    setLang(value)
-    await settingsItem.update((s) => ({ ...s, uiLanguage: value }))
-  }
-
+function GeneralSection({ model }: { model: OptionsModel }) {
   return (
     <section>
       <h2>{t('opt_general')}</h2>
@@ -68,28 +60,24 @@ function GeneralSection() {
       <input
         id="worker-url"
         type="url"
-        value={url}
-        onInput={(e) => setUrl(e.currentTarget.value)}
+        value={model.workerUrl.value}
+        onInput={(e) => model.editWorkerUrl(e.currentTarget.value)}
       />
       <p class="help">{t('opt_worker_url_help', [DEFAULT_WORKER_URL])}</p>
       <div class="row">
-        <button type="button" onClick={() => void saveUrl(url)}>
+        <button type="button" onClick={() => void model.saveWorkerUrl()}>
           {t('opt_save')}
         </button>
-        <button type="button" onClick={() => void resetUrl()}>
+        <button type="button" onClick={() => void model.resetWorkerUrl()}>
           {t('opt_reset_default')}
         </button>
       </div>
-      {notice && (
-        <p class={`status ${notice.kind}`} role="status">
-          {notice.text}
-        </p>
-      )}
+      <NoticeLine notice={model.generalNotice.value} role="status" />
       <label for="ui-language">{t('opt_language')}</label>
       <select
         id="ui-language"
-        value={lang}
-        onChange={(e) => void changeLang(e.currentTarget.value as UiLanguage)}
+        value={model.language.value}
+        onChange={(e) => void model.setLanguage(e.currentTarget.value as UiLanguage)}
       >
         <option value="auto">{t('opt_language_auto')}</option>
         <option value="en">{t('opt_language_en')}</option>
@@ -99,60 +87,13 @@ function GeneralSection() {
   )
 }
 
-function AccountSection({ api }: { api: WorkerClient }) {
-  const [info, setInfo] = useState<InstallationInfo | null>()
+function AccountSection({ model }: { model: OptionsModel }) {
+  // What is typed stays in the view: the token is sent once and kept nowhere in the extension.
   const [token, setToken] = useState('')
-  const [clearLocal, setClearLocal] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<Notice>()
-  // A private deployment refused to register this browser without its code: ask for it.
-  const [needsCode, setNeedsCode] = useState(false)
   const [code, setCode] = useState('')
-  const refresh = () =>
-    api.getInstallation().then(
-      (value) => {
-        setInfo(value)
-        setNeedsCode(false)
-      },
-      (err: unknown) => {
-        setInfo(null)
-        if (err instanceof ApiRequestError && err.code === 'registration_code_required') {
-          setNeedsCode(true)
-          setNotice({ kind: 'error', text: t('opt_registration_code_needed') })
-        } else setNotice({ kind: 'error', text: errorText(err) })
-      },
-    )
-  useEffect(() => void refresh(), [])
-
-  const run = async (work: () => Promise<unknown>, done: string) => {
-    setBusy(true)
-    setNotice(undefined)
-    try {
-      await work()
-      setNotice({ kind: 'ok', text: done })
-    } catch (err) {
-      setNotice({ kind: 'error', text: errorText(err) })
-    } finally {
-      setBusy(false)
-      await refresh()
-    }
-  }
-  const sendToken = () => {
-    const value = token.trim()
-    // The field is emptied at once: the token is sent once and kept nowhere in the extension.
-    setToken('')
-    if (value) void run(() => api.setApiToken(value), t('opt_token_sent'))
-  }
-
-  const sendCode = () => {
-    const value = code.trim()
-    setCode('')
-    // The next call without a key registers, now with the code.
-    if (value) void run(async () => {
-      await setRegistrationCode(value)
-      await api.getInstallation()
-    }, t('opt_registration_code_done'))
-  }
+  const [clearLocal, setClearLocal] = useState(false)
+  const info = model.info.value
+  const busy = model.busy.value
 
   const status =
     info === undefined
@@ -169,7 +110,7 @@ function AccountSection({ api }: { api: WorkerClient }) {
       <p class="status" role="status" data-testid="token-status">
         {status}
       </p>
-      {needsCode && (
+      {model.needsCode.value && (
         <>
           <label for="registration-code">{t('opt_registration_code')}</label>
           <input
@@ -182,7 +123,14 @@ function AccountSection({ api }: { api: WorkerClient }) {
           />
           <p class="help">{t('opt_registration_code_help')}</p>
           <div class="row">
-            <button type="button" disabled={busy || !code.trim()} onClick={sendCode}>
+            <button
+              type="button"
+              disabled={busy || !code.trim()}
+              onClick={() => {
+                setCode('')
+                void model.sendRegistrationCode(code)
+              }}
+            >
               {t('opt_registration_code_send')}
             </button>
           </div>
@@ -218,15 +166,19 @@ function AccountSection({ api }: { api: WorkerClient }) {
         </a>
       </p>
       <div class="row">
-        <button type="button" disabled={busy || !token.trim()} onClick={sendToken}>
+        <button
+          type="button"
+          disabled={busy || !token.trim()}
+          onClick={() => {
+            // The field is emptied at once.
+            setToken('')
+            void model.sendToken(token)
+          }}
+        >
           {t('opt_token_send')}
         </button>
         {info?.tokenKind === 'user' && (
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => void run(() => api.removeApiToken(), t('opt_token_removed'))}
-          >
+          <button type="button" disabled={busy} onClick={() => void model.removeToken()}>
             {t('opt_token_remove')}
           </button>
         )}
@@ -244,38 +196,25 @@ function AccountSection({ api }: { api: WorkerClient }) {
         <button
           type="button"
           disabled={busy}
-          onClick={() => void run(() => resetInstallation({ clearLocal }), t('opt_reset_done'))}
+          onClick={() => void model.resetInstallation(clearLocal)}
         >
           {t('opt_reset_installation')}
         </button>
       </div>
-      {notice && (
-        <p class={`status ${notice.kind}`} role="alert">
-          {notice.text}
-        </p>
-      )}
+      <NoticeLine notice={model.accountNotice.value} role="alert" />
     </section>
   )
 }
 
-function HostAccessSection() {
-  const [granted, setGranted] = useState(false)
-  useEffect(() => {
-    void browser.permissions
-      .contains({ origins: ['<all_urls>'] })
-      .then(setGranted, () => setGranted(false))
-  }, [])
-  // permissions.request runs synchronously in the click: browsers require the user's gesture.
-  const ask = () =>
-    void browser.permissions.request({ origins: ['<all_urls>'] }).then(setGranted, () => {})
+function HostAccessSection({ model }: { model: OptionsModel }) {
   return (
     <section>
       <h2>{t('opt_host_access')}</h2>
       <p class="help">{t('opt_host_access_help')}</p>
-      {granted ? (
+      {model.hostAccess.value ? (
         <p class="status ok">{t('opt_host_access_granted')}</p>
       ) : (
-        <button type="button" onClick={ask}>
+        <button type="button" onClick={() => void model.requestHostAccess()}>
           {t('opt_host_access_grant')}
         </button>
       )}
