@@ -22,6 +22,8 @@ export default defineConfig({
           UPLOAD_MAX_BYTES: '1048576',
           // A stalled upload is cut off in well under a second, not the production 30 s.
           STREAM_IDLE_TIMEOUT_MS: '400',
+          // Five uploads of one installation at once (reliability-concurrency), and no more.
+          UPLOADS_CONCURRENT_MAX: '5',
           // The render answer's file URL: headers within half a second, then the token download.
           BACKEND_FILE_TIMEOUT_MS: '500',
           // Between the simulator's pictures (~2 KB) and its clip (~16 KB): the media cap is reachable.
