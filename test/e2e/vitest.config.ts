@@ -1,8 +1,9 @@
 import { defineProject } from 'vitest/config'
 
-// End-to-end: Debian's Chromium with the built extension, the worker under workerd and the
-// simulator, all on 127.0.0.1 and started by ./global-setup.ts. One browser at a time: the files
-// share the simulator's faults and a 2-core machine.
+// End-to-end: Debian's Chromium (the files here) and Debian's Firefox ESR (./firefox/) with the
+// built extensions, the worker under workerd and the simulator, all on 127.0.0.1 and started once
+// by ./global-setup.ts for both browsers. One browser at a time: the files share the simulator's
+// faults and a 2-core machine.
 export default defineProject({
   test: {
     name: 'e2e',
