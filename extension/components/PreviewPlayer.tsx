@@ -66,6 +66,11 @@ export function PreviewPlayer() {
 
   const visible = !!state && duration > 0
 
+  // The engine's chunk starts loading with the project, in parallel with the draft's first read.
+  useEffect(() => {
+    if (sessionId) void import('../preview/player-engine.ts').catch(() => undefined)
+  }, [sessionId])
+
   // One engine (and media cache) per project, loaded lazily so the popup's first paint stays light.
   useEffect(() => {
     if (!sessionId || !visible || !canvasRef.current) return
