@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest'
 import { ProjectState } from '../../shared/api/state.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
+import { isAllowedHop, mayFetch, namedUrls } from '../../worker/media/named-urls.ts'
 import { SIM_ORIGIN, api, bytes, logOf, multipart, openSession, register, sim } from './helpers.ts'
 
 /** A project whose draft names an uploaded picture and clip (served by the simulator's CDN). */
@@ -93,5 +94,41 @@ describe('GET /v1/sessions/{id}/media', () => {
     const error = await codeOf(res)
     expect(error.code).toBe('upstream_unavailable')
     expect(error.params?.httpStatus).toBe(404)
+  })
+})
+
+describe('which media URLs the worker will fetch', () => {
+  const backend = 'http://127.0.0.1:8788'
+
+  it('collects every http(s) URL a draft names, whatever its shape', ({ expect }) => {
+    const named = namedUrls({
+      t: [{ sg: [{ url: 'https://cdn.example.com/a.jpg' }, { src: { href: 'http://x.example.org/b.mp4' } }] }],
+      m: { cover: 'https://cdn.example.com/c.png', note: 'not a url', local: 'file:///etc/passwd' },
+    })
+    expect([...named].sort()).toEqual([
+      'http://x.example.org/b.mp4',
+      'https://cdn.example.com/a.jpg',
+      'https://cdn.example.com/c.png',
+    ])
+  })
+
+  it('fetches only named URLs on public hosts or the backend’s own origin; redirects only to such hosts', ({ expect }) => {
+    const named = new Set([
+      'https://cdn.example.com/a.jpg',
+      `${backend}/cdn/1/b.jpg`,
+      'http://10.0.0.5/c.jpg',
+      'https://user:pw@cdn.example.com/d.jpg',
+    ])
+    expect(mayFetch('https://cdn.example.com/a.jpg', named, backend)).toBe(true)
+    expect(mayFetch(`${backend}/cdn/1/b.jpg`, named, backend)).toBe(true)
+    // Named, but a private address that is not the backend: refused.
+    expect(mayFetch('http://10.0.0.5/c.jpg', named, backend)).toBe(false)
+    expect(mayFetch('https://user:pw@cdn.example.com/d.jpg', named, backend)).toBe(false)
+    // Public, but not named by the draft.
+    expect(mayFetch('https://cdn.example.com/other.jpg', named, backend)).toBe(false)
+    // A redirect's hop: the same host rule, without being named.
+    expect(isAllowedHop('https://storage.example.net/a.jpg?sig=1', backend)).toBe(true)
+    expect(isAllowedHop('http://169.254.169.254/latest/meta-data/', backend)).toBe(false)
+    expect(isAllowedHop('http://localhost:8787/v1/credits', backend)).toBe(false)
   })
 })
