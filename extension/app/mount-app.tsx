@@ -3,8 +3,8 @@ import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from './app-state.ts'
 import { captureArticle } from './capture-article.ts'
+import { createWorkerClient, type WorkerClientOptions } from '../utils/api/index.ts'
 import { fetchSessionMedia } from '../utils/api/media.ts'
-import { getInstallationKey, getWorkerClient } from '../utils/installation.ts'
 import { currentLang, initI18n, t } from '../utils/i18n.ts'
 import { downloadJob } from '../utils/job-download.ts'
 import { sendToBackground } from '../utils/messages.ts'
@@ -13,9 +13,16 @@ import { getWorkerUrl } from '../utils/worker-url.ts'
 import { storeDeps } from './store-deps.ts'
 import { App } from './App.tsx'
 
+/**
+ * The installation key, with what registers one, loads after the first paint (issue 14's budget):
+ * the first paint shows what storage has; the first worker call waits for it.
+ */
+const getKey: WorkerClientOptions['getKey'] = async (opts) =>
+  (await import('../utils/installation.ts')).getInstallationKey(opts)
+
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
 function platformDeps(): AppDeps {
-  const api = getWorkerClient()
+  const api = createWorkerClient({ baseUrl: getWorkerUrl, getKey })
   return {
     api,
     ...storeDeps(),
@@ -31,7 +38,7 @@ function platformDeps(): AppDeps {
     t,
     language: () => (currentLang() === 'zh' ? 'zh-CN' : 'en'),
     fetchMedia: (sessionId, url) =>
-      fetchSessionMedia({ baseUrl: getWorkerUrl, getKey: getInstallationKey }, sessionId, url),
+      fetchSessionMedia({ baseUrl: getWorkerUrl, getKey }, sessionId, url),
   }
 }
 

@@ -27,4 +27,3 @@ export function errorTable(): ErrorTable | undefined {
   return table.value
 }
 
-setTimeout(() => void loadErrorTable().catch(() => undefined), 0)
