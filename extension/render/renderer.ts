@@ -6,6 +6,7 @@ import type {
   RendererStart,
 } from './render-messages.ts'
 import { createOutputFile, readOutputFile, removeOutputFile } from './output-file.ts'
+import { shrunkSize, sizedForFrame } from './sized-media.ts'
 
 /** The mixed sound's rate: Opus, AAC and MP3 all take 48 kHz. */
 const SAMPLE_RATE = 48_000
@@ -36,10 +37,10 @@ export function createRenderer(deps: RendererDeps) {
       import('../preview/index.ts'),
       import('./encode-video.ts'),
     ])
-    const media = preview.createMediaLibrary(deps.fetchMediaFor(cmd.access))
+    const size = { width: cmd.width, height: cmd.height }
+    const media = sizedForFrame(preview.createMediaLibrary(deps.fetchMediaFor(cmd.access)), size)
     let writable: FileSystemWritableFileStream | undefined
     try {
-      const size = { width: cmd.width, height: cmd.height }
       const compositor = preview.createCompositor(cmd.timeline, media, size)
       const audio = await preview.mixTimelineAudio(cmd.timeline, media, { sampleRate: SAMPLE_RATE })
       signal.throwIfAborted()
@@ -91,12 +92,10 @@ export function createRenderer(deps: RendererDeps) {
   /** The frame at `timeMs` drawn exactly as `render` draws it, as a PNG data: URL. */
   async function still(cmd: Extract<RendererCommand, { type: 'renderer-still' }>): Promise<string> {
     const preview = await import('../preview/index.ts')
-    const media = preview.createMediaLibrary(deps.fetchMediaFor(cmd.access))
+    const size = { width: cmd.width, height: cmd.height }
+    const media = sizedForFrame(preview.createMediaLibrary(deps.fetchMediaFor(cmd.access)), size)
     try {
-      const compositor = preview.createCompositor(cmd.timeline, media, {
-        width: cmd.width,
-        height: cmd.height,
-      })
+      const compositor = preview.createCompositor(cmd.timeline, media, size)
       const canvas = new OffscreenCanvas(cmd.width, cmd.height)
       const ctx = canvas.getContext('2d', { alpha: false })
       if (!ctx) throw new Error('No 2D canvas here')
@@ -118,8 +117,20 @@ export function createRenderer(deps: RendererDeps) {
     cmd: Extract<RendererCommand, { type: 'renderer-bare-encode' }>,
   ): Promise<number> {
     const { encodeVideo } = await import('./encode-video.ts')
+    // Decoded and scaled to the frame beforehand, as the export's library does.
     const bitmaps = await Promise.all(
-      cmd.imageUrls.map(async (url) => createImageBitmap(await (await fetch(url)).blob())),
+      cmd.imageUrls.map(async (url) => {
+        const full = await createImageBitmap(await (await fetch(url)).blob())
+        const size = shrunkSize(full.width, full.height, cmd)
+        if (!size) return full
+        const sized = await createImageBitmap(full, {
+          resizeWidth: size.width,
+          resizeHeight: size.height,
+          resizeQuality: 'high',
+        })
+        full.close()
+        return sized
+      }),
     )
     const per = cmd.durationMs / bitmaps.length
     const t0 = performance.now()

@@ -22,7 +22,8 @@ import { descendantsNamed, memoryOf, resetPeak } from './process-memory.ts'
 import { round } from './stats.ts'
 
 const run = promisify(execFile)
-const DURATION_MS = 60_000
+/** 60 s as the issue asks; LOCAL_RENDER_SECONDS shortens it for a quick look. */
+const DURATION_MS = Number(process.env.LOCAL_RENDER_SECONDS ?? 60) * 1000
 const FPS = 30
 const SIZE = { width: 1920, height: 1080 }
 const PHOTOS = ['mandelbrot', 'testsrc2', 'smptehdbars', 'life', 'cellauto']
@@ -100,7 +101,7 @@ export async function benchLocalRender(extensionDir: string): Promise<Figure[]> 
     const t0 = Date.now()
     const reply = await send({ type: 'render-here', sessionId: 'ses_benchlocalrender00001', presets: ['16:9'], timeline: timeline(media.url) })
     if (!reply.ok) throw new Error(`render-here refused: ${reply.message}`)
-    await waitFor('the 60 s render', async () => (await status(reply.jobIds![0]!)) === 'completed', 600_000, 100)
+    await waitFor('the render', async () => (await status(reply.jobIds![0]!)) === 'completed', 600_000, 100)
     const wallMs = Date.now() - t0
     const peaks = await Promise.all(renderers.map(async (pid) => (await memoryOf(pid).catch(() => ({ hwm: 0 }))).hwm))
     const peakMb = Math.max(0, ...peaks) / (1024 * 1024)
@@ -111,9 +112,9 @@ export async function benchLocalRender(extensionDir: string): Promise<Figure[]> 
     const frames = (DURATION_MS / 1000) * FPS
     const ratio = wallMs / bare.ms
     return [
-      { name: 'local render: 60 s 1080p30, wall time', value: round(wallMs / 1000), unit: 's', target: `≤ ${WALL_TARGET_S} s`, met: wallMs / 1000 <= WALL_TARGET_S, detail: `5 photos 4000×3000, a title, music; request to completed job, ${round((frames * 1000) / wallMs)} fps` },
+      { name: `local render: ${DURATION_MS / 1000} s 1080p30, wall time`, value: round(wallMs / 1000), unit: 's', target: `≤ ${WALL_TARGET_S} s`, met: wallMs / 1000 <= WALL_TARGET_S, detail: `5 photos 4000×3000, a title, music; request to completed job, ${round((frames * 1000) / wallMs)} fps` },
       { name: 'local render: ratio to a bare encode loop', value: round(ratio), unit: '×', target: `≤ ${RATIO_TARGET}×`, met: ratio <= RATIO_TARGET, detail: `bare loop: the same ${frames} frames in ${round(bare.ms / 1000)} s (${round((frames * 1000) / bare.ms)} fps), same browser, right after` },
-      { name: 'local render: extension renderer peak memory', value: round(peakMb), unit: 'MB', target: 'informational', detail: 'VmHWM of the extension renderer process(es) during the 60 s render' },
+      { name: 'local render: extension renderer peak memory', value: round(peakMb), unit: 'MB', target: 'informational', detail: 'VmHWM of the extension renderer process(es) during the render' },
     ]
   } finally {
     await browser.close()
