@@ -3,6 +3,7 @@ import { beforeAll, describe, it } from 'vitest'
 import { Credits } from '../../../shared/api/credits.ts'
 import { InstallationCreated, InstallationInfo } from '../../../shared/api/installations.ts'
 import { ErrorEnvelope } from '../../../shared/errors/codes.ts'
+import type { Env } from '../../../worker/env.ts'
 import { api, json, logOf, openSession, sim, uniqueIp } from '../helpers.ts'
 
 /**
@@ -10,8 +11,10 @@ import { api, json, logOf, openSession, sim, uniqueIp } from '../helpers.ts'
  * installation use the deployment's own NemoVideo account, no anonymous token is asked for, and
  * registering needs the REGISTRATION_CODE (and here a Turnstile pass too).
  */
-const TEAM_TOKEN = env.NEMO_TOKEN as string
-const CODE = env.REGISTRATION_CODE as string
+// The secrets are bindings of this project only (test/worker-team/vitest.config.ts).
+const secrets = env as unknown as Env
+const TEAM_TOKEN = secrets.NEMO_TOKEN as string
+const CODE = secrets.REGISTRATION_CODE as string
 
 beforeAll(() => {
   sim.control.createUserToken({ token: TEAM_TOKEN, credits: 777 })
