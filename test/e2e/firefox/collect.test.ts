@@ -8,7 +8,12 @@ import type { StoredChatEntry } from '../lib/stored-state.ts'
 import { openFirefox, type TestFirefox } from './harness.ts'
 
 /** The demo page's real images, as the largest candidates the page offers. */
-const PAGE_IMAGES = ['img/hero-1600.jpg', 'img/coast-1200.jpg', 'img/tiles-1200.jpg', 'img/meadow-1280.jpg']
+const PAGE_IMAGES = [
+  'img/hero-1600.jpg',
+  'img/coast-1200.jpg',
+  'img/tiles-1200.jpg',
+  'img/meadow-1280.jpg',
+]
 
 describe('collecting from a page in Firefox', () => {
   const env = e2e()
@@ -46,8 +51,12 @@ describe('collecting from a page in Firefox', () => {
     const text = await tour.addSelectedText(page, '#story')
     expect(text).toMatch(/^We left before sunrise .* above the cliffs\.$/)
     // A menu click is a user action in Firefox: the background opens the sidebar on it.
-    await expect.poll(() => tour.sidebar()).toEqual({ open: true, url: ff.extensionUrl('sidepanel.html') })
-    const chat = await waitForChat(tour, (c) => c.some((e) => e.kind === 'reply' && e.status === 'done'))
+    await expect
+      .poll(() => tour.sidebar())
+      .toEqual({ open: true, url: ff.extensionUrl('sidepanel.html') })
+    const chat = await waitForChat(tour, (c) =>
+      c.some((e) => e.kind === 'reply' && e.status === 'done'),
+    )
     expect(chat[0]).toMatchObject({
       kind: 'user',
       text: `${messages.text('ui_tray_prompt_images', [2])}\n${messages.text('ui_tray_prompt_script', [text])}`,
@@ -65,8 +74,13 @@ describe('collecting from a page in Firefox', () => {
     // A click in the page is no user action for Firefox's sidebar API: the open sidebar takes the
     // picked images up (a closed one would when the user opens it, or the popup).
     await tour.clickPickerButton(page, messages.text('picker_make_video'))
-    const chat = await waitForChat(tour, (c) => c.filter((e) => e.kind === 'reply' && e.status === 'done').length === 2)
-    expect(chat.filter((e) => e.kind === 'user')[1]?.text).toBe(messages.text('ui_tray_prompt_images', [PAGE_IMAGES.length]))
+    const chat = await waitForChat(
+      tour,
+      (c) => c.filter((e) => e.kind === 'reply' && e.status === 'done').length === 2,
+    )
+    expect(chat.filter((e) => e.kind === 'user')[1]?.text).toBe(
+      messages.text('ui_tray_prompt_images', [PAGE_IMAGES.length]),
+    )
     expect(chat.filter((e) => e.kind === 'reply').every((e) => !e.error)).toBe(true)
     expect((await tour.stored()).tray).toEqual([])
     // Loopback images are read in the page and uploaded as files: one upload per image.
@@ -76,9 +90,17 @@ describe('collecting from a page in Firefox', () => {
 })
 
 /** Waits until the current project's chat in storage satisfies `done`; resolves with it. */
-async function waitForChat(tour: FirefoxTour, done: (chat: StoredChatEntry[]) => boolean): Promise<StoredChatEntry[]> {
-  return await waitFor('the project chat', async () => {
-    const { chat } = await tour.stored()
-    return chat.length && done(chat) ? chat : undefined
-  }, 60_000, 500)
+async function waitForChat(
+  tour: FirefoxTour,
+  done: (chat: StoredChatEntry[]) => boolean,
+): Promise<StoredChatEntry[]> {
+  return await waitFor(
+    'the project chat',
+    async () => {
+      const { chat } = await tour.stored()
+      return chat.length && done(chat) ? chat : undefined
+    },
+    60_000,
+    500,
+  )
 }

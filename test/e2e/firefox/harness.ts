@@ -14,9 +14,16 @@ export interface TestFirefox extends FirefoxExtensionBrowser {
  * worker, with its own downloads folder. The demo site's origin is granted as an accepted prompt
  * would (see firefox.ts) unless `grantSiteAccess` is false.
  */
-export async function openFirefox(label = 'user', opts: { grantSiteAccess?: boolean } = {}): Promise<TestFirefox> {
+export async function openFirefox(
+  label = 'user',
+  opts: { grantSiteAccess?: boolean } = {},
+): Promise<TestFirefox> {
   const env = inject('e2e')
-  const downloadsDir = join(env.workDir, 'downloads', `firefox-${label}-${randomUUID().slice(0, 8)}`)
+  const downloadsDir = join(
+    env.workDir,
+    'downloads',
+    `firefox-${label}-${randomUUID().slice(0, 8)}`,
+  )
   const ff = await launchFirefox({
     extensionDir: env.firefoxExtensionDir,
     downloadsDir,

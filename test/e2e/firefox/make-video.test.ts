@@ -34,9 +34,12 @@ describe('making a video from a page in Firefox', () => {
   })
   /** The export panel's error notice with this text, if it shows. */
   const exportNotice = (text: string) =>
-    popup.waitForSelector(`::-p-xpath(//details[contains(@class,"panel")]//*[contains(@class,"notice-error")][contains(., ${JSON.stringify(text)})])`, {
-      timeout: 30_000,
-    })
+    popup.waitForSelector(
+      `::-p-xpath(//details[contains(@class,"panel")]//*[contains(@class,"notice-error")][contains(., ${JSON.stringify(text)})])`,
+      {
+        timeout: 30_000,
+      },
+    )
 
   it('collects two images with "Add to video"', async () => {
     await tour.addImage(site, '#hero')
@@ -66,7 +69,9 @@ describe('making a video from a page in Firefox', () => {
     await tour.send(popup, 'add music')
     replies++
     const partial = await tour.waitForStreamingText(popup).catch(async (e: Error) => {
-      throw new Error(`${e.message}; the popup shows: ${await popup.$eval('body', (b) => b.innerText)}`)
+      throw new Error(
+        `${e.message}; the popup shows: ${await popup.$eval('body', (b) => b.innerText)}`,
+      )
     })
     await popup.close()
     await env.sim.configure({ timeScale: 0.05 })
@@ -84,12 +89,14 @@ describe('making a video from a page in Firefox', () => {
   it('export 9:16 on the free plan is refused (402); "Use my own API token" opens the options, which take the token', async () => {
     await tour.exportPresets(popup, ['9:16'])
     const notice = await exportNotice(describeError('plan_required').message.en)
-    expect(await notice!.evaluate((n) => [...n.querySelectorAll('button')].map((b) => b.textContent))).toContain(
-      messages.text('ui_action_set_token'),
-    )
+    expect(
+      await notice!.evaluate((n) => [...n.querySelectorAll('button')].map((b) => b.textContent)),
+    ).toContain(messages.text('ui_action_set_token'))
     expect((await tour.stored()).jobs).toEqual([])
     // Registering through the link (it carries this installation's bind id) keeps the project.
-    const register = await waitForNewPage(() => tour.clickButton(popup, messages.text('ui_action_register')))
+    const register = await waitForNewPage(() =>
+      tour.clickButton(popup, messages.text('ui_action_register')),
+    )
     const url = new URL(register.url())
     expect(`${url.origin}${url.pathname}`).toBe(`${env.nemoWebUrl}register`)
     const bind = url.searchParams.get('bind') ?? ''
@@ -106,11 +113,13 @@ describe('making a video from a page in Firefox', () => {
     const { token } = await env.sim.createUserToken({ bind })
     await options.type('#api-token', token)
     await tour.clickButton(options, messages.text('opt_token_send'))
-    await expect.poll(() => options.$eval('[data-testid=token-status]', (e) => e.textContent)).toBe(
-      messages.text('opt_token_set'),
-    )
+    await expect
+      .poll(() => options.$eval('[data-testid=token-status]', (e) => e.textContent))
+      .toBe(messages.text('opt_token_set'))
     expect(await options.$eval('#api-token', (e) => (e as HTMLInputElement).value)).toBe('')
-    const stored = JSON.stringify(await ff.inBackground((bg) => bg.browser.storage.local.get(null), null))
+    const stored = JSON.stringify(
+      await ff.inBackground((bg) => bg.browser.storage.local.get(null), null),
+    )
     expect(stored).not.toContain(token)
     expect(stored).not.toMatch(/nmv_/)
     await options.close()
@@ -120,8 +129,12 @@ describe('making a video from a page in Firefox', () => {
   async function waitForNewPage(action: () => Promise<void>): Promise<Page> {
     const before = new Set(await ff.browser.pages())
     await action()
-    const page = await waitFor('a new tab', async () => (await ff.browser.pages()).find((p) => !before.has(p)))
-    await page.waitForFunction(() => location.protocol.startsWith('http') && document.readyState === 'complete')
+    const page = await waitFor('a new tab', async () =>
+      (await ff.browser.pages()).find((p) => !before.has(p)),
+    )
+    await page.waitForFunction(
+      () => location.protocol.startsWith('http') && document.readyState === 'complete',
+    )
     return page
   }
 
@@ -134,19 +147,27 @@ describe('making a video from a page in Firefox', () => {
     expect(await ff.extensionPages()).toEqual([])
     // The event page follows the job on its alarm and raises the notification by itself.
     const title = messages.text('notif_ready_title')
-    const shown = await waitFor('the "ready" notification', async () =>
-      (await ff.notifications()).find((n) => n.title === title),
-    90_000, 500)
+    const shown = await waitFor(
+      'the "ready" notification',
+      async () => (await ff.notifications()).find((n) => n.title === title),
+      90_000,
+      500,
+    )
     expect(shown.message).toMatch(/^9:16 · [\w.-]+\.mp4$/)
     // Firefox has no notification buttons: a click on the notification downloads.
     await ff.clickNotification(title)
-    const file = await waitFor('the MP4 on disk', async () => {
-      const names = await readdir(ff.downloadsDir).catch(() => [] as string[])
-      const mp4 = names.find((n) => n.endsWith('.mp4'))
-      if (!mp4 || names.some((n) => n.endsWith('.part'))) return undefined
-      const path = join(ff.downloadsDir, mp4)
-      return (await stat(path)).size > 0 ? path : undefined
-    }, 60_000, 500)
+    const file = await waitFor(
+      'the MP4 on disk',
+      async () => {
+        const names = await readdir(ff.downloadsDir).catch(() => [] as string[])
+        const mp4 = names.find((n) => n.endsWith('.mp4'))
+        if (!mp4 || names.some((n) => n.endsWith('.part'))) return undefined
+        const path = join(ff.downloadsDir, mp4)
+        return (await stat(path)).size > 0 ? path : undefined
+      },
+      60_000,
+      500,
+    )
     expect(basename(file)).toBe(shown.message.split(' · ')[1])
     const video = await probeVideo(file)
     expect(video.codec).toBe('h264')

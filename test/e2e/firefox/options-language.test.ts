@@ -25,7 +25,7 @@ describe('the options page and the Chinese UI in Firefox', () => {
     await ff?.close()
   })
 
-  it('runs its event page with the manifest\'s permissions and registers with the worker without asking', async () => {
+  it("runs its event page with the manifest's permissions and registers with the worker without asking", async () => {
     const installation = await waitFor('the installation in storage', async () => {
       const all = await ff.inBackground((bg) => bg.browser.storage.local.get('installation'), null)
       return (all.installation ?? undefined) as { installationId: string; key: string } | undefined
@@ -35,7 +35,9 @@ describe('the options page and the Chinese UI in Firefox', () => {
       headers: { authorization: `Bearer ${installation.key}` },
     })
     expect(me.status).toBe(200)
-    const manifest = JSON.parse(await readFile(join(env.firefoxExtensionDir, 'manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      await readFile(join(env.firefoxExtensionDir, 'manifest.json'), 'utf8'),
+    ) as {
       permissions: string[]
     }
     const granted = await ff.inBackground((bg) => bg.browser.permissions.getAll(), null)
@@ -60,7 +62,9 @@ describe('the options page and the Chinese UI in Firefox', () => {
     await expect.poll(() => options.$eval('h1', (h) => h.textContent)).toBe(zh.text('opt_title'))
     expect(await options.$eval('main', (m) => m.lang)).toBe('zh-CN')
     const popup = await tour.openPopup()
-    await expect.poll(() => popup.$eval('body', (b) => b.innerText)).toContain(zh.text('ui_tray_empty'))
+    await expect
+      .poll(() => popup.$eval('body', (b) => b.innerText))
+      .toContain(zh.text('ui_tray_empty'))
     await popup.close()
     // The background re-creates its menus in the chosen language.
     const site = await tour.openSite()

@@ -52,9 +52,13 @@ describe('the timeline and its preview in Firefox', () => {
     // Never a black frame: the draft's pictures are on it.
     expect(still.some((v) => v > 30)).toBe(true)
     await tour.clickButton(popup, messages.text('ui_preview_play'))
-    await waitFor('the preview to play past 1.2 s', async () =>
-      Number(await popup.$eval('.preview-seek', (s) => (s as HTMLInputElement).value)) > 1200,
-    20_000, 200)
+    await waitFor(
+      'the preview to play past 1.2 s',
+      async () =>
+        Number(await popup.$eval('.preview-seek', (s) => (s as HTMLInputElement).value)) > 1200,
+      20_000,
+      200,
+    )
     const later = await canvasSums(popup)
     expect(later.some((v, i) => Math.abs(v - still[i]!) > 0.5)).toBe(true)
     await tour.clickButton(popup, messages.text('ui_preview_pause'))

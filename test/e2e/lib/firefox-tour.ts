@@ -47,13 +47,17 @@ export class FirefoxTour {
       await target.scrollIntoView()
       const box = await target.boundingBox()
       if (!box) throw new Error(`${selector} is not visible`)
-      await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40), { button: 'right' })
+      await page.mouse.click(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40), {
+        button: 'right',
+      })
     } else {
       await page.mouse.click(5, 5, { button: 'right' })
     }
     const itemId = this.#menuPrefix + menuId
-    const chosen = await waitFor(`the context menu with ${menuId}`, () =>
-      this.ff.chrome<string | false>(`(() => {
+    const chosen = await waitFor(
+      `the context menu with ${menuId}`,
+      () =>
+        this.ff.chrome<string | false>(`(() => {
         const menu = document.getElementById('contentAreaContextMenu')
         const item = document.getElementById(${JSON.stringify(itemId)})
         if (menu.state !== 'open' || !item || item.hidden) return false
@@ -67,7 +71,9 @@ export class FirefoxTour {
         popup.activateItem(item)
         return item.label
       })()`),
-    10_000, 100)
+      10_000,
+      100,
+    )
     if (!chosen) throw new Error(`no ${menuId} in the context menu`)
   }
 
@@ -77,8 +83,10 @@ export class FirefoxTour {
     await (await page.waitForSelector(selector))!.scrollIntoView()
     await page.click(selector, { button: 'right' })
     const prefix = this.#menuPrefix
-    return await waitFor('the context menu', () =>
-      this.ff.chrome<string[] | false>(`(() => {
+    return await waitFor(
+      'the context menu',
+      () =>
+        this.ff.chrome<string[] | false>(`(() => {
         const menu = document.getElementById('contentAreaContextMenu')
         if (menu.state !== 'open') return false
         const labels = [...menu.querySelectorAll('menuitem')]
@@ -87,7 +95,9 @@ export class FirefoxTour {
         menu.hidePopup()
         return labels
       })()`),
-    10_000, 100)
+      10_000,
+      100,
+    )
   }
 
   /** Right-click on an image, "Add to video" (or "Make video from this image"). */
@@ -118,7 +128,10 @@ export class FirefoxTour {
     await page.evaluate(() => getSelection()?.removeAllRanges())
     await this.contextMenu(page, null, 'pick-images')
     // The picker lives in a shadow root: `>>>` reaches into it.
-    await page.waitForSelector('#pagereel-picker >>> [role=dialog]', { visible: true, timeout: 15_000 })
+    await page.waitForSelector('#pagereel-picker >>> [role=dialog]', {
+      visible: true,
+      timeout: 15_000,
+    })
   }
 
   /** The picker's images (their URLs, in order) and whether each is ticked. */
@@ -137,21 +150,29 @@ export class FirefoxTour {
   /** Clicks the picker's button named `text`. */
   async clickPickerButton(page: Page, text: string): Promise<void> {
     for (const button of await page.$$('#pagereel-picker >>> button')) {
-      if ((await button.evaluate((b) => b.textContent?.trim())) === text) return await button.click()
+      if ((await button.evaluate((b) => b.textContent?.trim())) === text)
+        return await button.click()
     }
     throw new Error(`no "${text}" button in the picker`)
   }
 
   /** Everything the extension keeps in `storage.local`, read in its background. */
   async stored(): Promise<StoredState> {
-    return parseStoredState(await this.ff.inBackground((bg) => bg.browser.storage.local.get(null), null))
+    return parseStoredState(
+      await this.ff.inBackground((bg) => bg.browser.storage.local.get(null), null),
+    )
   }
 
   async waitForTray(count: number, timeoutMs = 20_000): Promise<TrayEntry[]> {
-    return await waitFor(`${count} tray items`, async () => {
-      const { tray } = await this.stored()
-      return tray.length >= count ? tray : undefined
-    }, timeoutMs, 300)
+    return await waitFor(
+      `${count} tray items`,
+      async () => {
+        const { tray } = await this.stored()
+        return tray.length >= count ? tray : undefined
+      },
+      timeoutMs,
+      300,
+    )
   }
 
   /** Opens the popup (as a tab at the popup's size) once the app has rendered. */
@@ -170,14 +191,19 @@ export class FirefoxTour {
 
   /** Clicks the button whose visible text is exactly `text`. */
   async clickButton(page: Page, text: string): Promise<void> {
-    const button = await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${xpathString(text)}])`, {
-      timeout: 30_000,
-    })
+    const button = await page.waitForSelector(
+      `::-p-xpath(//button[normalize-space(.)=${xpathString(text)}])`,
+      {
+        timeout: 30_000,
+      },
+    )
     await button!.click()
   }
 
   /** The reply bubbles' state: text of each, and whether the newest is still streaming. */
-  async replies(popup: Page): Promise<Array<{ text: string; busy: boolean; summary: string; error: string }>> {
+  async replies(
+    popup: Page,
+  ): Promise<Array<{ text: string; busy: boolean; summary: string; error: string }>> {
     return await popup.$$eval('.msg-reply', (els) =>
       els.map((el) => ({
         text: el.querySelector('.msg-text')?.textContent ?? '',
@@ -190,11 +216,16 @@ export class FirefoxTour {
 
   /** Waits for reply `count` to finish; resolves with it. */
   async waitForReplyDone(popup: Page, count: number, timeoutMs = 90_000) {
-    return await waitFor(`reply ${count} to finish`, async () => {
-      const replies = await this.replies(popup)
-      const reply = replies[count - 1]
-      return reply && !reply.busy ? reply : undefined
-    }, timeoutMs, 200)
+    return await waitFor(
+      `reply ${count} to finish`,
+      async () => {
+        const replies = await this.replies(popup)
+        const reply = replies[count - 1]
+        return reply && !reply.busy ? reply : undefined
+      },
+      timeoutMs,
+      200,
+    )
   }
 
   /**
@@ -216,25 +247,41 @@ export class FirefoxTour {
         }
       }
       w.__partialObserver = new MutationObserver(check)
-      w.__partialObserver.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true })
+      w.__partialObserver.observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      })
       check()
     })
-    return await waitFor('a reply streaming in', () =>
-      popup.evaluate(() => (window as unknown as { __partial?: string }).__partial),
-    timeoutMs, 100)
+    return await waitFor(
+      'a reply streaming in',
+      () => popup.evaluate(() => (window as unknown as { __partial?: string }).__partial),
+      timeoutMs,
+      100,
+    )
   }
 
   /** The timeline's bars (their accessible labels), once it draws some. */
   async waitForTimeline(popup: Page, timeoutMs = 30_000): Promise<string[]> {
-    return await waitFor('the timeline to draw segments', async () => {
-      const bars = await popup.$$eval('.tl .tl-bar', (els) => els.map((e) => e.getAttribute('aria-label') ?? ''))
-      return bars.length > 0 ? bars : undefined
-    }, timeoutMs)
+    return await waitFor(
+      'the timeline to draw segments',
+      async () => {
+        const bars = await popup.$$eval('.tl .tl-bar', (els) =>
+          els.map((e) => e.getAttribute('aria-label') ?? ''),
+        )
+        return bars.length > 0 ? bars : undefined
+      },
+      timeoutMs,
+    )
   }
 
   /** Selects exactly `presets` in the export panel and starts the export. */
   async exportPresets(popup: Page, presets: ReadonlyArray<'16:9' | '9:16' | '1:1'>): Promise<void> {
-    await popup.$$eval('details.panel', (panels) => panels.forEach((p) => ((p as HTMLDetailsElement).open = true)))
+    await popup.$$eval('details.panel', (panels) =>
+      panels.forEach((p) => ((p as HTMLDetailsElement).open = true)),
+    )
     for (const preset of ['16:9', '9:16', '1:1'] as const) {
       const toggle = await popup.waitForSelector(
         `::-p-xpath(//*[contains(@class,"presets")]//button[contains(@class,"toggle")][contains(.,${xpathString(preset)})])`,
@@ -258,5 +305,8 @@ export class FirefoxTour {
 /** An XPath string literal for any text (quotes included). */
 export function xpathString(text: string): string {
   if (!text.includes('"')) return `"${text}"`
-  return `concat(${text.split('"').map((part) => `"${part}"`).join(`, '"', `)})`
+  return `concat(${text
+    .split('"')
+    .map((part) => `"${part}"`)
+    .join(`, '"', `)})`
 }

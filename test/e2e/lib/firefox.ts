@@ -73,7 +73,10 @@ export interface ShownAlert {
 const ALERT_WINDOWS = `[...Services.wm.getEnumerator('alert:alert')].filter((w) => !w.closed)`
 
 /** The background page's global as the suite touches it (Firefox's `browser` namespace). */
-export type BackgroundGlobal = typeof globalThis & { browser: FirefoxExtensionApi; __shown?: unknown[] }
+export type BackgroundGlobal = typeof globalThis & {
+  browser: FirefoxExtensionApi
+  __shown?: unknown[]
+}
 
 /** The slice of Firefox's `browser.*` API the suite calls in extension contexts. */
 export interface FirefoxExtensionApi {
@@ -83,13 +86,21 @@ export interface FirefoxExtensionApi {
     getAll(): Promise<Record<string, unknown>>
     create(...args: unknown[]): Promise<string>
   }
-  downloads: { search(query: object): Promise<Array<{ id: number; filename: string; state: string; error?: string; fileSize: number }>> }
+  downloads: {
+    search(
+      query: object,
+    ): Promise<
+      Array<{ id: number; filename: string; state: string; error?: string; fileSize: number }>
+    >
+  }
   permissions: { getAll(): Promise<{ permissions?: string[]; origins?: string[] }> }
 }
 
 /** Launches Firefox on a fresh profile and installs the extension. */
 export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxExtensionBrowser> {
-  const manifest = JSON.parse(await readFile(join(options.extensionDir, 'manifest.json'), 'utf8')) as {
+  const manifest = JSON.parse(
+    await readFile(join(options.extensionDir, 'manifest.json'), 'utf8'),
+  ) as {
     browser_specific_settings?: { gecko?: { id?: string } }
   }
   const addonId = manifest.browser_specific_settings?.gecko?.id
@@ -131,7 +142,8 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxExt
     await browser.close()
     throw error
   }
-  const chrome = async <R>(expression: string): Promise<R> => await evaluateInChrome<R>(browser, expression)
+  const chrome = async <R>(expression: string): Promise<R> =>
+    await evaluateInChrome<R>(browser, expression)
   if (options.grantOrigins?.length) await grantOrigins(chrome, addonId, options.grantOrigins)
 
   const openExtensionPage = async (path: string, ready = 'body') => {
@@ -140,14 +152,20 @@ export async function launchFirefox(options: FirefoxOptions): Promise<FirefoxExt
     page.goto(extensionUrl(path)).catch(() => undefined)
     // Polled from here: an evaluation that meets the navigation fails, and is simply retried.
     const url = extensionUrl(path).split(/[?#]/)[0]!
-    await waitFor(`${path} to be ready`, () =>
-      page.evaluate(
-        (url: string, ready: string) =>
-          location.href.startsWith(url) && document.readyState === 'complete' && !!document.querySelector(ready),
-        url,
-        ready,
-      ),
-    15_000, 100)
+    await waitFor(
+      `${path} to be ready`,
+      () =>
+        page.evaluate(
+          (url: string, ready: string) =>
+            location.href.startsWith(url) &&
+            document.readyState === 'complete' &&
+            !!document.querySelector(ready),
+          url,
+          ready,
+        ),
+      15_000,
+      100,
+    )
     return page
   }
   // A tab the extension opened (its options) may still say about:blank to puppeteer, which never
@@ -217,7 +235,8 @@ interface BidiConnection {
 /** The browser window's chrome context (browser.xhtml), found once per call. */
 async function evaluateInChrome<R>(browser: Browser, expression: string): Promise<R> {
   const connection = (browser as unknown as { connection: BidiConnection }).connection
-  const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result as {
+  const tree = (await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' }))
+    .result as {
     contexts: Array<{ context: string; url: string }>
   }
   const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml')

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-type Catalog = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>
+type Catalog = Record<
+  string,
+  { message: string; placeholders?: Record<string, { content: string }> }
+>
 
 /**
  * The extension's own strings (its built `_locales/<locale>/messages.json`), so the tour finds
@@ -20,18 +23,27 @@ export class Messages {
   text(key: string, subs: ReadonlyArray<string | number> = []): string {
     const entry = this.#catalog[key]
     if (!entry) throw new Error(`no message ${key} in the build's locale`)
-    const fill = (s: string) => s.replace(/\$(\d)/g, (_, n: string) => String(subs[Number(n) - 1] ?? ''))
-    return entry.message.replace(/\$([A-Za-z0-9_]+)\$/g, (whole, name: string) => {
-      const placeholder = entry.placeholders?.[name.toLowerCase()]
-      return placeholder ? fill(placeholder.content) : whole
-    }).replace(/\$\$/g, '$')
+    const fill = (s: string) =>
+      s.replace(/\$(\d)/g, (_, n: string) => String(subs[Number(n) - 1] ?? ''))
+    return entry.message
+      .replace(/\$([A-Za-z0-9_]+)\$/g, (whole, name: string) => {
+        const placeholder = entry.placeholders?.[name.toLowerCase()]
+        return placeholder ? fill(placeholder.content) : whole
+      })
+      .replace(/\$\$/g, '$')
   }
 
   /** A pattern for the message with any value in each placeholder. */
   pattern(key: string): RegExp {
     const marker = '\u0000'
-    const text = this.text(key, Array.from({ length: 9 }, () => marker))
-    const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').split(marker).join('.*?')
+    const text = this.text(
+      key,
+      Array.from({ length: 9 }, () => marker),
+    )
+    const escaped = text
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .split(marker)
+      .join('.*?')
     return new RegExp(`^${escaped}$`)
   }
 }

@@ -52,12 +52,15 @@ export async function readStoredState(browser: ExtensionBrowser): Promise<Stored
 export function parseStoredState(all: Record<string, unknown>): StoredState {
   const projects = all.projects as { currentSessionId?: string } | undefined
   const sessionId = projects?.currentSessionId
-  const chat = (sessionId ? all[`chat:${sessionId}`] : undefined) as { messages?: StoredChatEntry[] } | undefined
+  const chat = (sessionId ? all[`chat:${sessionId}`] : undefined) as
+    { messages?: StoredChatEntry[] } | undefined
   return {
     key: (all.installation as { key?: string } | null | undefined)?.key,
     sessionId,
     chat: chat?.messages ?? [],
-    jobs: ((all.jobs as { jobs?: Array<{ job: StoredJob }> } | undefined)?.jobs ?? []).map((j) => j.job),
+    jobs: ((all.jobs as { jobs?: Array<{ job: StoredJob }> } | undefined)?.jobs ?? []).map(
+      (j) => j.job,
+    ),
     tray: (all.tray as { items?: TrayEntry[] } | undefined)?.items ?? [],
     notifications: (all.notifications as { map?: Record<string, string> } | undefined)?.map ?? {},
   }
