@@ -65,7 +65,8 @@ async function launch(port: number, options: WorkerOptions): Promise<GroupProces
   })
   try {
     await waitForReady(proc, 90_000)
-    await waitForHttp(`http://127.0.0.1:${port}/v1/openapi.json`, 10_000, proc.exited)
+    // workerd compiles the bundle before it listens: seconds when idle, far more on a busy machine.
+    await waitForHttp(`http://127.0.0.1:${port}/v1/openapi.json`, 90_000, proc.exited)
   } catch (error) {
     await proc.stop()
     throw new Error(`${(error as Error).message}\n--- worker output ---\n${proc.tail()}`)
