@@ -28,7 +28,7 @@ describe('the Chrome build in Debian Chromium', () => {
     expect(granted.origins ?? []).toEqual([])
   })
 
-  it('registers with the worker on first run without asking anything', async () => {
+  it('registers with the worker on first run without asking anything, and opens only the welcome page', async () => {
     const worker = await browser.serviceWorker()
     const installation = await waitFor('the installation in storage', async () => {
       const stored = await worker.evaluate(() => chrome.storage.local.get('installation'))
@@ -38,7 +38,12 @@ describe('the Chrome build in Debian Chromium', () => {
     // The worker knows this installation: its key authenticates.
     const me = await workerApi(e2e().workerUrl, { key: installation.key }).getInstallation()
     expect(me.installationId).toBe(installation.installationId)
-    // No tab, prompt or page was opened for it.
-    expect(browser.context.pages().map((p) => p.url())).toEqual(['about:blank'])
+    // Nothing asked for it: the only page the install opened is the welcome page (issue 13).
+    await waitFor('the welcome page', async () =>
+      browser.context.pages().some((p) => p.url() === browser.extensionUrl('welcome.html')) || undefined,
+    )
+    expect(browser.context.pages().map((p) => p.url()).sort()).toEqual(
+      ['about:blank', browser.extensionUrl('welcome.html')].sort(),
+    )
   })
 })
