@@ -414,7 +414,7 @@ export interface components {
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
                 message: string;
                 action?: {
                     /** @enum {string} */
@@ -501,7 +501,7 @@ export interface operations {
                         tokenKind: "anonymous" | "user";
                         tokenError?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -559,7 +559,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -568,7 +568,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`) */
+            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -577,7 +577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -652,7 +652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -661,7 +661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -724,7 +724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -733,7 +733,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -814,7 +814,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -823,7 +823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -898,7 +898,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -907,7 +907,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -978,7 +978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -987,7 +987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1081,7 +1081,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1090,7 +1090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1170,7 +1170,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1188,7 +1188,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1265,7 +1265,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1292,7 +1292,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1364,7 +1364,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1382,7 +1382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1466,7 +1466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1484,6 +1484,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The upload sent nothing for STREAM_IDLE_TIMEOUT_MS (`upload_stalled`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Content-Length missing (`length_required`) */
             411: {
                 headers: {
@@ -1493,7 +1502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`) */
+            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1502,7 +1511,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1586,7 +1595,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1613,7 +1622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1696,7 +1705,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1714,7 +1723,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`) */
+            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1732,7 +1741,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1824,7 +1833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,7 +1851,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1908,7 +1917,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1926,7 +1935,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2005,7 +2014,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2023,7 +2032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`) */
+            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2041,7 +2050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2117,7 +2126,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2144,7 +2153,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`) */
+            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2153,7 +2162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2234,6 +2243,8 @@ export interface operations {
                             height: number;
                             ratio?: string;
                         };
+                        /** @enum {string} */
+                        notice?: "session_renewed";
                     };
                 };
             };
@@ -2255,7 +2266,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2273,7 +2284,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2344,7 +2355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2362,7 +2373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`) */
+            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2380,16 +2391,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A URL that is not http(s) to a public host (`url_not_allowed`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2461,7 +2463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2479,7 +2481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2551,7 +2553,7 @@ export interface operations {
                         completedAt?: string;
                         error?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -2647,7 +2649,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2710,7 +2712,7 @@ export interface operations {
                             completedAt?: string;
                             error?: {
                                 /** @enum {string} */
-                                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
                                 message: string;
                                 action?: {
                                     /** @enum {string} */
@@ -2780,7 +2782,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2789,7 +2791,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2853,7 +2855,7 @@ export interface operations {
                         completedAt?: string;
                         error?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -2922,7 +2924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2940,7 +2942,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3004,7 +3006,7 @@ export interface operations {
                         completedAt?: string;
                         error?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -3073,7 +3075,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,7 +3093,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3163,7 +3165,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3190,7 +3192,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3261,7 +3263,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`) */
+            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3288,7 +3290,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Rate limited; see Retry-After */
+            /** @description Rate limited (`rate_limited`, `too_many_uploads`); see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
