@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { afterEach, describe, it } from 'vitest'
+import { afterEach, describe, it, vi } from 'vitest'
 import { DownloadLink } from '../../shared/api/exports.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
@@ -188,21 +188,48 @@ describe('cancel', () => {
   it('cancels a render whose submit was still on its way when the user cancelled', async ({ expect }) => {
     const { key, installationId } = await renderingInstallation()
     const sessionId = await exportableSession(key)
-    sim.control.fault({ kind: 'slow', endpoint: 'render-submit', delayMs: 400 })
-    const idempotencyKey = `slow-submit-${crypto.randomUUID().slice(0, 8)}`
-    const jobId = await deriveJobId(installationId, idempotencyKey)
-    const created = api(paths.createExport(sessionId), json('POST', { preset: '1:1', idempotencyKey }), key)
-    // Poll until the job exists (its row is written before the submit goes out), then cancel.
-    while ((await api(paths.exportJob(jobId), {}, key)).status === 404) await new Promise((r) => setTimeout(r, 10))
-    const cancel = await api(paths.cancelExport(jobId), post, key)
-    expect(((await cancel.json()) as { status: string }).status).toBe('cancelled')
+    // The submit is held until the cancel has answered: a fixed delay (it was 400 ms) can run out
+    // on a loaded machine before the poll and the cancel get through, and the cancel then meets a
+    // job whose submit already came back, which is another case.
+    // Flags polled on each side, not promises: a promise resolved from the object's context would
+    // carry the test on in that context, where the test's own requests cannot be read.
+    let submitWaiting = false
+    let released = false
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 10))
+    const inner = globalThis.fetch
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      if (request.method === 'POST' && new URL(request.url).pathname === '/api/render/proxy/lambda') {
+        submitWaiting = true
+        // Held until the test lets go (a minute at most, so a failing test does not hang).
+        for (let waited = 0; !released && waited < 60_000; waited += 10) await tick()
+      }
+      return inner(request)
+    })
+    try {
+      const idempotencyKey = `slow-submit-${crypto.randomUUID().slice(0, 8)}`
+      const jobId = await deriveJobId(installationId, idempotencyKey)
+      const created = api(paths.createExport(sessionId), json('POST', { preset: '1:1', idempotencyKey }), key)
+      // The job's row is written before the submit goes out: it reads as pending meanwhile.
+      while (!submitWaiting) await tick()
+      const pending = await api(paths.exportJob(jobId), {}, key)
+      expect(pending.status).toBe(200)
+      expect(((await pending.json()) as { status: string }).status).toBe('pending')
+      const cancel = await api(paths.cancelExport(jobId), post, key)
+      expect(((await cancel.json()) as { status: string }).status).toBe('cancelled')
+      released = true
 
-    const answer = await created
-    expect(answer.status).toBe(202)
-    expect(((await answer.json()) as { status: string }).status).toBe('cancelled')
-    const render = sim.control.renders().find((r) => r.id === `render_${jobId}_1`)
-    expect(render?.cancelled).toBe(true)
-    await disarm(jobId)
+      const answer = await created
+      expect(answer.status).toBe(202)
+      expect(((await answer.json()) as { status: string }).status).toBe('cancelled')
+      const render = sim.control.renders().find((r) => r.id === `render_${jobId}_1`)
+      expect(render?.cancelled).toBe(true)
+      await disarm(jobId)
+    } finally {
+      released = true
+      // Back to the suite's own stub (setup.ts), which routes the simulator.
+      vi.stubGlobal('fetch', inner)
+    }
   })
 
   it('leaves a completed job completed', async ({ expect }) => {
