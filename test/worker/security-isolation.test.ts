@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'vitest'
 import { ExportJobList } from '../../shared/api/exports.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { SessionInfo } from '../../shared/api/sessions.ts'
+import { ProjectState } from '../../shared/api/state.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import { chatSession, messageId, openEvents, readFrames, send } from './chat-helpers.ts'
 import {
@@ -24,7 +25,13 @@ afterEach(disarmJobs)
  * or this test says so). Each request is valid in every other way: only ownership refuses it.
  */
 
-type Sample = (ids: { sessionId: string; runId: string; jobId: string }) => RequestInit
+/** A request's init, and its query when the route needs one. */
+type Sample = (ids: {
+  sessionId: string
+  runId: string
+  jobId: string
+  mediaUrl: string
+}) => RequestInit & { query?: Record<string, string> }
 
 const MiB = 1024 * 1024
 const upload = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(2048) }])
@@ -58,6 +65,8 @@ const SAMPLES: Record<string, Sample> = {
     headers: { 'Content-Length': String(5 * MiB) },
   }),
   [`POST ${paths.completeLargeUpload('{sessionId}', '{uploadId}')}`]: () => ({}),
+  // A URL the owner's draft does name: only who asks decides the answer.
+  [`GET ${paths.media('{sessionId}')}`]: ({ mediaUrl }) => ({ query: { url: mediaUrl } }),
 }
 
 async function scopedOperations(): Promise<string[]> {
@@ -86,6 +95,11 @@ describe('another installation’s session, run and job', () => {
       owner.key,
     )
     const { uploadId } = (await largeUpload.json()) as { uploadId: string }
+    const ownerState = ProjectState.parse(await (await api(paths.state(sessionId), {}, owner.key)).json())
+    const mediaUrl = ownerState.timeline.tracks
+      .flatMap((t) => t.segments.map((s) => s.sourceUrl))
+      .find((u) => u !== undefined)
+    expect(mediaUrl, 'the owner’s draft names a media URL').toBeDefined()
     const infoBefore = SessionInfo.parse(await (await api(paths.session(sessionId), {}, owner.key)).json())
 
     const stranger = await register()
@@ -102,8 +116,9 @@ describe('another installation’s session, run and job', () => {
         .replace('{jobId}', job.jobId)
         .replace('{uploadId}', uploadId)
         .replace('{n}', '1')
-      const init = sample!({ sessionId, runId, jobId: job.jobId })
-      const res = await api(path, { ...init, method }, stranger.key)
+      const { query, ...init } = sample!({ sessionId, runId, jobId: job.jobId, mediaUrl: mediaUrl! })
+      const url = query ? `${path}?${new URLSearchParams(query)}` : path
+      const res = await api(url, { ...init, method }, stranger.key)
       expect(res.status, operation).toBe(404)
       expect(ErrorEnvelope.parse(await res.json()).error.code, operation).toBe('not_found')
     }
