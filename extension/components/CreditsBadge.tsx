@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals'
 import { ESTIMATED_COSTS } from '../models/CreditsModel.ts'
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
+import { AccountActions } from './AccountActions.tsx'
 
 /**
  * The balance and the kind of account, always in the header. A click refreshes it and explains
@@ -16,7 +17,6 @@ export function CreditsBadge() {
   const label = c ? t('ui_credits_value', [c.available]) : t('ui_credits_unknown')
   const kindLabel =
     kind === 'user' ? t('ui_account_user') : kind === 'anonymous' ? t('ui_account_free') : ''
-  const registerUrl = credits.registerUrl.value
   return (
     <div class="credits">
       <button
@@ -45,16 +45,7 @@ export function CreditsBadge() {
           {kind === 'anonymous' && (
             <>
               <p>{t('ui_credits_more_free')}</p>
-              <div class="notice-actions">
-                {registerUrl && (
-                  <button type="button" class="button" onClick={() => app.links.openTab(registerUrl)}>
-                    {t('ui_action_register')}
-                  </button>
-                )}
-                <button type="button" class="button" onClick={() => app.links.openOptions()}>
-                  {t('ui_action_set_token')}
-                </button>
-              </div>
+              <AccountActions />
             </>
           )}
         </div>

@@ -1,6 +1,7 @@
 import { shortFor } from '../models/CreditsModel.ts'
 import { t } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
+import { AccountActions } from './AccountActions.tsx'
 
 /**
  * Before the message is sent: when the balance is below what the next turn likely costs (a first
@@ -11,7 +12,6 @@ export function CreditsWarning() {
   const kind = app.timeline.state.value?.exportable ? 'edit' : 'generate'
   const short = shortFor(app.credits.credits.value, kind)
   if (!short) return null
-  const registerUrl = app.credits.registerUrl.value
   const anonymous = app.credits.tokenKind.value !== 'user'
   return (
     <div class="notice notice-info credits-warning" role="note">
@@ -22,16 +22,7 @@ export function CreditsWarning() {
         ])}
       </p>
       {anonymous && (
-        <div class="notice-actions">
-          {registerUrl && (
-            <button type="button" class="button" onClick={() => app.links.openTab(registerUrl)}>
-              {t('ui_action_register')}
-            </button>
-          )}
-          <button type="button" class="button" onClick={() => app.links.openOptions()}>
-            {t('ui_action_set_token')}
-          </button>
-        </div>
+        <AccountActions />
       )}
     </div>
   )

@@ -1,6 +1,7 @@
 import { ExportPreset } from '../../shared/api/index.ts'
 import { t, type MessageKey } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
+import { AccountActions } from './AccountActions.tsx'
 import { ErrorNotice } from './ErrorNotice.tsx'
 import { JobRow } from './JobRow.tsx'
 import { projectTitle } from './ProjectMenu.tsx'
@@ -30,7 +31,6 @@ export function ExportPanel() {
     ex.dismissError()
     void here.start(selected).catch(() => {})
   }
-  const registerUrl = app.credits.registerUrl.value
   return (
     // Collapsed until there is something to export or a job to follow (the popup's first view);
     // it opens by itself then, and stays as the user leaves it.
@@ -59,16 +59,7 @@ export function ExportPanel() {
         {ex.anonymous.value && (
           <div class="notice notice-info">
             <p class="notice-text">{t('ui_export_anonymous')}</p>
-            <div class="notice-actions">
-              {registerUrl && (
-                <button type="button" class="button" onClick={() => app.links.openTab(registerUrl)}>
-                  {t('ui_action_register')}
-                </button>
-              )}
-              <button type="button" class="button" onClick={() => app.links.openOptions()}>
-                {t('ui_action_set_token')}
-              </button>
-            </div>
+            <AccountActions />
           </div>
         )}
         <div class="export-actions">

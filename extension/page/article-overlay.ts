@@ -1,3 +1,4 @@
+import { openOverlayHost, onUserClick, trusted } from './overlay-host.ts'
 import { t, type MessageKey } from '../utils/i18n.ts'
 import { sendToBackground, type PickedImage } from '../utils/messages.ts'
 import type { PageArticle } from './article-extract.ts'
@@ -8,12 +9,6 @@ import {
   wordCount,
   type ScriptLength,
 } from './article-script.ts'
-
-/** The same host as the image picker: one PageReel dialog on a page at a time. */
-const HOST_ID = 'pagereel-picker'
-/** Closed like the image picker's (see picker-overlay.ts): open only in the browser suite's builds. */
-const SHADOW_MODE: ShadowRootMode =
-  (import.meta.env.WXT_PICKER_SHADOW as string | undefined) === 'open' ? 'open' : 'closed'
 
 /** NemoVideo's own tip: fewer than 10 images keep render times under a minute. */
 export const MANY_IMAGES = 10
@@ -77,12 +72,7 @@ export function openArticleOverlay(
   send: (choice: ArticleChoice) => Promise<unknown> = (choice) =>
     sendToBackground({ type: 'article-chosen', pageUrl, ...choice }),
 ): { close: () => void; root: ShadowRoot } {
-  doc.getElementById(HOST_ID)?.remove()
-  const host = doc.createElement('div')
-  host.id = HOST_ID
-  const root = host.attachShadow({ mode: SHADOW_MODE })
-  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}) =>
-    Object.assign(doc.createElement(tag), props) as HTMLElementTagNameMap[K]
+  const { root, el, show, close } = openOverlayHost(doc)
   const labelled = (control: HTMLElement, text: string) => {
     const label = el('label', { className: 'field' })
     label.append(el('span', { textContent: text }), control)
@@ -155,15 +145,6 @@ export function openArticleOverlay(
     tip.hidden = n <= MANY_IMAGES
     make.disabled = n === 0 && !script.value.trim()
   }
-  const close = () => {
-    doc.removeEventListener('keydown', onKey, true)
-    host.remove()
-  }
-  const onKey = (e: KeyboardEvent) => {
-    if (!trusted(e) || e.key !== 'Escape') return
-    e.stopPropagation()
-    close()
-  }
   // A tick or a length the page forced by script is undone: only the user's own clicks count.
   for (const part of [grid, lengths])
     part.addEventListener('click', (e) => {
@@ -178,9 +159,9 @@ export function openArticleOverlay(
     if (length) script.value = scriptFor(article.paragraphs, length, article.lang)
     refresh()
   })
-  on(cancel, close)
+  onUserClick(cancel, close)
   backdrop.addEventListener('click', (e) => trusted(e) && e.target === backdrop && close())
-  on(make, () => {
+  onUserClick(make, () => {
     const images = chosen().map(({ url, alt, width, height }) => ({ url, alt, width, height }))
     const text = script.value.trim()
     if (!images.length && !text) return
@@ -188,21 +169,8 @@ export function openArticleOverlay(
     void send({ title: title.value.replace(/\s+/g, ' ').trim(), script: text, images })
     close()
   })
-  doc.addEventListener('keydown', onKey, true)
   refresh()
-  doc.documentElement.append(host)
+  show()
   title.focus()
   return { close, root }
-}
-
-/** Whether the browser made the event from the user's input (a page script's events are not). */
-function trusted(e: Event): boolean {
-  return e.isTrusted !== false
-}
-
-/** A click handler that runs for the user's clicks only. */
-function on(button: HTMLElement, run: () => void): void {
-  button.addEventListener('click', (e) => {
-    if (trusted(e)) run()
-  })
 }

@@ -1,14 +1,7 @@
+import { openOverlayHost, onUserClick, trusted } from './overlay-host.ts'
 import { t } from '../utils/i18n.ts'
 import { sendToBackground, type PickedImage } from '../utils/messages.ts'
 import type { PageImage } from './page-images.ts'
-
-const HOST_ID = 'pagereel-picker'
-/**
- * Closed, so a page script cannot reach inside. Only the browser suite's builds set
- * WXT_PICKER_SHADOW=open: Playwright's locators cannot enter a closed shadow root.
- */
-const SHADOW_MODE: ShadowRootMode =
-  (import.meta.env.WXT_PICKER_SHADOW as string | undefined) === 'open' ? 'open' : 'closed'
 
 const CSS = `
 :host { all: initial; }
@@ -48,12 +41,7 @@ export function openPickerOverlay(
   send: (images: PickedImage[]) => Promise<unknown> = (picked) =>
     sendToBackground({ type: 'picker-chosen', pageUrl, images: picked }),
 ): { close: () => void; root: ShadowRoot } {
-  doc.getElementById(HOST_ID)?.remove()
-  const host = doc.createElement('div')
-  host.id = HOST_ID
-  const root = host.attachShadow({ mode: SHADOW_MODE })
-  const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, unknown> = {}) =>
-    Object.assign(doc.createElement(tag), props) as HTMLElementTagNameMap[K]
+  const { root, el, show, close } = openOverlayHost(doc)
 
   const style = el('style', { textContent: CSS })
   const backdrop = el('div', { className: 'backdrop' })
@@ -104,48 +92,24 @@ export function openPickerOverlay(
     count.textContent = t('picker_count', [n])
     make.disabled = n === 0
   }
-  const close = () => {
-    doc.removeEventListener('keydown', onKey, true)
-    host.remove()
-  }
-  const onKey = (e: KeyboardEvent) => {
-    if (!trusted(e)) return
-    if (e.key === 'Escape') {
-      e.stopPropagation()
-      close()
-    }
-  }
   // A tick the page forced by script is undone: only the user's own clicks choose images.
   grid.addEventListener('click', (e) => {
     if (!trusted(e)) e.preventDefault()
   })
   grid.addEventListener('change', refresh)
-  on(all, () => (boxes.forEach((b) => (b.checked = true)), refresh()))
-  on(none, () => (boxes.forEach((b) => (b.checked = false)), refresh()))
-  on(cancel, close)
+  onUserClick(all, () => (boxes.forEach((b) => (b.checked = true)), refresh()))
+  onUserClick(none, () => (boxes.forEach((b) => (b.checked = false)), refresh()))
+  onUserClick(cancel, close)
   backdrop.addEventListener('click', (e) => trusted(e) && e.target === backdrop && close())
-  on(make, () => {
+  onUserClick(make, () => {
     const picked = chosen().map(({ url, alt, width, height }) => ({ url, alt, width, height }))
     if (!picked.length) return
     // Sent from the click itself: Chrome lets the background open the side panel on this gesture.
     void send(picked)
     close()
   })
-  doc.addEventListener('keydown', onKey, true)
   refresh()
-  doc.documentElement.append(host)
+  show()
   ;(boxes[0] ?? cancel).focus()
   return { close, root }
-}
-
-/** Whether the user made this event (a browser sets isTrusted; a script's dispatch is false). */
-function trusted(e: Event): boolean {
-  return e.isTrusted !== false
-}
-
-/** A click handler that runs for the user's clicks only. */
-function on(button: HTMLElement, run: () => void): void {
-  button.addEventListener('click', (e) => {
-    if (trusted(e)) run()
-  })
 }
