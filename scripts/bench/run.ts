@@ -10,7 +10,8 @@
  *
  * The worker, the simulator and the extension come from a copy of one commit (HEAD, or the one
  * named by `--rev=<commit>`), see source-snapshot.ts; the JSON names it.
- * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension);
+ * `npm run bench -- chat upload` runs only the named benchmarks (chat, upload, render, extension,
+ * local-render);
  * `--keep` keeps the temporary directory (worker log and state, the source copy).
  * @module
  */
@@ -25,6 +26,7 @@ import { startWorker } from '../lib/worker.ts'
 import { benchChatRelay, CHAT_SIMULATOR, type ChatRelayOutput } from './chat-relay.ts'
 import { benchExtension } from './extension.ts'
 import { benchPreview } from './preview.ts'
+import { benchLocalRender } from './local-render.ts'
 import { printBudgets, printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
 import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
 import { startSimulator } from '../../test/simulator/serve.ts'
@@ -32,7 +34,7 @@ import { buildSnapshotExtension, snapshotCommit } from './source-snapshot.ts'
 import { benchUpload } from './upload.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const ALL = ['chat', 'upload', 'render', 'extension', 'preview'] as const
+const ALL = ['chat', 'upload', 'render', 'extension', 'local-render', 'preview'] as const
 type BenchName = (typeof ALL)[number]
 
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
@@ -84,7 +86,7 @@ try {
   })
   let [worker, extensionDir] = await Promise.all([
     startWorker(workerOptions({ RENDER_POLL_INTERVAL_MS: String(RENDER_POLL_INTERVAL_MS) })),
-    selected.has('extension') || selected.has('preview')
+    selected.has('extension') || selected.has('local-render') || selected.has('preview')
       ? buildSnapshotExtension(source.dir, workerUrl, join(workDir, 'extension'))
       : Promise.resolve(undefined),
   ])
@@ -122,6 +124,7 @@ try {
   }
   await run('render', () => benchRenderPolling(workerUrl, sim, restartWorker, chat?.sessions))
   await run('extension', () => benchExtension(extensionDir!))
+  await run('local-render', () => benchLocalRender(extensionDir!))
   await run('preview', () => benchPreview(extensionDir!))
   await worker.stop()
   await sim.stop()
