@@ -19,7 +19,10 @@ import { runDemoTour } from './lib/demo-tour.ts'
 import { startStack } from './lib/stack.ts'
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url))
-const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z')
+const stamp = new Date()
+  .toISOString()
+  .replace(/[:.]/g, '-')
+  .replace(/-\d{3}Z$/, 'Z')
 const outDir = join(ROOT, 'artifacts', `demo-${stamp}`)
 const headed = Boolean(process.env.DISPLAY)
 const upstream = process.env.UPSTREAM_BASE_URL
@@ -50,7 +53,9 @@ process.once('SIGINT', () => void stop(toured ? 0 : 130))
 process.once('SIGTERM', () => void stop(toured ? 0 : 143))
 
 try {
-  log(`worker ${stack.worker.url}, demo page ${stack.site.url}${stack.sim ? `, simulator ${stack.sim.url}` : ''}`)
+  log(
+    `worker ${stack.worker.url}, demo page ${stack.site.url}${stack.sim ? `, simulator ${stack.sim.url}` : ''}`,
+  )
   const browser = await stack.launchBrowser('demo', { headed })
   const result = await runDemoTour({
     browser,
@@ -68,7 +73,9 @@ try {
   toured = true
   log(`screenshots and video in ${outDir}`)
   if (headed) {
-    log('the browser stays open: try the context menus on the demo page. Ctrl-C (or closing it) stops everything.')
+    log(
+      'the browser stays open: try the context menus on the demo page. Ctrl-C (or closing it) stops everything.',
+    )
     browser.context.on('close', () => void stop(0))
     await new Promise<never>(() => {})
   }

@@ -12,7 +12,9 @@ import { startWorker } from './lib/worker.ts'
 
 const simPort = Number(process.env.SIM_PORT ?? 8788)
 const workerPort = Number(process.env.WORKER_PORT ?? 8787)
-const config = process.env.SIM_CONFIG ? (JSON.parse(process.env.SIM_CONFIG) as SimulatorConfigPatch) : {}
+const config = process.env.SIM_CONFIG
+  ? (JSON.parse(process.env.SIM_CONFIG) as SimulatorConfigPatch)
+  : {}
 const workerLog = '.wrangler/worker.log'
 
 killGroupsOnExit()

@@ -128,8 +128,7 @@ export function createAppState(deps: AppDeps): AppState {
     if (!chat || chat.sessionId.peek() !== sessionId)
       throw clientError('not_found', 'The project is not open.')
     await chat.whenReady()
-    if (chat.busy.peek())
-      throw clientError('run_in_progress', 'A reply is still running.')
+    if (chat.busy.peek()) throw clientError('run_in_progress', 'A reply is still running.')
     await chat.send(text)
   }
 
@@ -206,7 +205,15 @@ export function createAppState(deps: AppDeps): AppState {
     sendChat,
     dispose() {
       stopFollowing()
-      for (const m of [tray, exports, localRender, preview, projects, timeline, credits] as Disposable[])
+      for (const m of [
+        tray,
+        exports,
+        localRender,
+        preview,
+        projects,
+        timeline,
+        credits,
+      ] as Disposable[])
         m[Symbol.dispose]()
     },
   }

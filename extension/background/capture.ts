@@ -145,7 +145,11 @@ export function handleArticleChosen(
   sender: { tab?: { id?: number; windowId?: number }; frameId?: number },
 ): Promise<string[]> {
   void openPanel(sender.tab?.windowId)
-  const ctx: ImageContext = { tabId: sender.tab?.id, frameId: sender.frameId ?? 0, pageUrl: msg.pageUrl }
+  const ctx: ImageContext = {
+    tabId: sender.tab?.id,
+    frameId: sender.frameId ?? 0,
+    pageUrl: msg.pageUrl,
+  }
   return (async () => {
     const obtained: NewTrayImage[] = []
     for (const img of msg.images) {

@@ -1,6 +1,11 @@
 import type { browser as wxtBrowser } from 'wxt/browser'
 import type { WorkerClient } from '../utils/api/index.ts'
-import { handleArticleChosen, handleMenuClick, handlePickerChosen, startCapture } from './capture.ts'
+import {
+  handleArticleChosen,
+  handleMenuClick,
+  handlePickerChosen,
+  startCapture,
+} from './capture.ts'
 import { initI18n, onLanguageChange } from '../utils/i18n.ts'
 import { ensureRegistered, getWorkerClient } from '../utils/installation.ts'
 import { handleNotificationClick } from './job-notifications.ts'

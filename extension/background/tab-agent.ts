@@ -1,11 +1,7 @@
 import { browser } from 'wxt/browser'
 import { z } from 'zod/mini'
 import { base64ToBytes } from '../utils/image-source.ts'
-import {
-  ImageChunkReply,
-  type AgentMessage,
-  type ArticleAgentMessage,
-} from '../utils/messages.ts'
+import { ImageChunkReply, type AgentMessage, type ArticleAgentMessage } from '../utils/messages.ts'
 
 const AGENT_FILE = '/page-agent.js' as const
 /** The article action's agent (it carries Readability); see page/article-agent.ts. */

@@ -37,11 +37,14 @@ export function CreditsBadge() {
         {kindLabel && <span class={`credits-kind credits-kind-${kind}`}>{kindLabel}</span>}
       </button>
       {open.value && (
-        <div id="credits-info" class="credits-info" role="region" aria-label={t('ui_credits_about')}>
+        <div
+          id="credits-info"
+          class="credits-info"
+          role="region"
+          aria-label={t('ui_credits_about')}
+        >
           {c && <p>{t('ui_credits_detail', [c.available, c.frozen, c.total])}</p>}
-          <p>
-            {t('ui_credits_costs', [ESTIMATED_COSTS.generate, ESTIMATED_COSTS.edit])}
-          </p>
+          <p>{t('ui_credits_costs', [ESTIMATED_COSTS.generate, ESTIMATED_COSTS.edit])}</p>
           {kind === 'anonymous' && (
             <>
               <p>{t('ui_credits_more_free')}</p>

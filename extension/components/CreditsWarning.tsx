@@ -21,9 +21,7 @@ export function CreditsWarning() {
           short.needed,
         ])}
       </p>
-      {anonymous && (
-        <AccountActions />
-      )}
+      {anonymous && <AccountActions />}
     </div>
   )
 }

@@ -78,25 +78,27 @@ export function PreviewPlayer() {
     let alive = true
     let made: PlayerEngine | null = null
     const describe = (f: MediaFailure) => t('ui_preview_unavailable', [t(REASON_KEYS[f.reason])])
-    void import('../preview/player-engine.ts').then(({ createPlayerEngine }) => {
-      if (!alive) return
-      made = createPlayerEngine({
-        canvas,
-        media: {
-          localBlob: (url) => preview.deps.localBlob(url),
-          remote: (url) => preview.deps.fetchMedia(sessionId, url),
-        },
-        describeFailure: describe,
-        onFailures: (failures) => preview.report({ failures }),
-        onTime: (currentMs) => preview.report({ currentMs }),
-        onEnded: () => preview.report({ playing: false, currentMs: 0 }),
-        onFirstFrame: () => canvas.setAttribute('data-first-frame', String(performance.now())),
+    void import('../preview/player-engine.ts')
+      .then(({ createPlayerEngine }) => {
+        if (!alive) return
+        made = createPlayerEngine({
+          canvas,
+          media: {
+            localBlob: (url) => preview.deps.localBlob(url),
+            remote: (url) => preview.deps.fetchMedia(sessionId, url),
+          },
+          describeFailure: describe,
+          onFailures: (failures) => preview.report({ failures }),
+          onTime: (currentMs) => preview.report({ currentMs }),
+          onEnded: () => preview.report({ playing: false, currentMs: 0 }),
+          onFirstFrame: () => canvas.setAttribute('data-first-frame', String(performance.now())),
+        })
+        engine.current = made
+        ready.value = true
       })
-      engine.current = made
-      ready.value = true
-    }).catch(() => {
-      // No 2D canvas (a DOM without one) or the chunk failed to load: the player stays "loading".
-    })
+      .catch(() => {
+        // No 2D canvas (a DOM without one) or the chunk failed to load: the player stays "loading".
+      })
     return () => {
       alive = false
       made?.dispose()

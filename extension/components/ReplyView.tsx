@@ -43,9 +43,7 @@ export function ReplyView({ reply, chat }: { reply: ReplyEntry; chat: ChatModel 
             <span class="spinner" aria-hidden="true" /> <span>{phase}</span>
             <span class="msg-elapsed">{elapsed}</span>
           </p>
-          {reply.stillWorking && (
-            <p class="msg-status">{t('ui_reply_still_working', [elapsed])}</p>
-          )}
+          {reply.stillWorking && <p class="msg-status">{t('ui_reply_still_working', [elapsed])}</p>}
           <button
             type="button"
             class="button button-quiet button-small"

@@ -26,4 +26,3 @@ export function errorTable(): ErrorTable | undefined {
   if (!table.value) void loadErrorTable().catch(() => undefined)
   return table.value
 }
-

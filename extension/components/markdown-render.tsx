@@ -50,7 +50,10 @@ function block(token: Token, key: number): ComponentChildren {
         </li>
       ))
       return list.ordered ? (
-        <ol key={key} {...(typeof list.start === 'number' && list.start !== 1 && { start: list.start })}>
+        <ol
+          key={key}
+          {...(typeof list.start === 'number' && list.start !== 1 && { start: list.start })}
+        >
           {items}
         </ol>
       ) : (

@@ -328,7 +328,9 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         append({ kind: 'user', id: makeId(), text, at: now() })
         // No second send while the router answers (it may still be loading).
         routing = true
-        const intent = await Promise.resolve(deps.routeIntent(text)).finally(() => (routing = false))
+        const intent = await Promise.resolve(deps.routeIntent(text)).finally(
+          () => (routing = false),
+        )
         deps.onUserMessage?.(text)
         if (intent.kind === 'chat') return chat(text)
         return runIntent(intent, text)
@@ -342,7 +344,12 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
         const reply = replyOf(replyId)
         if (!reply || reply.status !== 'streaming') return
         attached.get(reply.runId)?.abort()
-        const stopped: ReplyEntry = { ...reply, status: 'stopped', editing: false, stillWorking: false }
+        const stopped: ReplyEntry = {
+          ...reply,
+          status: 'stopped',
+          editing: false,
+          stillWorking: false,
+        }
         replace(stopped)
         await persistNow()
         deps.onTurnEnd?.(stopped)

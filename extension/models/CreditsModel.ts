@@ -46,7 +46,9 @@ export function shortFor(
   kind: TurnKind,
 ): { needed: number; available: number } | undefined {
   const needed = ESTIMATED_COSTS[kind]
-  return credits && credits.available < needed ? { needed, available: credits.available } : undefined
+  return credits && credits.available < needed
+    ? { needed, available: credits.available }
+    : undefined
 }
 
 /** The balance shown in the header, refreshed after each turn and export. */

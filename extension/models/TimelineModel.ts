@@ -35,8 +35,7 @@ export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = cr
 
     async function refresh(): Promise<ProjectState> {
       const id = sessionId.peek()
-      if (!id)
-        throw clientError('not_found', 'No project yet.')
+      if (!id) throw clientError('not_found', 'No project yet.')
       const mine = ++generation
       loading.value = true
       try {

@@ -185,8 +185,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
     index: number,
   ): Promise<UploadFile> {
     const blob = item.blobKey ? await deps.readBlob(item.blobKey) : undefined
-    if (!blob)
-      throw clientError('not_found', 'The image bytes are gone.')
+    if (!blob) throw clientError('not_found', 'The image bytes are gone.')
     const ext = MIME_TO_FORMAT[blob.type] ?? mediaFormatOf(item.src) ?? ''
     return { blob, name: `image-${index + 1}${ext ? `.${ext}` : ''}` }
   }
@@ -228,17 +227,18 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         article?.title
           ? deps.t('ui_tray_prompt_article', [article.title, images.length])
           : images.length > 1
-          ? deps.t('ui_tray_prompt_images', [images.length])
-          : images.length === 1
-            ? deps.t('ui_tray_prompt_image')
-            : deps.t('ui_tray_prompt_text'),
+            ? deps.t('ui_tray_prompt_images', [images.length])
+            : images.length === 1
+              ? deps.t('ui_tray_prompt_image')
+              : deps.t('ui_tray_prompt_text'),
         ...(script ? [deps.t('ui_tray_prompt_script', [script])] : []),
       ]
       await deps.sendChat(parts.join('\n'))
       for (const item of chosen) await deps.tray.remove(item.id)
       return true
     } catch (err) {
-      const resumable = current !== undefined && (await deps.tray.getUploadId(current)) !== undefined
+      const resumable =
+        current !== undefined && (await deps.tray.getUploadId(current)) !== undefined
       failure.value = {
         ...(current && { itemId: current }),
         error: apiErrorOf(err),
@@ -277,7 +277,10 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         try {
           // Format and the backend's per-file limit here; the worker's body limit is the upload's
           // own business (large files may go in parts).
-          const [ok] = prepareUploadFiles([{ blob: file, name: file.name }], Number.MAX_SAFE_INTEGER)
+          const [ok] = prepareUploadFiles(
+            [{ blob: file, name: file.name }],
+            Number.MAX_SAFE_INTEGER,
+          )
           const format = ok && mediaFormatOf(ok.name)
           if (!ok || !format) continue
           if (mediaKindOf(format) === 'image') {

@@ -107,7 +107,11 @@ export function openArticleOverlay(
   const words = el('p', { className: 'words' })
   words.setAttribute('aria-live', 'polite')
   const body = el('div', { className: 'body' })
-  body.append(labelled(title, t('article_title_label')), lengths, labelled(script, t('article_script')))
+  body.append(
+    labelled(title, t('article_title_label')),
+    lengths,
+    labelled(script, t('article_script')),
+  )
   body.append(words)
   if (!article.found) body.append(el('p', { className: 'hint', textContent: t('article_no_text') }))
 
@@ -126,11 +130,19 @@ export function openArticleOverlay(
   })
   const tip = el('p', { className: 'tip', textContent: t('picker_many_images', [MANY_IMAGES]) })
   body.append(el('h3', { textContent: t('article_images') }), tip)
-  body.append(article.images.length ? grid : el('p', { className: 'hint', textContent: t('picker_none_found') }))
+  body.append(
+    article.images.length
+      ? grid
+      : el('p', { className: 'hint', textContent: t('picker_none_found') }),
+  )
 
   const count = el('span', { className: 'count' })
   count.setAttribute('aria-live', 'polite')
-  const make = el('button', { type: 'button', className: 'primary', textContent: t('picker_make_video') })
+  const make = el('button', {
+    type: 'button',
+    className: 'primary',
+    textContent: t('picker_make_video'),
+  })
   const footer = el('footer')
   footer.append(count, make)
   dialog.append(header, body, footer)

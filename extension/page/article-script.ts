@@ -29,7 +29,11 @@ export function sentencesOf(text: string, lang = 'en'): string[] {
     const seg = new Segmenter(lang || 'en', { granularity: 'sentence' })
     return [...seg.segment(clean)].map((s) => s.segment.trim()).filter(Boolean)
   }
-  return clean.match(/[^.!?。！？]+[.!?。！？]+["'”’)]*|[^.!?。！？]+$/g)?.map((s) => s.trim()) ?? [clean]
+  return (
+    clean.match(/[^.!?。！？]+[.!?。！？]+["'”’)]*|[^.!?。！？]+$/g)?.map((s) => s.trim()) ?? [
+      clean,
+    ]
+  )
 }
 
 /** Words of a text; each Han character counts as half a word (a Chinese word is ~2 characters). */
@@ -43,7 +47,11 @@ export function wordCount(text: string): number {
  * The script for `length`: paragraphs in order, each cut to its lead sentences, stopping before
  * the word budget is passed (the first sentence always stays), one paragraph per line.
  */
-export function scriptFor(paragraphs: readonly string[], length: ScriptLength, lang = 'en'): string {
+export function scriptFor(
+  paragraphs: readonly string[],
+  length: ScriptLength,
+  lang = 'en',
+): string {
   const { perParagraph, maxWords } = SHAPES[length]
   const out: string[] = []
   let words = 0
@@ -67,6 +75,9 @@ export function scriptFor(paragraphs: readonly string[], length: ScriptLength, l
 function clip(text: string, max: number): string {
   if (text.length <= max) return text
   const head = text.slice(0, max)
-  const cut = Math.max(head.lastIndexOf('\n'), ...['. ', '。', '! ', '? '].map((m) => head.lastIndexOf(m) + 1))
+  const cut = Math.max(
+    head.lastIndexOf('\n'),
+    ...['. ', '。', '! ', '? '].map((m) => head.lastIndexOf(m) + 1),
+  )
   return (cut > max / 2 ? head.slice(0, cut) : head).trim()
 }

@@ -36,8 +36,7 @@ export function createCompositor(
   const ready = new Map<string, Drawable>()
   let playingVideos = new Set<string>()
 
-  const activeAt = (t: number): VisualClip[] =>
-    visuals.filter((v) => t >= v.startMs && t < v.endMs)
+  const activeAt = (t: number): VisualClip[] => visuals.filter((v) => t >= v.startMs && t < v.endMs)
 
   /** The clips to draw at `t`, bottom first: each active clip, its fading-out predecessor under it. */
   function layersAt(t: number): Array<{ clip: VisualClip; at: number; alpha: number }> {
@@ -66,7 +65,9 @@ export function createCompositor(
     durationMs: plan.durationMs,
     async prepare(timeMs, req = {}) {
       const layers = layersAt(timeMs)
-      const videosNow = new Set(layers.filter((l) => l.clip.kind === 'video').map((l) => l.clip.url!))
+      const videosNow = new Set(
+        layers.filter((l) => l.clip.kind === 'video').map((l) => l.clip.url!),
+      )
       for (const url of playingVideos) if (!videosNow.has(url)) media.pause(url)
       playingVideos = req.playing ? videosNow : new Set()
       for (const v of visuals)
@@ -99,7 +100,13 @@ export function createCompositor(
     const failure = clip.url ? media.failure(clip.url) : undefined
     if (d && !failure) {
       const progress = clip.kind === 'image' ? (at - clip.startMs) / (clip.endMs - clip.startMs) : 0
-      drawCover(ctx, size, d, clip.kind === 'image' ? 1 + ZOOM * progress : 1, panOf(clip, progress))
+      drawCover(
+        ctx,
+        size,
+        d,
+        clip.kind === 'image' ? 1 + ZOOM * progress : 1,
+        panOf(clip, progress),
+      )
     } else if (clip.kind !== 'none') {
       drawPlaceholder(ctx, size, failure, clip.label, opts.describeFailure)
     }

@@ -11,7 +11,8 @@ const SAFE_MARGIN = 0.08
 const MAX_LINES = 4
 
 // CJK, kana, hangul and full-width forms break between any two characters; other scripts at spaces.
-const TOKEN = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+|\s+/gu
+const TOKEN =
+  /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+|\s+/gu
 
 /** Splits `text` into lines no wider than `maxWidth` as measured by `measure`. */
 export function wrapText(text: string, maxWidth: number, measure: (s: string) => number): string[] {
@@ -73,16 +74,18 @@ export function drawTitle(
     if (lines.length <= MAX_LINES || fontSize <= 10) break
     fontSize = Math.max(10, Math.floor(fontSize * 0.85))
   }
-  if (lines.length > MAX_LINES) lines = [...lines.slice(0, MAX_LINES - 1), `${lines[MAX_LINES - 1]}…`]
+  if (lines.length > MAX_LINES)
+    lines = [...lines.slice(0, MAX_LINES - 1), `${lines[MAX_LINES - 1]}…`]
   const lineHeight = Math.round(fontSize * 1.25)
   const padX = fontSize * 0.5
   const padY = fontSize * 0.3
   const blockHeight = lineHeight * lines.length
-  const widest = Math.min(maxWidth, Math.max(...lines.map((l) => ctx.measureText(l).width)) + padX * 2)
+  const widest = Math.min(
+    maxWidth,
+    Math.max(...lines.map((l) => ctx.measureText(l).width)) + padX * 2,
+  )
   const top =
-    place === 'middle'
-      ? (size.height - blockHeight) / 2
-      : size.height - margin - blockHeight - padY
+    place === 'middle' ? (size.height - blockHeight) / 2 : size.height - margin - blockHeight - padY
   ctx.save()
   ctx.globalAlpha = alpha
   ctx.fillStyle = 'rgba(0, 0, 0, 0.55)'

@@ -17,12 +17,7 @@ export type DrawContext = CanvasRenderingContext2D | OffscreenCanvasRenderingCon
 
 /** Why a piece of media is not on screen; the player words each one (en + zh). */
 export type MediaFailureReason =
-  | 'not_found'
-  | 'forbidden'
-  | 'too_large'
-  | 'timeout'
-  | 'unsupported'
-  | 'network'
+  'not_found' | 'forbidden' | 'too_large' | 'timeout' | 'unsupported' | 'network'
 
 export interface MediaFailure {
   url: string

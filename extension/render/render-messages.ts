@@ -29,7 +29,6 @@ export const RenderDownloadRequest = z.object({
   jobId: z.string(),
 })
 
-
 /** What the renderer needs to fetch the draft's media through the worker, as the app does. */
 export const MediaAccess = z.object({
   workerUrl: z.string(),

@@ -75,7 +75,6 @@ const PROMPT = 'make a video about the sea'
 // rather than not at all: lateness is what the figures show.
 const STREAM_TIMEOUT_MS = 180_000
 
-
 interface Stream {
   /** performance.now() when the request started. */
   start: number
@@ -118,7 +117,9 @@ export async function benchChatRelay(
     ...(await workerdRoles(workerUrl)),
   }
   const installations = await Promise.all(
-    Array.from({ length: USERS }, (_, i) => registerInstallation(workerUrl, { address: `198.51.100.${i + 1}` })),
+    Array.from({ length: USERS }, (_, i) =>
+      registerInstallation(workerUrl, { address: `198.51.100.${i + 1}` }),
+    ),
   )
   const tokens = await Promise.all(
     Array.from({ length: USERS }, (_, i) => anonymousToken(direct.url, `bench-direct-${i}`)),
@@ -149,7 +150,11 @@ export async function benchChatRelay(
       pairs.push(...round.pairs)
       for (const k of Object.keys(cpu) as Array<keyof CpuUse>) cpu[k] += round.cpu[k]
     }
-    const logs = { a: await direct.log('run_sse'), b: await behind.log('run_sse'), c: await control.log('run_sse') }
+    const logs = {
+      a: await direct.log('run_sse'),
+      b: await behind.log('run_sse'),
+      c: await control.log('run_sse'),
+    }
     try {
       figures.push(...figuresOf(n, pairs, cpu, logs))
     } catch (err) {
@@ -174,17 +179,28 @@ function figuresOf(
   logs: { a: LoggedRequest[]; b: LoggedRequest[]; c: LoggedRequest[] },
 ): Figure[] {
   const startOf = (log: LoggedRequest[], sid: string) => {
-    const time = log.find((e) => (e.body as { session_id?: string } | undefined)?.session_id === sid)?.time
+    const time = log.find(
+      (e) => (e.body as { session_id?: string } | undefined)?.session_id === sid,
+    )?.time
     if (time === undefined) throw new Error(`no run_sse logged for session ${sid}`)
     return time
   }
   type Whole = Pair & { direct: Stream; control: Stream; relayed: Stream }
-  const ok = pairs.filter((p): p is Whole => ![p.direct, p.control, p.relayed].some((s) => s instanceof Error))
+  const ok = pairs.filter(
+    (p): p is Whole => ![p.direct, p.control, p.relayed].some((s) => s instanceof Error),
+  )
   const failed = pairs.length - ok.length
-  const firstError = pairs.flatMap((p) => [p.direct, p.control, p.relayed]).find((s): s is Error => s instanceof Error)
+  const firstError = pairs
+    .flatMap((p) => [p.direct, p.control, p.relayed])
+    .find((s): s is Error => s instanceof Error)
   if (ok.length === 0) throw firstError ?? new Error('no streams')
 
-  const first = { added: [] as number[], noise: [] as number[], worker: [] as number[], direct: [] as number[] }
+  const first = {
+    added: [] as number[],
+    noise: [] as number[],
+    worker: [] as number[],
+    direct: [] as number[],
+  }
   const text = { latency: [] as number[], noise: [] as number[] }
   const event = { added: [] as number[], noise: [] as number[] }
   let upstreamEvents = 0
@@ -202,7 +218,9 @@ function figuresOf(
     const cm = marks(p.control, 'tool_call')
     const wm = marks(p.relayed, 'activity')
     if (dm.length !== wm.length || dm.length !== cm.length) {
-      throw new Error(`pair ${sid}: ${dm.length} direct, ${cm.length} control, ${wm.length} relayed marks`)
+      throw new Error(
+        `pair ${sid}: ${dm.length} direct, ${cm.length} control, ${wm.length} relayed marks`,
+      )
     }
     for (let i = 0; i < dm.length; i++) {
       const direct = toEpoch(dm[i]!) - a
@@ -228,7 +246,9 @@ function figuresOf(
   const label = `${n} stream${n === 1 ? '' : 's'}`
   const sample =
     `${ok.length} pairs` +
-    (failed ? `; ${failed} pairs failed and were left out (${firstError?.message.slice(0, 120)})` : '') +
+    (failed
+      ? `; ${failed} pairs failed and were left out (${firstError?.message.slice(0, 120)})`
+      : '') +
     (STAGGER_MS[n] ? `; starts spread over ${STAGGER_MS[n]} ms` : '')
   const addedFirst = median(first.added)
   const addedPerEvent = median(event.added)
@@ -363,14 +383,23 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
     const token = ctx.tokens[i % ctx.tokens.length]!
     directSessions.push({ token, sessionId: await upstreamSession(ctx.direct.url, token) })
     const controlToken = ctx.controlTokens[i % ctx.controlTokens.length]!
-    controlSessions.push({ token: controlToken, sessionId: await upstreamSession(ctx.control.url, controlToken) })
+    controlSessions.push({
+      token: controlToken,
+      sessionId: await upstreamSession(ctx.control.url, controlToken),
+    })
     const inst = ctx.installations[i % ctx.installations.length]!
     workerSessions.push({ inst, sessionId: (await inst.createSession('en')).sessionId })
   }
   const cpuNow = async () => {
-    const sum = async (list: number[]) => (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
+    const sum = async (list: number[]) =>
+      (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
     const { simA, simB, proxy, worker } = ctx.pids
-    return { direct: await cpuMsOf(simA), simB: await cpuMsOf(simB), proxy: await sum(proxy), worker: await sum(worker) }
+    return {
+      direct: await cpuMsOf(simA),
+      simB: await cpuMsOf(simB),
+      proxy: await sum(proxy),
+      worker: await sum(worker),
+    }
   }
   // Both halves of pair k start at the same offset into their phase.
   const staggered = async <T>(run: (i: number) => Promise<T>): Promise<Array<T | Error>> => {
@@ -386,21 +415,29 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
   // One path after the other: each has the machine to itself, so neither path's CPU use slows the
   // other's streams (and the bench's own client serves one path at a time).
   const c0 = await cpuNow()
-  const direct = await staggered((i) => directStream(ctx.direct.url, directSessions[i]!.token, directSessions[i]!.sessionId))
+  const direct = await staggered((i) =>
+    directStream(ctx.direct.url, directSessions[i]!.token, directSessions[i]!.sessionId),
+  )
   const c1 = await cpuNow()
   const control = await staggered((i) =>
     directStream(ctx.control.url, controlSessions[i]!.token, controlSessions[i]!.sessionId),
   )
   const c1b = await cpuNow()
-  const relayed = await staggered((i) => relayedStream(workerSessions[i]!.inst, workerSessions[i]!.sessionId))
+  const relayed = await staggered((i) =>
+    relayedStream(workerSessions[i]!.inst, workerSessions[i]!.sessionId),
+  )
   const c2 = await cpuNow()
   ctx.sessions.push(...workerSessions)
   for (const [i, c] of controlSessions.entries()) {
-    if (c.sessionId !== directSessions[i]!.sessionId) throw new Error('simulators A and C gave different session ids')
+    if (c.sessionId !== directSessions[i]!.sessionId)
+      throw new Error('simulators A and C gave different session ids')
   }
-  const pairs = directSessions.map(
-    (d, i): Pair => ({ upstreamSessionId: d.sessionId, direct: direct[i]!, control: control[i]!, relayed: relayed[i]! }),
-  )
+  const pairs = directSessions.map((d, i): Pair => ({
+    upstreamSessionId: d.sessionId,
+    direct: direct[i]!,
+    control: control[i]!,
+    relayed: relayed[i]!,
+  }))
   const cpu: CpuUse = {
     direct: c1.direct - c0.direct,
     simB: c2.simB - c1b.simB,
@@ -416,7 +453,11 @@ async function directStream(simUrl: string, token: string, sessionId: string): P
   const start = performance.now()
   const res = await fetch(`${simUrl}/run_sse`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    },
     body: JSON.stringify({
       app_name: 'nemo_agent',
       user_id: 'me',
@@ -433,16 +474,23 @@ async function directStream(simUrl: string, token: string, sessionId: string): P
 async function relayedStream(inst: WorkerApi, sessionId: string): Promise<Stream> {
   const start = performance.now()
   const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-  const { runId } = await inst.sendMessage(sessionId, { text: PROMPT, clientMessageId: `bench_${randomUUID()}` })
+  const { runId } = await inst.sendMessage(sessionId, {
+    text: PROMPT,
+    clientMessageId: `bench_${randomUUID()}`,
+  })
   const res = await inst.openRunEvents(sessionId, runId, signal)
   const events = await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
   const last = events.at(-1)
-  if (last?.data.type !== 'done') throw new Error(`a relayed run ended with ${JSON.stringify(last?.data)}`)
+  if (last?.data.type !== 'done')
+    throw new Error(`a relayed run ended with ${JSON.stringify(last?.data)}`)
   return { start, events: events.slice(0, -1), end: last.at }
 }
 
 async function anonymousToken(simUrl: string, clientId: string): Promise<string> {
-  const res = await fetch(`${simUrl}/api/auth/anonymous-token`, { method: 'POST', headers: { 'x-client-id': clientId } })
+  const res = await fetch(`${simUrl}/api/auth/anonymous-token`, {
+    method: 'POST',
+    headers: { 'x-client-id': clientId },
+  })
   const body = (await res.json()) as { data?: { token?: string } }
   if (!res.ok || !body.data?.token) throw new Error(`anonymous token: ${res.status}`)
   return body.data.token
@@ -460,7 +508,11 @@ async function upstreamSession(simUrl: string, token: string): Promise<string> {
 }
 
 /** Runs `fn(0..n-1)` at most `width` at a time, keeping order. */
-export async function inBatches<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+export async function inBatches<T>(
+  n: number,
+  width: number,
+  fn: (i: number) => Promise<T>,
+): Promise<T[]> {
   const out: T[] = []
   for (let from = 0; from < n; from += width) {
     const batch = Array.from({ length: Math.min(width, n - from) }, (_, k) => fn(from + k))

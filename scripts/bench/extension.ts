@@ -99,11 +99,15 @@ async function timeToUsable(
     await firstPage.fill(COMPOSER, 'hello')
     await firstPage.press(COMPOSER, 'Enter')
     // The reply's end enables the box again.
-    await firstPage.waitForFunction((sel) => {
-      const box = document.querySelector<HTMLTextAreaElement>(sel)
-      const reply = document.querySelector('.msg-reply[aria-busy="false"] .msg-text')
-      return Boolean(box && !box.disabled && reply)
-    }, COMPOSER, { timeout: 30_000 })
+    await firstPage.waitForFunction(
+      (sel) => {
+        const box = document.querySelector<HTMLTextAreaElement>(sel)
+        const reply = document.querySelector('.msg-reply[aria-busy="false"] .msg-text')
+        return Boolean(box && !box.disabled && reply)
+      },
+      COMPOSER,
+      { timeout: 30_000 },
+    )
     await firstPage.close()
     const reopens: number[] = []
     const blank: number[] = []
@@ -114,7 +118,11 @@ async function timeToUsable(
       const empty = await browser.context.newPage()
       await empty.goto(browser.extensionUrl('bench-blank.html'), { waitUntil: 'load' })
       blank.push(
-        await empty.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd),
+        await empty.evaluate(
+          () =>
+            (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
+              .loadEventEnd,
+        ),
       )
       await empty.close()
     }
@@ -129,6 +137,8 @@ async function timeToUsable(
 async function openAndTime(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' })
   type Marks = { __usableAt?: number }
-  await page.waitForFunction(() => (window as Marks).__usableAt !== undefined, undefined, { timeout: 20_000 })
+  await page.waitForFunction(() => (window as Marks).__usableAt !== undefined, undefined, {
+    timeout: 20_000,
+  })
   return await page.evaluate(() => (window as Marks).__usableAt!)
 }

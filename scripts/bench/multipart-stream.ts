@@ -45,5 +45,9 @@ export function multipartOfSize(totalBytes: number): MultipartBody {
     },
     { highWaterMark: 0 },
   )
-  return { body, contentType: `multipart/form-data; boundary=${boundary}`, contentLength: totalBytes }
+  return {
+    body,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    contentLength: totalBytes,
+  }
 }

@@ -31,7 +31,8 @@ export async function descendantsNamed(name: string, root = process.pid): Promis
     names.set(pid, s.comm)
   }
   const descends = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === root) return true
+    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p))
+      if (p === root) return true
     return false
   }
   return [...names].filter(([pid, comm]) => comm === name && descends(pid)).map(([pid]) => pid)
@@ -40,7 +41,8 @@ export async function descendantsNamed(name: string, root = process.pid): Promis
 /** VmRSS and VmHWM in bytes. */
 export async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
 }
 
@@ -66,7 +68,9 @@ export async function cpuMsOf(pid: number): Promise<number> {
  * wrangler dev's two workerd processes: its dev proxy, which holds the public port (`entry=` on its
  * command line), and the one running the worker.
  */
-export async function workerdRoles(workerUrl: string): Promise<{ proxy: number[]; worker: number[] }> {
+export async function workerdRoles(
+  workerUrl: string,
+): Promise<{ proxy: number[]; worker: number[] }> {
   const port = new URL(workerUrl).port
   const roles = { proxy: [] as number[], worker: [] as number[] }
   for (const pid of await descendantsNamed('workerd')) {

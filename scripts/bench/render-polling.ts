@@ -52,11 +52,20 @@ export async function benchRenderPolling(
   const t0 = performance.now()
   const jobs = await inBatches(JOBS, 20, async (i) => {
     const s = sessions[i % sessions.length]!
-    return { inst: s.inst, jobId: (await s.inst.createExport(s.sessionId, { preset: '16:9', idempotencyKey: `bench_render_${i}_${Date.now()}` })).jobId }
+    return {
+      inst: s.inst,
+      jobId: (
+        await s.inst.createExport(s.sessionId, {
+          preset: '16:9',
+          idempotencyKey: `bench_render_${i}_${Date.now()}`,
+        })
+      ).jobId,
+    }
   })
   const createSeconds = (performance.now() - t0) / 1000
   console.log(`  ${JOBS} exports created in ${round(createSeconds)} s`)
-  if (new Set(jobs.map((j) => j.jobId)).size !== JOBS) throw new Error('the exports did not make distinct jobs')
+  if (new Set(jobs.map((j) => j.jobId)).size !== JOBS)
+    throw new Error('the exports did not make distinct jobs')
 
   // Every job has polled at least once before the window opens.
   await sleep(RENDER_POLL_INTERVAL_MS * 1.5)
@@ -70,7 +79,9 @@ export async function benchRenderPolling(
   const simMinutes = (windowMs * COMPRESSION) / 60_000
   const perJobMinute = polls.length / JOBS / simMinutes
 
-  console.log(`  ${polls.length} polls in ${round(windowMs / 1000)} s; restarting the worker with polling silenced`)
+  console.log(
+    `  ${polls.length} polls in ${round(windowMs / 1000)} s; restarting the worker with polling silenced`,
+  )
   // Reads: polling silenced first (see above), then one read per job.
   await restartWorker({ RENDER_POLL_INTERVAL_MS: String(QUIET_INTERVAL_MS) })
   // Every alarm armed before the restart is due within one interval; after it, none for an hour.
@@ -79,7 +90,11 @@ export async function benchRenderPolling(
   await sleep(QUIET_CHECK_MS)
   const readStart = (await sim.log()).length
   const r0 = performance.now()
-  const statuses = await inBatches(JOBS, 25, async (i) => (await jobs[i]!.inst.getExport(jobs[i]!.jobId)).status)
+  const statuses = await inBatches(
+    JOBS,
+    25,
+    async (i) => (await jobs[i]!.inst.getExport(jobs[i]!.jobId)).status,
+  )
   const readSeconds = (performance.now() - r0) / 1000
   const readEnd = (await sim.log()).length
   const callsDuringReads = readEnd - readStart
@@ -111,7 +126,11 @@ export async function benchRenderPolling(
 }
 
 /** Waits until the simulator log stops growing for `quietMs` (the alarms due before a restart). */
-async function waitForQuiet(sim: RunningSimulator, quietMs: number, timeoutMs = 60_000): Promise<void> {
+async function waitForQuiet(
+  sim: RunningSimulator,
+  quietMs: number,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let last = (await sim.log('render-status')).length
   let since = Date.now()
@@ -133,7 +152,10 @@ async function sessionsWithDraft(workerUrl: string, n: number): Promise<Session[
       const inst = await registerInstallation(workerUrl, { address: `198.51.100.${210 + i}` })
       const { sessionId } = await inst.createSession('en')
       const text = 'make a video about the sea'
-      const { runId } = await inst.sendMessage(sessionId, { text, clientMessageId: `bench_draft_${i}_${Date.now()}` })
+      const { runId } = await inst.sendMessage(sessionId, {
+        text,
+        clientMessageId: `bench_draft_${i}_${Date.now()}`,
+      })
       const res = await inst.openRunEvents(sessionId, runId, AbortSignal.timeout(60_000))
       await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
       return { inst, sessionId }

@@ -27,7 +27,13 @@ import { benchChatRelay, CHAT_SIMULATOR, type ChatRelayOutput } from './chat-rel
 import { benchExtension } from './extension.ts'
 import { benchPreview } from './preview.ts'
 import { benchLocalRender } from './local-render.ts'
-import { printBudgets, printTable, writeArtifact, type BenchResult, type Figure } from './figures.ts'
+import {
+  printBudgets,
+  printTable,
+  writeArtifact,
+  type BenchResult,
+  type Figure,
+} from './figures.ts'
 import { benchRenderPolling, RENDER_POLL_INTERVAL_MS, RENDER_SIMULATOR } from './render-polling.ts'
 import { startSimulator } from '../../test/simulator/serve.ts'
 import { buildSnapshotExtension, snapshotCommit } from './source-snapshot.ts'
@@ -41,7 +47,8 @@ const picked = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const keep = process.argv.includes('--keep')
 const rev = process.argv.find((a) => a.startsWith('--rev='))?.slice('--rev='.length) ?? 'HEAD'
 const selected = new Set<BenchName>(picked.length ? (picked as BenchName[]) : ALL)
-for (const name of selected) if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}; one of ${ALL.join(', ')}`)
+for (const name of selected)
+  if (!ALL.includes(name)) throw new Error(`unknown benchmark ${name}; one of ${ALL.join(', ')}`)
 
 killGroupsOnExit()
 const started = Date.now()
@@ -102,12 +109,20 @@ try {
     console.log(`\n== ${bench}`)
     try {
       const figures = await fn()
-      for (const f of figures) console.log(`  ${f.name}: ${f.value} ${f.unit} (target ${f.target})${f.detail ? ` — ${f.detail}` : ''}`)
+      for (const f of figures)
+        console.log(
+          `  ${f.name}: ${f.value} ${f.unit} (target ${f.target})${f.detail ? ` — ${f.detail}` : ''}`,
+        )
       results.push({ bench, figures, seconds: Math.round((Date.now() - t0) / 1000) })
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
       console.error(`  ${bench} failed: ${message}`)
-      results.push({ bench, figures: [], error: message, seconds: Math.round((Date.now() - t0) / 1000) })
+      results.push({
+        bench,
+        figures: [],
+        error: message,
+        seconds: Math.round((Date.now() - t0) / 1000),
+      })
     }
   }
   await run('chat', async () => {

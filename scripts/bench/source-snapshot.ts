@@ -20,7 +20,10 @@ export interface SourceSnapshot {
 export function snapshotCommit(root: string, dir: string, rev = 'HEAD'): SourceSnapshot {
   const commit = execFileSync('git', ['rev-parse', rev], { cwd: root, encoding: 'utf8' }).trim()
   mkdirSync(dir, { recursive: true })
-  const archive = spawnSync('git', ['archive', '--format=tar', commit], { cwd: root, maxBuffer: 256 * 1024 * 1024 })
+  const archive = spawnSync('git', ['archive', '--format=tar', commit], {
+    cwd: root,
+    maxBuffer: 256 * 1024 * 1024,
+  })
   if (archive.status !== 0) throw new Error(`git archive: ${archive.stderr.toString()}`)
   const untar = spawnSync('tar', ['-x', '-C', dir], { input: archive.stdout })
   if (untar.status !== 0) throw new Error(`tar: ${untar.stderr.toString()}`)
@@ -29,7 +32,11 @@ export function snapshotCommit(root: string, dir: string, rev = 'HEAD'): SourceS
 }
 
 /** Builds the snapshot's Chrome MV3 extension against `workerUrl`, as test/e2e/lib/extension-build.ts does. */
-export async function buildSnapshotExtension(src: string, workerUrl: string, outDir: string): Promise<string> {
+export async function buildSnapshotExtension(
+  src: string,
+  workerUrl: string,
+  outDir: string,
+): Promise<string> {
   const proc = startGroup(process.execPath, [join(src, 'test/e2e/lib/extension-build.ts')], {
     cwd: src,
     env: { ...process.env, WXT_WORKER_URL: workerUrl, EXT_OUT_DIR: outDir },

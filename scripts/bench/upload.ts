@@ -40,23 +40,31 @@ interface UploadRun {
   received: number
 }
 
-export async function benchUpload(workerUrl: string, sim: RunningSimulator, src: string): Promise<Figure[]> {
+export async function benchUpload(
+  workerUrl: string,
+  sim: RunningSimulator,
+  src: string,
+): Promise<Figure[]> {
   const pids = await descendantsNamed('workerd')
   if (pids.length === 0) throw new Error('no workerd process found under this one')
   const port = new URL(workerUrl).port
-  const isProxy = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`entry=127.0.0.1:${port}`)
+  const isProxy = (pid: number) =>
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`entry=127.0.0.1:${port}`)
   const inst = await registerInstallation(workerUrl, { address: '198.51.100.200' })
   const { sessionId } = await inst.createSession('en')
   const max = uploadMaxBytes(src)
   const runs: UploadRun[] = []
   // A first small upload warms the route, so the 10 MB figure is not workerd's first-use cost.
   await upload(workerUrl, inst, sessionId, pids, 1 * MB, sim)
-  for (const bytes of [10 * MB, max]) runs.push(await upload(workerUrl, inst, sessionId, pids, bytes, sim))
+  for (const bytes of [10 * MB, max])
+    runs.push(await upload(workerUrl, inst, sessionId, pids, bytes, sim))
   const big = runs.at(-1)!
   const small = runs[0]!
   const mb = (n: number) => round(n / MB)
   const split = (r: UploadRun) =>
-    [...r.growths].map(([pid, g]) => `${isProxy(pid) ? 'dev proxy' : 'worker'} ${mb(g)} MB`).join(' + ')
+    [...r.growths]
+      .map(([pid, g]) => `${isProxy(pid) ? 'dev proxy' : 'worker'} ${mb(g)} MB`)
+      .join(' + ')
   return [
     {
       name: `upload: workerd peak memory growth, ${mb(big.bytes)} MB body`,
@@ -99,7 +107,10 @@ async function upload(
   }
   const sampler = setInterval(() => {
     for (const pid of pids) {
-      void memoryOf(pid).then((m) => sampled.set(pid, Math.max(sampled.get(pid)!, m.rss)), () => undefined)
+      void memoryOf(pid).then(
+        (m) => sampled.set(pid, Math.max(sampled.get(pid)!, m.rss)),
+        () => undefined,
+      )
     }
   }, 20)
   const t0 = performance.now()
@@ -107,7 +118,11 @@ async function upload(
     const { body, contentType, contentLength } = multipartOfSize(bytes)
     const res = await fetch(workerUrl + paths.uploads(sessionId), {
       method: 'POST',
-      headers: { authorization: `Bearer ${inst.key}`, 'content-type': contentType, 'content-length': String(contentLength) },
+      headers: {
+        authorization: `Bearer ${inst.key}`,
+        'content-type': contentType,
+        'content-length': String(contentLength),
+      },
       body,
       duplex: 'half',
       signal: AbortSignal.timeout(120_000),

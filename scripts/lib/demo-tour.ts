@@ -28,7 +28,13 @@ export interface DemoTourResult {
 export async function runDemoTour(options: DemoTourOptions): Promise<DemoTourResult> {
   const { browser, log } = options
   const messages = new Messages(options.extensionDir)
-  const tour = new Tour({ browser, siteUrl: options.siteUrl, messages, shotsDir: options.shotsDir, log })
+  const tour = new Tour({
+    browser,
+    siteUrl: options.siteUrl,
+    messages,
+    shotsDir: options.shotsDir,
+    log,
+  })
   await recordNotifications(browser)
 
   if (options.apiToken) await tour.setApiToken(options.apiToken)
@@ -54,8 +60,17 @@ export async function runDemoTour(options: DemoTourOptions): Promise<DemoTourRes
   await tour.shot(popup, 'popup-export')
   log('close every extension page and wait for the notification')
   await browser.closeExtensionPages()
-  const shown = await waitForNotification(browser, (n) => n.title === messages.text('notif_ready_title'), 600_000)
-  await screenshotNotification(browser.context, options.extensionDir, shown, `${options.shotsDir}/notification.png`)
+  const shown = await waitForNotification(
+    browser,
+    (n) => n.title === messages.text('notif_ready_title'),
+    600_000,
+  )
+  await screenshotNotification(
+    browser.context,
+    options.extensionDir,
+    shown,
+    `${options.shotsDir}/notification.png`,
+  )
   await tour.clickNotificationButton(shown.id)
   const download = await waitForNewDownload(browser, [], 120_000)
   return { video: { file: download.filename, ...(await probeVideo(download.filename)) } }

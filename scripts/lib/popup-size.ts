@@ -42,5 +42,8 @@ export async function firstPaintScripts(dir: string, page: string): Promise<Scri
 
 /** Sums of a set of scripts' sizes. */
 export function totalOf(scripts: readonly ScriptSize[]): { raw: number; gzip: number } {
-  return scripts.reduce((s, f) => ({ raw: s.raw + f.raw, gzip: s.gzip + f.gzip }), { raw: 0, gzip: 0 })
+  return scripts.reduce((s, f) => ({ raw: s.raw + f.raw, gzip: s.gzip + f.gzip }), {
+    raw: 0,
+    gzip: 0,
+  })
 }

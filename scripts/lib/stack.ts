@@ -11,7 +11,11 @@ import { startSimulator, type RunningSimulator } from '../../test/simulator/serv
 import type { SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import { launchExtensionBrowser, type ExtensionBrowser } from '../../test/e2e/lib/browser.ts'
 import { buildExtension } from '../../test/e2e/lib/extension-build.ts'
-import { startNemoWebStandIn, startPageServer, type PageServer } from '../../test/e2e/lib/page-server.ts'
+import {
+  startNemoWebStandIn,
+  startPageServer,
+  type PageServer,
+} from '../../test/e2e/lib/page-server.ts'
 import { freePort } from './ports.ts'
 import { killGroupsOnExit } from './processes.ts'
 import { startWorker, type RunningWorker } from './worker.ts'
@@ -42,7 +46,10 @@ export interface Stack {
    * Launches Chromium with the extension on the profile `name` (same name = same profile). The
    * demo site's origin is granted unless `grantSiteAccess` is false (see browser.ts).
    */
-  launchBrowser(name?: string, opts?: { headed?: boolean; grantSiteAccess?: boolean }): Promise<ExtensionBrowser>
+  launchBrowser(
+    name?: string,
+    opts?: { headed?: boolean; grantSiteAccess?: boolean },
+  ): Promise<ExtensionBrowser>
   stop(): Promise<void>
 }
 
@@ -103,7 +110,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         },
         logFile: join(workDir, 'worker.log'),
       }),
-      buildExtension({ workerUrl: `http://127.0.0.1:${workerPort}`, outDir: join(workDir, 'extension') }),
+      buildExtension({
+        workerUrl: `http://127.0.0.1:${workerPort}`,
+        outDir: join(workDir, 'extension'),
+      }),
     ])
     if (workerResult.status === 'fulfilled') stoppers.push(() => workerResult.value.stop())
     if (workerResult.status === 'rejected') throw workerResult.reason

@@ -56,7 +56,12 @@ async function launch(port: number, options: WorkerOptions): Promise<GroupProces
     cwd: ROOT,
     env: {
       ...process.env,
-      WORKER_DEV: JSON.stringify({ port, persistTo: options.persistTo, vars, config: options.config }),
+      WORKER_DEV: JSON.stringify({
+        port,
+        persistTo: options.persistTo,
+        vars,
+        config: options.config,
+      }),
       WRANGLER_SEND_METRICS: 'false',
       WRANGLER_SEND_ERROR_REPORTS: 'false',
       CI: '1',

@@ -17,7 +17,10 @@ export const ChatEvent = z.discriminatedUnion('type', [
   /** The backend is editing (it called a tool); nothing more is said about it. */
   z.object({ type: z.literal('activity'), kind: z.literal('editing') }),
   /** Nothing but heartbeats for a while: still working. */
-  z.object({ type: z.literal('still_working'), silentForMs: z.number().check(z.int(), z.nonnegative()) }),
+  z.object({
+    type: z.literal('still_working'),
+    silentForMs: z.number().check(z.int(), z.nonnegative()),
+  }),
   /** The session was lost upstream (1002) or the token renewed; the worker recovered. */
   z.object({ type: z.literal('notice'), code: z.enum(['session_renewed', 'token_renewed']) }),
   /** The reply had no text: what the draft looks like now. */

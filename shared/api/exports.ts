@@ -29,7 +29,11 @@ export type CreateExportRequest = z.infer<typeof CreateExportRequest>
 export const JobStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled'])
 export type JobStatus = z.infer<typeof JobStatus>
 
-export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set(['completed', 'failed', 'cancelled'])
+export const TERMINAL_JOB_STATUSES: ReadonlySet<JobStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+])
 
 export const ExportJob = z.object({
   jobId: JobId,

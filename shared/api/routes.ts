@@ -20,7 +20,8 @@ export const paths = {
   /** Files over the worker's body limit (up to 500 MB): create, PUT parts, complete. */
   largeUploads: (sessionId: string) => `/v1/sessions/${sessionId}/uploads/large`,
   /** GET which parts are in (to resume), DELETE to abort. */
-  largeUpload: (sessionId: string, uploadId: string) => `/v1/sessions/${sessionId}/uploads/large/${uploadId}`,
+  largeUpload: (sessionId: string, uploadId: string) =>
+    `/v1/sessions/${sessionId}/uploads/large/${uploadId}`,
   /** PUT the raw bytes of part `n` (1-based) with its exact `Content-Length`. */
   largeUploadPart: (sessionId: string, uploadId: string, n: number | string) =>
     `/v1/sessions/${sessionId}/uploads/large/${uploadId}/parts/${n}`,

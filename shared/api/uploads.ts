@@ -4,9 +4,7 @@ import { MediaKind } from '../media.ts'
 /** Image or media URLs for the backend to fetch itself; only http(s) to public hosts pass. */
 export const UrlUploadRequest = z.object({
   urls: z
-    .array(
-      z.url({ protocol: /^https?$/, error: 'an http or https URL' }).check(z.maxLength(4096)),
-    )
+    .array(z.url({ protocol: /^https?$/, error: 'an http or https URL' }).check(z.maxLength(4096)))
     .check(z.minLength(1), z.maxLength(50)),
 })
 export type UrlUploadRequest = z.infer<typeof UrlUploadRequest>

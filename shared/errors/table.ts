@@ -272,8 +272,12 @@ function valuesFor(code: ErrorCode, ctx: ErrorContext, lang: Lang): Record<strin
     formats: MEDIA_FORMATS.join(', '),
     wait:
       seconds === undefined
-        ? en ? 'in a moment' : '稍后'
-        : en ? `in ${seconds} seconds` : `${seconds} 秒后`,
+        ? en
+          ? 'in a moment'
+          : '稍后'
+        : en
+          ? `in ${seconds} seconds`
+          : `${seconds} 秒后`,
     issues: issues || (en ? 'it does not match the API' : '与接口定义不符'),
     next: anonymous
       ? en
@@ -300,7 +304,9 @@ function actionsFor(code: ErrorCode, ctx: ErrorContext): ErrorAction[] {
       return [{ kind: 'compress' }]
     case 'no_credits':
       // Free credits end: register (the bind link keeps the project) or bring one's own token.
-      return isUser ? [{ kind: 'top_up', url: web + TOP_UP_PATH }] : [register, { kind: 'set_api_token' }]
+      return isUser
+        ? [{ kind: 'top_up', url: web + TOP_UP_PATH }]
+        : [register, { kind: 'set_api_token' }]
     case 'plan_required':
       if (isUser) return [{ kind: 'upgrade', url: web + UPGRADE_PATH }]
       return [register, { kind: 'set_api_token' }]

@@ -12,7 +12,10 @@ export interface Localized {
  * test can see that a value was forgotten.
  * @example fillTemplate('Wait {s} s', { s: 30 }) // 'Wait 30 s'
  */
-export function fillTemplate(template: string, values: Readonly<Record<string, string | number>>): string {
+export function fillTemplate(
+  template: string,
+  values: Readonly<Record<string, string | number>>,
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(values, name) ? String(values[name]) : whole,
   )

@@ -78,7 +78,7 @@ export function tokenize(text: string): string[] {
 
 function splitChinese(run: string): string[] {
   const words: string[] = []
-  for (let i = 0; i < run.length; ) {
+  for (let i = 0; i < run.length;) {
     const word = CJK_DICTIONARY.find((d) => run.startsWith(d, i)) ?? run.charAt(i)
     words.push(word)
     i += word.length

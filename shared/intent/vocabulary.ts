@@ -15,7 +15,17 @@ export interface IntentWords {
 }
 
 const PRESET_WORDS: Readonly<Record<ExportPreset, readonly string[]>> = {
-  '9:16': ['9:16', 'vertical', 'portrait', 'tiktok', 'reels', 'shorts', '1080x1920', '竖屏', '竖版'],
+  '9:16': [
+    '9:16',
+    'vertical',
+    'portrait',
+    'tiktok',
+    'reels',
+    'shorts',
+    '1080x1920',
+    '竖屏',
+    '竖版',
+  ],
   '16:9': ['16:9', 'landscape', 'horizontal', 'widescreen', 'youtube', '1920x1080', '横屏', '横版'],
   '1:1': ['1:1', 'square', '1080x1080', '方形', '正方形'],
 }
@@ -55,7 +65,20 @@ export const INTENT_WORDS = {
     vocabulary: [
       ...['many', 'much', 'have', 'left', 'check', 'show', 'what', "what's", 'whats', 'is'],
       ...['are', 'remaining', 'account', 'of', 'current', 'see', 'view', 'any', 'still', 'get'],
-      ...['查看', '查询', '查', '还有', '还剩', '多少', '剩余', '剩下', '看看', '显示', '账户', '有'],
+      ...[
+        '查看',
+        '查询',
+        '查',
+        '还有',
+        '还剩',
+        '多少',
+        '剩余',
+        '剩下',
+        '看看',
+        '显示',
+        '账户',
+        '有',
+      ],
     ],
   },
   state: {

@@ -11,7 +11,9 @@ const HEADER = `/**
 
 describe('the typed client of the API document', () => {
   it('is generated from the committed document (openapi-types.ts is current)', async () => {
-    const doc: unknown = JSON.parse(await readFile(new URL('./openapi.json', import.meta.url), 'utf8'))
+    const doc: unknown = JSON.parse(
+      await readFile(new URL('./openapi.json', import.meta.url), 'utf8'),
+    )
     const ast = await openapiTS(doc as Parameters<typeof openapiTS>[0])
     await expect(HEADER + astToString(ast)).toMatchFileSnapshot('./openapi-types.ts')
   })

@@ -34,7 +34,11 @@ describe('an article in one action', () => {
     await tour.menuClick(page, { menuItemId: 'make-from-article' })
     const dialog = page.locator('#pagereel-picker [role=dialog]')
     await dialog.waitFor({ state: 'visible', timeout: 15_000 })
-    expect(await dialog.getByRole('textbox', { name: messages.text('article_title_label') }).inputValue()).toBe(TITLE)
+    expect(
+      await dialog
+        .getByRole('textbox', { name: messages.text('article_title_label') })
+        .inputValue(),
+    ).toBe(TITLE)
     expect(await tour.pickerImages(page)).toEqual(ARTICLE_IMAGES.map((p) => siteUrl + p))
     const script = dialog.getByRole('textbox', { name: messages.text('article_script') })
     const short = await script.inputValue()
@@ -52,10 +56,14 @@ describe('an article in one action', () => {
     const uploadsBefore = (await sim.log('upload')).length
     await dialog.getByRole('button', { name: messages.text('picker_make_video') }).click()
 
-    const chat = await waitFor('the article project to get its reply', async () => {
-      const { chat } = await tour.stored()
-      return chat.some((e) => e.kind === 'reply' && e.status === 'done') ? chat : undefined
-    }, 90_000)
+    const chat = await waitFor(
+      'the article project to get its reply',
+      async () => {
+        const { chat } = await tour.stored()
+        return chat.some((e) => e.kind === 'reply' && e.status === 'done') ? chat : undefined
+      },
+      90_000,
+    )
     const prompt = `${messages.text('ui_tray_prompt_article', [TITLE, ARTICLE_IMAGES.length])}\n${messages.text('ui_tray_prompt_script', [short])}`
     expect(chat[0]).toMatchObject({ kind: 'user', text: prompt })
     expect(chat.find((e) => e.kind === 'reply')?.error).toBeUndefined()
@@ -76,7 +84,10 @@ describe('an article in one action', () => {
     // The project: named after the article, its page kept.
     const worker = await browser.serviceWorker()
     const { projects } = (await worker.evaluate(() => chrome.storage.local.get('projects'))) as {
-      projects: { currentSessionId: string; projects: Array<{ sessionId: string; title: string; sourceUrl?: string }> }
+      projects: {
+        currentSessionId: string
+        projects: Array<{ sessionId: string; title: string; sourceUrl?: string }>
+      }
     }
     const current = projects.projects.find((p) => p.sessionId === projects.currentSessionId)
     expect(current).toMatchObject({ title: TITLE, sourceUrl: `${siteUrl}article.html` })

@@ -6,7 +6,12 @@ import { e2e, openBrowser, screenshotsDir, type TestBrowser } from './harness.ts
 import type { Page } from 'playwright-core'
 
 /** The demo page's real images, as the largest candidates the page offers. */
-const PAGE_IMAGES = ['img/hero-1600.jpg', 'img/coast-1200.jpg', 'img/tiles-1200.jpg', 'img/meadow-1280.jpg']
+const PAGE_IMAGES = [
+  'img/hero-1600.jpg',
+  'img/coast-1200.jpg',
+  'img/tiles-1200.jpg',
+  'img/meadow-1280.jpg',
+]
 
 describe('collecting from a page', () => {
   let browser: TestBrowser
@@ -50,8 +55,13 @@ describe('collecting from a page', () => {
     // click opened the side panel (which automation cannot see as a page): its chat is in storage.
     const uploadsBefore = (await e2e().sim.log('upload')).length
     await tour.confirmPicker(page, 0)
-    const chat = await waitForChat(tour, (c) => c.some((e) => e.kind === 'reply' && e.status === 'done'))
-    expect(chat[0]).toMatchObject({ kind: 'user', text: messages.text('ui_tray_prompt_images', [PAGE_IMAGES.length]) })
+    const chat = await waitForChat(tour, (c) =>
+      c.some((e) => e.kind === 'reply' && e.status === 'done'),
+    )
+    expect(chat[0]).toMatchObject({
+      kind: 'user',
+      text: messages.text('ui_tray_prompt_images', [PAGE_IMAGES.length]),
+    })
     expect(chat.find((e) => e.kind === 'reply')?.error).toBeUndefined()
     expect(await tour.tray()).toEqual([])
     // Loopback images are read by the extension and uploaded as files: one upload per image.
@@ -63,7 +73,10 @@ describe('collecting from a page', () => {
     const text = await tour.addSelectedText(page, '#story')
     expect(text).toMatch(/^We left before sunrise .* above the cliffs\.$/)
     const script = `${messages.text('ui_tray_prompt_text')}\n${messages.text('ui_tray_prompt_script', [text])}`
-    const chat = await waitForChat(tour, (c) => c.filter((e) => e.kind === 'reply' && e.status === 'done').length === 2)
+    const chat = await waitForChat(
+      tour,
+      (c) => c.filter((e) => e.kind === 'reply' && e.status === 'done').length === 2,
+    )
     expect(chat.filter((e) => e.kind === 'user').map((e) => e.text)).toEqual([
       messages.text('ui_tray_prompt_images', [PAGE_IMAGES.length]),
       script,
@@ -74,9 +87,16 @@ describe('collecting from a page', () => {
 })
 
 /** Waits until the current project's chat in storage satisfies `done`; resolves with it. */
-async function waitForChat(tour: Tour, done: (chat: StoredChatEntry[]) => boolean): Promise<StoredChatEntry[]> {
-  return await waitFor('the project chat', async () => {
-    const { chat } = await tour.stored()
-    return chat.length && done(chat) ? chat : undefined
-  }, 60_000)
+async function waitForChat(
+  tour: Tour,
+  done: (chat: StoredChatEntry[]) => boolean,
+): Promise<StoredChatEntry[]> {
+  return await waitFor(
+    'the project chat',
+    async () => {
+      const { chat } = await tour.stored()
+      return chat.length && done(chat) ? chat : undefined
+    },
+    60_000,
+  )
 }

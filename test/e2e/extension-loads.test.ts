@@ -15,7 +15,9 @@ describe('the Chrome build in Debian Chromium', () => {
   })
 
   it('runs its service worker with only the permissions the manifest asks for and no host access', async () => {
-    const manifest = JSON.parse(await readFile(join(e2e().extensionDir, 'manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(
+      await readFile(join(e2e().extensionDir, 'manifest.json'), 'utf8'),
+    ) as {
       manifest_version: number
       permissions: string[]
     }
@@ -32,18 +34,25 @@ describe('the Chrome build in Debian Chromium', () => {
     const worker = await browser.serviceWorker()
     const installation = await waitFor('the installation in storage', async () => {
       const stored = await worker.evaluate(() => chrome.storage.local.get('installation'))
-      return (stored.installation ?? undefined) as { installationId: string; key: string } | undefined
+      return (stored.installation ?? undefined) as
+        { installationId: string; key: string } | undefined
     })
     expect(installation.installationId).toMatch(/^inst_/)
     // The worker knows this installation: its key authenticates.
     const me = await workerApi(e2e().workerUrl, { key: installation.key }).getInstallation()
     expect(me.installationId).toBe(installation.installationId)
     // Nothing asked for it: the only page the install opened is the welcome page (issue 13).
-    await waitFor('the welcome page', async () =>
-      browser.context.pages().some((p) => p.url() === browser.extensionUrl('welcome.html')) || undefined,
+    await waitFor(
+      'the welcome page',
+      async () =>
+        browser.context.pages().some((p) => p.url() === browser.extensionUrl('welcome.html')) ||
+        undefined,
     )
-    expect(browser.context.pages().map((p) => p.url()).sort()).toEqual(
-      ['about:blank', browser.extensionUrl('welcome.html')].sort(),
-    )
+    expect(
+      browser.context
+        .pages()
+        .map((p) => p.url())
+        .sort(),
+    ).toEqual(['about:blank', browser.extensionUrl('welcome.html')].sort())
   })
 })

@@ -23,7 +23,10 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
 
   /** An error notice anywhere in `scope` whose text starts like the table's message for `code`. */
   const errorNotice = (scope: Locator | Page, code: ErrorCode) =>
-    scope.locator('.notice-error').filter({ hasText: messageOf(code) }).last()
+    scope
+      .locator('.notice-error')
+      .filter({ hasText: messageOf(code) })
+      .last()
 
   /** Every chat line and tray item of `before` is still there, in the same order. */
   async function expectNothingLost(before: StoredState): Promise<void> {
@@ -57,7 +60,11 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
    * The backend answers `/run_sse` with `code` twice (the worker's own one retry included): the
    * chat shows `errorCode` with "Try again", which then works, and nothing is lost.
    */
-  async function failTwiceThenRetry(code: 429 | 1001, errorCode: 'upstream_rate_limited' | 'token_expired', text: string) {
+  async function failTwiceThenRetry(
+    code: 429 | 1001,
+    errorCode: 'upstream_rate_limited' | 'token_expired',
+    text: string,
+  ) {
     const before = await tour.stored()
     await env.sim.fault({ kind: 'code', code, endpoint: 'run_sse', times: 2 })
     await tour.send(popup, text)
@@ -82,9 +89,11 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     const shown = await tour.replyCount(popup)
     await tour.send(popup, 'make it shorter')
     const status = popup.locator('.msg-reply').nth(shown).locator('.msg-status')
-    await expect.poll(() => status.allTextContents(), { timeout: 20_000 }).toEqual(
-      expect.arrayContaining([expect.stringMatching(messages.pattern('ui_reply_still_working'))]),
-    )
+    await expect
+      .poll(() => status.allTextContents(), { timeout: 20_000 })
+      .toEqual(
+        expect.arrayContaining([expect.stringMatching(messages.pattern('ui_reply_still_working'))]),
+      )
     const reply = await tour.waitForReplyDone(popup, shown + 1)
     expect(reply.error).toBe('')
     expect(reply.text).toMatch(/\S/)
@@ -114,9 +123,11 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
   it('a token the backend revoked early (1001 while in date): renewed for the same backend user, the project goes on', async () => {
     const before = await tour.stored()
     const state = await readState(env.workerUrl, before.key!, before.sessionId!)
-    const visuals = (s: typeof state) => s.timeline.tracks.find((t) => t.kind === 'video')?.segments.map((x) => x.label)
+    const visuals = (s: typeof state) =>
+      s.timeline.tracks.find((t) => t.kind === 'video')?.segments.map((x) => x.label)
     expect(visuals(state)?.length).toBeGreaterThan(0)
-    const clients = async () => (await env.sim.log('anonymous-token')).map((e) => e.headers['x-client-id'])
+    const clients = async () =>
+      (await env.sim.log('anonymous-token')).map((e) => e.headers['x-client-id'])
     const issued = await clients()
     await env.sim.expireAllTokens()
     await env.sim.nextTurn({ noText: false })
@@ -127,7 +138,9 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     const now = await clients()
     expect(now.length).toBe(issued.length + 1)
     expect(now.at(-1)).toBe(issued.at(-1))
-    expect(visuals(await readState(env.workerUrl, before.key!, before.sessionId!))).toEqual(visuals(state))
+    expect(visuals(await readState(env.workerUrl, before.key!, before.sessionId!))).toEqual(
+      visuals(state),
+    )
     expect(await popup.locator('.msg-reply').last().locator('.msg-notice').count()).toBe(0)
     await expectNothingLost(before)
   })
@@ -170,7 +183,10 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
 
   it('too large (4002): the tray says so with the way out; once it passes, the video is made', async () => {
     const before = await tour.stored()
-    await popup.locator('.tray .notice-error').getByRole('button', { name: messages.text('ui_dismiss') }).click()
+    await popup
+      .locator('.tray .notice-error')
+      .getByRole('button', { name: messages.text('ui_dismiss') })
+      .click()
     await env.sim.fault({ kind: 'code', code: 4002, endpoint: 'upload' })
     await tour.makeVideo(popup)
     const notice = errorNotice(popup.locator('.tray'), 'file_too_large')
@@ -191,9 +207,9 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     await env.sim.dropAllSessions()
     const reply = await tour.sendAndWait(popup, 'add music')
     expect(reply.error).toBe('')
-    await expect(popup.locator('.msg-reply').last().locator('.msg-notice').textContent()).resolves.toBe(
-      messages.text('ui_notice_session_renewed'),
-    )
+    await expect(
+      popup.locator('.msg-reply').last().locator('.msg-notice').textContent(),
+    ).resolves.toBe(messages.text('ui_notice_session_renewed'))
     await expectNothingLost(before)
   })
 })
@@ -234,12 +250,17 @@ describe('a token that runs out mid-project', () => {
     expect(reply.text).toContain('Dawn')
     // Renewed with the same client id: the same backend user, so the same session and draft.
     const clients = (await env.sim.log('anonymous-token')).map((e) => e.headers['x-client-id'])
-    expect(clients.filter((c) => c === clients[clients.length - 1]).length).toBeGreaterThanOrEqual(2)
+    expect(clients.filter((c) => c === clients[clients.length - 1]).length).toBeGreaterThanOrEqual(
+      2,
+    )
     const after = await readState(env.workerUrl, key!, sessionId!)
-    const visuals = (s: typeof before) => s.timeline.tracks.find((t) => t.kind === 'video')?.segments.map((x) => x.label)
+    const visuals = (s: typeof before) =>
+      s.timeline.tracks.find((t) => t.kind === 'video')?.segments.map((x) => x.label)
     expect(visuals(after)).toEqual(visuals(before))
     expect(await popup.locator('.msg-notice').count()).toBe(0)
     const now = await tour.stored()
-    expect(now.chat.slice(0, history.chat.length).map((e) => e.id)).toEqual(history.chat.map((e) => e.id))
+    expect(now.chat.slice(0, history.chat.length).map((e) => e.id)).toEqual(
+      history.chat.map((e) => e.id),
+    )
   })
 })

@@ -61,9 +61,9 @@ describe('making a video from a page, as a person does', () => {
     expect(reply.text.length).toBeGreaterThan(partial.length)
     expect(reply.error).toBe('')
     // The first message names the two images; the tray was sent, so it is empty now.
-    await expect.poll(() => popup.locator('.msg-user').first().textContent()).toBe(
-      messages.text('ui_tray_prompt_images', [2]),
-    )
+    await expect
+      .poll(() => popup.locator('.msg-user').first().textContent())
+      .toBe(messages.text('ui_tray_prompt_images', [2]))
     const bars = await tour.waitForTimeline(popup)
     // One bar per segment of the draft as the worker reads it; the two images are the video track.
     const { key, sessionId } = await tour.stored()
@@ -127,9 +127,14 @@ describe('making a video from a page, as a person does', () => {
     const notice = exportNotice(describeError('plan_required').message.en)
     await notice.waitFor({ timeout: 30_000 })
     // Register (the link carries this installation's bind id) or set one's own API token.
-    await expect.poll(() => notice.getByRole('button').allTextContents()).toEqual(
-      expect.arrayContaining([messages.text('ui_action_register'), messages.text('ui_action_set_token')]),
-    )
+    await expect
+      .poll(() => notice.getByRole('button').allTextContents())
+      .toEqual(
+        expect.arrayContaining([
+          messages.text('ui_action_register'),
+          messages.text('ui_action_set_token'),
+        ]),
+      )
     const registerOpened = browser.context.waitForEvent('page')
     await notice.getByRole('button', { name: messages.text('ui_action_register') }).click()
     const register = await registerOpened
@@ -154,9 +159,13 @@ describe('making a video from a page, as a person does', () => {
     await options.locator('#api-token').fill(token)
     await options.getByRole('button', { name: messages.text('opt_token_send') }).click()
     await options.getByText(messages.text('opt_token_sent')).waitFor()
-    await expect.poll(() => options.getByTestId('token-status').textContent()).toBe(messages.text('opt_token_set'))
+    await expect
+      .poll(() => options.getByTestId('token-status').textContent())
+      .toBe(messages.text('opt_token_set'))
     expect(await options.locator('#api-token').inputValue()).toBe('')
-    const everything = await (await browser.serviceWorker()).evaluate(() => chrome.storage.local.get(null))
+    const everything = await (
+      await browser.serviceWorker()
+    ).evaluate(() => chrome.storage.local.get(null))
     const stored = JSON.stringify(everything)
     expect(stored).not.toContain(token)
     // No backend token (the worker's anonymous ones included) and no client id ever reach the
@@ -180,16 +189,28 @@ describe('making a video from a page, as a person does', () => {
     await expect.poll(async () => (await tour.stored()).jobs.map((j) => j.preset)).toEqual(['9:16'])
     expect(await popup.locator('.msg-reply').count()).toBe(replies)
     expect(await popup.locator('.tl .tl-bar').count()).toBe(bars)
-    await tour.shot(popup.locator('details.panel').filter({ has: popup.locator('.presets') }), 'export')
+    await tour.shot(
+      popup.locator('details.panel').filter({ has: popup.locator('.presets') }),
+      'export',
+    )
   })
 
   it('with every extension page closed, the notification appears and its Download button saves the MP4', async () => {
     await browser.closeExtensionPages()
-    const shown = await waitForNotification(browser, (n) => n.title === messages.text('notif_ready_title'), 90_000)
+    const shown = await waitForNotification(
+      browser,
+      (n) => n.title === messages.text('notif_ready_title'),
+      90_000,
+    )
     expect(shown.buttons).toEqual([messages.text('notif_download')])
     const [job] = (await tour.stored()).jobs
     expect(shown.message).toContain('9:16')
-    await screenshotNotification(browser.context, env.extensionDir, shown, `${screenshotsDir()}/notification.png`)
+    await screenshotNotification(
+      browser.context,
+      env.extensionDir,
+      shown,
+      `${screenshotsDir()}/notification.png`,
+    )
     await tour.clickNotificationButton(shown.id, 0)
     const download = await waitForNewDownload(browser, [], 60_000)
     expect(basename(download.filename)).toMatch(/^[\w.-]+\.mp4$/)

@@ -28,7 +28,12 @@ describe('the popup at 400x600', () => {
   beforeAll(async () => {
     const env = e2e()
     browser = await openBrowser('layout')
-    tour = new Tour({ browser, siteUrl: env.siteUrl, messages: new Messages(env.extensionDir), shotsDir: screenshotsDir() })
+    tour = new Tour({
+      browser,
+      siteUrl: env.siteUrl,
+      messages: new Messages(env.extensionDir),
+      shotsDir: screenshotsDir(),
+    })
   })
   afterAll(async () => {
     await browser?.close()
@@ -40,8 +45,15 @@ describe('the popup at 400x600', () => {
     expect(await inView(popup, '#composer-input')).toBe(true)
     expect(await inView(popup, '.composer button[type=submit]')).toBe(true)
     expect(await inView(popup, '.chat-start button')).toBe(true)
-    for (const title of ['.tray .section-title', '.panel-summary']) expect(await inView(popup, title)).toBe(true)
-    expect(await popup.locator('.panel-summary').last().boundingBox().then((b) => b!.y + b!.height)).toBeLessThanOrEqual(600)
+    for (const title of ['.tray .section-title', '.panel-summary'])
+      expect(await inView(popup, title)).toBe(true)
+    expect(
+      await popup
+        .locator('.panel-summary')
+        .last()
+        .boundingBox()
+        .then((b) => b!.y + b!.height),
+    ).toBeLessThanOrEqual(600)
     expect(await scrollers(popup)).toEqual([])
     await tour.shot(popup, 'popup-first-run')
     await popup.close()
@@ -54,12 +66,29 @@ describe('the popup at 400x600', () => {
       const at = Date.now()
       const messages = Array.from({ length: 24 }, (_, i) =>
         i % 2
-          ? { kind: 'reply', id: `r${i}`, runId: `run_${i}`, lastSeq: 1, status: 'done', text: `Reply ${i}: the harbour scene is now ${i} seconds long, with the title on top.`, editing: false, stillWorking: false, startedAt: at, notices: [], actions: [] }
+          ? {
+              kind: 'reply',
+              id: `r${i}`,
+              runId: `run_${i}`,
+              lastSeq: 1,
+              status: 'done',
+              text: `Reply ${i}: the harbour scene is now ${i} seconds long, with the title on top.`,
+              editing: false,
+              stillWorking: false,
+              startedAt: at,
+              notices: [],
+              actions: [],
+            }
           : { kind: 'user', id: `u${i}`, text: `Message ${i}: make the harbour scene longer`, at },
       )
-      const local = chrome.storage.local as unknown as { set(v: Record<string, unknown>): Promise<void> }
+      const local = chrome.storage.local as unknown as {
+        set(v: Record<string, unknown>): Promise<void>
+      }
       await local.set({
-        projects: { currentSessionId: sid, projects: [{ sessionId: sid, title: 'Harbour', createdAt: new Date(at).toISOString() }] },
+        projects: {
+          currentSessionId: sid,
+          projects: [{ sessionId: sid, title: 'Harbour', createdAt: new Date(at).toISOString() }],
+        },
         [`chat:${sid}`]: { messages },
       })
     }, sessionId)

@@ -23,8 +23,16 @@ function canvasGrid(popup: Page): Promise<number[]> {
         for (let c = 0; c < cols; c++) {
           const sum = [0, 0, 0]
           let n = 0
-          for (let y = Math.floor((r * height) / rows); y < Math.floor(((r + 1) * height) / rows); y++)
-            for (let x = Math.floor((c * width) / cols); x < Math.floor(((c + 1) * width) / cols); x++) {
+          for (
+            let y = Math.floor((r * height) / rows);
+            y < Math.floor(((r + 1) * height) / rows);
+            y++
+          )
+            for (
+              let x = Math.floor((c * width) / cols);
+              x < Math.floor(((c + 1) * width) / cols);
+              x++
+            ) {
               const i = (y * width + x) * 4
               sum[0]! += data[i]!
               sum[1]! += data[i + 1]!
@@ -39,7 +47,8 @@ function canvasGrid(popup: Page): Promise<number[]> {
   )
 }
 
-const meanDiff = (a: number[], b: number[]) => a.reduce((s, v, i) => s + Math.abs(v - (b[i] ?? 0)), 0) / a.length
+const meanDiff = (a: number[], b: number[]) =>
+  a.reduce((s, v, i) => s + Math.abs(v - (b[i] ?? 0)), 0) / a.length
 
 /** Sets the seek slider as a person dragging it does (an `input` event). */
 async function seekTo(popup: Page, ms: number) {
@@ -62,7 +71,10 @@ async function settledGrid(popup: Page): Promise<number[]> {
 }
 
 const playheadLeft = (popup: Page) =>
-  popup.locator('.tl-playhead').first().evaluate((el: HTMLElement) => Number.parseFloat(el.style.left))
+  popup
+    .locator('.tl-playhead')
+    .first()
+    .evaluate((el: HTMLElement) => Number.parseFloat(el.style.left))
 
 describe('the preview player', () => {
   const env = e2e()
@@ -97,10 +109,14 @@ describe('the preview player', () => {
     // Never a black frame: the draft's pictures are on it.
     expect(still.some((v) => v > 30)).toBe(true)
     await popup.getByRole('button', { name: messages.text('ui_preview_play'), exact: true }).click()
-    await expect.poll(() => popup.locator('.preview-seek').inputValue().then(Number)).toBeGreaterThan(1200)
+    await expect
+      .poll(() => popup.locator('.preview-seek').inputValue().then(Number))
+      .toBeGreaterThan(1200)
     const later = await canvasGrid(popup)
     expect(meanDiff(still, later)).toBeGreaterThan(0.5)
-    await popup.getByRole('button', { name: messages.text('ui_preview_pause'), exact: true }).click()
+    await popup
+      .getByRole('button', { name: messages.text('ui_preview_pause'), exact: true })
+      .click()
     const at = Number(await popup.locator('.preview-seek').inputValue())
     await popup.waitForTimeout(400)
     expect(Number(await popup.locator('.preview-seek').inputValue())).toBe(at)
@@ -110,13 +126,29 @@ describe('the preview player', () => {
     const T = 2500
     await seekTo(popup, T)
     const shown = await settledGrid(popup)
-    const size = await popup.locator('.preview-canvas').evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height }))
-    const urls = [...new Set(state.timeline.tracks.flatMap((t) => t.segments.map((s) => s.sourceUrl ?? '')).filter(Boolean))]
+    const size = await popup
+      .locator('.preview-canvas')
+      .evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height }))
+    const urls = [
+      ...new Set(
+        state.timeline.tracks
+          .flatMap((t) => t.segments.map((s) => s.sourceUrl ?? ''))
+          .filter(Boolean),
+      ),
+    ]
     const page: PreviewPage = await openPreviewPage()
     try {
       const entries = urls.flatMap((url) => {
         const file = mediaFile(new URL(url).pathname)
-        return file ? [[url, Buffer.from(file.bytes).toString('base64'), file.type] as [string, string, string]] : []
+        return file
+          ? [
+              [url, Buffer.from(file.bytes).toString('base64'), file.type] as [
+                string,
+                string,
+                string,
+              ],
+            ]
+          : []
       })
       await page.page.evaluate((e) => window.setMedia(e), entries)
       const expected = await page.page.evaluate(
@@ -130,20 +162,29 @@ describe('the preview player', () => {
   })
 
   it('seeking moves the playhead; a segment click or Enter on it seeks to its start', async () => {
-    const total = Math.max(state.timeline.durationMs, ...state.timeline.tracks.flatMap((t) => t.segments.map((s) => s.endMs)))
+    const total = Math.max(
+      state.timeline.durationMs,
+      ...state.timeline.tracks.flatMap((t) => t.segments.map((s) => s.endMs)),
+    )
     await seekTo(popup, total / 2)
     await expect.poll(() => playheadLeft(popup)).toBeCloseTo(50, 0)
     const video = state.timeline.tracks.find((t) => t.kind === 'video')!
     const second = video.segments[1] ?? video.segments[0]!
     const bars = popup.locator('.tl-track-video .tl-bar[role="button"]')
     await bars.nth(video.segments[1] ? 1 : 0).click()
-    await expect.poll(() => popup.locator('.preview-seek').inputValue().then(Number)).toBe(second.startMs)
+    await expect
+      .poll(() => popup.locator('.preview-seek').inputValue().then(Number))
+      .toBe(second.startMs)
     await expect.poll(() => playheadLeft(popup)).toBeCloseTo((second.startMs / total) * 100, 0)
     await seekTo(popup, total - 100)
     await bars.first().focus()
     await popup.keyboard.press('Enter')
-    await expect.poll(() => popup.locator('.preview-seek').inputValue().then(Number)).toBe(video.segments[0]!.startMs)
-    expect(await bars.first().getAttribute('aria-label')).toContain(messages.text('ui_timeline_seek_hint'))
+    await expect
+      .poll(() => popup.locator('.preview-seek').inputValue().then(Number))
+      .toBe(video.segments[0]!.startMs)
+    expect(await bars.first().getAttribute('aria-label')).toContain(
+      messages.text('ui_timeline_seek_hint'),
+    )
   })
 
   it('a file the media host will not give shows its placeholder with the reason', async () => {
@@ -170,8 +211,12 @@ describe('the preview player', () => {
     const video = row.locator('video.job-video')
     await video.waitFor()
     await expect
-      .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth), { timeout: 20_000 })
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 2 && v.videoWidth), {
+        timeout: 20_000,
+      })
       .toBe(1920)
-    expect(await video.getAttribute('aria-label')).toBe(messages.text('ui_job_video_label', ['16:9']))
+    expect(await video.getAttribute('aria-label')).toBe(
+      messages.text('ui_job_video_label', ['16:9']),
+    )
   })
 })

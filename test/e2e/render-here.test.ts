@@ -37,8 +37,20 @@ function shortDraft(mediaOrigin: string, durationMs: number): Timeline {
         typeCode: 0,
         label: 'Video',
         segments: [
-          { label: 'hero', startMs: 0, endMs: half, sourceUrl: `${mediaUrl}/hero-1600.jpg`, mediaKind: 'image' },
-          { label: 'meadow', startMs: half, endMs: durationMs, sourceUrl: `${mediaUrl}/meadow-1280.jpg`, mediaKind: 'image' },
+          {
+            label: 'hero',
+            startMs: 0,
+            endMs: half,
+            sourceUrl: `${mediaUrl}/hero-1600.jpg`,
+            mediaKind: 'image',
+          },
+          {
+            label: 'meadow',
+            startMs: half,
+            endMs: durationMs,
+            sourceUrl: `${mediaUrl}/meadow-1280.jpg`,
+            mediaKind: 'image',
+          },
         ],
       },
       {
@@ -52,7 +64,14 @@ function shortDraft(mediaOrigin: string, durationMs: number): Timeline {
         typeCode: 1,
         label: 'BGM',
         segments: [
-          { label: 'tone', startMs: 0, endMs: durationMs, sourceUrl: `${mediaUrl}/tone.wav`, mediaKind: 'audio', volumePercent: 60 },
+          {
+            label: 'tone',
+            startMs: 0,
+            endMs: durationMs,
+            sourceUrl: `${mediaUrl}/tone.wav`,
+            mediaKind: 'audio',
+            volumePercent: 60,
+          },
         ],
       },
     ],
@@ -61,13 +80,36 @@ function shortDraft(mediaOrigin: string, durationMs: number): Timeline {
 
 /** Every stream of a file as ffprobe reads it. */
 async function streams(file: string): Promise<Array<{ codec_type: string; codec_name: string }>> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name', '-of', 'json', file])
-  return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string }> }).streams
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type,codec_name',
+    '-of',
+    'json',
+    file,
+  ])
+  return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string }> })
+    .streams
 }
 
 /** An image or a video frame as small RGB bytes (ffmpeg scales both the same way). */
 async function rgbThumb(input: string[], out: string): Promise<Buffer> {
-  await run('ffmpeg', ['-v', 'error', '-y', ...input, '-frames:v', '1', '-vf', 'scale=96:96:flags=area', '-pix_fmt', 'rgb24', '-f', 'rawvideo', out])
+  await run('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    ...input,
+    '-frames:v',
+    '1',
+    '-vf',
+    'scale=96:96:flags=area',
+    '-pix_fmt',
+    'rgb24',
+    '-f',
+    'rawvideo',
+    out,
+  ])
   const { readFile } = await import('node:fs/promises')
   return await readFile(out)
 }
@@ -91,8 +133,22 @@ describe('export on this device', () => {
     messages = new Messages(env.extensionDir)
     mediaDir = join(env.workDir, 'render-media')
     await mkdir(mediaDir, { recursive: true })
-    for (const f of ['hero-1600.jpg', 'meadow-1280.jpg']) await copyFile(join(SITE_DIR, 'img', f), join(mediaDir, f))
-    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=30', '-ac', '2', '-ar', '44100', join(mediaDir, 'tone.wav')])
+    for (const f of ['hero-1600.jpg', 'meadow-1280.jpg'])
+      await copyFile(join(SITE_DIR, 'img', f), join(mediaDir, f))
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=30',
+      '-ac',
+      '2',
+      '-ar',
+      '44100',
+      join(mediaDir, 'tone.wav'),
+    ])
     media = await startPageServer(mediaDir)
     browser = await openBrowser('render-here')
     await recordNotifications(browser)
@@ -105,15 +161,30 @@ describe('export on this device', () => {
   })
 
   const renders = async (): Promise<StoredRender[]> => {
-    const all = (await page.evaluate(() => chrome.storage.local.get('local-renders'))) as Record<string, { renders?: StoredRender[] }>
+    const all = (await page.evaluate(() => chrome.storage.local.get('local-renders'))) as Record<
+      string,
+      { renders?: StoredRender[] }
+    >
     return all['local-renders']?.renders ?? []
   }
   const renderOf = async (jobId: string) => (await renders()).find((r) => r.job.jobId === jobId)
-  const send = (msg: unknown) => page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<{ ok: boolean; jobIds?: string[]; url?: string; message?: string }>
+  const send = (msg: unknown) =>
+    page.evaluate((m) => chrome.runtime.sendMessage(m), msg) as Promise<{
+      ok: boolean
+      jobIds?: string[]
+      url?: string
+      message?: string
+    }>
   const access = (sessionId: string) => ({ workerUrl: env.workerUrl, sessionId })
 
   async function renderHere(preset: ExportPreset, timeline: Timeline): Promise<string> {
-    const reply = await send({ type: 'render-here', sessionId: 'ses_renderhere000000000001', presets: [preset], timeline, title: 'Local render' })
+    const reply = await send({
+      type: 'render-here',
+      sessionId: 'ses_renderhere000000000001',
+      presets: [preset],
+      timeline,
+      title: 'Local render',
+    })
     expect(reply.ok).toBe(true)
     return reply.jobIds![0]!
   }
@@ -143,13 +214,21 @@ describe('export on this device', () => {
       expect(info).toMatchObject({ codec: 'h264', width: size.width, height: size.height })
       expect(Math.abs(info.durationSec - timeline.durationMs / 1000)).toBeLessThanOrEqual(1 / FPS)
       const kinds = await streams(file)
-      expect(kinds.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual([done.audioCodec])
+      expect(kinds.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual([
+        done.audioCodec,
+      ])
 
       // Frame 15 (0.5 s: mid pan and zoom, title on screen) against the compositor's own still.
       const timeMs = 500
       const still = await send({
         type: 'render-here-query',
-        command: { type: 'renderer-still', ...size, timeline, timeMs, access: access('ses_renderhere000000000001') },
+        command: {
+          type: 'renderer-still',
+          ...size,
+          timeline,
+          timeMs,
+          access: access('ses_renderhere000000000001'),
+        },
       })
       expect(still.ok).toBe(true)
       const png = join(env.workDir, `still-${preset.replace(':', 'x')}.png`)
@@ -166,16 +245,30 @@ describe('export on this device', () => {
   it('cancel stops the render: no file, no download, the job ends cancelled and the next one runs', async () => {
     const before = (await listDownloads(browser)).map((d) => d.id)
     const jobId = await renderHere('16:9', shortDraft(media.url, 30_000))
-    await waitFor('the render to make progress', async () => ((await renderOf(jobId))?.job.progress ?? 0) > 0, 60_000)
+    await waitFor(
+      'the render to make progress',
+      async () => ((await renderOf(jobId))?.job.progress ?? 0) > 0,
+      60_000,
+    )
     expect((await send({ type: 'render-here-cancel', jobId })).ok).toBe(true)
     await expect.poll(async () => (await renderOf(jobId))?.job.status).toBe('cancelled')
     // The renderer keeps no file for it, and nothing was downloaded.
-    await expect.poll(async () => (await send({ type: 'render-here-query', command: { type: 'renderer-file-url', jobId } })).ok).toBe(false)
+    await expect
+      .poll(
+        async () =>
+          (await send({ type: 'render-here-query', command: { type: 'renderer-file-url', jobId } }))
+            .ok,
+      )
+      .toBe(false)
     expect((await listDownloads(browser)).filter((d) => !before.includes(d.id))).toEqual([])
     expect(await send({ type: 'render-here-download', jobId })).toMatchObject({ ok: false })
     // Not stuck: the renderer is free for the next render.
     const next = await renderHere('1:1', shortDraft(media.url, 1000))
-    await waitFor('the next render to complete', async () => (await renderOf(next))?.job.status === 'completed', 120_000)
+    await waitFor(
+      'the next render to complete',
+      async () => (await renderOf(next))?.job.status === 'completed',
+      120_000,
+    )
   })
 })
 
@@ -209,18 +302,28 @@ describe('export here when the plan refuses the cloud export (402)', () => {
       .filter({ hasText: describeError('plan_required').message.en })
       .first()
     await notice.waitFor({ timeout: 30_000 })
-    const rendersAsked = (await env.sim.log()).filter((e) => e.endpoint?.startsWith('render-')).length
+    const rendersAsked = (await env.sim.log()).filter((e) =>
+      e.endpoint?.startsWith('render-'),
+    ).length
     await notice.getByRole('button', { name: messages.text('ui_export_here') }).click()
 
-    const row = popup.locator('.jobs .job').filter({ hasText: messages.text('ui_job_here') }).first()
+    const row = popup
+      .locator('.jobs .job')
+      .filter({ hasText: messages.text('ui_job_here') })
+      .first()
     await row.waitFor()
     await tour.shot(popup.locator('details.panel').last(), 'export-here')
-    await row.getByRole('button', { name: messages.text('ui_job_download') }).waitFor({ timeout: 180_000 })
+    await row
+      .getByRole('button', { name: messages.text('ui_job_download') })
+      .waitFor({ timeout: 180_000 })
     // The popup may close: the render lives in the offscreen document, the file on disk.
     await popup.close()
     const before = (await listDownloads(browser)).map((d) => d.id)
     const again = await tour.openPopup()
-    const done = again.locator('.jobs .job').filter({ hasText: messages.text('ui_job_here') }).first()
+    const done = again
+      .locator('.jobs .job')
+      .filter({ hasText: messages.text('ui_job_here') })
+      .first()
     await done.getByRole('button', { name: messages.text('ui_job_download') }).click()
     const file = (await waitForNewDownload(browser, before)).filename
     const info = await probeVideo(file)

@@ -26,8 +26,11 @@ describe('exports survive restarts', () => {
     const popup: Page = await tour.openPopup()
     await tour.waitForTimeline(popup)
     await tour.exportPresets(popup, [preset])
-    return await waitFor(`the ${preset} job in storage`, async () =>
-      (await tour.stored()).jobs.find((j) => j.preset === preset && j.status !== 'completed')?.jobId,
+    return await waitFor(
+      `the ${preset} job in storage`,
+      async () =>
+        (await tour.stored()).jobs.find((j) => j.preset === preset && j.status !== 'completed')
+          ?.jobId,
     )
   }
 
@@ -35,7 +38,9 @@ describe('exports survive restarts', () => {
   async function expectDownloaded(jobId: string, preset: ExportPreset): Promise<void> {
     const shown = await waitForNotification(browser, (n) => n.id === `job:${jobId}`, 90_000)
     expect(shown.title).toBe(messages.text('notif_ready_title'))
-    const before = (await (await browser.serviceWorker()).evaluate(() => chrome.downloads.search({}))).map((d) => d.id)
+    const before = (
+      await (await browser.serviceWorker()).evaluate(() => chrome.downloads.search({}))
+    ).map((d) => d.id)
     await tour.clickNotificationButton(shown.id)
     const download = await waitForNewDownload(browser, before, 60_000)
     expect(basename(download.filename)).toMatch(/\.mp4$/)
@@ -76,9 +81,11 @@ describe('exports survive restarts', () => {
     // Still pending after the restart: followed again from storage, the alarm re-created.
     const pending = (await tour.stored()).jobs.find((j) => j.jobId === jobId)
     expect(pending?.status).not.toBe('completed')
-    await expect.poll(() => restarted.evaluate(() => chrome.alarms.getAll().then((a) => a.map((x) => x.name)))).toContain(
-      'pagereel-jobs',
-    )
+    await expect
+      .poll(() =>
+        restarted.evaluate(() => chrome.alarms.getAll().then((a) => a.map((x) => x.name))),
+      )
+      .toContain('pagereel-jobs')
     expect(await restarted.evaluate(() => chrome.action.getBadgeText({}))).toBe('1')
     await expectDownloaded(jobId, '16:9')
     await expect.poll(() => restarted.evaluate(() => chrome.action.getBadgeText({}))).toBe('')

@@ -42,7 +42,9 @@ describe('honest waiting', () => {
 
     // The backend finishes the turn it was given, once.
     await expect
-      .poll(async () => (await sim.log('run_sse')).slice(runsBefore).map((r) => r.status), { timeout: 30_000 })
+      .poll(async () => (await sim.log('run_sse')).slice(runsBefore).map((r) => r.status), {
+        timeout: 30_000,
+      })
       .toEqual([200])
     // A reopened popup shows the stopped reply and sends nothing again.
     await popup.close()

@@ -9,19 +9,49 @@ beforeAll(async () => {
 afterAll(() => p?.close())
 
 const M = 'https://media.test/'
-const seg = (startMs: number, endMs: number, more: Partial<TimelineTrack['segments'][number]> = {}) => ({
+const seg = (
+  startMs: number,
+  endMs: number,
+  more: Partial<TimelineTrack['segments'][number]> = {},
+) => ({
   label: more.sourceUrl?.split('/').pop() ?? 'segment',
   startMs,
   endMs,
   ...more,
 })
-const video = (...segments: TimelineTrack['segments']): TimelineTrack => ({ kind: 'video', typeCode: 0, label: 'Video', segments })
-const titles = (...segments: TimelineTrack['segments']): TimelineTrack => ({ kind: 'text', typeCode: 7, label: 'Title', segments })
-const music = (...segments: TimelineTrack['segments']): TimelineTrack => ({ kind: 'audio', typeCode: 1, label: 'BGM', segments })
-const timeline = (durationMs: number, ...tracks: TimelineTrack[]): Timeline => ({ durationMs, tracks })
+const video = (...segments: TimelineTrack['segments']): TimelineTrack => ({
+  kind: 'video',
+  typeCode: 0,
+  label: 'Video',
+  segments,
+})
+const titles = (...segments: TimelineTrack['segments']): TimelineTrack => ({
+  kind: 'text',
+  typeCode: 7,
+  label: 'Title',
+  segments,
+})
+const music = (...segments: TimelineTrack['segments']): TimelineTrack => ({
+  kind: 'audio',
+  typeCode: 1,
+  label: 'BGM',
+  segments,
+})
+const timeline = (durationMs: number, ...tracks: TimelineTrack[]): Timeline => ({
+  durationMs,
+  tracks,
+})
 
-function render(tl: Timeline, size: { width: number; height: number }, times: number[], points: Array<[number, number]>) {
-  return p.page.evaluate(([tl, size, times, points]) => window.renderFrames(tl, size, times, points), [tl, size, times, points] as const)
+function render(
+  tl: Timeline,
+  size: { width: number; height: number },
+  times: number[],
+  points: Array<[number, number]>,
+) {
+  return p.page.evaluate(
+    ([tl, size, times, points]) => window.renderFrames(tl, size, times, points),
+    [tl, size, times, points] as const,
+  )
 }
 
 /** Which of red, green, blue clearly dominates a pixel, or 'mixed'. */
@@ -44,7 +74,15 @@ describe('compositor, frame by frame', () => {
         seg(4000, 6000, { sourceUrl: `${M}blue-wide.png` }),
       ),
     )
-    const { samples, failures } = await render(tl, WIDE, [500, 1900, 2150, 3000, 5000, 5990], [[160, 90], [5, 5]])
+    const { samples, failures } = await render(
+      tl,
+      WIDE,
+      [500, 1900, 2150, 3000, 5000, 5990],
+      [
+        [160, 90],
+        [5, 5],
+      ],
+    )
     expect(failures).toEqual([])
     expect(samples.map((s) => hue(s[0]!))).toEqual(['red', 'red', 'mixed', 'green', 'blue', 'blue'])
     // Mid cross-fade both pictures show through.
@@ -75,7 +113,11 @@ describe('compositor, frame by frame', () => {
   it('wraps a long title inside the safe margins of a portrait frame', async () => {
     const tall = { width: 180, height: 320 }
     const text = '这是一个很长的标题，用来检查自动换行是否在安全边距之内 and some English words too'
-    const tl = timeline(3000, video(seg(0, 3000, { sourceUrl: `${M}red-wide.png` })), titles(seg(0, 3000, { text })))
+    const tl = timeline(
+      3000,
+      video(seg(0, 3000, { sourceUrl: `${M}red-wide.png` })),
+      titles(seg(0, 3000, { text })),
+    )
     const { white } = await render(tl, tall, [1500], [])
     const [count, minX, maxX, minY, maxY] = white[0]!
     expect(count).toBeGreaterThan(50)
@@ -88,16 +130,35 @@ describe('compositor, frame by frame', () => {
   it('fills a 9:16 frame with a 16:9 picture: no letterbox', async () => {
     const tall = { width: 180, height: 320 }
     const tl = timeline(3000, video(seg(0, 3000, { sourceUrl: `${M}green-wide.png` })))
-    const edges: Array<[number, number]> = [[2, 2], [177, 2], [90, 2], [90, 317], [2, 317], [177, 317], [90, 160]]
+    const edges: Array<[number, number]> = [
+      [2, 2],
+      [177, 2],
+      [90, 2],
+      [90, 317],
+      [2, 317],
+      [177, 317],
+      [90, 160],
+    ]
     const { samples } = await render(tl, tall, [0, 2900], edges)
     for (const frame of samples) expect(frame.map(hue)).toEqual(edges.map(() => 'green'))
   })
 
   it('shows a video clip at its source time (trimmed start honoured)', async () => {
     // The clip's orange bar is at x = 60 px/s × source time (320 px wide source, 24 px bar).
-    const tl = timeline(3000, video(seg(0, 3000, { sourceUrl: `${M}clip.mp4`, sourceStartMs: 1000 })))
+    const tl = timeline(
+      3000,
+      video(seg(0, 3000, { sourceUrl: `${M}clip.mp4`, sourceStartMs: 1000 })),
+    )
     const frame = { width: 320, height: 180 }
-    const { samples, failures } = await render(tl, frame, [500, 2000], [[100, 90], [190, 90]])
+    const { samples, failures } = await render(
+      tl,
+      frame,
+      [500, 2000],
+      [
+        [100, 90],
+        [190, 90],
+      ],
+    )
     expect(failures).toEqual([])
     const orange = ([r = 0, g = 0, b = 0]: number[]) => r > 200 && g > 120 && g < 200 && b < 140
     // t=0.5 s is source 1.5 s: the bar covers x≈90..114; t=2 s is source 3 s: x≈180..204.
@@ -120,9 +181,19 @@ describe('audio mixer', () => {
   it('mixes music at its volume, loops it to fill, and fades it out', async () => {
     const at = (vol: number) =>
       timeline(9000, music(seg(0, 9000, { sourceUrl: `${M}music.mp3`, volumePercent: vol })))
-    const windows: Array<[number, number]> = [[1000, 2000], [5000, 6000], [8950, 9000]]
-    const full = await p.page.evaluate(([tl, w]) => window.mixLevels(tl, w), [at(100), windows] as const)
-    const half = await p.page.evaluate(([tl, w]) => window.mixLevels(tl, w), [at(50), windows] as const)
+    const windows: Array<[number, number]> = [
+      [1000, 2000],
+      [5000, 6000],
+      [8950, 9000],
+    ]
+    const full = await p.page.evaluate(([tl, w]) => window.mixLevels(tl, w), [
+      at(100),
+      windows,
+    ] as const)
+    const half = await p.page.evaluate(([tl, w]) => window.mixLevels(tl, w), [
+      at(50),
+      windows,
+    ] as const)
     expect(full.channels).toBe(2)
     const [early = 0, looped = 0, tail = 0] = full.rms
     expect(early).toBeGreaterThan(0.01)
@@ -135,7 +206,14 @@ describe('audio mixer', () => {
 
   it('adds a clip’s own sound while it plays, and nothing after it', async () => {
     const tl = timeline(4000, video(seg(0, 2000, { sourceUrl: `${M}clip.mp4` })))
-    const { rms } = await p.page.evaluate(([tl]) => window.mixLevels(tl, [[500, 1500], [2500, 3500]]), [tl] as const)
+    const { rms } = await p.page.evaluate(
+      ([tl]) =>
+        window.mixLevels(tl, [
+          [500, 1500],
+          [2500, 3500],
+        ]),
+      [tl] as const,
+    )
     expect(rms[0]).toBeGreaterThan(0.02)
     expect(rms[1]).toBe(0)
   })

@@ -50,9 +50,16 @@ async function solid(color: string, width: number, height: number): Promise<Blob
 window.loadMedia = async (base64) => {
   for (const [name, b64] of Object.entries(base64)) {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
-    blobs.set(`https://media.test/${name}`, new Blob([bytes], { type: TYPES[name.split('.').pop()!] }))
+    blobs.set(
+      `https://media.test/${name}`,
+      new Blob([bytes], { type: TYPES[name.split('.').pop()!] }),
+    )
   }
-  for (const [name, color] of [['red', '#ff0000'], ['green', '#00ff00'], ['blue', '#0000ff']])
+  for (const [name, color] of [
+    ['red', '#ff0000'],
+    ['green', '#00ff00'],
+    ['blue', '#0000ff'],
+  ])
     blobs.set(`https://media.test/${name}-wide.png`, await solid(color!, 640, 360))
 }
 
@@ -141,7 +148,11 @@ export function meanGrid(
       const sum = [0, 0, 0]
       let n = 0
       for (let y = Math.floor((r * height) / rows); y < Math.floor(((r + 1) * height) / rows); y++)
-        for (let x = Math.floor((c * width) / cols); x < Math.floor(((c + 1) * width) / cols); x++) {
+        for (
+          let x = Math.floor((c * width) / cols);
+          x < Math.floor(((c + 1) * width) / cols);
+          x++
+        ) {
           const i = (y * width + x) * 4
           sum[0]! += data[i]!
           sum[1]! += data[i + 1]!

@@ -36,16 +36,20 @@ describe('ERROR_TABLE', () => {
     }
   })
 
-  it.each(ALL_CODES)('%s: the action and the envelope validate against the shared schemas', (code) => {
-    for (const ctx of CONTEXTS) {
-      const described = describeError(code, ctx)
-      if (described.action) expect(ErrorAction.safeParse(described.action).success).toBe(true)
-      if (described.alternative) expect(ErrorAction.safeParse(described.alternative).success).toBe(true)
-      const envelope = toApiError(code, ctx)
-      expect(ApiError.parse(envelope)).toEqual(envelope)
-      expect(envelope.message).toBe(described.message.en)
-    }
-  })
+  it.each(ALL_CODES)(
+    '%s: the action and the envelope validate against the shared schemas',
+    (code) => {
+      for (const ctx of CONTEXTS) {
+        const described = describeError(code, ctx)
+        if (described.action) expect(ErrorAction.safeParse(described.action).success).toBe(true)
+        if (described.alternative)
+          expect(ErrorAction.safeParse(described.alternative).success).toBe(true)
+        const envelope = toApiError(code, ctx)
+        expect(ApiError.parse(envelope)).toEqual(envelope)
+        expect(envelope.message).toBe(described.message.en)
+      }
+    },
+  )
 
   it("no message for the backend's 402 (plan_required) mentions credits, whatever the token", () => {
     const code = upstreamCodeToErrorCode(402)
@@ -58,14 +62,33 @@ describe('ERROR_TABLE', () => {
   })
 
   it.each([
-    ['invalid_request', 400], ['unauthorized', 401], ['not_found', 404], ['run_in_progress', 409],
-    ['not_exportable', 409], ['no_credits', 402], ['plan_required', 403], ['upload_too_large', 413],
-    ['file_too_large', 413], ['unsupported_format', 415], ['length_required', 411],
-    ['url_not_allowed', 400], ['invalid_api_token', 400], ['rate_limited', 429],
-    ['upstream_rate_limited', 429], ['registration_capped', 429], ['origin_forbidden', 403],
-    ['upstream_unavailable', 502], ['upstream_timeout', 504], ['token_expired', 502],
-    ['missing_client_id', 502], ['session_lost', 409], ['stream_dropped', 502],
-    ['render_failed', 502], ['job_cancelled', 409], ['job_not_finished', 409], ['internal', 500],
+    ['invalid_request', 400],
+    ['unauthorized', 401],
+    ['not_found', 404],
+    ['run_in_progress', 409],
+    ['not_exportable', 409],
+    ['no_credits', 402],
+    ['plan_required', 403],
+    ['upload_too_large', 413],
+    ['file_too_large', 413],
+    ['unsupported_format', 415],
+    ['length_required', 411],
+    ['url_not_allowed', 400],
+    ['invalid_api_token', 400],
+    ['rate_limited', 429],
+    ['upstream_rate_limited', 429],
+    ['registration_capped', 429],
+    ['origin_forbidden', 403],
+    ['upstream_unavailable', 502],
+    ['upstream_timeout', 504],
+    ['token_expired', 502],
+    ['missing_client_id', 502],
+    ['session_lost', 409],
+    ['stream_dropped', 502],
+    ['render_failed', 502],
+    ['job_cancelled', 409],
+    ['job_not_finished', 409],
+    ['internal', 500],
   ] as const)('%s answers HTTP %i', (code, status) => {
     expect(describeError(code).status).toBe(status)
   })
@@ -92,7 +115,10 @@ describe('describeError actions', () => {
       bindId: 'anon_a b',
       webBaseUrl: 'https://nv.example/',
     })
-    expect(d.action).toEqual({ kind: 'register', url: 'https://nv.example/register?bind=anon_a%20b' })
+    expect(d.action).toEqual({
+      kind: 'register',
+      url: 'https://nv.example/register?bind=anon_a%20b',
+    })
     expect(d.alternative).toEqual({ kind: 'set_api_token' })
     expect(d.message.en).toMatch(/register/i)
   })
@@ -108,7 +134,9 @@ describe('describeError actions', () => {
     const d = describeError('no_credits', { tokenKind: 'user', bindId: 'anon_1' })
     expect(d.action?.kind).toBe('top_up')
     expect(d.alternative).toBeUndefined()
-    expect(d.action && 'url' in d.action && d.action.url.startsWith('https://nemovideo.com/')).toBe(true)
+    expect(d.action && 'url' in d.action && d.action.url.startsWith('https://nemovideo.com/')).toBe(
+      true,
+    )
     expect(d.message.en).toContain('Top up credits in your account')
     expect(d.message.en).not.toMatch(/register/i)
     expect(d.message.zh).toContain('充值')
@@ -117,7 +145,10 @@ describe('describeError actions', () => {
   it('plan_required: register or upgrade, never credits; anonymous also gets the API token way out', () => {
     const anon = describeError('plan_required', { tokenKind: 'anonymous', bindId: 'anon_9' })
     expect(anon.message.en).toBe('Register or upgrade your plan to unlock export.')
-    expect(anon.action).toEqual({ kind: 'register', url: 'https://nemovideo.com/register?bind=anon_9' })
+    expect(anon.action).toEqual({
+      kind: 'register',
+      url: 'https://nemovideo.com/register?bind=anon_9',
+    })
     expect(anon.alternative).toEqual({ kind: 'set_api_token' })
     const user = describeError('plan_required', { tokenKind: 'user' })
     expect(user.action?.kind).toBe('upgrade')
@@ -145,13 +176,18 @@ describe('describeError actions', () => {
     expect(own.message.en).toContain('in 5 seconds')
     expect(own.message.zh).toContain('5 秒后')
     expect(describeError('rate_limited').action).toEqual({ kind: 'retry' })
-    expect(describeError('upstream_rate_limited').action).toEqual({ kind: 'retry', afterMs: 30_000 })
+    expect(describeError('upstream_rate_limited').action).toEqual({
+      kind: 'retry',
+      afterMs: 30_000,
+    })
   })
 
   it('session_lost -> new_session, token_expired -> retry, internal has a generic message', () => {
     expect(describeError('session_lost').action).toEqual({ kind: 'new_session' })
     expect(describeError('token_expired').action).toEqual({ kind: 'retry' })
-    expect(describeError('internal').message.en).toBe('Something went wrong on our side. Please try again.')
+    expect(describeError('internal').message.en).toBe(
+      'Something went wrong on our side. Please try again.',
+    )
   })
 
   it('invalid_request lists its issues', () => {
@@ -160,7 +196,9 @@ describe('describeError actions', () => {
       { path: 'idempotencyKey', message: 'Too short' },
     ]
     const e = toApiError('invalid_request', { issues })
-    expect(e.message).toBe('The request is not valid: preset: Invalid option; idempotencyKey: Too short.')
+    expect(e.message).toBe(
+      'The request is not valid: preset: Invalid option; idempotencyKey: Too short.',
+    )
     expect(e.issues).toEqual(issues)
   })
 

@@ -89,18 +89,20 @@ describe('routeIntent', () => {
     expect(Intent.parse(intent)).toEqual(intent)
   })
 
-  it.each(['make a video from these', '', 'export'])(
-    'attachments route %j to upload',
-    (text) => {
-      expect(routeIntent(text, { hasAttachments: true })).toEqual({ kind: 'upload' })
-    },
-  )
+  it.each(['make a video from these', '', 'export'])('attachments route %j to upload', (text) => {
+    expect(routeIntent(text, { hasAttachments: true })).toEqual({ kind: 'upload' })
+  })
 })
 
 describe('tokenize', () => {
   it('splits Chinese by the longest known word and keeps ratios and sizes whole', () => {
     expect(tokenize('帮我导出竖屏视频 9：16, 1080x1920.')).toEqual([
-      '帮我', '导出', '竖屏', '视频', '9:16', '1080x1920',
+      '帮我',
+      '导出',
+      '竖屏',
+      '视频',
+      '9:16',
+      '1080x1920',
     ])
     expect(tokenize("What's on the Timeline?")).toEqual(["what's", 'on', 'the', 'timeline'])
   })

@@ -96,7 +96,7 @@ describe('bearer tokens', () => {
     ).toBe(7)
   })
 
-  it('hands an anonymous user\'s sessions to the account registered with ?bind=', async () => {
+  it("hands an anonymous user's sessions to the account registered with ?bind=", async () => {
     const sim = testSimulator()
     const anon = await anonymousToken(sim)
     const sid = await newSession(sim, anon.token)

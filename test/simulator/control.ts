@@ -24,7 +24,10 @@ export interface SimulatorControl {
    * that anonymous user's sessions and renders, as registering through the link does.
    */
   /** A registered user's API token; `token` names it (a deployment's own NEMO_TOKEN in tests). */
-  createUserToken(opts?: { credits?: number; bind?: string; token?: string }): { token: string; userId: string }
+  createUserToken(opts?: { credits?: number; bind?: string; token?: string }): {
+    token: string
+    userId: string
+  }
   setCredits(tokenOrAll: string | 'all', available: number): void
   credits(token: string): Credits | undefined
   dropSession(sessionId: string): boolean

@@ -44,8 +44,13 @@ export class SimControl {
    * `bind`: the account was registered through the `?bind=<anon id>` link, so it owns that anonymous
    * user's sessions and renders.
    */
-  createUserToken(opts: { credits?: number; bind?: string } = {}): Promise<{ token: string; userId: string }> {
-    return this.#call('POST', '/__sim/user-tokens', opts) as Promise<{ token: string; userId: string }>
+  createUserToken(
+    opts: { credits?: number; bind?: string } = {},
+  ): Promise<{ token: string; userId: string }> {
+    return this.#call('POST', '/__sim/user-tokens', opts) as Promise<{
+      token: string
+      userId: string
+    }>
   }
 
   expireAllTokens(): Promise<unknown> {

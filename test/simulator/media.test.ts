@@ -21,7 +21,9 @@ describe('media the drafts name', () => {
     const { token } = sim.control.createUserToken()
     const sid = await newSession(sim, token)
     await readSse(await chat(sim, token, sid, 'make a video with music'))
-    const state = await (await call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token })).json()
+    const state = await (
+      await call(sim, `/api/state/nemo_agent/me/${sid}/latest`, { token })
+    ).json()
     const { draft } = (state as { data: { state: { draft: unknown } } }).data.state
     const draftUrls = [...new Set(urlsIn(draft))]
     expect(draftUrls.length).toBeGreaterThan(1)

@@ -33,7 +33,10 @@ export function mediaFile(path: string): { bytes: Uint8Array; type: string } | u
       : kind === 'audio'
         ? 'music.mp3'
         : (PICTURES[hashString(path) % PICTURES.length] as string)
-  return { bytes: bytesOf(asset), type: TYPES[extensionOf(asset) ?? ''] ?? 'application/octet-stream' }
+  return {
+    bytes: bytesOf(asset),
+    type: TYPES[extensionOf(asset) ?? ''] ?? 'application/octet-stream',
+  }
 }
 
 /** A draft as the state answers it: CDN links point at this simulator's own origin. */

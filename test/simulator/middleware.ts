@@ -64,7 +64,8 @@ export function injectFaults(sim: SimContext): MiddlewareHandler<SimEnv> {
     }
     if (fault?.kind === 'code') {
       const res = fail(fault.code, undefined, renderish ? { success: false } : {})
-      if (fault.retryAfterSec !== undefined) res.headers.set('Retry-After', String(fault.retryAfterSec))
+      if (fault.retryAfterSec !== undefined)
+        res.headers.set('Retry-After', String(fault.retryAfterSec))
       return res
     }
     if (fault?.kind === 'malformed-json') {

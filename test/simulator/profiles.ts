@@ -19,16 +19,32 @@ export const ShapeProfile = z.enum(['documented', 'minimal', 'variant'])
 export type ShapeProfile = z.infer<typeof ShapeProfile>
 
 /** What a profile tells a client about itself (the contract tests ask). */
-export const PROFILE_TRAITS: Readonly<Record<ShapeProfile, { namesBindId: boolean; namesFileUrl: boolean }>> = {
+export const PROFILE_TRAITS: Readonly<
+  Record<ShapeProfile, { namesBindId: boolean; namesFileUrl: boolean }>
+> = {
   documented: { namesBindId: true, namesFileUrl: true },
   minimal: { namesBindId: false, namesFileUrl: false },
   variant: { namesBindId: true, namesFileUrl: true },
 }
 
-export function tokenData(profile: ShapeProfile, t: { token: string; userId: string; credits: number; expiresAt: number; scopes: string[] }) {
+export function tokenData(
+  profile: ShapeProfile,
+  t: { token: string; userId: string; credits: number; expiresAt: number; scopes: string[] },
+) {
   if (profile === 'minimal') return { token: t.token }
-  if (profile === 'variant') return { access_token: t.token, anon_id: t.userId, expires_in: Math.round((t.expiresAt - Date.now()) / 1000) }
-  return { token: t.token, user_id: t.userId, credits: t.credits, expires_at: new Date(t.expiresAt).toISOString(), scopes: t.scopes }
+  if (profile === 'variant')
+    return {
+      access_token: t.token,
+      anon_id: t.userId,
+      expires_in: Math.round((t.expiresAt - Date.now()) / 1000),
+    }
+  return {
+    token: t.token,
+    user_id: t.userId,
+    credits: t.credits,
+    expires_at: new Date(t.expiresAt).toISOString(),
+    scopes: t.scopes,
+  }
 }
 
 /** The session answer's `data` and top-level extras; `documented` follows `sessionIdNesting`. */
@@ -38,31 +54,46 @@ export function sessionAnswer(
   s: { id: string; taskId: string; userId: string; taskName: string },
 ): { data: unknown; extra: Record<string, unknown> } {
   if (profile === 'minimal') return { data: { session_id: s.id }, extra: {} }
-  if (profile === 'variant') return { data: { session: { id: s.id, name: s.taskName }, task: { id: s.taskId }, bind_id: s.userId }, extra: {} }
+  if (profile === 'variant')
+    return {
+      data: { session: { id: s.id, name: s.taskName }, task: { id: s.taskId }, bind_id: s.userId },
+      extra: {},
+    }
   const data = { task_id: s.taskId, user_id: s.userId, task_name: s.taskName }
-  return { data: nesting === 'top' ? data : { ...data, session_id: s.id }, extra: nesting === 'data' ? {} : { session_id: s.id } }
+  return {
+    data: nesting === 'top' ? data : { ...data, session_id: s.id },
+    extra: nesting === 'data' ? {} : { session_id: s.id },
+  }
 }
 
 /** The state answer's `data`. */
 export function stateData(
   profile: ShapeProfile,
-  documented: { state: { draft: Draft; canvas_config: { width: number; height: number; ratio?: string } } & Record<string, unknown> } & Record<
-    string,
-    unknown
-  >,
+  documented: {
+    state: {
+      draft: Draft
+      canvas_config: { width: number; height: number; ratio?: string }
+    } & Record<string, unknown>
+  } & Record<string, unknown>,
 ) {
   const draft = documented.state.draft
   if (profile === 'minimal') return { state: { draft: minimalDraft(draft) } }
   if (profile === 'variant') {
     const { width, height } = documented.state.canvas_config
-    return { session_id: documented.session_id, bind_id: documented.user_id, draft: variantDraft(draft), canvas: { w: width, h: height } }
+    return {
+      session_id: documented.session_id,
+      bind_id: documented.user_id,
+      draft: variantDraft(draft),
+      canvas: { w: width, h: height },
+    }
   }
   return documented
 }
 
 /** The upload answer's `data`. */
 export function uploadData(profile: ShapeProfile, files: Array<Omit<MediaItem, 'size'>>) {
-  if (profile === 'minimal') return { files: files.map((f) => ({ filename: f.filename, cdn_url: f.cdn_url })) }
+  if (profile === 'minimal')
+    return { files: files.map((f) => ({ filename: f.filename, cdn_url: f.cdn_url })) }
   if (profile === 'variant') {
     const media = files.map((f) => ({
       name: f.filename,
@@ -95,9 +126,17 @@ const VARIANT_WORDS: Record<Status, readonly string[]> = {
  */
 export function renderStatusBody(
   profile: ShapeProfile,
-  r: { id: string; status: Status; progress: number; url: string | undefined; error: string | undefined; polls: number },
+  r: {
+    id: string
+    status: Status
+    progress: number
+    url: string | undefined
+    error: string | undefined
+    polls: number
+  },
 ): Record<string, unknown> | null {
-  if (profile === 'minimal') return { data: { id: r.id, status: r.status, ...(r.error && { error: r.error }) } }
+  if (profile === 'minimal')
+    return { data: { id: r.id, status: r.status, ...(r.error && { error: r.error }) } }
   if (profile === 'variant') {
     const words = VARIANT_WORDS[r.status]
     return {
@@ -127,10 +166,15 @@ export function claimData(profile: ShapeProfile, claimToken: string, expiresAt: 
 }
 
 /** A chat event of the `variant` profile: other type names and keys for the same meaning. */
-export function variantEvent(kind: 'text' | 'tool_call' | 'tool_result' | 'heartbeat', fields: Record<string, unknown> = {}) {
+export function variantEvent(
+  kind: 'text' | 'tool_call' | 'tool_result' | 'heartbeat',
+  fields: Record<string, unknown> = {},
+) {
   if (kind === 'text') return { type: 'text_delta', delta: fields.content }
-  if (kind === 'tool_call') return { type: 'function_call', name: fields.name, arguments: fields.args }
-  if (kind === 'tool_result') return { type: 'function_response', name: fields.name, output: fields.result }
+  if (kind === 'tool_call')
+    return { type: 'function_call', name: fields.name, arguments: fields.args }
+  if (kind === 'tool_result')
+    return { type: 'function_response', name: fields.name, output: fields.result }
   return { type: 'ping' }
 }
 
@@ -140,7 +184,13 @@ function minimalDraft(draft: Draft): unknown {
     ...draft,
     t: draft.t.map((track) => ({
       tt: track.tt,
-      sg: track.sg.map((s) => ({ st: s.st, d: s.d, ...(s.url && { url: s.url }), ...(s.txt && { txt: s.txt }), ...(s.vol !== undefined && { vol: s.vol }) })),
+      sg: track.sg.map((s) => ({
+        st: s.st,
+        d: s.d,
+        ...(s.url && { url: s.url }),
+        ...(s.txt && { txt: s.txt }),
+        ...(s.vol !== undefined && { vol: s.vol }),
+      })),
     })),
   }
 }

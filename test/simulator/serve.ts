@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url'
 import { freePort, waitForHttp } from '../../scripts/lib/ports.ts'
 import { startGroup, type GroupProcess } from '../../scripts/lib/processes.ts'
 import { SimControl } from './http-control.ts'
-import { createSimulator, type LoggedRequest, type Simulator, type SimulatorConfigPatch } from './index.ts'
+import {
+  createSimulator,
+  type LoggedRequest,
+  type Simulator,
+  type SimulatorConfigPatch,
+} from './index.ts'
 export interface SimulatorOptions {
   config?: SimulatorConfigPatch
   /** 0 (the default) picks a free port. */
@@ -42,7 +47,11 @@ export interface RunningSimulator {
  */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const running = options.ownProcess
-    ? await inOwnProcess(options.port ?? (await freePort()), options.config ?? {}, options.ownProcess)
+    ? await inOwnProcess(
+        options.port ?? (await freePort()),
+        options.config ?? {},
+        options.ownProcess,
+      )
     : await inThisProcess(options.port ?? 0, options.config ?? {})
   const control = new SimControl(running.url)
   return { ...running, control, log: (endpoint) => control.log(endpoint) }

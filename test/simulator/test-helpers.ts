@@ -88,7 +88,12 @@ export function chat(
 /** Reads a whole stream: its raw chunks, and the parsed `data:` payloads (non-JSON left out). */
 export async function readSse(res: Response) {
   const { chunks, frames, comments } = await readSseFrames(res)
-  return { chunks, data: frames.map((f) => f.data), comments, events: jsonData<Record<string, any>>(frames) }
+  return {
+    chunks,
+    data: frames.map((f) => f.data),
+    comments,
+    events: jsonData<Record<string, any>>(frames),
+  }
 }
 
 /** The reply text of a turn in either style (ADK: the partial deltas, not the final repeat). */

@@ -61,10 +61,10 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
         : style === 'variant'
           ? event(variantEvent('text', { content: piece }))
           : event({
-            author: 'nemo_agent',
-            content: { role: 'model', parts: [{ text: piece }] },
-            partial: true,
-          })
+              author: 'nemo_agent',
+              content: { role: 'model', parts: [{ text: piece }] },
+              partial: true,
+            })
     }
     if (style === 'adk') {
       const final = { author: 'nemo_agent', content: { role: 'model', parts: [{ text: full }] } }
@@ -96,12 +96,12 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
           : style === 'variant'
             ? event(variantEvent('tool_call', { name: step.name, args: step.args }))
             : event({
-              author: 'nemo_agent',
-              content: {
-                role: 'model',
-                parts: [{ functionCall: { id, name: step.name, args: step.args } }],
-              },
-            })
+                author: 'nemo_agent',
+                content: {
+                  role: 'model',
+                  parts: [{ functionCall: { id, name: step.name, args: step.args } }],
+                },
+              })
         done.add(step)
         const result = step.run()
         await sleep(scaled(rng.int(200, 1500)))
@@ -110,12 +110,12 @@ export function runTurn(plan: TurnPlan, opts: TurnOptions) {
           : style === 'variant'
             ? event(variantEvent('tool_result', { name: step.name, result }))
             : event({
-              author: 'nemo_agent',
-              content: {
-                role: 'user',
-                parts: [{ functionResponse: { id, name: step.name, response: result } }],
-              },
-            })
+                author: 'nemo_agent',
+                content: {
+                  role: 'user',
+                  parts: [{ functionResponse: { id, name: step.name, response: result } }],
+                },
+              })
       }
     }
     if (opts.trailingIssue) yield* text(opts.zh ? TEMPORARY_ISSUE.zh : TEMPORARY_ISSUE.en)

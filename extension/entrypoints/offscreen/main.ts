@@ -17,9 +17,11 @@ browser.runtime.onMessage.addListener(
       return false
     const cmd = RendererCommand.safeParse(raw)
     if (!cmd.success) return false
-    renderer.handle(cmd.data).then(sendResponse, (err: unknown) =>
-      sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
-    )
+    renderer
+      .handle(cmd.data)
+      .then(sendResponse, (err: unknown) =>
+        sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+      )
     return true
   },
 )

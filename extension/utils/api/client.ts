@@ -63,7 +63,11 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
       const { streamRun } = await import('./sse.ts')
       return streamRun(opts, sessionId, runId, options, opts.streamBackoff)
     },
-    uploadFiles: async (sessionId: string, files: readonly UploadFile[], options?: UploadOptions) => {
+    uploadFiles: async (
+      sessionId: string,
+      files: readonly UploadFile[],
+      options?: UploadOptions,
+    ) => {
       const { uploadFiles } = await import('./upload.ts')
       return uploadFiles(opts, sessionId, files, options)
     },
@@ -76,7 +80,11 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
       call('POST', paths.uploadUrls(sessionId), UploadResult, { urls }),
     /** The summary comes in `lang` (the UI's language), so a Chinese UI reads a Chinese summary. */
     getState: (sessionId: string, lang?: 'en' | 'zh') =>
-      call('GET', lang ? `${paths.state(sessionId)}?lang=${lang}` : paths.state(sessionId), ProjectState),
+      call(
+        'GET',
+        lang ? `${paths.state(sessionId)}?lang=${lang}` : paths.state(sessionId),
+        ProjectState,
+      ),
     claim: (sessionId: string) => call('POST', paths.claim(sessionId), ClaimLink),
     createExport: (sessionId: string, body: CreateExportRequest) =>
       call('POST', paths.createExport(sessionId), ExportJob, body),

@@ -30,7 +30,15 @@ export async function uploadFiles(
   for (const f of prepared) form.append('files', new File([f.blob], f.name, { type: f.blob.type }))
   let key = await opts.getKey()
   for (let attempt = 0; ; attempt++) {
-    const { status, body } = await sendWithProgress({ xhr: createXhr(), method: 'POST', url, key, body: form, onProgress, signal })
+    const { status, body } = await sendWithProgress({
+      xhr: createXhr(),
+      method: 'POST',
+      url,
+      key,
+      body: form,
+      onProgress,
+      signal,
+    })
     if (status === 401 && attempt === 0) {
       key = await opts.getKey({ renew: true, rejected: key })
       continue

@@ -154,7 +154,12 @@ async function missingManifestFiles(extensionDir: string): Promise<string[]> {
 }
 
 type Prefs = Record<string, unknown> & {
-  extensions?: { settings?: Record<string, Record<string, { explicit_host?: string[]; scriptable_host?: string[] }>> }
+  extensions?: {
+    settings?: Record<
+      string,
+      Record<string, { explicit_host?: string[]; scriptable_host?: string[] }>
+    >
+  }
 }
 
 async function readPrefs(userDataDir: string): Promise<Prefs> {
@@ -172,11 +177,17 @@ async function writePrefs(userDataDir: string, prefs: Prefs): Promise<void> {
 
 async function hasGrantedOrigins(userDataDir: string, origins: string[]): Promise<boolean> {
   const settings = Object.values((await readPrefs(userDataDir)).extensions?.settings ?? {})
-  return settings.some((s) => origins.every((o) => s.active_permissions?.explicit_host?.includes(o)))
+  return settings.some((s) =>
+    origins.every((o) => s.active_permissions?.explicit_host?.includes(o)),
+  )
 }
 
 /** Adds `origins` to the extension's granted and active permissions, as an accepted prompt does. */
-async function grantOrigins(userDataDir: string, extensionId: string, origins: string[]): Promise<void> {
+async function grantOrigins(
+  userDataDir: string,
+  extensionId: string,
+  origins: string[],
+): Promise<void> {
   const prefs = await readPrefs(userDataDir)
   const settings = prefs.extensions?.settings?.[extensionId]
   if (!settings) throw new Error(`no settings for extension ${extensionId} in the profile`)

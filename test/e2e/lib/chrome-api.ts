@@ -16,7 +16,10 @@ export interface ChromeApi {
     search(query: { id?: number; orderBy?: string[] }): Promise<DownloadItem[]>
   }
   tabs: {
-    query(query: { url?: string | string[]; active?: boolean }): Promise<Array<{ id?: number; url?: string; windowId: number }>>
+    query(query: {
+      url?: string | string[]
+      active?: boolean
+    }): Promise<Array<{ id?: number; url?: string; windowId: number }>>
     get(tabId: number): Promise<{ id?: number; url?: string; title?: string }>
   }
   storage: {
@@ -24,7 +27,9 @@ export interface ChromeApi {
     session: { get(keys?: string | string[] | null): Promise<Record<string, unknown>> }
   }
   permissions: { getAll(): Promise<{ permissions?: string[]; origins?: string[] }> }
-  alarms: { getAll(): Promise<Array<{ name: string; scheduledTime: number; periodInMinutes?: number }>> }
+  alarms: {
+    getAll(): Promise<Array<{ name: string; scheduledTime: number; periodInMinutes?: number }>>
+  }
   action: { getBadgeText(details: { tabId?: number }): Promise<string> }
 }
 

@@ -14,7 +14,9 @@ export async function recordNotifications(browser: ExtensionBrowser): Promise<vo
     const g = globalThis as unknown as { __shown?: unknown[] }
     if (g.__shown) return
     g.__shown = []
-    const api = chrome.notifications as unknown as { create: (...args: unknown[]) => Promise<string> }
+    const api = chrome.notifications as unknown as {
+      create: (...args: unknown[]) => Promise<string>
+    }
     const create = api.create.bind(api)
     api.create = async (...args: unknown[]) => {
       const id = await create(...args)
@@ -53,7 +55,8 @@ export async function waitForNotification(
     async () => {
       const worker = await browser.serviceWorker()
       const shown = await worker.evaluate(async () => {
-        const recorded = ((globalThis as unknown as { __shown?: unknown[] }).__shown ?? []) as Array<{
+        const recorded = ((globalThis as unknown as { __shown?: unknown[] }).__shown ??
+          []) as Array<{
           id: string
         }>
         const showing = await chrome.notifications.getAll()

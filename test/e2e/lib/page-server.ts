@@ -59,14 +59,21 @@ export async function startNemoWebStandIn(): Promise<PageServer> {
   const requests: string[] = []
   const server = createServer((req, res) => {
     requests.push(req.url ?? '/')
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': page.length })
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': page.length,
+    })
     res.end(req.method === 'HEAD' ? undefined : page)
   })
   return listenOnLoopback(server, requests, 'NemoVideo stand-in')
 }
 
 /** Listens on a free loopback port; `stop` ends open connections too, so it never hangs. */
-async function listenOnLoopback(server: Server, requests: string[], name: string): Promise<PageServer> {
+async function listenOnLoopback(
+  server: Server,
+  requests: string[],
+  name: string,
+): Promise<PageServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.address()
   if (!address || typeof address !== 'object') throw new Error(`${name} has no address`)

@@ -28,7 +28,8 @@ export interface TourOptions {
   log?: (line: string) => void
 }
 
-export type MenuId = 'add-image' | 'make-from-image' | 'make-from-text' | 'pick-images' | 'make-from-article'
+export type MenuId =
+  'add-image' | 'make-from-image' | 'make-from-text' | 'pick-images' | 'make-from-article'
 
 export class Tour {
   readonly browser: ExtensionBrowser
@@ -72,9 +73,11 @@ export class Tour {
         const tab = tabs.find((t) => t.url === pageUrl)
         if (!tab?.id) throw new Error(`no tab shows ${pageUrl}`)
         const full = await chrome.tabs.get(tab.id)
-        const event = (chrome as unknown as {
-          contextMenus: { onClicked: { dispatch(info: unknown, tab: unknown): void } }
-        }).contextMenus.onClicked
+        const event = (
+          chrome as unknown as {
+            contextMenus: { onClicked: { dispatch(info: unknown, tab: unknown): void } }
+          }
+        ).contextMenus.onClicked
         event.dispatch({ editable: false, frameId: 0, pageUrl, ...info }, full)
       },
       { pageUrl: page.url(), info },
@@ -130,7 +133,10 @@ export class Tour {
   /** Clicks the picker's "Make video" and waits for the tray to hold `expected` items. */
   async confirmPicker(page: Page, expected: number): Promise<TrayEntry[]> {
     this.step('picker: make video')
-    await page.locator('#pagereel-picker').getByRole('button', { name: this.messages.text('picker_make_video') }).click()
+    await page
+      .locator('#pagereel-picker')
+      .getByRole('button', { name: this.messages.text('picker_make_video') })
+      .click()
     return await this.waitForTray(expected)
   }
 
@@ -138,14 +144,20 @@ export class Tour {
   async tray(): Promise<TrayEntry[]> {
     const worker = await this.browser.serviceWorker()
     const stored = await worker.evaluate(() => chrome.storage.local.get('tray'))
-    return ((stored.tray as { items?: TrayEntry[] } | undefined)?.items ?? []).map((i) => ({ ...i }))
+    return ((stored.tray as { items?: TrayEntry[] } | undefined)?.items ?? []).map((i) => ({
+      ...i,
+    }))
   }
 
   async waitForTray(count: number, timeoutMs = 20_000): Promise<TrayEntry[]> {
-    return await waitFor(`${count} tray items`, async () => {
-      const items = await this.tray()
-      return items.length >= count ? items : undefined
-    }, timeoutMs)
+    return await waitFor(
+      `${count} tray items`,
+      async () => {
+        const items = await this.tray()
+        return items.length >= count ? items : undefined
+      },
+      timeoutMs,
+    )
   }
 
   /** The extension's stored state: installation key, current project, its chat, followed jobs. */
@@ -185,7 +197,11 @@ export class Tour {
   }
 
   /** Sends `text` and waits for the reply it starts to finish. */
-  async sendAndWait(popup: Page, text: string, timeoutMs = 60_000): Promise<{ text: string; summary: string; error: string }> {
+  async sendAndWait(
+    popup: Page,
+    text: string,
+    timeoutMs = 60_000,
+  ): Promise<{ text: string; summary: string; error: string }> {
     const before = await this.replyCount(popup)
     await this.send(popup, text)
     return await this.waitForReplyDone(popup, before + 1, timeoutMs)
@@ -198,12 +214,22 @@ export class Tour {
 
   /** Waits until the newest reply is streaming with some text, and returns that text. */
   async waitForStreamingText(popup: Page, timeoutMs = 60_000): Promise<string> {
-    return await waitFor('a reply streaming in', async () => {
-      const reply = this.lastReply(popup)
-      if ((await reply.count()) === 0 || (await reply.getAttribute('aria-busy')) !== 'true') return undefined
-      const text = (await reply.locator('.msg-text').textContent().catch(() => null)) ?? ''
-      return text.length > 0 ? text : undefined
-    }, timeoutMs, 100)
+    return await waitFor(
+      'a reply streaming in',
+      async () => {
+        const reply = this.lastReply(popup)
+        if ((await reply.count()) === 0 || (await reply.getAttribute('aria-busy')) !== 'true')
+          return undefined
+        const text =
+          (await reply
+            .locator('.msg-text')
+            .textContent()
+            .catch(() => null)) ?? ''
+        return text.length > 0 ? text : undefined
+      },
+      timeoutMs,
+      100,
+    )
   }
 
   /**
@@ -215,19 +241,33 @@ export class Tour {
     count = 1,
     timeoutMs = 90_000,
   ): Promise<{ text: string; summary: string; error: string }> {
-    await waitFor(`reply ${count} to finish`, async () => {
-      const replies = popup.locator('.msg-reply')
-      if ((await replies.count()) < count) return undefined
-      return (await replies.nth(count - 1).getAttribute('aria-busy')) === 'false'
-    }, timeoutMs, 200).catch(async (error: Error) => {
+    await waitFor(
+      `reply ${count} to finish`,
+      async () => {
+        const replies = popup.locator('.msg-reply')
+        if ((await replies.count()) < count) return undefined
+        return (await replies.nth(count - 1).getAttribute('aria-busy')) === 'false'
+      },
+      timeoutMs,
+      200,
+    ).catch(async (error: Error) => {
       // Say what the user sees instead: an error notice usually explains it.
-      const notices = await popup.locator('.notice-error').allInnerTexts().catch(() => [])
+      const notices = await popup
+        .locator('.notice-error')
+        .allInnerTexts()
+        .catch(() => [])
       throw new Error(`${error.message}; error notices: ${JSON.stringify(notices)}`)
     })
     const reply = popup.locator('.msg-reply').nth(count - 1)
     const read = async (sel: string) =>
-      (await reply.locator(sel).count()) ? ((await reply.locator(sel).first().textContent()) ?? '') : ''
-    return { text: await read('.msg-text'), summary: await read('.msg-summary'), error: await read('.notice-text') }
+      (await reply.locator(sel).count())
+        ? ((await reply.locator(sel).first().textContent()) ?? '')
+        : ''
+    return {
+      text: await read('.msg-text'),
+      summary: await read('.msg-summary'),
+      error: await read('.notice-text'),
+    }
   }
 
   /** Waits for the timeline to draw at least one segment; returns the bars' accessible labels. */
@@ -248,7 +288,9 @@ export class Tour {
       const pressed = (await toggle.getAttribute('aria-pressed')) === 'true'
       if (pressed !== presets.includes(preset)) await toggle.click()
     }
-    await popup.getByRole('button', { name: this.messages.text('ui_export_start', [presets.length]) }).click()
+    await popup
+      .getByRole('button', { name: this.messages.text('ui_export_start', [presets.length]) })
+      .click()
   }
 
   /** Options page: pastes the user's own NemoVideo API token and waits until it is accepted. */
@@ -267,9 +309,11 @@ export class Tour {
     const worker = await this.browser.serviceWorker()
     await worker.evaluate(
       ({ id, index }) => {
-        const event = (chrome.notifications as unknown as {
-          onButtonClicked: { dispatch(id: string, index: number): void }
-        }).onButtonClicked
+        const event = (
+          chrome.notifications as unknown as {
+            onButtonClicked: { dispatch(id: string, index: number): void }
+          }
+        ).onButtonClicked
         event.dispatch(id, index)
       },
       { id: notificationId, index },

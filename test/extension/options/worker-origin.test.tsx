@@ -24,7 +24,14 @@ beforeEach(() => {
 })
 
 const info = (extra: Partial<InstallationInfo> = {}) =>
-  json(InstallationInfo.parse({ installationId: 'inst_x', tokenKind: 'anonymous', createdAt: '2026-11-24T10:00:00.000Z', ...extra }))
+  json(
+    InstallationInfo.parse({
+      installationId: 'inst_x',
+      tokenKind: 'anonymous',
+      createdAt: '2026-11-24T10:00:00.000Z',
+      ...extra,
+    }),
+  )
 
 /** Two workers: the local one issues KEY_A, https://other.example issues KEY_B. */
 function twoWorkers(register?: (req: Request) => Response | Promise<Response>) {
@@ -33,7 +40,10 @@ function twoWorkers(register?: (req: Request) => Response | Promise<Response>) {
       register ??
       ((req) => {
         const local = new URL(req.url).hostname === '127.0.0.1'
-        return json({ installationId: 'inst_x', key: local ? KEY_A : KEY_B, tokenKind: 'anonymous' }, 201)
+        return json(
+          { installationId: 'inst_x', key: local ? KEY_A : KEY_B, tokenKind: 'anonymous' },
+          201,
+        )
       }),
     [`GET ${paths.me}`]: () => info(),
   })
@@ -51,7 +61,12 @@ describe('the installation key and the worker URL', () => {
       `GET ${paths.me}`,
     ])
     expect(toOther.map((r) => r.headers.get('Authorization'))).toEqual([null, `Bearer ${KEY_B}`])
-    expect(worker.requests.some((r) => r.headers.get('Authorization')?.includes(KEY_A) && !r.url.startsWith('http://127.0.0.1'))).toBe(false)
+    expect(
+      worker.requests.some(
+        (r) =>
+          r.headers.get('Authorization')?.includes(KEY_A) && !r.url.startsWith('http://127.0.0.1'),
+      ),
+    ).toBe(false)
   })
 
   it('goes only over https, or plain http to this machine', async () => {
@@ -76,7 +91,9 @@ describe('the installation key and the worker URL', () => {
     expect((await settingsItem.getValue()).workerUrl).toBeUndefined()
     fireEvent.input(field, { target: { value: 'http://localhost:8787' } })
     fireEvent.click(screen.getByText('Save'))
-    await waitFor(async () => expect((await settingsItem.getValue()).workerUrl).toBe('http://localhost:8787'))
+    await waitFor(async () =>
+      expect((await settingsItem.getValue()).workerUrl).toBe('http://localhost:8787'),
+    )
   })
 })
 
@@ -95,7 +112,10 @@ describe('a private worker', () => {
     fireEvent.input(field, { target: { value: ' open sesame ' } })
     fireEvent.click(screen.getByText('Register'))
     await screen.findByText('Registered with this server.')
-    expect(await registrationCodeItem.getValue()).toEqual({ origin: 'http://127.0.0.1:8787', code: 'open sesame' })
+    expect(await registrationCodeItem.getValue()).toEqual({
+      origin: 'http://127.0.0.1:8787',
+      code: 'open sesame',
+    })
     const posts = worker.requests.filter((r) => r.method === 'POST')
     expect(await posts.at(-1)!.json()).toMatchObject({ registrationCode: 'open sesame' })
     // The code is for this origin only: another worker does not get it.

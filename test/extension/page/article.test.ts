@@ -77,7 +77,10 @@ describe('the script and its length', () => {
   })
 
   it('stops at the word budget of a short script, keeping whole sentences', () => {
-    const long = Array.from({ length: 30 }, (_, i) => `Paragraph ${i} has exactly seven words here.`)
+    const long = Array.from(
+      { length: 30 },
+      (_, i) => `Paragraph ${i} has exactly seven words here.`,
+    )
     const script = scriptFor(long, 'short')
     expect(wordCount(script)).toBeLessThanOrEqual(90)
     expect(script.split('\n\n')).toHaveLength(12)
@@ -178,7 +181,9 @@ describe('article picker', () => {
     box.dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true, cancelable: true })))
     expect(box.checked).toBe(true)
     button('Make video').dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true })))
-    document.dispatchEvent(untrusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })))
+    document.dispatchEvent(
+      untrusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })),
+    )
     expect(document.getElementById('pagereel-picker')).not.toBeNull()
     expect(send).not.toHaveBeenCalled()
     button('Make video').click()

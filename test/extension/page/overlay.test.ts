@@ -91,7 +91,9 @@ describe('picker overlay', () => {
     expect(boxes.every((b) => b.checked)).toBe(true)
     boxes[0]!.dispatchEvent(untrusted(new MouseEvent('click', { bubbles: true, cancelable: true })))
     expect(boxes[0]!.checked).toBe(true)
-    document.dispatchEvent(untrusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })))
+    document.dispatchEvent(
+      untrusted(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })),
+    )
     expect(document.getElementById('pagereel-picker')).not.toBeNull()
     expect(send).not.toHaveBeenCalled()
     // The user's own click still works.

@@ -37,20 +37,28 @@ describe('local render bookkeeping', () => {
     expect(isLocalJobId('job_abcdefghijklmnop1234')).toBe(false)
     expect(j).toMatchObject({ preset: '9:16', width: 1080, height: 1920, status: 'pending' })
     expect(j.fileName).toBe('My trip 9x16.mp4')
-    expect(newLocalJob('ses_local00000000000001', '1:1', undefined, T0, 'x'.repeat(16)).fileName).toBe(
-      'PageReel 1x1.mp4',
-    )
+    expect(
+      newLocalJob('ses_local00000000000001', '1:1', undefined, T0, 'x'.repeat(16)).fileName,
+    ).toBe('PageReel 1x1.mp4')
     // The stored shape parses (storage reads parse every time).
     expect(LocalRenders.safeParse(listOf('16:9')).success).toBe(true)
   })
 
   it('progress moves a job to processing, capped below 100 until the file is there', () => {
     let l = withProgress(listOf('16:9'), job(listOf('16:9')).jobId, 42.5, at(3))
-    expect(job(l)).toMatchObject({ status: 'processing', progress: 42.5, updatedAt: at(3).toISOString() })
+    expect(job(l)).toMatchObject({
+      status: 'processing',
+      progress: 42.5,
+      updatedAt: at(3).toISOString(),
+    })
     l = withProgress(l, job(l).jobId, 100, at(4))
     expect(job(l).progress).toBe(99)
     l = withCompleted(l, job(l).jobId, { size: 1234, audioCodec: 'opus' }, at(5))
-    expect(job(l)).toMatchObject({ status: 'completed', progress: 100, completedAt: at(5).toISOString() })
+    expect(job(l)).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      completedAt: at(5).toISOString(),
+    })
     expect(l.renders[0]).toMatchObject({ size: 1234, audioCodec: 'opus' })
     // The draft is not kept once the render ended.
     expect(l.renders[0]!.timeline).toBeUndefined()

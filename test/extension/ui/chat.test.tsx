@@ -320,8 +320,9 @@ describe('chat', () => {
     const box = screen.getByLabelText('Message') as HTMLTextAreaElement
     await waitFor(() => expect(box.disabled).toBe(false))
     // Meanwhile a turn was started elsewhere (another device) in this session.
-    elsewhere = (await worker.base.sendMessage(SESSION, { text: 'x', clientMessageId: 'elsewhere-1' }))
-      .runId
+    elsewhere = (
+      await worker.base.sendMessage(SESSION, { text: 'x', clientMessageId: 'elsewhere-1' })
+    ).runId
     type('Make it shorter')
     const alert = await within(screen.getByRole('log')).findByRole('alert')
     expect(alert.textContent).toContain('Still working on your previous message.')
@@ -336,14 +337,22 @@ describe('chat', () => {
       currentSessionId: SESSION,
       projects: [{ sessionId: SESSION, title: 'City', createdAt: new Date().toISOString() }],
     })
-    const { runId } = await worker.base.sendMessage(SESSION, { text: 'x', clientMessageId: 'other-0001' })
+    const { runId } = await worker.base.sendMessage(SESSION, {
+      text: 'x',
+      clientMessageId: 'other-0001',
+    })
     worker.runs.push(runId, { type: 'text', delta: 'Half way' })
     worker.override('getSession', async (sessionId: string) =>
       SessionInfo.parse({
         sessionId,
         language: 'en',
         createdAt: new Date().toISOString(),
-        latestRun: { runId, status: 'running', lastEventId: 1, startedAt: new Date().toISOString() },
+        latestRun: {
+          runId,
+          status: 'running',
+          lastEventId: 1,
+          startedAt: new Date().toISOString(),
+        },
       }),
     )
     renderApp(worker)

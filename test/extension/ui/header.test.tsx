@@ -30,7 +30,9 @@ describe('header', () => {
     const open = await screen.findByRole('button', { name: 'Open in NemoVideo' })
     await waitFor(() => expect((open as HTMLButtonElement).disabled).toBe(false))
     fireEvent.click(open)
-    await waitFor(() => expect(app.opened).toEqual(['https://nemo.web.test/workspace/claim?ct=abc']))
+    await waitFor(() =>
+      expect(app.opened).toEqual(['https://nemo.web.test/workspace/claim?ct=abc']),
+    )
     expect(worker.callsOf('claim')).toEqual([[SESSION]])
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }))
     expect(app.optionsOpened()).toBe(1)

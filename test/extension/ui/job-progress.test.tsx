@@ -22,7 +22,12 @@ function job(over: Partial<ExportJob> & Pick<ExportJob, 'jobId' | 'status'>): Ex
   })
 }
 const done = (id: string, tookS: number, now = NOW) =>
-  job({ jobId: id, status: 'completed', createdAt: at(1000 + tookS, now), completedAt: at(1000, now) })
+  job({
+    jobId: id,
+    status: 'completed',
+    createdAt: at(1000 + tookS, now),
+    completedAt: at(1000, now),
+  })
 
 describe('progress from facts', () => {
   it("the typical render time is the median of this installation's finished exports", () => {
@@ -92,6 +97,8 @@ describe('the jobs of a project', () => {
     const list = within(await screen.findByRole('list', { name: 'Exports of “Night city”' }))
     expect(list.getAllByRole('listitem')).toHaveLength(2)
     // Both finished jobs count for the estimate (60 s and 80 s: 70 s typical), whatever project.
-    await list.findByText(/^Rendering · 0:1\d · about 0:[56]\d left \(estimate from your last 2 exports\)$/)
+    await list.findByText(
+      /^Rendering · 0:1\d · about 0:[56]\d left \(estimate from your last 2 exports\)$/,
+    )
   })
 })

@@ -38,8 +38,12 @@ describe('ui_ locale keys', () => {
 
   it('cover every ui_ key the components and models use, and none is unused', () => {
     const used = new Set(
-      [...sources(join(extension, 'app')), ...sources(join(extension, 'components')), ...sources(join(extension, 'models'))].flatMap(
-        (f) => [...readFileSync(f, 'utf8').matchAll(/'(ui_[a-z0-9_]+)'/g)].map((m) => m[1]!),
+      [
+        ...sources(join(extension, 'app')),
+        ...sources(join(extension, 'components')),
+        ...sources(join(extension, 'models')),
+      ].flatMap((f) =>
+        [...readFileSync(f, 'utf8').matchAll(/'(ui_[a-z0-9_]+)'/g)].map((m) => m[1]!),
       ),
     )
     expect([...used].sort()).toEqual(uiKeys(en))

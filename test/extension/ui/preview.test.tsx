@@ -78,12 +78,16 @@ describe('the preview player in the app', () => {
 
     const seek = screen.getByRole('slider', { name: 'Position in the video' }) as HTMLInputElement
     fireEvent.input(seek, { target: { value: '5000' } })
-    await waitFor(() => expect(document.querySelector('.preview-time')?.textContent).toBe('0:05 of 0:10'))
+    await waitFor(() =>
+      expect(document.querySelector('.preview-time')?.textContent).toBe('0:05 of 0:10'),
+    )
     expect((document.querySelector('.tl-playhead') as HTMLElement).style.left).toBe('50.000%')
     expect(app.state.preview.request.value).toMatchObject({ ms: 5000, play: false })
     // A title segment starts at 0: clicking it brings the player back there.
     fireEvent.click(screen.getByRole('button', { name: /^Title, “Urban Dreams”/ }))
-    await waitFor(() => expect(document.querySelector('.preview-time')?.textContent).toBe('0:00 of 0:10'))
+    await waitFor(() =>
+      expect(document.querySelector('.preview-time')?.textContent).toBe('0:00 of 0:10'),
+    )
     expect(app.state.preview.request.value).toMatchObject({ ms: 0 })
 
     // The export panel's framing: 9:16 alone makes the player portrait.

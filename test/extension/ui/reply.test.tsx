@@ -89,7 +89,13 @@ describe('markdown replies', () => {
   it('opens only http(s) and mailto links', () => {
     expect(safeHref('https://a.test/x')).toBe('https://a.test/x')
     expect(safeHref('mailto:me@a.test')).toBe('mailto:me@a.test')
-    for (const bad of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,x', 'vbscript:x', '/relative'])
+    for (const bad of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,x',
+      'vbscript:x',
+      '/relative',
+    ])
       expect(safeHref(bad)).toBeUndefined()
   })
 

@@ -8,7 +8,12 @@ import type { LargeUploadOptions, UploadFile } from '../../../extension/utils/ap
 import { clearBlobs, getBlob } from '../../../extension/utils/blob-store.ts'
 import { t } from '../../../extension/utils/i18n.ts'
 import { trayItem } from '../../../extension/utils/storage.ts'
-import { addTrayImages, getTrayUploadId, getTrayItems, setTrayUploadId } from '../../../extension/utils/tray.ts'
+import {
+  addTrayImages,
+  getTrayUploadId,
+  getTrayItems,
+  setTrayUploadId,
+} from '../../../extension/utils/tray.ts'
 import { pendingIntent, trayStore } from '../../../extension/app/store-deps.ts'
 import { createFakeWorker, renderApp, SESSION, type FakeWorker } from './harness.tsx'
 import {
@@ -52,8 +57,7 @@ function gate() {
   return { opened, open }
 }
 
-const unreachable = () =>
-  unreachableError(new Error('part upload connection failed'))
+const unreachable = () => unreachableError(new Error('part upload connection failed'))
 
 describe('tray: big files from disk go in parts', () => {
   it('a video over the single-request limit goes through uploadLargeFile with the progress bar', async () => {

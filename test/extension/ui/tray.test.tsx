@@ -88,12 +88,15 @@ describe('tray', () => {
     await seedTray()
     const worker = createFakeWorker()
     worker.override('uploadFiles', async () => {
-      throw new ApiRequestError({
+      throw new ApiRequestError(
+        {
           code: 'upload_too_large',
           message: 'too large',
           action: { kind: 'compress' },
           params: { limitBytes: 1048576 },
-        }, 413)
+        },
+        413,
+      )
     })
     renderApp(worker)
     fireEvent.click(await tray().findByRole('button', { name: 'Make video from these images' }))

@@ -91,7 +91,14 @@ export function renderRoutes(sim: SimContext) {
           : status === 'cancelled'
             ? 'Render cancelled'
             : undefined
-      const shaped = renderStatusBody(state.config.profile, { id: render.id, status, progress, url, error, polls: render.polls })
+      const shaped = renderStatusBody(state.config.profile, {
+        id: render.id,
+        status,
+        progress,
+        url,
+        error,
+        polls: render.polls,
+      })
       if (shaped) return renderOk(shaped)
       const shape =
         state.config.statusShape === 'rotate'

@@ -1,10 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { paths } from '../../../../shared/api/index.ts'
-import {
-  ApiRequestError,
-  createWorkerClient,
-} from '../../../../extension/utils/api/index.ts'
+import { ApiRequestError, createWorkerClient } from '../../../../extension/utils/api/index.ts'
 import { getWorkerClient } from '../../../../extension/utils/installation.ts'
 import { installationItem, trayItem } from '../../../../extension/utils/storage.ts'
 import { KEY_A, KEY_B, SESSION, created, errorResponse, job, json, routeFetch } from './fixtures.ts'
