@@ -20,8 +20,9 @@ export default defineConfig({
           RENDER_POLL_INTERVAL_MS: '600000',
           RENDER_MAX_AGE_MS: '3600000',
           UPLOAD_MAX_BYTES: '1048576',
-          // A stalled upload is cut off in well under a second, not the production 30 s.
-          STREAM_IDLE_TIMEOUT_MS: '400',
+          // A stalled upload is cut off in 2 s, not the production 30 s (long enough that a loaded
+          // machine still gets another request in while stalled uploads hold their slots).
+          STREAM_IDLE_TIMEOUT_MS: '2000',
           // Five uploads of one installation at once (reliability-concurrency), and no more.
           UPLOADS_CONCURRENT_MAX: '5',
           // The render answer's file URL: headers within half a second, then the token download.
