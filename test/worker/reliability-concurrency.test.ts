@@ -45,7 +45,7 @@ describe('messages sent at the same moment', () => {
     expect,
   }) => {
     const { key, sessionId } = await chatSession()
-    sim.control.fault({ kind: 'slow-first-byte', delayMs: 300 })
+    sim.control.fault({ kind: 'slow-first-byte', delayMs: 3000 })
     const before = sim.log.length
     const texts = ['one', 'two', 'three', 'four', 'five', 'six'].map((t) => `message ${t}`)
     const answers = await Promise.all(texts.map((text) => postMessage(key, sessionId, text)))

@@ -65,7 +65,7 @@ describe('sessions', () => {
 
   it('refuses a second message while a turn runs (409), and takes one after it ended', async ({ expect }) => {
     const { key, sessionId } = await chatSession()
-    sim.control.fault({ kind: 'slow-first-byte', delayMs: 300 })
+    sim.control.fault({ kind: 'slow-first-byte', delayMs: 3000 })
     const before = sim.log.length
     const runId = await send(key, sessionId, 'hello')
     const busy = await postMessage(key, sessionId, 'and another thing')
@@ -174,7 +174,7 @@ describe('sweep alarm', () => {
   it('keeps recent runs, and never touches a running turn', async ({ expect }) => {
     const { key, sessionId } = await chatSession()
     const { runId: recent } = await runTurn(key, sessionId, 'hello')
-    sim.control.fault({ kind: 'slow-first-byte', delayMs: 300 })
+    sim.control.fault({ kind: 'slow-first-byte', delayMs: 3000 })
     const running = await send(key, sessionId, 'hello again')
     const stub = stubOf(sessionId)
     // Even a running turn that looks old stays.
