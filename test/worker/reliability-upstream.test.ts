@@ -182,7 +182,7 @@ describe('a chat turn against a troubled backend', () => {
     // STILL_WORKING_INTERVAL_MS is 200 in tests.
     const { key, sessionId } = await sessionWithVideo()
     sim.control.nextTurn({ noText: false, trailingIssue: false })
-    sim.control.fault({ kind: 'slow-first-byte', delayMs: 900 })
+    sim.control.fault({ kind: 'slow-first-byte', delayMs: 2000 })
     const { events } = await runTurn(key, sessionId, 'change the title to "Quiet Start"')
     const firstText = events.findIndex((e) => e.type === 'text')
     const still = events.slice(0, firstText).filter((e) => e.type === 'still_working')
