@@ -35,9 +35,19 @@ const ConfigSchema = z
     SKILL_VERSION: z.string().min(1).max(40),
     SKILL_PLATFORM: z.string().min(1).max(40).default('unknown'),
     // 1 MiB to 5 GB: the most Cloudflare lets an Enterprise zone accept.
-    UPLOAD_MAX_BYTES: z.coerce.number().int().min(1).max(5_000_000_000).default(DEFAULT_WORKER_UPLOAD_LIMIT_BYTES),
+    UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5_000_000_000)
+      .default(DEFAULT_WORKER_UPLOAD_LIMIT_BYTES),
     // R2's smallest part (5 MiB) to its largest (5 GiB); the zone's body limit is the real cap.
-    UPLOAD_PART_MAX_BYTES: z.coerce.number().int().min(R2_MIN_PART_BYTES).max(5 * 1024 ** 3).default(DEFAULT_PART_MAX_BYTES),
+    UPLOAD_PART_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(R2_MIN_PART_BYTES)
+      .max(5 * 1024 ** 3)
+      .default(DEFAULT_PART_MAX_BYTES),
     // 0 turns the R2 copy of finished exports off.
     EXPORT_COPY_TTL_MS: ms(7 * DAY, 0, 30 * DAY),
     // How long an upstream call may take: the token call, JSON calls, uploads, and a stream's
@@ -60,7 +70,12 @@ const ConfigSchema = z
     BACKEND_FILE_HOSTS: z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^\.?[a-z0-9.-]+$/))),
     BACKEND_FILE_TIMEOUT_MS: ms(60 * SECOND, 10, 10 * 60 * SECOND),
   })
@@ -83,7 +98,10 @@ const ConfigSchema = z
     upstreamRetryAfterMs: v.UPSTREAM_RETRY_AFTER_MS,
     allowedOrigins: v.ALLOWED_ORIGINS,
     allowAnyExtensionOrigin: v.ALLOW_ANY_EXTENSION_ORIGIN,
-    registrationBudget: { perAddress: v.REGISTRATIONS_PER_ADDRESS_PER_DAY, global: v.REGISTRATIONS_PER_DAY },
+    registrationBudget: {
+      perAddress: v.REGISTRATIONS_PER_ADDRESS_PER_DAY,
+      global: v.REGISTRATIONS_PER_DAY,
+    },
     streamIdleTimeoutMs: v.STREAM_IDLE_TIMEOUT_MS,
     uploadsConcurrentMax: v.UPLOADS_CONCURRENT_MAX,
     largeUploadsOpenMax: v.LARGE_UPLOADS_OPEN_MAX,

@@ -15,7 +15,12 @@ export class WorkerError extends Error {
 
   constructor(
     code: ErrorCode,
-    options: { params?: Params; action?: ErrorAction; issues?: ApiError['issues']; cause?: unknown } = {},
+    options: {
+      params?: Params
+      action?: ErrorAction
+      issues?: ApiError['issues']
+      cause?: unknown
+    } = {},
   ) {
     super(code, { cause: options.cause })
     this.name = 'WorkerError'
@@ -33,7 +38,13 @@ export class UpstreamError extends WorkerError {
 
   constructor(
     code: ErrorCode,
-    detail: { upstreamCode?: number; httpStatus?: number; params?: Params; action?: ErrorAction; cause?: unknown },
+    detail: {
+      upstreamCode?: number
+      httpStatus?: number
+      params?: Params
+      action?: ErrorAction
+      cause?: unknown
+    },
   ) {
     super(code, detail)
     this.name = 'UpstreamError'

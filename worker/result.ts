@@ -57,7 +57,8 @@ export async function resultOf<T>(context: string, work: () => Promise<T> | T): 
 
 /** The error a carried failure was, rebuilt on the caller's side. */
 export function errorOf(carried: CarriedError): WorkerError {
-  const { code, params, action, issues, upstream, upstreamCode, httpStatus } = CarriedError.parse(carried)
+  const { code, params, action, issues, upstream, upstreamCode, httpStatus } =
+    CarriedError.parse(carried)
   if (upstream) {
     return new UpstreamError(code, {
       ...(upstreamCode !== undefined && { upstreamCode }),
@@ -66,7 +67,11 @@ export function errorOf(carried: CarriedError): WorkerError {
       ...(action && { action }),
     })
   }
-  return new WorkerError(code, { ...(params && { params }), ...(action && { action }), ...(issues && { issues }) })
+  return new WorkerError(code, {
+    ...(params && { params }),
+    ...(action && { action }),
+    ...(issues && { issues }),
+  })
 }
 
 /** The one way to unwrap: the value, or the failure thrown again as the error it was. */

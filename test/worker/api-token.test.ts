@@ -15,9 +15,14 @@ describe('the user’s own API token', () => {
     expect(put.status).toBe(200)
     const text = await put.text()
     expect(text).not.toContain(token)
-    expect(InstallationInfo.parse(JSON.parse(text))).toMatchObject({ tokenKind: 'user', needsApiToken: false })
+    expect(InstallationInfo.parse(JSON.parse(text))).toMatchObject({
+      tokenKind: 'user',
+      needsApiToken: false,
+    })
     // Checked with a credits call carrying that token.
-    expect(logOf('credits', before).map((e) => e.headers['authorization'])).toEqual([`Bearer ${token}`])
+    expect(logOf('credits', before).map((e) => e.headers['authorization'])).toEqual([
+      `Bearer ${token}`,
+    ])
 
     const credits = await api('/v1/credits', {}, key)
     expect(Credits.parse(await credits.json())).toMatchObject({ available: 777, tokenKind: 'user' })
@@ -36,7 +41,11 @@ describe('the user’s own API token', () => {
 
   it('is refused with invalid_api_token when the backend does not know it', async ({ expect }) => {
     const { installationId, key } = await register()
-    const res = await api('/v1/installations/me/token', json('PUT', { token: 'nmv_usr_notarealtoken123' }), key)
+    const res = await api(
+      '/v1/installations/me/token',
+      json('PUT', { token: 'nmv_usr_notarealtoken123' }),
+      key,
+    )
     expect(res.status).toBe(400)
     const { error } = ErrorEnvelope.parse(await res.json())
     expect(error.code).toBe('invalid_api_token')
@@ -47,7 +56,11 @@ describe('the user’s own API token', () => {
 
   it('must be a token-shaped string', async ({ expect }) => {
     const { key } = await register()
-    const res = await api('/v1/installations/me/token', json('PUT', { token: 'has spaces in it' }), key)
+    const res = await api(
+      '/v1/installations/me/token',
+      json('PUT', { token: 'has spaces in it' }),
+      key,
+    )
     expect(res.status).toBe(400)
     const { error } = ErrorEnvelope.parse(await res.json())
     expect(error.code).toBe('invalid_request')
@@ -57,7 +70,11 @@ describe('the user’s own API token', () => {
   it('refuses control characters before any backend call', async ({ expect }) => {
     const { key } = await register()
     const before = sim.log.length
-    const res = await api('/v1/installations/me/token', json('PUT', { token: 'nmv_usr_\u0000\u0011abc' }), key)
+    const res = await api(
+      '/v1/installations/me/token',
+      json('PUT', { token: 'nmv_usr_\u0000\u0011abc' }),
+      key,
+    )
     expect(res.status).toBe(400)
     expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('invalid_request')
     expect(sim.log.length).toBe(before)
@@ -80,7 +97,9 @@ describe('the user’s own API token', () => {
 })
 
 describe('registration when the backend caps free tokens', () => {
-  it('creates the installation, says how to go on, and works once an API token is set', async ({ expect }) => {
+  it('creates the installation, says how to go on, and works once an API token is set', async ({
+    expect,
+  }) => {
     sim.control.configure({ tokensPerIp: 0 })
     try {
       const before = sim.log.length
@@ -96,7 +115,9 @@ describe('registration when the backend caps free tokens', () => {
       expect(calls).toHaveLength(2)
       expect(calls[0]?.headers['x-client-id']).toBe(calls[1]?.headers['x-client-id'])
 
-      const info = InstallationInfo.parse(await (await api('/v1/installations/me', {}, created.key)).json())
+      const info = InstallationInfo.parse(
+        await (await api('/v1/installations/me', {}, created.key)).json(),
+      )
       expect(info.needsApiToken).toBe(true)
 
       // Calls that need the backend say the same, without hammering the token endpoint.
@@ -139,7 +160,9 @@ describe('what an installation learns about itself', () => {
         expect(seen).not.toContain(secretValue)
       }
     }
-    const info = InstallationInfo.parse(await (await api('/v1/installations/me', {}, created.key)).json())
+    const info = InstallationInfo.parse(
+      await (await api('/v1/installations/me', {}, created.key)).json(),
+    )
     expect(info.registerUrl).toBe(`https://nemo.web.test/register?bind=${anon.anonUserId}`)
   })
 })

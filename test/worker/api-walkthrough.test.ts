@@ -40,9 +40,16 @@ interface OpenApiDoc {
 
 describe('the README walkthrough through a client generated from /v1/openapi.json', () => {
   it('registers, reads credits, opens a session, uploads, chats (SSE), reads the state and exports a file', async () => {
-    sim.control.configure({ anonymousRenderBlocked: false, render: { mode: 'polls', pollsToComplete: 1 } })
+    sim.control.configure({
+      anonymousRenderBlocked: false,
+      render: { mode: 'polls', pollsToComplete: 1 },
+    })
     const ip = uniqueIp()
-    const open = createClient<paths>({ baseUrl: BASE_URL, fetch: workerFetch, headers: { 'CF-Connecting-IP': ip } })
+    const open = createClient<paths>({
+      baseUrl: BASE_URL,
+      fetch: workerFetch,
+      headers: { 'CF-Connecting-IP': ip },
+    })
     const { data: doc } = await open.GET('/v1/openapi.json' as never)
     const checkStatuses = statusesOf(doc as unknown as OpenApiDoc)
     open.use(checkStatuses)
@@ -69,7 +76,10 @@ describe('the README walkthrough through a client generated from /v1/openapi.jso
     })
     expect(byUrl.data!.files.map((f) => f.filename)).toEqual(['photo.jpg'])
     const form = new FormData()
-    form.append('files', new File([new Uint8Array(2000).fill(7)], 'clip.mp4', { type: 'video/mp4' }))
+    form.append(
+      'files',
+      new File([new Uint8Array(2000).fill(7)], 'clip.mp4', { type: 'video/mp4' }),
+    )
     const uploaded = await client.POST('/v1/sessions/{sessionId}/uploads', {
       params,
       body: { files: [] },

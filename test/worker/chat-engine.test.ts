@@ -33,9 +33,18 @@ const data = (json: unknown) => `data: ${JSON.stringify(json)}\n\n`
 const heartbeat = data({ type: 'heartbeat' })
 
 const draftA = { t: [{ tt: 0, sg: [{ d: 5000, m: { name: 'intro' } }] }] }
-const draftB = { t: [{ tt: 0, sg: [{ d: 5000, m: { name: 'intro' } }] }, { tt: 7, sg: [{ d: 3000, text: 'Hi' }] }] }
+const draftB = {
+  t: [
+    { tt: 0, sg: [{ d: 5000, m: { name: 'intro' } }] },
+    { tt: 7, sg: [{ d: 3000, text: 'Hi' }] },
+  ],
+}
 
-function turn(options: { response: () => Promise<Response>; drafts?: unknown[]; timings?: Partial<ChatTimings> }) {
+function turn(options: {
+  response: () => Promise<Response>
+  drafts?: unknown[]
+  timings?: Partial<ChatTimings>
+}) {
   const events: ChatEvent[] = []
   const drafts = [...(options.drafts ?? [draftA])]
   let draftReads = 0
@@ -56,7 +65,13 @@ function turn(options: { response: () => Promise<Response>; drafts?: unknown[]; 
       const timeline = normalizeDraft(draft)
       return { timeline, summary: summarizeTimeline(timeline) }
     },
-    timings: { stillWorkingMs: 10_000, silenceTimeoutMs: 60_000, maxRunMs: 60_000, dropChecksMs: [5, 5, 5], ...options.timings },
+    timings: {
+      stillWorkingMs: 10_000,
+      silenceTimeoutMs: 60_000,
+      maxRunMs: 60_000,
+      dropChecksMs: [5, 5, 5],
+      ...options.timings,
+    },
   }
   return {
     run: () => runChatTurn(deps),
@@ -68,7 +83,9 @@ function turn(options: { response: () => Promise<Response>; drafts?: unknown[]; 
 const types = (events: ChatEvent[]) => events.map((e) => e.type)
 
 describe('runChatTurn', () => {
-  it('streams text, one activity per tool call, and ends with done and the wording’s actions', async ({ expect }) => {
+  it('streams text, one activity per tool call, and ends with done and the wording’s actions', async ({
+    expect,
+  }) => {
     const t = turn({
       response: async () =>
         sse([
@@ -89,7 +106,8 @@ describe('runChatTurn', () => {
   it('summarises the draft when the reply had no text', async ({ expect }) => {
     const t = turn({
       drafts: [draftA, draftB],
-      response: async () => sse([data({ type: 'tool_call', name: 'add_title' }), data({ type: 'tool_result' })]),
+      response: async () =>
+        sse([data({ type: 'tool_call', name: 'add_title' }), data({ type: 'tool_result' })]),
     })
     await t.run()
     expect(types(t.events)).toEqual(['activity', 'summary', 'done'])
@@ -102,7 +120,15 @@ describe('runChatTurn', () => {
     const t = turn({
       timings: { stillWorkingMs: 20 },
       response: async () =>
-        sse([heartbeat, { waitMs: 40 }, heartbeat, { waitMs: 40 }, ': ping\n\n', { waitMs: 40 }, data({ type: 'text', content: 'Done.' })]),
+        sse([
+          heartbeat,
+          { waitMs: 40 },
+          heartbeat,
+          { waitMs: 40 },
+          ': ping\n\n',
+          { waitMs: 40 },
+          data({ type: 'text', content: 'Done.' }),
+        ]),
     })
     await t.run()
     const still = t.events.filter((e) => e.type === 'still_working')
@@ -113,10 +139,18 @@ describe('runChatTurn', () => {
     expect(silences[1]!).toBeGreaterThan(silences[0]!)
   })
 
-  it('times out after the silence limit, keeps what was said, and ends once', async ({ expect }) => {
+  it('times out after the silence limit, keeps what was said, and ends once', async ({
+    expect,
+  }) => {
     const t = turn({
       timings: { stillWorkingMs: 1000, silenceTimeoutMs: 50 },
-      response: async () => sse([data({ type: 'text', content: 'Working on it' }), ...Array(40).fill([heartbeat, { waitMs: 10 }]).flat()]),
+      response: async () =>
+        sse([
+          data({ type: 'text', content: 'Working on it' }),
+          ...Array(40)
+            .fill([heartbeat, { waitMs: 10 }])
+            .flat(),
+        ]),
     })
     await t.run()
     expect(types(t.events)).toEqual(['text', 'error'])
@@ -126,7 +160,12 @@ describe('runChatTurn', () => {
   it('stops at the hard cap even while text keeps coming', async ({ expect }) => {
     const t = turn({
       timings: { maxRunMs: 60 },
-      response: async () => sse(Array(100).fill([data({ type: 'text', content: 'more. ' }), { waitMs: 5 }]).flat()),
+      response: async () =>
+        sse(
+          Array(100)
+            .fill([data({ type: 'text', content: 'more. ' }), { waitMs: 5 }])
+            .flat(),
+        ),
     })
     await t.run()
     expect(t.events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_timeout' } })
@@ -137,7 +176,8 @@ describe('runChatTurn', () => {
   it('after a dropped stream, reports a changed draft as summary and done', async ({ expect }) => {
     const t = turn({
       drafts: [draftA, draftA, draftB],
-      response: async () => sse([data({ type: 'text', content: 'Adding a title' }), 'data: {"type":"te']),
+      response: async () =>
+        sse([data({ type: 'text', content: 'Adding a title' }), 'data: {"type":"te']),
     })
     await t.run()
     expect(types(t.events)).toEqual(['text', 'summary', 'done'])
@@ -145,7 +185,9 @@ describe('runChatTurn', () => {
     expect(t.counts()).toEqual({ draftReads: 3, opened: 1 })
   })
 
-  it('after a dropped stream with no change, ends with stream_dropped after every planned look', async ({ expect }) => {
+  it('after a dropped stream with no change, ends with stream_dropped after every planned look', async ({
+    expect,
+  }) => {
     const t = turn({
       response: async () => sse([data({ type: 'tool_call' }), { error: 'connection reset' }]),
     })
@@ -155,7 +197,9 @@ describe('runChatTurn', () => {
     expect(t.counts()).toEqual({ draftReads: 4, opened: 1 })
   })
 
-  it('turns a refusal before the stream into an error event with the table’s action', async ({ expect }) => {
+  it('turns a refusal before the stream into an error event with the table’s action', async ({
+    expect,
+  }) => {
     const t = turn({
       response: async () => {
         throw new UpstreamError('no_credits', { upstreamCode: 2001, httpStatus: 402 })

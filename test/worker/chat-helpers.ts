@@ -11,11 +11,14 @@ export interface Frame {
 }
 
 /** A registered installation with plenty of backend credits and a new chat session. */
-export async function chatSession(language = 'en'): Promise<{ key: string; installationId: string; sessionId: string }> {
+export async function chatSession(
+  language = 'en',
+): Promise<{ key: string; installationId: string; sessionId: string }> {
   const { key, installationId } = await register(language)
   sim.control.setCredits('all', 100_000)
   const res = await api(paths.sessions, json('POST', { language }), key)
-  if (res.status !== 201) throw new Error(`session creation answered ${res.status}: ${await res.text()}`)
+  if (res.status !== 201)
+    throw new Error(`session creation answered ${res.status}: ${await res.text()}`)
   const { sessionId } = SessionInfo.parse(await res.json())
   return { key, installationId, sessionId }
 }
@@ -28,7 +31,12 @@ export function messageId(): string {
 }
 
 /** POSTs a message; answers the raw response. */
-export function postMessage(key: string, sessionId: string, text: string, clientMessageId = messageId()): Promise<Response> {
+export function postMessage(
+  key: string,
+  sessionId: string,
+  text: string,
+  clientMessageId = messageId(),
+): Promise<Response> {
   return api(paths.messages(sessionId), json('POST', { text, clientMessageId }), key)
 }
 
@@ -40,7 +48,12 @@ export async function send(key: string, sessionId: string, text: string): Promis
 }
 
 /** Opens a run's event stream. */
-export function openEvents(key: string, sessionId: string, runId: string, lastEventId?: number): Promise<Response> {
+export function openEvents(
+  key: string,
+  sessionId: string,
+  runId: string,
+  lastEventId?: number,
+): Promise<Response> {
   const headers: Record<string, string> = {}
   if (lastEventId !== undefined) headers['Last-Event-ID'] = String(lastEventId)
   return api(paths.runEvents(sessionId, runId), { headers }, key)
@@ -63,7 +76,11 @@ export async function readFrames(
   return { frames, closed: read.closed }
 }
 
-const toFrame = (f: SseFrame): Frame => ({ event: f.event, id: Number(f.id), data: ChatEvent.parse(JSON.parse(f.data)) })
+const toFrame = (f: SseFrame): Frame => ({
+  event: f.event,
+  id: Number(f.id),
+  data: ChatEvent.parse(JSON.parse(f.data)),
+})
 
 /** Sends a message and reads its whole stream. */
 export async function runTurn(key: string, sessionId: string, text: string) {

@@ -40,8 +40,11 @@ async function collect(body: ReadableStream<Uint8Array>) {
 }
 
 describe('readUpstreamEvents', () => {
-  it('reassembles Chinese text split inside UTF-8 characters, with CRLF and comments', async ({ expect }) => {
-    const wire = '\uFEFF: ping\r\n\r\ndata: {"type":"text","content":"你好，世界"}\r\n\r\ndata:\r\n\r\ndata: {"type":"heartbeat"}\n\n'
+  it('reassembles Chinese text split inside UTF-8 characters, with CRLF and comments', async ({
+    expect,
+  }) => {
+    const wire =
+      '\uFEFF: ping\r\n\r\ndata: {"type":"text","content":"你好，世界"}\r\n\r\ndata:\r\n\r\ndata: {"type":"heartbeat"}\n\n'
     const bytes = encoder.encode(wire)
     // Cut every few bytes, so several cuts land inside the three-byte characters.
     const offsets = Array.from({ length: Math.floor(bytes.length / 5) }, (_, k) => (k + 1) * 5)
@@ -50,48 +53,91 @@ describe('readUpstreamEvents', () => {
     expect(end).toBe('closed')
   })
 
-  it('tells a close in the middle of an event (truncated) from a close at a boundary', async ({ expect }) => {
-    const truncated = await collect(chunked([encoder.encode('data: {"type":"text","content":"a"}\n\ndata: {"ty')]))
+  it('tells a close in the middle of an event (truncated) from a close at a boundary', async ({
+    expect,
+  }) => {
+    const truncated = await collect(
+      chunked([encoder.encode('data: {"type":"text","content":"a"}\n\ndata: {"ty')]),
+    )
     expect(truncated.data).toEqual(['{"type":"text","content":"a"}'])
     expect(truncated.end).toBe('truncated')
-    const halfTerminated = await collect(chunked([encoder.encode('data: {"type":"text","content":"a"}\r\n')]))
+    const halfTerminated = await collect(
+      chunked([encoder.encode('data: {"type":"text","content":"a"}\r\n')]),
+    )
     expect(halfTerminated.end).toBe('truncated')
     const empty = await collect(chunked([]))
     expect(empty).toEqual({ data: [], end: 'closed' })
   })
 
   it('rejects when the connection errors', async ({ expect }) => {
-    const body = chunked([encoder.encode('data: {"type":"text","content":"a"}\n\n')], new Error('reset'))
+    const body = chunked(
+      [encoder.encode('data: {"type":"text","content":"a"}\n\n')],
+      new Error('reset'),
+    )
     await expect(collect(body)).rejects.toThrow('reset')
   })
 
   it('knows which endings close an event', ({ expect }) => {
-    expect(['\n\n', 'x\r\n\r\n', 'x\r\r', 'x\n\r\n'].map(endsAnEvent)).toEqual([true, true, true, true])
+    expect(['\n\n', 'x\r\n\r\n', 'x\r\r', 'x\n\r\n'].map(endsAnEvent)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ])
     expect(['x\r\n', 'x\n', 'x', ''].map(endsAnEvent)).toEqual([false, false, false, false])
   })
 })
 
 describe('interpretUpstreamData', () => {
   it('reads the documented style', ({ expect }) => {
-    expect(interpretUpstreamData('{"type":"text","content":"Hi"}')).toEqual([{ kind: 'text', text: 'Hi', partial: false }])
-    expect(interpretUpstreamData('{"type":"tool_call","name":"add_bgm","args":{}}')).toEqual([{ kind: 'tool_call' }])
-    expect(interpretUpstreamData('{"type":"tool_result","name":"add_bgm","result":{}}')).toEqual([{ kind: 'tool_result' }])
+    expect(interpretUpstreamData('{"type":"text","content":"Hi"}')).toEqual([
+      { kind: 'text', text: 'Hi', partial: false },
+    ])
+    expect(interpretUpstreamData('{"type":"tool_call","name":"add_bgm","args":{}}')).toEqual([
+      { kind: 'tool_call' },
+    ])
+    expect(interpretUpstreamData('{"type":"tool_result","name":"add_bgm","result":{}}')).toEqual([
+      { kind: 'tool_result' },
+    ])
     expect(interpretUpstreamData('{"type":"heartbeat"}')).toEqual([])
   })
 
-  it('reads ADK events: text, function calls and responses, partial flags; skips thoughts', ({ expect }) => {
-    const partial = { content: { role: 'model', parts: [{ text: 'Hel' }] }, partial: true, invocation_id: 'x' }
-    expect(interpretUpstreamData(JSON.stringify(partial))).toEqual([{ kind: 'text', text: 'Hel', partial: true }])
+  it('reads ADK events: text, function calls and responses, partial flags; skips thoughts', ({
+    expect,
+  }) => {
+    const partial = {
+      content: { role: 'model', parts: [{ text: 'Hel' }] },
+      partial: true,
+      invocation_id: 'x',
+    }
+    expect(interpretUpstreamData(JSON.stringify(partial))).toEqual([
+      { kind: 'text', text: 'Hel', partial: true },
+    ])
     const call = { content: { parts: [{ functionCall: { name: 'trim', args: {} } }] } }
     expect(interpretUpstreamData(JSON.stringify(call))).toEqual([{ kind: 'tool_call' }])
-    const result = { content: { role: 'user', parts: [{ functionResponse: { name: 'trim', response: {} } }] } }
+    const result = {
+      content: { role: 'user', parts: [{ functionResponse: { name: 'trim', response: {} } }] },
+    }
     expect(interpretUpstreamData(JSON.stringify(result))).toEqual([{ kind: 'tool_result' }])
-    const thought = { content: { parts: [{ text: 'planning…', thought: true }, { text: 'Done.' }] }, partial: false }
-    expect(interpretUpstreamData(JSON.stringify(thought))).toEqual([{ kind: 'text', text: 'Done.', partial: false }])
+    const thought = {
+      content: { parts: [{ text: 'planning…', thought: true }, { text: 'Done.' }] },
+      partial: false,
+    }
+    expect(interpretUpstreamData(JSON.stringify(thought))).toEqual([
+      { kind: 'text', text: 'Done.', partial: false },
+    ])
   })
 
   it('tolerates broken JSON, empty data and unknown shapes', ({ expect }) => {
-    for (const data of ['', '  ', '{"type":"text","content":"unterminated', '[1,2]', '42', '{"foo":1}', '{"type":"usage"}']) {
+    for (const data of [
+      '',
+      '  ',
+      '{"type":"text","content":"unterminated',
+      '[1,2]',
+      '42',
+      '{"foo":1}',
+      '{"type":"usage"}',
+    ]) {
       expect(interpretUpstreamData(data)).toEqual([])
     }
   })
@@ -120,7 +166,8 @@ describe('ReplyText', () => {
 
   it('lets text out only at sentence ends, so GUI wording is translated whole', ({ expect }) => {
     const { text, out } = reply()
-    for (const piece of ['Your video is ready. Cl', 'ick Exp', 'ort to render it', '.']) text.push(piece)
+    for (const piece of ['Your video is ready. Cl', 'ick Exp', 'ort to render it', '.'])
+      text.push(piece)
     expect(out.join('')).toContain('Your video is ready.')
     expect(out.join('')).not.toMatch(/Click Export/)
     text.finish()
@@ -149,7 +196,9 @@ describe('ReplyText', () => {
     expect([...text.actions]).toEqual(['export'])
   })
 
-  it('drops a trailing "temporary issue" after normal output, keeps it when it is all there is', ({ expect }) => {
+  it('drops a trailing "temporary issue" after normal output, keeps it when it is all there is', ({
+    expect,
+  }) => {
     const a = reply()
     a.text.push('I added the title. ')
     a.text.push('I encountered a temporary issue. Please try again in a moment.')
@@ -199,16 +248,19 @@ describe('SSE helpers', () => {
     expect(resumeAfter('junk', '3')).toBe(0)
   })
 
-  it('serves backlog then live events, pings while live, and lets go of a reader that leaves', async ({ expect }) => {
+  it('serves backlog then live events, pings while live, and lets go of a reader that leaves', async ({
+    expect,
+  }) => {
     let listener: RunListener | undefined
     let detached = 0
-    const body = runEventStream(
-      (l) => {
-        listener = l
-        return { backlog: [{ seq: 3, runId: 'r', event: { type: 'text', delta: 'a' } }], live: true, detach: () => (detached += 1) }
-      },
-      5,
-    )
+    const body = runEventStream((l) => {
+      listener = l
+      return {
+        backlog: [{ seq: 3, runId: 'r', event: { type: 'text', delta: 'a' } }],
+        live: true,
+        detach: () => (detached += 1),
+      }
+    }, 5)
     const reader = body.getReader()
     const decoder = new TextDecoder()
     const more = async () => decoder.decode((await reader.read()).value, { stream: true })
@@ -223,11 +275,15 @@ describe('SSE helpers', () => {
     await reader.cancel()
     expect(detached).toBe(1)
     // Events after the reader left go nowhere and throw nothing.
-    expect(() => listener!({ seq: 5, runId: 'r', event: { type: 'done', actions: [] } })).not.toThrow()
+    expect(() =>
+      listener!({ seq: 5, runId: 'r', event: { type: 'done', actions: [] } }),
+    ).not.toThrow()
     expect(detached).toBe(1)
   })
 
-  it('closes after the terminal event, and at once for an ended run with nothing after the resume point', async ({ expect }) => {
+  it('closes after the terminal event, and at once for an ended run with nothing after the resume point', async ({
+    expect,
+  }) => {
     const ended = runEventStream(() => ({ backlog: [], live: false, detach: () => {} }))
     expect(await new Response(ended).text()).toBe('')
     const finished = runEventStream(() => ({

@@ -57,20 +57,36 @@ function run(steps: Step[], onEvent: (event: ChatEvent) => void = () => {}, text
       const timeline = normalizeDraft(draft)
       return { timeline, summary: summarizeTimeline(timeline) }
     },
-    timings: { stillWorkingMs: 60_000, silenceTimeoutMs: 60_000, maxRunMs: 60_000, dropChecksMs: [5], ...(textFlushMs !== undefined && { textFlushMs }) },
+    timings: {
+      stillWorkingMs: 60_000,
+      silenceTimeoutMs: 60_000,
+      maxRunMs: 60_000,
+      dropChecksMs: [5],
+      ...(textFlushMs !== undefined && { textFlushMs }),
+    },
   })
   return { done, events }
 }
 
 /** Event types, consecutive text events counted once. */
-const kinds = (events: ChatEvent[]) => events.map((e) => e.type).filter((type, i, all) => type !== 'text' || all[i - 1] !== 'text')
-const said = (events: ChatEvent[]) => events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
+const kinds = (events: ChatEvent[]) =>
+  events.map((e) => e.type).filter((type, i, all) => type !== 'text' || all[i - 1] !== 'text')
+const said = (events: ChatEvent[]) =>
+  events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
 
 describe('text at once', () => {
-  it('lets the first sentence out before a slow tool run, though no whitespace follows it', async ({ expect }) => {
+  it('lets the first sentence out before a slow tool run, though no whitespace follows it', async ({
+    expect,
+  }) => {
     const seen = gate()
     const t = run(
-      [text('Sure, updating your timeline…'), data({ type: 'tool_call', name: 'edit' }), { until: seen.opened }, data({ type: 'tool_result' }), text('Done.')],
+      [
+        text('Sure, updating your timeline…'),
+        data({ type: 'tool_call', name: 'edit' }),
+        { until: seen.opened },
+        data({ type: 'tool_result' }),
+        text('Done.'),
+      ],
       (e) => e.type === 'text' && seen.open(),
       60_000,
     )
@@ -80,19 +96,35 @@ describe('text at once', () => {
     expect(said(t.events)).toBe('Sure, updating your timeline…\n\nDone.')
   })
 
-  it('lets an unfinished sentence out at a heartbeat or an empty keep-alive', async ({ expect }) => {
-    for (const keepAlive of [data({ type: 'heartbeat' }), 'data:\n\n', data({ type: 'progress', pct: 3 })]) {
+  it('lets an unfinished sentence out at a heartbeat or an empty keep-alive', async ({
+    expect,
+  }) => {
+    for (const keepAlive of [
+      data({ type: 'heartbeat' }),
+      'data:\n\n',
+      data({ type: 'progress', pct: 3 }),
+    ]) {
       const seen = gate()
-      const t = run([text('Working on it'), keepAlive, { until: seen.opened }, text(' now.')], (e) => e.type === 'text' && seen.open(), 60_000)
+      const t = run(
+        [text('Working on it'), keepAlive, { until: seen.opened }, text(' now.')],
+        (e) => e.type === 'text' && seen.open(),
+        60_000,
+      )
       expect(await seen.opened).toBe('seen')
       await t.done
       expect(said(t.events)).toBe('Working on it now.')
     }
   })
 
-  it('lets an unfinished sentence out after a short time when nothing follows', async ({ expect }) => {
+  it('lets an unfinished sentence out after a short time when nothing follows', async ({
+    expect,
+  }) => {
     const seen = gate()
-    const t = run([text('Let me think'), { until: seen.opened }, text(' about it.')], (e) => e.type === 'text' && seen.open(), 20)
+    const t = run(
+      [text('Let me think'), { until: seen.opened }, text(' about it.')],
+      (e) => e.type === 'text' && seen.open(),
+      20,
+    )
     expect(await seen.opened).toBe('seen')
     await t.done
     expect(said(t.events)).toBe('Let me think about it.')
@@ -109,8 +141,14 @@ describe('text at once', () => {
     expect(said(zh.events)).toBe('好了，请说“导出”（或按导出按钮），我就会开始渲染。')
   })
 
-  it('never garbles a phrase an event cut in two: the words go out as they came', async ({ expect }) => {
-    const t = run([text('Now click Exp'), data({ type: 'heartbeat' }), text('ort.')], () => {}, 60_000)
+  it('never garbles a phrase an event cut in two: the words go out as they came', async ({
+    expect,
+  }) => {
+    const t = run(
+      [text('Now click Exp'), data({ type: 'heartbeat' }), text('ort.')],
+      () => {},
+      60_000,
+    )
     await t.done
     expect(said(t.events)).toBe('Now click Export.')
   })
@@ -124,6 +162,8 @@ describe('ReplyText', () => {
     expect(out).toEqual([`Say "status" (I'll summarise the timeline) to check.`])
     reply.push('ick Export.')
     reply.finish()
-    expect(out.join('')).toBe(`Say "status" (I'll summarise the timeline) to check. Then say "export" (or press Export) and I'll render it.`)
+    expect(out.join('')).toBe(
+      `Say "status" (I'll summarise the timeline) to check. Then say "export" (or press Export) and I'll render it.`,
+    )
   })
 })

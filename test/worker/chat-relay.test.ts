@@ -6,15 +6,36 @@ import { paths } from '../../shared/api/routes.ts'
 import { SessionInfo } from '../../shared/api/sessions.ts'
 import { DEFAULT_CONFIG } from '../simulator/config.ts'
 import { resolveSession } from '../../worker/sessions/access.ts'
-import { chatSession, openEvents, readFrames, replyText, runTurn, send, type Frame } from './chat-helpers.ts'
+import {
+  chatSession,
+  openEvents,
+  readFrames,
+  replyText,
+  runTurn,
+  send,
+  type Frame,
+} from './chat-helpers.ts'
 import { api, logOf, recordOf, sim } from './helpers.ts'
 
-const CLIENT_TYPES: ReadonlySet<ChatEventType> = new Set(['text', 'activity', 'still_working', 'notice', 'summary', 'done', 'error'])
-const TOOL_NAMES = /generate_video|add_bgm|add_title|update_title|functionCall|functionResponse|tool_call|tool_result/
+const CLIENT_TYPES: ReadonlySet<ChatEventType> = new Set([
+  'text',
+  'activity',
+  'still_working',
+  'notice',
+  'summary',
+  'done',
+  'error',
+])
+const TOOL_NAMES =
+  /generate_video|add_bgm|add_title|update_title|functionCall|functionResponse|tool_call|tool_result/
 
 /** Puts back the simulator's wire settings and speed after a test changed them. */
 afterEach(() => {
-  sim.control.configure({ timeScale: 0.001, sseStyle: DEFAULT_CONFIG.sseStyle, sse: DEFAULT_CONFIG.sse })
+  sim.control.configure({
+    timeScale: 0.001,
+    sseStyle: DEFAULT_CONFIG.sseStyle,
+    sse: DEFAULT_CONFIG.sse,
+  })
 })
 
 /** Frames are well formed: valid events, `event:` equal to the type, strictly rising ids. */
@@ -33,12 +54,18 @@ function expectWellFormed(expect: ExpectStatic, frames: Frame[]) {
 async function sessionWithVideo(language = 'en') {
   const session = await chatSession(language)
   sim.control.nextTurn({ noText: false, trailingIssue: false })
-  const first = await runTurn(session.key, session.sessionId, language.startsWith('zh') ? '生成一个视频' : 'make a video')
+  const first = await runTurn(
+    session.key,
+    session.sessionId,
+    language.startsWith('zh') ? '生成一个视频' : 'make a video',
+  )
   return { ...session, first }
 }
 
 describe('chat relay', () => {
-  it('streams a whole reply through the worker with fresh SSE headers; tool calls stay inside', async ({ expect }) => {
+  it('streams a whole reply through the worker with fresh SSE headers; tool calls stay inside', async ({
+    expect,
+  }) => {
     const { first } = await sessionWithVideo()
     expect(first.res.headers.get('Content-Type')).toMatch(/^text\/event-stream/)
     expect(first.res.headers.get('Cache-Control')).toBe('no-cache, no-transform')
@@ -55,7 +82,9 @@ describe('chat relay', () => {
   })
 
   for (const style of ['documented', 'adk'] as const) {
-    it(`keeps Chinese text intact through CRLF and split chunks (${style} style), never doubled`, async ({ expect }) => {
+    it(`keeps Chinese text intact through CRLF and split chunks (${style} style), never doubled`, async ({
+      expect,
+    }) => {
       const { key, sessionId } = await sessionWithVideo('zh-CN')
       sim.control.configure({ sse: { lineEndings: 'crlf', splitChunks: true } })
       sim.control.nextTurn({ style, noText: false, trailingIssue: false })
@@ -90,7 +119,8 @@ describe('chat relay', () => {
     expect(events.some((e) => e.type === 'text')).toBe(false)
     const summary = events.find((e) => e.type === 'summary')
     expect(summary?.type === 'summary' && summary.summary).toContain('Urban Dreams')
-    const titles = summary?.type === 'summary' ? summary.timeline.tracks.filter((t) => t.kind === 'text') : []
+    const titles =
+      summary?.type === 'summary' ? summary.timeline.tracks.filter((t) => t.kind === 'text') : []
     expect(titles.flatMap((t) => t.segments.map((s) => s.label))).toContain('Urban Dreams')
     expect(events.at(-1)?.type).toBe('done')
   })
@@ -104,24 +134,30 @@ describe('chat relay', () => {
     expectWellFormed(expect, frames)
     const still = events.filter((e) => e.type === 'still_working')
     expect(still.length).toBeGreaterThan(0)
-    for (const e of still) expect(e.type === 'still_working' && e.silentForMs).toBeGreaterThanOrEqual(200)
+    for (const e of still)
+      expect(e.type === 'still_working' && e.silentForMs).toBeGreaterThanOrEqual(200)
   })
 
-  it('re-attaches with Last-Event-ID: exactly the missed events, then the tail; one /run_sse', async ({ expect }) => {
+  it('re-attaches with Last-Event-ID: exactly the missed events, then the tail; one /run_sse', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.configure({ timeScale: 0.01 })
     sim.control.nextTurn({ noText: false, trailingIssue: false })
     const before = sim.log.length
     const runId = await send(key, sessionId, 'make a video')
     // The popup reads the first text, then closes (the reader is cancelled mid-run).
-    const part = await readFrames(await openEvents(key, sessionId, runId), (f) => f.some((x) => x.data.type === 'text'))
+    const part = await readFrames(await openEvents(key, sessionId, runId), (f) =>
+      f.some((x) => x.data.type === 'text'),
+    )
     expect(part.closed).toBe(false)
     const lastSeen = part.frames.at(-1)!.id
     // The session let go of the reader that went away, while the turn runs on without it.
     const stub = env.PROJECT_SESSION.get(env.PROJECT_SESSION.idFromName(sessionId))
     const listening = () => runInDurableObject(stub, (instance) => instance.liveReaders(runId))
     // Up to about 10 s: on a loaded machine the cancel can take far longer than its usual few ms.
-    for (let i = 0; i < 1000 && (await listening()) > 0; i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 1000 && (await listening()) > 0; i++)
+      await new Promise((r) => setTimeout(r, 10))
     expect(await listening()).toBe(0)
     const rest = await readFrames(await openEvents(key, sessionId, runId, lastSeen))
     expect(rest.closed).toBe(true)
@@ -133,7 +169,9 @@ describe('chat relay', () => {
     expect(all.frames.at(-1)?.data.type).toBe('done')
     expect(logOf('run_sse', before)).toHaveLength(1)
     // ?after= works like the header.
-    const viaQuery = await readFrames(await api(`${paths.runEvents(sessionId, runId)}?after=${lastSeen}`, {}, key))
+    const viaQuery = await readFrames(
+      await api(`${paths.runEvents(sessionId, runId)}?after=${lastSeen}`, {}, key),
+    )
     expect(viaQuery.frames.map((f) => f.id)).toEqual(rest.frames.map((f) => f.id))
   })
 
@@ -151,7 +189,9 @@ describe('chat relay', () => {
     }
   })
 
-  it('after a dropped stream with nothing changed, fails the turn as stream_dropped; the chat goes on', async ({ expect }) => {
+  it('after a dropped stream with nothing changed, fails the turn as stream_dropped; the chat goes on', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.nextTurn({ noText: false, trailingIssue: false })
     sim.control.fault({ kind: 'drop-stream', afterEvents: 0, abort: true })
@@ -169,23 +209,32 @@ describe('chat relay', () => {
     const { frames, events } = await runTurn(key, sessionId, 'make a video')
     expectWellFormed(expect, frames)
     expect(events).toHaveLength(1)
-    const bindId = (await recordOf(installationId)).anonUserId ?? (await resolveSession(env, installationId, sessionId)).userId
+    const bindId =
+      (await recordOf(installationId)).anonUserId ??
+      (await resolveSession(env, installationId, sessionId)).userId
     expect(bindId).toMatch(/^anon_/)
     expect(events[0]).toMatchObject({
       type: 'error',
-      error: { code: 'no_credits', action: { kind: 'register', url: `https://nemo.web.test/register?bind=${bindId}` } },
+      error: {
+        code: 'no_credits',
+        action: { kind: 'register', url: `https://nemo.web.test/register?bind=${bindId}` },
+      },
     })
     expect(logOf('run_sse', before)).toHaveLength(1)
     sim.control.setCredits('all', 100_000)
     expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
   })
 
-  it('turns a backend failure before the stream into an error event and a failed run', async ({ expect }) => {
+  it('turns a backend failure before the stream into an error event and a failed run', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.fault({ kind: 'http', endpoint: 'run_sse', status: 503 })
     const before = sim.log.length
     const { runId, events } = await runTurn(key, sessionId, 'hello')
-    expect(events).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'upstream_unavailable' }) }])
+    expect(events).toEqual([
+      { type: 'error', error: expect.objectContaining({ code: 'upstream_unavailable' }) },
+    ])
     // A 5xx may have reached the backend: the prompt is not sent again.
     expect(logOf('run_sse', before)).toHaveLength(1)
     const info = SessionInfo.parse(await (await api(paths.session(sessionId), {}, key)).json())

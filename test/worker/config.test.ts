@@ -10,12 +10,18 @@ describe('getConfig', () => {
     expect(config.upstreamRetryAfterMs).toBe(20)
     expect(config.allowAnyExtensionOrigin).toBe(true)
     expect(config.allowedOrigins).toEqual([])
-    expect(config.skill).toEqual({ source: 'ai-video-creator-online', version: '1.9.0', platform: 'unknown' })
+    expect(config.skill).toEqual({
+      source: 'ai-video-creator-online',
+      version: '1.9.0',
+      platform: 'unknown',
+    })
     expect(Object.isFrozen(config)).toBe(true)
     expect(getConfig(env)).toBe(config)
   })
 
-  it('refuses out-of-bounds or malformed values, naming the var but not its value', ({ expect }) => {
+  it('refuses out-of-bounds or malformed values, naming the var but not its value', ({
+    expect,
+  }) => {
     const bad = (patch: Record<string, string>) => () => getConfig({ ...env, ...patch })
     expect(bad({ UPLOAD_MAX_BYTES: '-5' })).toThrow(/UPLOAD_MAX_BYTES/)
     expect(bad({ UPSTREAM_RETRY_AFTER_MS: 'soon' })).toThrow(/UPSTREAM_RETRY_AFTER_MS/)
@@ -26,7 +32,11 @@ describe('getConfig', () => {
   })
 
   it('reads pinned origins', ({ expect }) => {
-    const config = getConfig({ ...env, ALLOWED_ORIGINS: 'chrome-extension://abc, moz-extension://def', ALLOW_ANY_EXTENSION_ORIGIN: 'false' })
+    const config = getConfig({
+      ...env,
+      ALLOWED_ORIGINS: 'chrome-extension://abc, moz-extension://def',
+      ALLOW_ANY_EXTENSION_ORIGIN: 'false',
+    })
     expect(config.allowedOrigins).toEqual(['chrome-extension://abc', 'moz-extension://def'])
     expect(config.allowAnyExtensionOrigin).toBe(false)
   })

@@ -6,7 +6,14 @@ import { ProjectState } from '../../shared/api/state.ts'
 import { UploadResult } from '../../shared/api/uploads.ts'
 import { PROFILE_TRAITS, type ShapeProfile } from '../simulator/profiles.ts'
 import { chatSession, replyText, runTurn } from './chat-helpers.ts'
-import { disarmJobs, exportableSession, getJob, nextWakeInPolls, startExport, stubOf } from './exports-fixtures.ts'
+import {
+  disarmJobs,
+  exportableSession,
+  getJob,
+  nextWakeInPolls,
+  startExport,
+  stubOf,
+} from './exports-fixtures.ts'
 import { api, bytes, json, logOf, multipart, openSession, register, sim } from './helpers.ts'
 
 /**
@@ -20,11 +27,17 @@ export function contractSuite(profile: ShapeProfile): void {
 
   describe(`the worker against the "${profile}" backend shapes`, () => {
     beforeAll(() => {
-      sim.control.configure({ profile, anonymousRenderBlocked: false, render: { mode: 'polls', pollsToComplete: 3 } })
+      sim.control.configure({
+        profile,
+        anonymousRenderBlocked: false,
+        render: { mode: 'polls', pollsToComplete: 3 },
+      })
     })
     afterEach(disarmJobs)
 
-    it('registration: a working installation, and a register link that binds the anonymous user', async ({ expect }) => {
+    it('registration: a working installation, and a register link that binds the anonymous user', async ({
+      expect,
+    }) => {
       const created = await register()
       expect(created.tokenKind).toBe('anonymous')
       const me = InstallationInfo.parse(await (await api(paths.me, {}, created.key)).json())
@@ -35,13 +48,17 @@ export function contractSuite(profile: ShapeProfile): void {
       expect((await api(paths.credits, {}, created.key)).status).toBe(200)
     })
 
-    it('chat: the reply text arrives, tools stay inside, a silent edit is summarised with names and volume', async ({ expect }) => {
+    it('chat: the reply text arrives, tools stay inside, a silent edit is summarised with names and volume', async ({
+      expect,
+    }) => {
       const { key, sessionId } = await chatSession()
       sim.control.nextTurn({ noText: false, trailingIssue: false })
       const made = await runTurn(key, sessionId, 'make a video about the city')
       expect(made.events.at(-1)?.type).toBe('done')
       expect(replyText(made.events)).toMatch(/\w{3,}/)
-      expect(JSON.stringify(made.events)).not.toMatch(/generate_video|functionCall|tool_call|function_call/)
+      expect(JSON.stringify(made.events)).not.toMatch(
+        /generate_video|functionCall|tool_call|function_call/,
+      )
 
       sim.control.nextTurn({ noText: true, trailingIssue: false })
       const edited = await runTurn(key, sessionId, 'add some music')
@@ -56,33 +73,63 @@ export function contractSuite(profile: ShapeProfile): void {
       expect(edited.events.at(-1)?.type).toBe('done')
     })
 
-    it('uploads: what the backend added is reported, whatever the answer looks like', async ({ expect }) => {
+    it('uploads: what the backend added is reported, whatever the answer looks like', async ({
+      expect,
+    }) => {
       const key = (await register()).key
       const sessionId = await openSession(key)
-      const byUrl = UploadResult.parse(await (await api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/clips/city.mp4'] }), key)).json())
+      const byUrl = UploadResult.parse(
+        await (
+          await api(
+            paths.uploadUrls(sessionId),
+            json('POST', { urls: ['https://cdn.example.com/clips/city.mp4'] }),
+            key,
+          )
+        ).json(),
+      )
       expect(byUrl.applied).toBe(true)
-      expect(byUrl.files[0]).toMatchObject({ filename: 'city.mp4', kind: 'video', url: expect.stringMatching(/^https?:\/\//) })
+      expect(byUrl.files[0]).toMatchObject({
+        filename: 'city.mp4',
+        kind: 'video',
+        url: expect.stringMatching(/^https?:\/\//),
+      })
 
       const body = multipart([{ name: 'beach.jpg', type: 'image/jpeg', bytes: bytes(2048) }])
-      const res = await api(paths.uploads(sessionId), { method: 'POST', body: body.body, headers: { 'Content-Type': body.contentType } }, key)
+      const res = await api(
+        paths.uploads(sessionId),
+        { method: 'POST', body: body.body, headers: { 'Content-Type': body.contentType } },
+        key,
+      )
       expect(res.status).toBe(200)
       const byFile = UploadResult.parse(await res.json())
       expect(byFile.applied).toBe(true)
-      expect(byFile.files.some((f) => f.kind === 'image' && f.filename.includes('beach'))).toBe(true)
+      expect(byFile.files.some((f) => f.kind === 'image' && f.filename.includes('beach'))).toBe(
+        true,
+      )
     })
 
-    it('state: a timeline with labels, kinds and sources, summarised in the UI language', async ({ expect }) => {
+    it('state: a timeline with labels, kinds and sources, summarised in the UI language', async ({
+      expect,
+    }) => {
       const key = (await register()).key
       const sessionId = await exportableSession(key)
       const en = ProjectState.parse(await (await api(paths.state(sessionId), {}, key)).json())
       expect(en.exportable).toBe(true)
-      expect(en.timeline.tracks[0]?.segments[0]).toMatchObject({ label: expect.stringMatching(/city/), mediaKind: 'video', sourceUrl: expect.stringMatching(/^https?:/) })
+      expect(en.timeline.tracks[0]?.segments[0]).toMatchObject({
+        label: expect.stringMatching(/city/),
+        mediaKind: 'video',
+        sourceUrl: expect.stringMatching(/^https?:/),
+      })
       expect(en.summary).toMatch(/^Timeline \(1 track\): 1\. Video: city/)
-      const zh = ProjectState.parse(await (await api(`${paths.state(sessionId)}?lang=zh`, {}, key)).json())
+      const zh = ProjectState.parse(
+        await (await api(`${paths.state(sessionId)}?lang=zh`, {}, key)).json(),
+      )
       expect(zh.summary).toMatch(/^时间线（1 条轨道）：1\. 视频：city/)
     })
 
-    it('exports: polled to completion without error backoff, and the file downloads', async ({ expect }) => {
+    it('exports: polled to completion without error backoff, and the file downloads', async ({
+      expect,
+    }) => {
       const key = (await register()).key
       const sessionId = await exportableSession(key)
       const before = sim.log.length
@@ -96,7 +143,11 @@ export function contractSuite(profile: ShapeProfile): void {
       }
       expect(await runDurableObjectAlarm(stub)).toBe(true)
       const done = await getJob(key, job.jobId)
-      expect(done).toMatchObject({ status: 'completed', progress: 100, fileUrl: paths.exportFile(job.jobId) })
+      expect(done).toMatchObject({
+        status: 'completed',
+        progress: 100,
+        fileUrl: paths.exportFile(job.jobId),
+      })
       // Without a URL in the status the worker made sure the token-only download answers.
       if (!traits.namesFileUrl) expect(logOf('render-download', before).length).toBeGreaterThan(0)
 
@@ -107,22 +158,25 @@ export function contractSuite(profile: ShapeProfile): void {
       expect(new TextDecoder().decode(mp4.subarray(4, 8))).toBe('ftyp')
     })
 
-    it.runIf(!traits.namesFileUrl)('exports: a finished render whose file cannot be fetched fails honestly, never "completed"', async ({ expect }) => {
-      const key = (await register()).key
-      const job = await startExport(key, await exportableSession(key), '16:9')
-      const stub = stubOf(job.jobId)
-      await runDurableObjectAlarm(stub)
-      await runDurableObjectAlarm(stub)
-      sim.control.fault({ kind: 'http', endpoint: 'render-download', status: 404, times: 10 })
-      // Completed upstream, but the download answers 404: the job waits, then says why it failed.
-      await runDurableObjectAlarm(stub)
-      expect((await getJob(key, job.jobId)).status).toBe('processing')
-      await runDurableObjectAlarm(stub)
-      await runDurableObjectAlarm(stub)
-      const failed = await getJob(key, job.jobId)
-      expect(failed.status).toBe('failed')
-      expect(failed.error?.code).toBe('export_file_missing')
-      expect(failed.error?.message).toMatch(/could not be fetched/)
-    })
+    it.runIf(!traits.namesFileUrl)(
+      'exports: a finished render whose file cannot be fetched fails honestly, never "completed"',
+      async ({ expect }) => {
+        const key = (await register()).key
+        const job = await startExport(key, await exportableSession(key), '16:9')
+        const stub = stubOf(job.jobId)
+        await runDurableObjectAlarm(stub)
+        await runDurableObjectAlarm(stub)
+        sim.control.fault({ kind: 'http', endpoint: 'render-download', status: 404, times: 10 })
+        // Completed upstream, but the download answers 404: the job waits, then says why it failed.
+        await runDurableObjectAlarm(stub)
+        expect((await getJob(key, job.jobId)).status).toBe('processing')
+        await runDurableObjectAlarm(stub)
+        await runDurableObjectAlarm(stub)
+        const failed = await getJob(key, job.jobId)
+        expect(failed.status).toBe('failed')
+        expect(failed.error?.code).toBe('export_file_missing')
+        expect(failed.error?.message).toMatch(/could not be fetched/)
+      },
+    )
   })
 }

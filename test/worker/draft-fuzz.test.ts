@@ -1,16 +1,44 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Timeline, isExportable, normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
+import {
+  Timeline,
+  isExportable,
+  normalizeDraft,
+  summarizeTimeline,
+} from '../../worker/draft/index.ts'
 
 /** Drafts shaped like the backend's, with segment keys drawn from the plausible and the absurd. */
 const segment = fc.dictionary(
-  fc.constantFrom('st', 's', 'start', 'et', 'end', 'd', 'dur', 'n', 'text', 'v', 'src', 'range', 'zz'),
-  fc.oneof(fc.double(), fc.integer({ min: -5, max: 100_000 }), fc.string(), fc.constant(null), fc.object()),
+  fc.constantFrom(
+    'st',
+    's',
+    'start',
+    'et',
+    'end',
+    'd',
+    'dur',
+    'n',
+    'text',
+    'v',
+    'src',
+    'range',
+    'zz',
+  ),
+  fc.oneof(
+    fc.double(),
+    fc.integer({ min: -5, max: 100_000 }),
+    fc.string(),
+    fc.constant(null),
+    fc.object(),
+  ),
 )
 const draft = fc.record(
   {
     d: fc.oneof(fc.integer({ min: -1, max: 600_000 }), fc.double(), fc.string()),
-    m: fc.record({ title: fc.string(), width: fc.double(), height: fc.integer() }, { requiredKeys: [] }),
+    m: fc.record(
+      { title: fc.string(), width: fc.double(), height: fc.integer() },
+      { requiredKeys: [] },
+    ),
     t: fc.array(
       fc.oneof(
         fc.record(

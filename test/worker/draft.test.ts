@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { Timeline, isExportable, normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
+import {
+  Timeline,
+  isExportable,
+  normalizeDraft,
+  summarizeTimeline,
+} from '../../worker/draft/index.ts'
 
 /** The seed's example timeline, as a draft in the backend's short keys. */
 const SEED_DRAFT = {
   d: 10_000,
   m: { title: 'Urban Dreams', width: 1920, height: 1080 },
   t: [
-    { tt: 0, sg: [{ st: 0, d: 10_000, n: 'city timelapse', src: 'https://cdn.example/v/city.mp4' }] },
+    {
+      tt: 0,
+      sg: [{ st: 0, d: 10_000, n: 'city timelapse', src: 'https://cdn.example/v/city.mp4' }],
+    },
     { tt: 1, sg: [{ st: 0, et: 10_000, n: 'Lo-fi', v: 0.35 }] },
     { tt: 7, sg: [{ st: 0, d: 3000, text: 'Urban Dreams' }] },
   ],
@@ -19,7 +27,12 @@ describe('normalizeDraft', () => {
   it('reads the seed example into a valid timeline', () => {
     const timeline = normalizeDraft(SEED_DRAFT)
     expect(Timeline.parse(timeline)).toEqual(timeline)
-    expect(timeline).toMatchObject({ title: 'Urban Dreams', width: 1920, height: 1080, durationMs: 10_000 })
+    expect(timeline).toMatchObject({
+      title: 'Urban Dreams',
+      width: 1920,
+      height: 1080,
+      durationMs: 10_000,
+    })
     expect(timeline.tracks.map((t) => [t.kind, t.typeCode, t.label])).toEqual([
       ['video', 0, 'Video'],
       ['audio', 1, 'BGM'],
@@ -71,8 +84,10 @@ describe('normalizeDraft', () => {
     ])
   })
 
-  it('ends an untimed segment at the next one\'s start', () => {
-    const timeline = normalizeDraft({ t: [{ tt: 0, sg: [{ n: 'a' }, { n: 'b', st: 4000, et: 6000 }] }] })
+  it("ends an untimed segment at the next one's start", () => {
+    const timeline = normalizeDraft({
+      t: [{ tt: 0, sg: [{ n: 'a' }, { n: 'b', st: 4000, et: 6000 }] }],
+    })
     expect(timeline.tracks[0]?.segments.map((s) => [s.startMs, s.endMs])).toEqual([
       [0, 4000],
       [4000, 6000],
@@ -104,7 +119,11 @@ describe('normalizeDraft', () => {
       sourceUrl: 'https://c/x/lo_fi-beat.mp3?sig=a',
       mediaKind: 'audio',
     })
-    expect(timeline.tracks[1]?.segments[0]).toMatchObject({ label: 'Hello', startMs: 0, endMs: 1500 })
+    expect(timeline.tracks[1]?.segments[0]).toMatchObject({
+      label: 'Hello',
+      startMs: 0,
+      endMs: 1500,
+    })
   })
 
   it('stays valid when huge times overflow', () => {
@@ -145,7 +164,13 @@ describe('summarizeTimeline', () => {
     const timeline = normalizeDraft({
       t: [
         { tt: 0, sg: [1, 2, 3, 4, 5, 6, 7].map((i) => ({ n: `shot ${i}`, d: 1500 })) },
-        { tt: 7, sg: [{ st: 0, d: 2500, text: 'Intro' }, { st: 8000, d: 2000, text: 'The End' }] },
+        {
+          tt: 7,
+          sg: [
+            { st: 0, d: 2500, text: 'Intro' },
+            { st: 8000, d: 2000, text: 'The End' },
+          ],
+        },
         { tt: 1, sg: [] },
       ],
     })
@@ -157,9 +182,19 @@ describe('summarizeTimeline', () => {
 
   it('shows a muted video clip volume but not a full one, and names unnamed segments', () => {
     const timeline = normalizeDraft({
-      t: [{ tt: 0, sg: [{ st: 0, d: 1000, v: 0 }, { st: 1000, d: 1000, v: 1, n: 'b' }] }],
+      t: [
+        {
+          tt: 0,
+          sg: [
+            { st: 0, d: 1000, v: 0 },
+            { st: 1000, d: 1000, v: 1, n: 'b' },
+          ],
+        },
+      ],
     })
-    expect(summarizeTimeline(timeline)).toBe('Timeline (1 track): 1. Video: untitled (0-1s, 0%), b (1-2s)')
+    expect(summarizeTimeline(timeline)).toBe(
+      'Timeline (1 track): 1. Video: untitled (0-1s, 0%), b (1-2s)',
+    )
   })
 
   it('has a Chinese variant', () => {

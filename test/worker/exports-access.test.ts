@@ -42,7 +42,9 @@ const local = (url: string) => {
 }
 
 describe('the finished file', () => {
-  it('streams through with the Authorization header: MP4 type, attachment name, length passed on', async ({ expect }) => {
+  it('streams through with the Authorization header: MP4 type, attachment name, length passed on', async ({
+    expect,
+  }) => {
     const { key, job } = await finishedJob('9:16')
     const res = await api(paths.exportFile(job.jobId), {}, key)
     expect(res.status).toBe(200)
@@ -54,7 +56,9 @@ describe('the finished file', () => {
     expect(logOf('files').length).toBeGreaterThan(0)
   })
 
-  it('falls back to the backend’s token-only download when the status URL no longer answers', async ({ expect }) => {
+  it('falls back to the backend’s token-only download when the status URL no longer answers', async ({
+    expect,
+  }) => {
     const { key, job } = await finishedJob()
     // No R2 copy (past EXPORT_COPY_TTL_MS, or copying failed): the backend serves the file.
     await env.MEDIA.delete(copyKey(job.jobId))
@@ -68,7 +72,9 @@ describe('the finished file', () => {
     expect(logOf('render-download', before)[0]!.headers['authorization']).toMatch(/^Bearer /)
   })
 
-  it('answers job_not_finished while rendering and job_cancelled after a cancel', async ({ expect }) => {
+  it('answers job_not_finished while rendering and job_cancelled after a cancel', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     let res = await api(paths.exportFile(job.jobId), {}, key)
@@ -102,12 +108,18 @@ describe('signed download links', () => {
     const file = await api(local(link.url))
     expect(file.status).toBe(200)
     expect(file.headers.get('Content-Type')).toBe('video/mp4')
-    expect(file.headers.get('Content-Disposition')).toMatch(/filename="pagereel-\d{8}-\d{4}-16x9\.mp4"/)
+    expect(file.headers.get('Content-Disposition')).toMatch(
+      /filename="pagereel-\d{8}-\d{4}-16x9\.mp4"/,
+    )
   })
 
-  it('refuse a wrong, tampered or expired signature and another job’s signature', async ({ expect }) => {
+  it('refuse a wrong, tampered or expired signature and another job’s signature', async ({
+    expect,
+  }) => {
     const { key, installationId, job } = await finishedJob()
-    const link = DownloadLink.parse(await (await api(paths.downloadLink(job.jobId), post, key)).json())
+    const link = DownloadLink.parse(
+      await (await api(paths.downloadLink(job.jobId), post, key)).json(),
+    )
     const good = new URL(link.url)
     const variant = (change: (q: URLSearchParams) => void) => {
       const u = new URL(good)
@@ -164,7 +176,9 @@ describe('another installation’s job', () => {
 })
 
 describe('cancel', () => {
-  it('cancels upstream, stops polling and leaves only the retention clean-up', async ({ expect }) => {
+  it('cancels upstream, stops polling and leaves only the retention clean-up', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -185,7 +199,9 @@ describe('cancel', () => {
     expect((await getJob(key, job.jobId)).status).toBe('cancelled')
   })
 
-  it('cancels a render whose submit was still on its way when the user cancelled', async ({ expect }) => {
+  it('cancels a render whose submit was still on its way when the user cancelled', async ({
+    expect,
+  }) => {
     const { key, installationId } = await renderingInstallation()
     const sessionId = await exportableSession(key)
     // The submit is held until the cancel has answered: a fixed delay (it was 400 ms) can run out
@@ -199,7 +215,10 @@ describe('cancel', () => {
     const inner = globalThis.fetch
     vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init)
-      if (request.method === 'POST' && new URL(request.url).pathname === '/api/render/proxy/lambda') {
+      if (
+        request.method === 'POST' &&
+        new URL(request.url).pathname === '/api/render/proxy/lambda'
+      ) {
         submitWaiting = true
         // Held until the test lets go (a minute at most, so a failing test does not hang).
         for (let waited = 0; !released && waited < 60_000; waited += 10) await tick()
@@ -209,7 +228,11 @@ describe('cancel', () => {
     try {
       const idempotencyKey = `slow-submit-${crypto.randomUUID().slice(0, 8)}`
       const jobId = await deriveJobId(installationId, idempotencyKey)
-      const created = api(paths.createExport(sessionId), json('POST', { preset: '1:1', idempotencyKey }), key)
+      const created = api(
+        paths.createExport(sessionId),
+        json('POST', { preset: '1:1', idempotencyKey }),
+        key,
+      )
       // The job's row is written before the submit goes out: it reads as pending meanwhile.
       while (!submitWaiting) await tick()
       const pending = await api(paths.exportJob(jobId), {}, key)
@@ -276,7 +299,9 @@ async function runInStub(jobId: string, sql: string): Promise<void> {
 async function tablesOf(jobId: string): Promise<string[]> {
   return runInDurableObject(stubOf(jobId), (_, state) =>
     state.storage.sql
-      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'`)
+      .exec<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'`,
+      )
       .toArray()
       .map((row) => row.name),
   )

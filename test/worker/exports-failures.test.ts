@@ -18,11 +18,12 @@ import {
   stubOf,
 } from './exports-fixtures.ts'
 
-
 afterEach(disarmJobs)
 
 describe('a failed render', () => {
-  it('is submitted once more under a new id; a second failure fails the job with the backend’s reason', async ({ expect }) => {
+  it('is submitted once more under a new id; a second failure fails the job with the backend’s reason', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const sessionId = await exportableSession(key)
     sim.control.fault({ kind: 'render-fail', times: 2, error: 'Encoder crashed at frame 812' })
@@ -41,7 +42,10 @@ describe('a failed render', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     const failed = await getJob(key, job.jobId)
     expect(failed.status).toBe('failed')
-    expect(failed.error).toMatchObject({ code: 'render_failed', params: { reason: 'Encoder crashed at frame 812', attempts: 2 } })
+    expect(failed.error).toMatchObject({
+      code: 'render_failed',
+      params: { reason: 'Encoder crashed at frame 812', attempts: 2 },
+    })
     expect(failed.fileUrl).toBeUndefined()
     expect(logOf('render-submit', before)).toHaveLength(2)
     // No more polling: the next wake-up is the retention clean-up, a week away.
@@ -63,7 +67,9 @@ describe('a failed render', () => {
 })
 
 describe('a submit whose fate is unknown', () => {
-  it('is not sent again when the backend already has it (the object died before storing the answer)', async ({ expect }) => {
+  it('is not sent again when the backend already has it (the object died before storing the answer)', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     await runInDurableObject(stubOf(job.jobId), (_, state) => {
@@ -72,7 +78,9 @@ describe('a submit whose fate is unknown', () => {
     const before = sim.log.length
     expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
     expect(logOf('render-submit', before)).toHaveLength(0)
-    expect(logOf('render-status', before).map((e) => e.path)).toEqual([`/api/render/proxy/lambda/render_${job.jobId}_1`])
+    expect(logOf('render-status', before).map((e) => e.path)).toEqual([
+      `/api/render/proxy/lambda/render_${job.jobId}_1`,
+    ])
   })
 
   it('is sent again under the same id when it never arrived', async ({ expect }) => {
@@ -87,7 +95,10 @@ describe('a submit whose fate is unknown', () => {
     expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
     const submits = logOf('render-submit', before)
     expect(submits.map((e) => e.status)).toEqual([502, 200])
-    expect(submits.map((e) => (e.body as { id: string }).id)).toEqual([`render_${job.jobId}_1`, `render_${job.jobId}_1`])
+    expect(submits.map((e) => (e.body as { id: string }).id)).toEqual([
+      `render_${job.jobId}_1`,
+      `render_${job.jobId}_1`,
+    ])
     expect(logOf('render-status', before).map((e) => e.status)).toEqual([404])
     for (let i = 0; i < 3; i += 1) expect(await runDurableObjectAlarm(stubOf(job.jobId))).toBe(true)
     expect((await getJob(key, job.jobId)).status).toBe('completed')
@@ -95,7 +106,9 @@ describe('a submit whose fate is unknown', () => {
 })
 
 describe('a backend in trouble', () => {
-  it('backs off on 5xx answers (one interval, then two, then four) and carries on afterwards', async ({ expect }) => {
+  it('backs off on 5xx answers (one interval, then two, then four) and carries on afterwards', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -113,7 +126,9 @@ describe('a backend in trouble', () => {
     expect((await getJob(key, job.jobId)).status).toBe('completed')
   })
 
-  it('fails the job after too many errors in a row instead of polling forever', async ({ expect }) => {
+  it('fails the job after too many errors in a row instead of polling forever', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -125,10 +140,15 @@ describe('a backend in trouble', () => {
     }
     const failed = await getJob(key, job.jobId)
     expect(rounds).toBe(8)
-    expect(failed.error).toMatchObject({ code: 'render_failed', params: { reason: 'backend_unreachable' } })
+    expect(failed.error).toMatchObject({
+      code: 'render_failed',
+      params: { reason: 'backend_unreachable' },
+    })
   })
 
-  it('stops with render_failed once the job is older than RENDER_MAX_AGE_MS, and cancels upstream', async ({ expect }) => {
+  it('stops with render_failed once the job is older than RENDER_MAX_AGE_MS, and cancels upstream', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -138,13 +158,18 @@ describe('a backend in trouble', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     const failed = await getJob(key, job.jobId)
     expect(failed.status).toBe('failed')
-    expect(failed.error).toMatchObject({ code: 'render_failed', params: { reason: 'took_too_long', maxAgeMinutes: 60 } })
+    expect(failed.error).toMatchObject({
+      code: 'render_failed',
+      params: { reason: 'took_too_long', maxAgeMinutes: 60 },
+    })
     expect(logOf('render-status', before)).toHaveLength(0)
     expect(logOf('render-cancel', before)).toHaveLength(1)
     expect(await nextWakeInPolls(job.jobId)).toBeGreaterThan(900)
   })
 
-  it('on a 1001 during polling asks again for the same client id only: never a new identity that cannot see the render', async ({ expect }) => {
+  it('on a 1001 during polling asks again for the same client id only: never a new identity that cannot see the render', async ({
+    expect,
+  }) => {
     const { key, installationId } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -163,7 +188,9 @@ describe('a backend in trouble', () => {
     expect(after.error?.params?.['reason']).not.toBe('render_unknown')
   })
 
-  it('renews an anonymous token that ran out during polling for the same backend user, and completes', async ({ expect }) => {
+  it('renews an anonymous token that ran out during polling for the same backend user, and completes', async ({
+    expect,
+  }) => {
     const { key, installationId } = await renderingInstallation()
     const job = await startExport(key, await exportableSession(key))
     const stub = stubOf(job.jobId)
@@ -172,11 +199,15 @@ describe('a backend in trouble', () => {
     const before = sim.log.length
 
     for (let i = 0; i < 3; i += 1) expect(await runDurableObjectAlarm(stub)).toBe(true)
-    expect(logOf('anonymous-token', before).map((e) => e.headers['x-client-id'])).toEqual([first.clientId])
+    expect(logOf('anonymous-token', before).map((e) => e.headers['x-client-id'])).toEqual([
+      first.clientId,
+    ])
     expect((await getJob(key, job.jobId)).status).toBe('completed')
   })
 
-  it('rides out a 1001 on a user’s own API token (not renewable) and completes', async ({ expect }) => {
+  it('rides out a 1001 on a user’s own API token (not renewable) and completes', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const { token } = sim.control.createUserToken()
     expect((await api(paths.apiToken, json('PUT', { token }), key)).status).toBeLessThan(300)
@@ -194,23 +225,34 @@ describe('a backend in trouble', () => {
     for (let i = 0; i < 3; i += 1) expect(await runDurableObjectAlarm(stub)).toBe(true)
     const done = await getJob(key, job.jobId)
     expect(done.status).toBe('completed')
-    expect(logOf('render-status', before).every((e) => e.headers['authorization'] === `Bearer ${token}`)).toBe(true)
+    expect(
+      logOf('render-status', before).every((e) => e.headers['authorization'] === `Bearer ${token}`),
+    ).toBe(true)
   })
 })
 
 describe('an anonymous installation', () => {
-  it('gets plan_required with the register and API-token way out, and no job is left polling', async ({ expect }) => {
+  it('gets plan_required with the register and API-token way out, and no job is left polling', async ({
+    expect,
+  }) => {
     sim.control.configure({ anonymousRenderBlocked: true })
     const { key, installationId } = await register()
     const sessionId = await exportableSession(key)
     const before = sim.log.length
     const idempotencyKey = clickKey()
-    const res = await api(paths.createExport(sessionId), json('POST', { preset: '9:16', idempotencyKey }), key)
+    const res = await api(
+      paths.createExport(sessionId),
+      json('POST', { preset: '9:16', idempotencyKey }),
+      key,
+    )
     expect(res.status).toBe(403)
     const { error } = ErrorEnvelope.parse(await res.json())
     expect(error.code).toBe('plan_required')
     // The registration link binds the anonymous user; the extension's table adds "set your own API token".
-    expect(error.action).toMatchObject({ kind: 'register', url: expect.stringMatching(/^https:\/\/nemo\.web\.test\/register/) })
+    expect(error.action).toMatchObject({
+      kind: 'register',
+      url: expect.stringMatching(/^https:\/\/nemo\.web\.test\/register/),
+    })
     expect(error.message).not.toMatch(/credit/i)
     expect(logOf('render-submit', before)).toHaveLength(1)
 

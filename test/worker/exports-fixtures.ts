@@ -8,7 +8,11 @@ import { api, json, openSession, register, sim } from './helpers.ts'
 
 /** A registered installation whose anonymous token may render (the simulator blocks it by default). */
 export async function renderingInstallation() {
-  sim.control.configure({ anonymousRenderBlocked: false, render: { mode: 'polls', pollsToComplete: 3 }, statusShape: 'rotate' })
+  sim.control.configure({
+    anonymousRenderBlocked: false,
+    render: { mode: 'polls', pollsToComplete: 3 },
+    statusShape: 'rotate',
+  })
   const created = await register()
   return { installationId: created.installationId, key: created.key }
 }
@@ -16,7 +20,11 @@ export async function renderingInstallation() {
 /** A session whose draft has a video segment (one media URL uploaded through the worker). */
 export async function exportableSession(key: string): Promise<string> {
   const sessionId = await openSession(key)
-  const res = await api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/clips/city.mp4'] }), key)
+  const res = await api(
+    paths.uploadUrls(sessionId),
+    json('POST', { urls: ['https://cdn.example.com/clips/city.mp4'] }),
+    key,
+  )
   if (res.status !== 200) throw new Error(`upload answered ${res.status}: ${await res.text()}`)
   return sessionId
 }
@@ -31,9 +39,19 @@ export function clickKey(): string {
 const touched = new Set<string>()
 
 /** POST createExport; the parsed job on 202, else throws with the answer. */
-export async function startExport(key: string, sessionId: string, preset: '16:9' | '9:16' | '1:1' = '9:16', idempotencyKey = clickKey()) {
-  const res = await api(paths.createExport(sessionId), json('POST', { preset, idempotencyKey }), key)
-  if (res.status !== 202) throw new Error(`create export answered ${res.status}: ${await res.text()}`)
+export async function startExport(
+  key: string,
+  sessionId: string,
+  preset: '16:9' | '9:16' | '1:1' = '9:16',
+  idempotencyKey = clickKey(),
+) {
+  const res = await api(
+    paths.createExport(sessionId),
+    json('POST', { preset, idempotencyKey }),
+    key,
+  )
+  if (res.status !== 202)
+    throw new Error(`create export answered ${res.status}: ${await res.text()}`)
   const job = ExportJob.parse(await res.json())
   touched.add(job.jobId)
   return job
@@ -75,7 +93,10 @@ export async function nextWakeInPolls(jobId: string): Promise<number> {
 }
 
 /** Rewrites stored times, to stand in for hours or days passing. */
-export function ageJob(jobId: string, fields: { createdAt?: number; updatedAt?: number }): Promise<void> {
+export function ageJob(
+  jobId: string,
+  fields: { createdAt?: number; updatedAt?: number },
+): Promise<void> {
   return runInDurableObject(stubOf(jobId), (_: RenderJob, state) => {
     for (const [column, value] of Object.entries(fields)) {
       state.storage.sql.exec(`UPDATE job SET ${column} = ?`, value)

@@ -15,17 +15,24 @@ import {
   stubOf,
 } from './exports-fixtures.ts'
 
-
 afterEach(disarmJobs)
 
 describe('an export from click to file', () => {
-  it('submits the draft in the preset frame, polls through alarms to completion, and reads cost nothing', async ({ expect }) => {
+  it('submits the draft in the preset frame, polls through alarms to completion, and reads cost nothing', async ({
+    expect,
+  }) => {
     const { key } = await renderingInstallation()
     const sessionId = await exportableSession(key)
     const before = sim.log.length
 
     const job = await startExport(key, sessionId, '9:16')
-    expect(job).toMatchObject({ sessionId, preset: '9:16', width: 1080, height: 1920, status: 'pending' })
+    expect(job).toMatchObject({
+      sessionId,
+      preset: '9:16',
+      width: 1080,
+      height: 1920,
+      status: 'pending',
+    })
     const submits = logOf('render-submit', before)
     expect(submits).toHaveLength(1)
     const submitted = submits[0]!
@@ -36,7 +43,11 @@ describe('an export from click to file', () => {
       output: { format: 'mp4', quality: 'high' },
       draft: { m: PRESET_SIZES['9:16'] },
     })
-    expect((submitted.body as { draft: { t: Array<{ sg: unknown[] }> } }).draft.t.some((t) => t.sg.length > 0)).toBe(true)
+    expect(
+      (submitted.body as { draft: { t: Array<{ sg: unknown[] }> } }).draft.t.some(
+        (t) => t.sg.length > 0,
+      ),
+    ).toBe(true)
     // The job polls on its own schedule: the alarm lies one interval ahead.
     expect((await alarmOf(job.jobId))! - Date.now()).toBeGreaterThan(POLL_MS - 10_000)
 
@@ -51,7 +62,11 @@ describe('an export from click to file', () => {
 
     const readsFrom = sim.log.length
     const done = await getJob(key, job.jobId)
-    expect(done).toMatchObject({ status: 'completed', progress: 100, fileUrl: paths.exportFile(job.jobId) })
+    expect(done).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      fileUrl: paths.exportFile(job.jobId),
+    })
     expect(done.fileName).toMatch(/^pagereel-\d{8}-\d{4}-9x16\.mp4$/)
     expect(done.completedAt).toBeDefined()
     const list = ExportJobList.parse(await (await api(paths.exports, {}, key)).json())
@@ -72,7 +87,11 @@ describe('an export from click to file', () => {
     const stub = stubOf(job.jobId)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     await evictDurableObject(stub)
-    expect(await getJob(key, job.jobId)).toMatchObject({ status: 'pending', width: 1080, height: 1080 })
+    expect(await getJob(key, job.jobId)).toMatchObject({
+      status: 'pending',
+      width: 1080,
+      height: 1080,
+    })
     await evictDurableObject(stub)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     await evictDurableObject(stub)
@@ -119,12 +138,18 @@ describe('idempotent creation', () => {
     expect(logOf('render-submit', before)).toHaveLength(2)
   })
 
-  it('answers not_found for another installation’s session and submits nothing', async ({ expect }) => {
+  it('answers not_found for another installation’s session and submits nothing', async ({
+    expect,
+  }) => {
     const owner = await renderingInstallation()
     const stranger = await renderingInstallation()
     const sessionId = await exportableSession(owner.key)
     const before = sim.log.length
-    const res = await api(paths.createExport(sessionId), json('POST', { preset: '9:16', idempotencyKey: clickKey() }), stranger.key)
+    const res = await api(
+      paths.createExport(sessionId),
+      json('POST', { preset: '9:16', idempotencyKey: clickKey() }),
+      stranger.key,
+    )
     expect(res.status).toBe(404)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
     expect(logOf('render-submit', before)).toHaveLength(0)
@@ -134,7 +159,11 @@ describe('idempotent creation', () => {
     const { key } = await renderingInstallation()
     const sessionId = await openSession(key)
     const before = sim.log.length
-    const res = await api(paths.createExport(sessionId), json('POST', { preset: '9:16', idempotencyKey: clickKey() }), key)
+    const res = await api(
+      paths.createExport(sessionId),
+      json('POST', { preset: '9:16', idempotencyKey: clickKey() }),
+      key,
+    )
     expect(res.status).toBe(409)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_exportable')
     expect(logOf('render-submit', before)).toHaveLength(0)

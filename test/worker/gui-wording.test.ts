@@ -43,7 +43,11 @@ const english: Case[] = [
     `I added the title. Then say "generate" to create the video.`,
     [],
   ],
-  ['Tap “Upload Media” to add files.', `Attach your files here (or say "upload") to add files.`, ['upload']],
+  [
+    'Tap “Upload Media” to add files.',
+    `Attach your files here (or say "upload") to add files.`,
+    ['upload'],
+  ],
   [
     'Open the Effects panel, then click Export.',
     `Say "status" (I'll summarise the timeline), then say "export" (or press Export) and I'll render it.`,
@@ -68,10 +72,18 @@ const english: Case[] = [
   ['Press Enter to send your message.', 'Press Enter to send your message.', []],
   ['The store is open the whole week.', 'The store is open the whole week.', []],
   ['Open the link below to learn more.', 'Open the link below to learn more.', []],
-  ['Open the preview to check the framing.', 'Open the preview (press Preview) to check the framing.', ['preview']],
+  [
+    'Open the preview to check the framing.',
+    'Open the preview (press Preview) to check the framing.',
+    ['preview'],
+  ],
   ['Click Preview to see it.', 'Press Preview to see it.', ['preview']],
   ['Your video is ready to export.', 'Your video is ready to export.', []],
-  ['The click of the camera shutter adds drama.', 'The click of the camera shutter adds drama.', []],
+  [
+    'The click of the camera shutter adds drama.',
+    'The click of the camera shutter adds drama.',
+    [],
+  ],
 ]
 
 const chinese: Case[] = [
@@ -84,7 +96,11 @@ const chinese: Case[] = [
   ['请点击生成，然后等待。', '请说“生成”，然后等待。', []],
   ['点击“预览”看看效果。', '按“预览”看看效果。', ['preview']],
   ['打开时间线查看效果。', '说“状态”查看时间线摘要。', ['state']],
-  ['把片段拖到开头，然后导出。', '告诉我要怎么改，我来完成（例如“把片段移到开头”），然后导出。', []],
+  [
+    '把片段拖到开头，然后导出。',
+    '告诉我要怎么改，我来完成（例如“把片段移到开头”），然后导出。',
+    [],
+  ],
   ['将图片拖拽到这里上传。', '直接发送文件（或说“上传”）。', ['upload']],
   ['点击“生成”开始制作。', '说“生成”开始制作。', []],
   ['单击上传按钮添加素材。', '直接发送文件（或说“上传”）添加素材。', ['upload']],

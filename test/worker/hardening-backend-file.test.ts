@@ -4,7 +4,14 @@ import { afterEach, beforeEach, describe, it, vi } from 'vitest'
 import { paths } from '../../shared/api/routes.ts'
 import { copyKey } from '../../worker/exports/output-copy.ts'
 import { api, logOf, sim } from './helpers.ts'
-import { disarmJobs, exportableSession, getJob, renderingInstallation, startExport, stubOf } from './exports-fixtures.ts'
+import {
+  disarmJobs,
+  exportableSession,
+  getJob,
+  renderingInstallation,
+  startExport,
+  stubOf,
+} from './exports-fixtures.ts'
 
 /**
  * Issue 11, item 7: the render answer's file URL is fetched with a timeout, from the backend's
@@ -20,17 +27,24 @@ const REDIRECTING = 'http://nemo.sim/files/moved.mp4'
 beforeEach(() => {
   fetched = []
   inner = globalThis.fetch
-  vi.stubGlobal('fetch', async function recording(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const request = new Request(input, init)
-    fetched.push(request.url)
-    if (request.url === REDIRECTING) {
-      const moved = new Response(null, { status: 302, headers: { Location: 'http://169.254.169.254/latest/meta-data' } })
-      if (init?.redirect === 'manual') return moved
-      return recording('http://169.254.169.254/latest/meta-data', { signal: request.signal })
-    }
-    if (!request.url.startsWith('http://nemo.sim/')) return new Response('not the backend', { status: 200 })
-    return inner(input, init)
-  })
+  vi.stubGlobal(
+    'fetch',
+    async function recording(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+      const request = new Request(input, init)
+      fetched.push(request.url)
+      if (request.url === REDIRECTING) {
+        const moved = new Response(null, {
+          status: 302,
+          headers: { Location: 'http://169.254.169.254/latest/meta-data' },
+        })
+        if (init?.redirect === 'manual') return moved
+        return recording('http://169.254.169.254/latest/meta-data', { signal: request.signal })
+      }
+      if (!request.url.startsWith('http://nemo.sim/'))
+        return new Response('not the backend', { status: 200 })
+      return inner(input, init)
+    },
+  )
 })
 
 afterEach(async () => {
@@ -75,7 +89,9 @@ describe('the backend file fetch (issue 11, item 7)', () => {
     expect(fetched.some((u) => u.startsWith('http://169.254.169.254'))).toBe(false)
   })
 
-  it('gives up on a file URL that does not answer in time, and uses the token download', async ({ expect }) => {
+  it('gives up on a file URL that does not answer in time, and uses the token download', async ({
+    expect,
+  }) => {
     const { key, jobId } = await finishedJobAt('http://nemo.sim/files/slow.mp4')
     sim.control.fault({ kind: 'slow', endpoint: 'files', delayMs: 5000 })
     const got = await download(key, jobId)

@@ -28,15 +28,23 @@ async function expectTooLarge(res: Response, expect: (v: unknown) => { toBe(v: u
 }
 
 describe('request bodies (issue 11, item 1)', () => {
-  it('refuses a deeply nested JSON registration over the limit by its Content-Length, creating nothing', async ({ expect }) => {
+  it('refuses a deeply nested JSON registration over the limit by its Content-Length, creating nothing', async ({
+    expect,
+  }) => {
     const before = logOf('anonymous-token').length
     const nested = `${'['.repeat(500_000)}${']'.repeat(500_000)}`
-    const res = await api('/v1/installations', { method: 'POST', body: nested, headers: { 'Content-Type': 'application/json' } })
+    const res = await api('/v1/installations', {
+      method: 'POST',
+      body: nested,
+      headers: { 'Content-Type': 'application/json' },
+    })
     await expectTooLarge(res, expect)
     expect(logOf('anonymous-token').length).toBe(before)
   })
 
-  it('stops reading a body without a length at the limit: the parser never sees it', async ({ expect }) => {
+  it('stops reading a body without a length at the limit: the parser never sees it', async ({
+    expect,
+  }) => {
     const body = endlessBody()
     const res = await api('/v1/installations', {
       method: 'POST',
@@ -58,18 +66,26 @@ describe('request bodies (issue 11, item 1)', () => {
       await expectTooLarge(await api(path, json('POST', big), key), expect)
     }
     // A body just under the limit still reaches its route (and its schema).
-    const small = await api(paths.sessions, json('POST', { language: 'en', pad: 'x'.repeat(1000) }), key)
+    const small = await api(
+      paths.sessions,
+      json('POST', { language: 'en', pad: 'x'.repeat(1000) }),
+      key,
+    )
     expect(small.status).not.toBe(413)
   })
 
   it('leaves the streamed uploads to their own limits', async ({ expect }) => {
     const { key } = await register()
     const sessionId = await openSession(key)
-    const res = await api(paths.uploads(sessionId), {
-      method: 'POST',
-      body: new Uint8Array(JSON_BODY_MAX_BYTES + 10),
-      headers: { 'Content-Type': 'multipart/form-data; boundary=x' },
-    }, key)
+    const res = await api(
+      paths.uploads(sessionId),
+      {
+        method: 'POST',
+        body: new Uint8Array(JSON_BODY_MAX_BYTES + 10),
+        headers: { 'Content-Type': 'multipart/form-data; boundary=x' },
+      },
+      key,
+    )
     expect(res.status).not.toBe(413)
     expect(ErrorEnvelope.parse(await res.json()).error.code).not.toBe('body_too_large')
   })

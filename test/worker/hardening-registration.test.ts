@@ -13,8 +13,16 @@ function expect201(status: number) {
 }
 
 describe('a 429 at the anonymous-token call (issue 8, item 4)', () => {
-  it('is retried once with the same client id and ends in a working installation', async ({ expect }) => {
-    sim.control.fault({ kind: 'code', endpoint: 'anonymous-token', code: 429, times: 1, retryAfterSec: 0 })
+  it('is retried once with the same client id and ends in a working installation', async ({
+    expect,
+  }) => {
+    sim.control.fault({
+      kind: 'code',
+      endpoint: 'anonymous-token',
+      code: 429,
+      times: 1,
+      retryAfterSec: 0,
+    })
     const before = sim.log.length
     const created = await registerFrom(uniqueIp())
     expect(created.tokenError).toBeUndefined()
@@ -24,7 +32,9 @@ describe('a 429 at the anonymous-token call (issue 8, item 4)', () => {
     expect((await api('/v1/credits', {}, created.key)).status).toBe(200)
   })
 
-  it('becomes registration_capped only when it persists, still with one client id', async ({ expect }) => {
+  it('becomes registration_capped only when it persists, still with one client id', async ({
+    expect,
+  }) => {
     sim.control.fault({ kind: 'code', endpoint: 'anonymous-token', code: 429, times: 2 })
     const before = sim.log.length
     const created = await registerFrom(uniqueIp())
@@ -34,15 +44,29 @@ describe('a 429 at the anonymous-token call (issue 8, item 4)', () => {
     expect(clients.size).toBe(1)
   })
 
-  it('honours Retry-After: waits at least that long, and does not wait out one longer than a request may', async ({ expect }) => {
-    sim.control.fault({ kind: 'code', endpoint: 'anonymous-token', code: 429, times: 1, retryAfterSec: 1 })
+  it('honours Retry-After: waits at least that long, and does not wait out one longer than a request may', async ({
+    expect,
+  }) => {
+    sim.control.fault({
+      kind: 'code',
+      endpoint: 'anonymous-token',
+      code: 429,
+      times: 1,
+      retryAfterSec: 1,
+    })
     let before = sim.log.length
     const started = Date.now()
     expect((await registerFrom(uniqueIp())).tokenError).toBeUndefined()
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
     expect(logOf('anonymous-token', before)).toHaveLength(2)
 
-    sim.control.fault({ kind: 'code', endpoint: 'anonymous-token', code: 429, times: 1, retryAfterSec: 3600 })
+    sim.control.fault({
+      kind: 'code',
+      endpoint: 'anonymous-token',
+      code: 429,
+      times: 1,
+      retryAfterSec: 3600,
+    })
     before = sim.log.length
     expect((await registerFrom(uniqueIp())).tokenError?.code).toBe('registration_capped')
     expect(logOf('anonymous-token', before)).toHaveLength(1)
@@ -50,7 +74,9 @@ describe('a 429 at the anonymous-token call (issue 8, item 4)', () => {
 })
 
 describe('the client address upstream (issue 11, item 3)', () => {
-  it('goes with the anonymous-token call, so the per-IP cap counts the client, not the worker', async ({ expect }) => {
+  it('goes with the anonymous-token call, so the per-IP cap counts the client, not the worker', async ({
+    expect,
+  }) => {
     sim.control.configure({ tokensPerIp: 1 })
     try {
       const a = uniqueIp()

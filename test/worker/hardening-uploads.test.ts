@@ -31,7 +31,8 @@ async function streamSlots(installationId: string): Promise<number> {
     const sql = state.storage.sql
     const table = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'uploads'`)
     if (table.toArray().length === 0) return 0
-    return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM uploads WHERE kind = 'stream'`).one().n
+    return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM uploads WHERE kind = 'stream'`).one()
+      .n
   })
 }
 
@@ -40,10 +41,14 @@ async function codeOf(res: Response): Promise<string> {
 }
 
 describe('a stalled body (issue 11, item 5)', () => {
-  it('aborts a multipart upload that sends nothing more, with upload_stalled', async ({ expect }) => {
+  it('aborts a multipart upload that sends nothing more, with upload_stalled', async ({
+    expect,
+  }) => {
     const { key } = await register()
     const sessionId = await openSession(key)
-    const { body, contentType } = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(200_000) }])
+    const { body, contentType } = multipart([
+      { name: 'clip.mp4', type: 'video/mp4', bytes: bytes(200_000) },
+    ])
     const res = await api(
       paths.uploads(sessionId),
       {
@@ -63,7 +68,11 @@ describe('a stalled body (issue 11, item 5)', () => {
     const { key } = await register()
     const sessionId = await openSession(key)
     const size = 6 * 1024 * 1024
-    const created = await api(paths.largeUploads(sessionId), json('POST', { filename: 'big.mp4', size, contentType: 'video/mp4' }), key)
+    const created = await api(
+      paths.largeUploads(sessionId),
+      json('POST', { filename: 'big.mp4', size, contentType: 'video/mp4' }),
+      key,
+    )
     expect(created.status).toBe(201)
     const { uploadId, partSize } = (await created.json()) as { uploadId: string; partSize: number }
     const res = await api(
@@ -83,11 +92,17 @@ describe('a stalled body (issue 11, item 5)', () => {
 })
 
 describe('uploads per installation (issue 11, item 5)', () => {
-  it('caps open large uploads (LARGE_UPLOADS_OPEN_MAX = 2) and frees a slot on abort', async ({ expect }) => {
+  it('caps open large uploads (LARGE_UPLOADS_OPEN_MAX = 2) and frees a slot on abort', async ({
+    expect,
+  }) => {
     const { key } = await register()
     const sessionId = await openSession(key)
     const start = () =>
-      api(paths.largeUploads(sessionId), json('POST', { filename: 'big.mp4', size: 6 * 1024 * 1024, contentType: 'video/mp4' }), key)
+      api(
+        paths.largeUploads(sessionId),
+        json('POST', { filename: 'big.mp4', size: 6 * 1024 * 1024, contentType: 'video/mp4' }),
+        key,
+      )
     const first = await start()
     const second = await start()
     expect([first.status, second.status]).toEqual([201, 201])
@@ -98,18 +113,30 @@ describe('uploads per installation (issue 11, item 5)', () => {
     const other = await register()
     const otherSession = await openSession(other.key)
     expect(
-      (await api(paths.largeUploads(otherSession), json('POST', { filename: 'big.mp4', size: 6 * 1024 * 1024, contentType: 'video/mp4' }), other.key)).status,
+      (
+        await api(
+          paths.largeUploads(otherSession),
+          json('POST', { filename: 'big.mp4', size: 6 * 1024 * 1024, contentType: 'video/mp4' }),
+          other.key,
+        )
+      ).status,
     ).toBe(201)
     const { uploadId } = (await first.json()) as { uploadId: string }
-    expect((await api(paths.largeUpload(sessionId, uploadId), { method: 'DELETE' }, key)).status).toBe(204)
+    expect(
+      (await api(paths.largeUpload(sessionId, uploadId), { method: 'DELETE' }, key)).status,
+    ).toBe(204)
     expect((await start()).status).toBe(201)
   })
 
-  it('caps uploads streaming at once (UPLOADS_CONCURRENT_MAX); the slots come back', async ({ expect }) => {
+  it('caps uploads streaming at once (UPLOADS_CONCURRENT_MAX); the slots come back', async ({
+    expect,
+  }) => {
     const max = Number(env.UPLOADS_CONCURRENT_MAX)
     const { key, installationId } = await register()
     const sessionId = await openSession(key)
-    const { body, contentType } = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(200_000) }])
+    const { body, contentType } = multipart([
+      { name: 'clip.mp4', type: 'video/mp4', bytes: bytes(200_000) },
+    ])
     const before = logOf('upload').length
     // Senders that stall hold every slot until the idle timeout frees them.
     const stalled = Array.from({ length: max }, () =>
@@ -126,12 +153,21 @@ describe('uploads per installation (issue 11, item 5)', () => {
       ),
     )
     // Every stalled sender holds its slot now (read from the keeper, not guessed with a sleep).
-    while ((await streamSlots(installationId)) < max) await new Promise((resolve) => setTimeout(resolve, 10))
-    const fourth = await api(paths.uploads(sessionId), { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+    while ((await streamSlots(installationId)) < max)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    const fourth = await api(
+      paths.uploads(sessionId),
+      { method: 'POST', body, headers: { 'Content-Type': contentType } },
+      key,
+    )
     expect(fourth.status).toBe(429)
     expect(await codeOf(fourth)).toBe('too_many_uploads')
     expect((await Promise.all(stalled)).map((r) => r.status)).toEqual(Array(max).fill(408))
-    const after = await api(paths.uploads(sessionId), { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+    const after = await api(
+      paths.uploads(sessionId),
+      { method: 'POST', body, headers: { 'Content-Type': contentType } },
+      key,
+    )
     expect(after.status).toBe(200)
     expect(logOf('upload', before).length).toBeGreaterThanOrEqual(1)
   })

@@ -17,9 +17,16 @@ const upload = (urls: string[]) => api(paths.uploadUrls(sessionId), json('POST',
 describe('URL uploads: one canonical form (issue 11, item 4)', () => {
   it('forward the form that was checked, not the string as written', async ({ expect }) => {
     const before = logOf('upload').length
-    const res = await upload(['http://evil.example\\@127.0.0.1/a.png', 'HTTPS://CDN.Example.com/a b.jpg'])
+    const res = await upload([
+      'http://evil.example\\@127.0.0.1/a.png',
+      'HTTPS://CDN.Example.com/a b.jpg',
+    ])
     expect(res.status).toBe(200)
-    const sent = JSON.stringify(logOf('upload').slice(before).map((e) => e.body))
+    const sent = JSON.stringify(
+      logOf('upload')
+        .slice(before)
+        .map((e) => e.body),
+    )
     expect(sent).toContain('http://evil.example/@127.0.0.1/a.png')
     expect(sent).toContain('https://cdn.example.com/a%20b.jpg')
     expect(sent).not.toContain('\\\\@')
@@ -55,11 +62,15 @@ describe('URL uploads: one canonical form (issue 11, item 4)', () => {
   })
 
   it('keep public addresses and names, in canonical form', ({ expect }) => {
-    expect(canonicalPublicUrl('https://[2606:4700::1111]/x.png')).toBe('https://[2606:4700::1111]/x.png')
+    expect(canonicalPublicUrl('https://[2606:4700::1111]/x.png')).toBe(
+      'https://[2606:4700::1111]/x.png',
+    )
     expect(canonicalPublicUrl('http://93.184.216.34/a.mp4')).toBe('http://93.184.216.34/a.mp4')
     expect(canonicalPublicUrl('http://0x5db8d822/a.mp4')).toBe('http://93.184.216.34/a.mp4')
     expect(canonicalPublicUrl('https://[::ffff:8.8.8.8]/y')).toBe('https://[::ffff:808:808]/y')
-    expect(canonicalPublicUrl('http://evil.example\\@127.0.0.1/a.png')).toBe('http://evil.example/@127.0.0.1/a.png')
+    expect(canonicalPublicUrl('http://evil.example\\@127.0.0.1/a.png')).toBe(
+      'http://evil.example/@127.0.0.1/a.png',
+    )
     expect(canonicalPublicUrl('http://user:pw@cdn.example.com/a.png')).toBeUndefined()
   })
 })

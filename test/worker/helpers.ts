@@ -31,21 +31,32 @@ export async function api(path: string, init: RequestInit = {}, key?: string): P
   const headers = new Headers(init.headers)
   if (key && !headers.has('Authorization')) headers.set('Authorization', `Bearer ${key}`)
   if (!headers.has('CF-Connecting-IP')) headers.set('CF-Connecting-IP', uniqueIp())
-  const res = await exports.default.fetch(new Request(`${WORKER_ORIGIN}${path}`, { ...init, headers }))
+  const res = await exports.default.fetch(
+    new Request(`${WORKER_ORIGIN}${path}`, { ...init, headers }),
+  )
   // Recorded for the suite-wide secret scan (secret-scan.ts, run by setup.ts after each file).
   const method = (init.method ?? 'GET').toUpperCase()
-  return recordResponse(`${method} ${path} -> ${res.status}`, res, method === 'POST' && path === '/v1/installations')
+  return recordResponse(
+    `${method} ${path} -> ${res.status}`,
+    res,
+    method === 'POST' && path === '/v1/installations',
+  )
 }
 
 /** A JSON request init. */
 export function json(method: string, body: unknown, headers: HeadersInit = {}): RequestInit {
-  return { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...Object.fromEntries(new Headers(headers)) } }
+  return {
+    method,
+    body: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', ...Object.fromEntries(new Headers(headers)) },
+  }
 }
 
 /** Registers a new installation and returns its answer (the key among it). */
 export async function register(language = 'en', ip = uniqueIp()): Promise<InstallationCreated> {
   const res = await api('/v1/installations', json('POST', { language }, { 'CF-Connecting-IP': ip }))
-  if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`)
+  if (res.status !== 201)
+    throw new Error(`registration answered ${res.status}: ${await res.text()}`)
   return InstallationCreated.parse(await res.json())
 }
 

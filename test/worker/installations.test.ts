@@ -39,7 +39,11 @@ describe('POST /v1/installations', () => {
 
 describe('installation key', () => {
   it('is required on every /v1 route', async ({ expect }) => {
-    for (const path of ['/v1/installations/me', '/v1/credits', '/v1/sessions/ses_abcdefghijklmnop/state']) {
+    for (const path of [
+      '/v1/installations/me',
+      '/v1/credits',
+      '/v1/sessions/ses_abcdefghijklmnop/state',
+    ]) {
       const res = await api(path)
       expect(res.status, path).toBe(401)
       const { error } = ErrorEnvelope.parse(await res.json())
@@ -48,7 +52,9 @@ describe('installation key', () => {
     }
   })
 
-  it('refuses a wrong secret, a malformed key and an unknown installation alike', async ({ expect }) => {
+  it('refuses a wrong secret, a malformed key and an unknown installation alike', async ({
+    expect,
+  }) => {
     const { installationId, key } = await register()
     const wrongSecret = `${installationId}.${'x'.repeat(43)}`
     const unknown = `inst_${'A'.repeat(24)}.${key.split('.')[1]}`
@@ -101,16 +107,26 @@ describe('CORS', () => {
     const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop'
     const pre = await api('/v1/credits', {
       method: 'OPTIONS',
-      headers: { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' },
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization',
+      },
     })
     expect(pre.status).toBe(204)
     expect(pre.headers.get('Access-Control-Allow-Origin')).toBe(origin)
     expect(pre.headers.get('Access-Control-Allow-Headers')).toContain('Authorization')
 
     const { key } = await register()
-    const res = await api('/v1/installations/me', { headers: { Origin: 'moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc' } }, key)
+    const res = await api(
+      '/v1/installations/me',
+      { headers: { Origin: 'moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc' } },
+      key,
+    )
     expect(res.status).toBe(200)
-    expect(res.headers.get('Access-Control-Allow-Origin')).toBe('moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc')
+    expect(res.headers.get('Access-Control-Allow-Origin')).toBe(
+      'moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc',
+    )
   })
 
   it('keeps CORS headers on error answers for the extension', async ({ expect }) => {
@@ -131,18 +147,27 @@ describe('unknown routes', () => {
 })
 
 describe('CORS on streamed answers', () => {
-  it('reaches a chat stream the route built itself, which stays an unbuffered event stream', async ({ expect }) => {
+  it('reaches a chat stream the route built itself, which stays an unbuffered event stream', async ({
+    expect,
+  }) => {
     const origin = 'chrome-extension://abcdefghijklmnopabcdefghijklmnop'
     const { key } = await register()
     const sessionId = await openSession(key)
     const sent = await api(
       `/v1/sessions/${sessionId}/messages`,
-      json('POST', { text: 'add a title', clientMessageId: `msg_${crypto.randomUUID().slice(0, 8)}` }),
+      json('POST', {
+        text: 'add a title',
+        clientMessageId: `msg_${crypto.randomUUID().slice(0, 8)}`,
+      }),
       key,
     )
     expect(sent.status).toBe(202)
     const { runId } = (await sent.json()) as { runId: string }
-    const res = await api(`/v1/sessions/${sessionId}/runs/${runId}/events`, { headers: { Origin: origin } }, key)
+    const res = await api(
+      `/v1/sessions/${sessionId}/runs/${runId}/events`,
+      { headers: { Origin: origin } },
+      key,
+    )
     expect(res.status).toBe(200)
     expect(res.headers.get('Access-Control-Allow-Origin')).toBe(origin)
     expect(res.headers.get('Content-Type')).toContain('text/event-stream')

@@ -16,7 +16,9 @@ describe('routeIntent on generated input', () => {
 
   it('an export command with any word outside its vocabulary goes to chat', () => {
     const known = new Set(['export', 'video', 'file', 'final', 'movie', 'clip', 'format', 'please'])
-    const outside = word.filter((w) => !known.has(w) && routeIntent(`export ${w}`).kind !== 'export')
+    const outside = word.filter(
+      (w) => !known.has(w) && routeIntent(`export ${w}`).kind !== 'export',
+    )
     fc.assert(
       fc.property(outside, (w) => {
         expect(routeIntent(`please export ${w} video`)).toEqual({ kind: 'chat' })
@@ -25,7 +27,9 @@ describe('routeIntent on generated input', () => {
   })
 
   it('more than 12 words is always chat', () => {
-    const words = fc.array(fc.constantFrom('export', 'the', 'video', 'please', 'now'), { minLength: 13 })
+    const words = fc.array(fc.constantFrom('export', 'the', 'video', 'please', 'now'), {
+      minLength: 13,
+    })
     fc.assert(
       fc.property(words, (ws) => {
         expect(routeIntent(ws.join(' '))).toEqual({ kind: 'chat' })
@@ -39,9 +43,12 @@ describe('translateGuiWording on generated input', () => {
     const gui =
       /click|tap|press|open|drag|drop|preview|export|download|hit|select|choose|use|点|按|打开|拖|预览|导出|下载/i
     fc.assert(
-      fc.property(fc.string().filter((s) => !gui.test(s)), (text) => {
-        expect(translateGuiWording(text)).toEqual({ text, actions: [] })
-      }),
+      fc.property(
+        fc.string().filter((s) => !gui.test(s)),
+        (text) => {
+          expect(translateGuiWording(text)).toEqual({ text, actions: [] })
+        },
+      ),
     )
   })
 })

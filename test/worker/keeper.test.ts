@@ -4,22 +4,43 @@ import { InstallationInfo } from '../../shared/api/installations.ts'
 import { kvKey } from '../../worker/installations/record.ts'
 import { api, register } from './helpers.ts'
 
-const keeper = (name: string) => env.INSTALLATION_KEEPER.get(env.INSTALLATION_KEEPER.idFromName(name))
+const keeper = (name: string) =>
+  env.INSTALLATION_KEEPER.get(env.INSTALLATION_KEEPER.idFromName(name))
 
 describe('InstallationKeeper job list', () => {
   it('registers jobs idempotently and lists them newest first', async ({ expect }) => {
     const stub = keeper(`jobs-${crypto.randomUUID()}`)
     expect(await stub.listJobIds()).toEqual([])
-    await stub.registerJob({ jobId: 'job_a', sessionId: 'ses_1', createdAt: '2026-11-24T10:00:00.000Z' })
-    await stub.registerJob({ jobId: 'job_c', sessionId: 'ses_1', createdAt: '2026-11-24T12:00:00.000Z' })
-    await stub.registerJob({ jobId: 'job_b', sessionId: 'ses_2', createdAt: '2026-11-24T11:00:00.000Z' })
-    await stub.registerJob({ jobId: 'job_a', sessionId: 'ses_1', createdAt: '2026-11-24T13:00:00.000Z' })
+    await stub.registerJob({
+      jobId: 'job_a',
+      sessionId: 'ses_1',
+      createdAt: '2026-11-24T10:00:00.000Z',
+    })
+    await stub.registerJob({
+      jobId: 'job_c',
+      sessionId: 'ses_1',
+      createdAt: '2026-11-24T12:00:00.000Z',
+    })
+    await stub.registerJob({
+      jobId: 'job_b',
+      sessionId: 'ses_2',
+      createdAt: '2026-11-24T11:00:00.000Z',
+    })
+    await stub.registerJob({
+      jobId: 'job_a',
+      sessionId: 'ses_1',
+      createdAt: '2026-11-24T13:00:00.000Z',
+    })
     expect(await stub.listJobIds()).toEqual(['job_c', 'job_b', 'job_a'])
   })
 
   it('forgets the jobs with the installation on reset', async ({ expect }) => {
     const { installationId, key } = await register()
-    await keeper(installationId).registerJob({ jobId: 'job_x', sessionId: 'ses_1', createdAt: new Date().toISOString() })
+    await keeper(installationId).registerJob({
+      jobId: 'job_x',
+      sessionId: 'ses_1',
+      createdAt: new Date().toISOString(),
+    })
     await api('/v1/installations/me', { method: 'DELETE' }, key)
     expect(await keeper(installationId).listJobIds()).toEqual([])
     expect(await env.INSTALLATIONS.get(kvKey(installationId))).toBeNull()
@@ -27,7 +48,9 @@ describe('InstallationKeeper job list', () => {
 })
 
 describe('reading an installation', () => {
-  it('falls back to the keeper while KV has no record yet (a fresh write elsewhere)', async ({ expect }) => {
+  it('falls back to the keeper while KV has no record yet (a fresh write elsewhere)', async ({
+    expect,
+  }) => {
     const { installationId, key } = await register()
     await env.INSTALLATIONS.delete(kvKey(installationId))
     const res = await api('/v1/installations/me', {}, key)
@@ -39,7 +62,10 @@ describe('reading an installation', () => {
 
   it('treats an unreadable KV record as missing rather than trusting it', async ({ expect }) => {
     const { installationId, key } = await register()
-    await env.INSTALLATIONS.put(kvKey(installationId), JSON.stringify({ v: 1, installationId, secretHash: 'nothex' }))
+    await env.INSTALLATIONS.put(
+      kvKey(installationId),
+      JSON.stringify({ v: 1, installationId, secretHash: 'nothex' }),
+    )
     // The keeper's own copy still opens the installation.
     expect((await api('/v1/installations/me', {}, key)).status).toBe(200)
   })

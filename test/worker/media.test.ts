@@ -12,9 +12,15 @@ async function projectWithMedia() {
     { name: 'beach.jpg', type: 'image/jpeg', bytes: bytes(3000) },
     { name: 'waves.mp4', type: 'video/mp4', bytes: bytes(9000) },
   ])
-  const up = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+  const up = await api(
+    `/v1/sessions/${sessionId}/uploads`,
+    { method: 'POST', body, headers: { 'Content-Type': contentType } },
+    key,
+  )
   if (up.status !== 200) throw new Error(`upload answered ${up.status}`)
-  const state = ProjectState.parse(await (await api(`/v1/sessions/${sessionId}/state`, {}, key)).json())
+  const state = ProjectState.parse(
+    await (await api(`/v1/sessions/${sessionId}/state`, {}, key)).json(),
+  )
   const urls = state.timeline.tracks.flatMap((t) => t.segments.map((s) => s.sourceUrl ?? ''))
   const image = urls.find((u) => u.endsWith('.jpg'))
   const clip = urls.find((u) => u.endsWith('.mp4'))
@@ -22,7 +28,8 @@ async function projectWithMedia() {
   return { key, sessionId, image, clip }
 }
 
-const mediaPath = (sessionId: string, url: string) => `/v1/sessions/${sessionId}/media?url=${encodeURIComponent(url)}`
+const mediaPath = (sessionId: string, url: string) =>
+  `/v1/sessions/${sessionId}/media?url=${encodeURIComponent(url)}`
 const codeOf = async (res: Response) => ErrorEnvelope.parse(await res.json()).error
 
 describe('GET /v1/sessions/{id}/media', () => {
@@ -48,7 +55,9 @@ describe('GET /v1/sessions/{id}/media', () => {
     expect(logOf('media').length).toBe(before)
   })
 
-  it('refuses every URL the draft does not name, without fetching it: not an open proxy', async ({ expect }) => {
+  it('refuses every URL the draft does not name, without fetching it: not an open proxy', async ({
+    expect,
+  }) => {
     const { key, sessionId, image } = await projectWithMedia()
     const before = sim.log.length
     for (const url of [
@@ -86,7 +95,9 @@ describe('GET /v1/sessions/{id}/media', () => {
     expect((await codeOf(res)).code).toBe('upstream_timeout')
   })
 
-  it('says what the media host answered when it fails (502 with its status)', async ({ expect }) => {
+  it('says what the media host answered when it fails (502 with its status)', async ({
+    expect,
+  }) => {
     const { key, sessionId, image } = await projectWithMedia()
     sim.control.fault({ kind: 'http', endpoint: 'media', status: 404 })
     const res = await api(mediaPath(sessionId, image), {}, key)
@@ -102,7 +113,14 @@ describe('which media URLs the worker will fetch', () => {
 
   it('collects every http(s) URL a draft names, whatever its shape', ({ expect }) => {
     const named = namedUrls({
-      t: [{ sg: [{ url: 'https://cdn.example.com/a.jpg' }, { src: { href: 'http://x.example.org/b.mp4' } }] }],
+      t: [
+        {
+          sg: [
+            { url: 'https://cdn.example.com/a.jpg' },
+            { src: { href: 'http://x.example.org/b.mp4' } },
+          ],
+        },
+      ],
       m: { cover: 'https://cdn.example.com/c.png', note: 'not a url', local: 'file:///etc/passwd' },
     })
     expect([...named].sort()).toEqual([
@@ -112,7 +130,9 @@ describe('which media URLs the worker will fetch', () => {
     ])
   })
 
-  it('fetches only named URLs on public hosts or the backend’s own origin; redirects only to such hosts', ({ expect }) => {
+  it('fetches only named URLs on public hosts or the backend’s own origin; redirects only to such hosts', ({
+    expect,
+  }) => {
     const named = new Set([
       'https://cdn.example.com/a.jpg',
       `${backend}/cdn/1/b.jpg`,

@@ -6,7 +6,10 @@ describe('GET /v1/openapi.json', () => {
   it('is public and documents every route of shared/api/routes.ts', async ({ expect }) => {
     const res = await api('/v1/openapi.json')
     expect(res.status).toBe(200)
-    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> }
+    const doc = (await res.json()) as {
+      openapi: string
+      paths: Record<string, Record<string, unknown>>
+    }
     expect(doc.openapi).toBe('3.1.0')
     const expected: Array<[string, string]> = [
       ['post', paths.installations],

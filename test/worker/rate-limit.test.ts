@@ -20,7 +20,9 @@ describe('rate limits', () => {
     expect(statuses.slice(0, 5)).toEqual(Array(5).fill(201))
     expect(statuses[5]).toBe(429)
     // Another address is not affected.
-    expect((await api('/v1/installations', json('POST', {}, { 'CF-Connecting-IP': uniqueIp() }))).status).toBe(201)
+    expect(
+      (await api('/v1/installations', json('POST', {}, { 'CF-Connecting-IP': uniqueIp() }))).status,
+    ).toBe(201)
   })
   // Per installation and route group: security-cors-limits.test.ts, which exhausts the limiter
   // through its binding (600 calls one by one can straddle the limiter's minute and never see a 429).

@@ -3,7 +3,14 @@ import { MessageAccepted } from '../../shared/api/sessions.ts'
 import { paths } from '../../shared/api/routes.ts'
 import { UploadResult } from '../../shared/api/uploads.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
-import { chatSession, messageId, openEvents, postMessage, readFrames, send } from './chat-helpers.ts'
+import {
+  chatSession,
+  messageId,
+  openEvents,
+  postMessage,
+  readFrames,
+  send,
+} from './chat-helpers.ts'
 import { api, bytes, logOf, multipart, sim } from './helpers.ts'
 
 /**
@@ -28,7 +35,9 @@ describe('two popups following one run', () => {
     const [one, two] = await Promise.all([
       openEvents(key, sessionId, runId).then(readFrames),
       // The second popup opens a little later, in the middle of the reply.
-      new Promise((r) => setTimeout(r, 150)).then(() => openEvents(key, sessionId, runId)).then(readFrames),
+      new Promise((r) => setTimeout(r, 150))
+        .then(() => openEvents(key, sessionId, runId))
+        .then(readFrames),
     ])
     expect(one.closed && two.closed).toBe(true)
     expect(one.frames.at(-1)?.data.type).toBe('done')
@@ -53,7 +62,9 @@ describe('messages sent at the same moment', () => {
     expect(accepted).toHaveLength(1)
     for (const refused of answers.filter((r) => r.status !== 202)) {
       expect(refused.status).toBe(409)
-      expect(ErrorEnvelope.parse(await refused.json()).error).toMatchObject({ code: 'run_in_progress' })
+      expect(ErrorEnvelope.parse(await refused.json()).error).toMatchObject({
+        code: 'run_in_progress',
+      })
     }
     const { runId } = MessageAccepted.parse(await accepted[0]!.json())
     const { frames } = await readFrames(await openEvents(key, sessionId, runId))
@@ -61,8 +72,8 @@ describe('messages sent at the same moment', () => {
     const calls = logOf('run_sse', before)
     expect(calls).toHaveLength(1)
     // The one that went out is the accepted one's text, whole.
-    const sentText = (calls[0]!.body as { new_message: { parts: Array<{ text: string }> } }).new_message
-      .parts[0]!.text
+    const sentText = (calls[0]!.body as { new_message: { parts: Array<{ text: string }> } })
+      .new_message.parts[0]!.text
     expect(texts).toContain(sentText)
     // A refused message can be sent again once the turn ended.
     const retried = await postMessage(
@@ -71,10 +82,14 @@ describe('messages sent at the same moment', () => {
       texts.find((t) => t !== sentText)!,
     )
     expect(retried.status).toBe(202)
-    await readFrames(await openEvents(key, sessionId, MessageAccepted.parse(await retried.json()).runId))
+    await readFrames(
+      await openEvents(key, sessionId, MessageAccepted.parse(await retried.json()).runId),
+    )
   })
 
-  it('with the same clientMessageId (a retried send) are one run, sent once', async ({ expect }) => {
+  it('with the same clientMessageId (a retried send) are one run, sent once', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     const before = sim.log.length
     const id = messageId()
@@ -92,7 +107,9 @@ describe('messages sent at the same moment', () => {
 })
 
 describe('uploads in parallel to one session', () => {
-  it('all succeed, each reaching the backend whole with its own Content-Length', async ({ expect }) => {
+  it('all succeed, each reaching the backend whole with its own Content-Length', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     const files = [
       { name: 'a.mp4', type: 'video/mp4', size: 180_000 },

@@ -20,7 +20,6 @@ import {
  * healthy job) is in exports-*.test.ts.
  */
 
-
 afterEach(disarmJobs)
 
 /**
@@ -120,7 +119,10 @@ describe('the hard age limit', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     const failed = await getJob(key, job.jobId)
     expect(failed.status).toBe('failed')
-    expect(failed.error).toMatchObject({ code: 'render_failed', params: { reason: 'took_too_long' } })
+    expect(failed.error).toMatchObject({
+      code: 'render_failed',
+      params: { reason: 'took_too_long' },
+    })
     expect(logOf('render-status', before)).toHaveLength(0)
 
     // Whatever alarms still come (at least once), the job asks the backend nothing more.

@@ -3,7 +3,15 @@ import { paths } from '../../shared/api/routes.ts'
 import { SessionInfo } from '../../shared/api/sessions.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import type { EndpointName, FaultInput } from '../simulator/index.ts'
-import { chatSession, openEvents, readFrames, replyText, runTurn, send, type Frame } from './chat-helpers.ts'
+import {
+  chatSession,
+  openEvents,
+  readFrames,
+  replyText,
+  runTurn,
+  send,
+  type Frame,
+} from './chat-helpers.ts'
 import { api, json, logOf, sim } from './helpers.ts'
 
 /**
@@ -26,15 +34,25 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { endpoint: 'session', call: (key) => api(paths.sessions, json('POST', { language: 'en' }), key) },
+  {
+    endpoint: 'session',
+    call: (key) => api(paths.sessions, json('POST', { language: 'en' }), key),
+  },
   { endpoint: 'credits', call: (key) => api(paths.credits, {}, key) },
   { endpoint: 'state', call: (key, sessionId) => api(paths.state(sessionId), {}, key) },
   {
     endpoint: 'upload',
     call: (key, sessionId) =>
-      api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/a.mp4'] }), key),
+      api(
+        paths.uploadUrls(sessionId),
+        json('POST', { urls: ['https://cdn.example.com/a.mp4'] }),
+        key,
+      ),
   },
-  { endpoint: 'claim', call: (key, sessionId) => api(paths.claim(sessionId), { method: 'POST' }, key) },
+  {
+    endpoint: 'claim',
+    call: (key, sessionId) => api(paths.claim(sessionId), { method: 'POST' }, key),
+  },
   {
     // An export reads the draft first: a backend down there leaves no job behind.
     endpoint: 'state',
@@ -106,8 +124,13 @@ describe('a failing backend on every JSON call', () => {
     const { key, sessionId } = await chatSession()
     // Media in the draft, so an export can start once the backend is back.
     expect(
-      (await api(paths.uploadUrls(sessionId), json('POST', { urls: ['https://cdn.example.com/b.mp4'] }), key))
-        .status,
+      (
+        await api(
+          paths.uploadUrls(sessionId),
+          json('POST', { urls: ['https://cdn.example.com/b.mp4'] }),
+          key,
+        )
+      ).status,
     ).toBe(200)
     for (const { name, fault, code, status } of FAULTS) {
       for (const { endpoint, call } of CASES) {
@@ -214,7 +237,9 @@ describe('a chat turn against a troubled backend', () => {
     expect(next.runId).not.toBe(dropped.runId)
   })
 
-  it('broken events and fields nobody documented are skipped; the reply is intact', async ({ expect }) => {
+  it('broken events and fields nobody documented are skipped; the reply is intact', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await sessionWithVideo()
     sim.control.configure({ sse: { unknownFields: true, comments: true, emptyData: true } })
     for (const style of ['adk', 'documented'] as const) {
@@ -233,6 +258,8 @@ describe('a chat turn against a troubled backend', () => {
 async function sessionWithVideo() {
   const session = await chatSession()
   sim.control.nextTurn({ noText: false, trailingIssue: false })
-  expect((await runTurn(session.key, session.sessionId, 'make a video')).events.at(-1)?.type).toBe('done')
+  expect((await runTurn(session.key, session.sessionId, 'make a video')).events.at(-1)?.type).toBe(
+    'done',
+  )
   return session
 }

@@ -75,7 +75,11 @@ export function recordResponse(where: string, res: Response, registration = fals
     copy.arrayBuffer().then(
       (buffer) => {
         const text = new TextDecoder().decode(buffer)
-        captured.push({ where: `${where} (body)`, text, ...(registration && { showsOwnKey: true }) })
+        captured.push({
+          where: `${where} (body)`,
+          text,
+          ...(registration && { showsOwnKey: true }),
+        })
         if (registration) rememberInstallationKey(text)
       },
       () => undefined,
@@ -87,7 +91,8 @@ export function recordResponse(where: string, res: Response, registration = fals
 function rememberInstallationKey(body: string): void {
   try {
     const key = (JSON.parse(body) as { key?: unknown }).key
-    if (typeof key === 'string' && key.includes('.')) installationSecrets.add(key.slice(key.indexOf('.') + 1))
+    if (typeof key === 'string' && key.includes('.'))
+      installationSecrets.add(key.slice(key.indexOf('.') + 1))
   } catch {
     // Not a registration answer with a key (an error envelope): nothing to remember.
   }

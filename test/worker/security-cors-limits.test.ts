@@ -32,7 +32,9 @@ const EXTENSION_ORIGINS = [
 
 /** Every documented operation, with made-up (well-formed) ids in its path. */
 async function operations(): Promise<Operation[]> {
-  const doc = (await (await api(paths.openapi)).json()) as { paths: Record<string, Record<string, unknown>> }
+  const doc = (await (await api(paths.openapi)).json()) as {
+    paths: Record<string, Record<string, unknown>>
+  }
   return Object.entries(doc.paths).flatMap(([template, methods]) =>
     Object.keys(methods).map((method) => ({
       method: method.toUpperCase(),

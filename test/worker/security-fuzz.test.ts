@@ -75,7 +75,11 @@ afterAll(() => {
   // Nothing crashed out of sight either: no unexpected error in a route, a turn or an object.
   const crashes = captured
     .slice(capturedBefore)
-    .filter((c) => c.where.startsWith('console.') && /unexpected error|crashed|uncaught|internal/i.test(c.text))
+    .filter(
+      (c) =>
+        c.where.startsWith('console.') &&
+        /unexpected error|crashed|uncaught|internal/i.test(c.text),
+    )
   expectOutside(crashes.map((c) => c.text.slice(0, 200))).toEqual([])
   expectOutside(Object.keys(Object.prototype)).toEqual([])
   expectOutside(({} as Record<string, unknown>)['polluted']).toBeUndefined()
@@ -125,7 +129,15 @@ const pathParam = (name: string) =>
 
 const hostileKey = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'),
-  fc.constantFrom('text', 'clientMessageId', 'language', 'urls', 'preset', 'idempotencyKey', 'token'),
+  fc.constantFrom(
+    'text',
+    'clientMessageId',
+    'language',
+    'urls',
+    'preset',
+    'idempotencyKey',
+    'token',
+  ),
   fc.string({ maxLength: 12 }),
 )
 
@@ -194,7 +206,14 @@ const query = fc.oneof(
   fc.constant(''),
   fc
     .record(
-      { after: oddText, lang: oddText, inst: oddText, exp: oddText, sig: oddText, __proto__: oddText },
+      {
+        after: oddText,
+        lang: oddText,
+        inst: oddText,
+        exp: oddText,
+        sig: oddText,
+        __proto__: oddText,
+      },
       { requiredKeys: [] },
     )
     .map((q) => `?${new URLSearchParams(q as Record<string, string>)}`),
@@ -246,7 +265,8 @@ function buildInit(op: Operation, g: Generated, key: string | undefined): Reques
     if (g.auth === 'valid' && key) headers.set('Authorization', `Bearer ${key}`)
     if (g.auth === 'garbage') headers.set('Authorization', g.garbageKey)
     if (g.auth === 'bearer-garbage') headers.set('Authorization', `Bearer ${g.garbageKey}`)
-    if (g.auth === 'wrong-secret' && key) headers.set('Authorization', `Bearer ${key.slice(0, -4)}AAAA`)
+    if (g.auth === 'wrong-secret' && key)
+      headers.set('Authorization', `Bearer ${key.slice(0, -4)}AAAA`)
     if (g.contentType) headers.set('Content-Type', g.contentType)
     for (const [name, value] of Object.entries(g.headers)) headers.set(name, value)
     const withBody = g.body !== undefined && method !== 'GET' && method !== 'HEAD'
@@ -312,7 +332,9 @@ describe('every route under hostile input', () => {
           if (res.status >= 200 && res.status < 300) {
             // Another method may be another documented operation of the same path; HEAD is GET.
             const asMethod = g.method === 'HEAD' ? 'GET' : (g.method ?? op.method)
-            const answered = operations.find((o) => o.template === op.template && o.method === asMethod)
+            const answered = operations.find(
+              (o) => o.template === op.template && o.method === asMethod,
+            )
             expect(answered?.success ?? [], where).toContain(res.status)
             await res.body?.cancel()
             return
@@ -328,7 +350,9 @@ describe('every route under hostile input', () => {
     // Most generated requests could be built and reached the worker.
     expect(sent).toBeGreaterThan(operations.length * RUNS_PER_OPERATION * 0.7)
     // The runs reached past the guard: some operations answered something other than 401.
-    const deeper = [...seen.values()].filter((s) => [...s].some((status) => status !== 401 && status !== 404))
+    const deeper = [...seen.values()].filter((s) =>
+      [...s].some((status) => status !== 401 && status !== 404),
+    )
     expect(deeper.length).toBeGreaterThan(operations.length / 2)
   }, 120_000)
 })
@@ -350,14 +374,20 @@ function fieldValue(schema: JsonSchema): fc.Arbitrary<unknown> {
   if (schema.type === 'array' && schema.items) {
     return fc.oneof(
       fc.array(
-        fc.oneof(fieldValue(schema.items), fc.webUrl({ withQueryParameters: true, withFragments: true })),
+        fc.oneof(
+          fieldValue(schema.items),
+          fc.webUrl({ withQueryParameters: true, withFragments: true }),
+        ),
         { maxLength: 60 },
       ),
       wrong,
     )
   }
   if (schema.type === 'string')
-    return fc.oneof({ weight: 3, arbitrary: fc.oneof(anyText, nearLimit) }, { weight: 1, arbitrary: wrong })
+    return fc.oneof(
+      { weight: 3, arbitrary: fc.oneof(anyText, nearLimit) },
+      { weight: 1, arbitrary: wrong },
+    )
   return wrong
 }
 
@@ -369,7 +399,10 @@ describe('every documented JSON body, field by field', () => {
     expect(withBodies.length).toBeGreaterThanOrEqual(5)
     for (const op of withBodies) {
       const fields = Object.fromEntries(
-        Object.entries(op.jsonSchema!.properties!).map(([name, schema]) => [name, fieldValue(schema)]),
+        Object.entries(op.jsonSchema!.properties!).map(([name, schema]) => [
+          name,
+          fieldValue(schema),
+        ]),
       )
       const ownKey = op.template === paths.installations
       await fc.assert(

@@ -44,7 +44,10 @@ const SAMPLES: Record<string, Sample> = {
   [`POST ${paths.uploads('{sessionId}')}`]: () => ({
     method: 'POST',
     body: upload.body,
-    headers: { 'Content-Type': upload.contentType, 'Content-Length': String(upload.body.byteLength) },
+    headers: {
+      'Content-Type': upload.contentType,
+      'Content-Length': String(upload.body.byteLength),
+    },
   }),
   [`POST ${paths.uploadUrls('{sessionId}')}`]: () =>
     json('POST', { urls: ['https://cdn.example.com/clips/stolen.mp4'] }),
@@ -70,10 +73,14 @@ const SAMPLES: Record<string, Sample> = {
 }
 
 async function scopedOperations(): Promise<string[]> {
-  const doc = (await (await api(paths.openapi)).json()) as { paths: Record<string, Record<string, unknown>> }
+  const doc = (await (await api(paths.openapi)).json()) as {
+    paths: Record<string, Record<string, unknown>>
+  }
   return Object.entries(doc.paths)
     .filter(([template]) => template.includes('{sessionId}') || template.includes('{jobId}'))
-    .flatMap(([template, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${template}`))
+    .flatMap(([template, methods]) =>
+      Object.keys(methods).map((m) => `${m.toUpperCase()} ${template}`),
+    )
 }
 
 describe('another installation’s session, run and job', () => {
@@ -95,12 +102,16 @@ describe('another installation’s session, run and job', () => {
       owner.key,
     )
     const { uploadId } = (await largeUpload.json()) as { uploadId: string }
-    const ownerState = ProjectState.parse(await (await api(paths.state(sessionId), {}, owner.key)).json())
+    const ownerState = ProjectState.parse(
+      await (await api(paths.state(sessionId), {}, owner.key)).json(),
+    )
     const mediaUrl = ownerState.timeline.tracks
       .flatMap((t) => t.segments.map((s) => s.sourceUrl))
       .find((u) => u !== undefined)
     expect(mediaUrl, 'the owner’s draft names a media URL').toBeDefined()
-    const infoBefore = SessionInfo.parse(await (await api(paths.session(sessionId), {}, owner.key)).json())
+    const infoBefore = SessionInfo.parse(
+      await (await api(paths.session(sessionId), {}, owner.key)).json(),
+    )
 
     const stranger = await register()
     const operations = await scopedOperations()
@@ -108,7 +119,10 @@ describe('another installation’s session, run and job', () => {
     const before = sim.log.length
     for (const operation of operations) {
       const sample = SAMPLES[operation]
-      expect(sample, `${operation} needs a sample request in security-isolation.test.ts`).toBeDefined()
+      expect(
+        sample,
+        `${operation} needs a sample request in security-isolation.test.ts`,
+      ).toBeDefined()
       const [method, template] = operation.split(' ') as [string, string]
       const path = template
         .replace('{sessionId}', sessionId)
@@ -116,7 +130,12 @@ describe('another installation’s session, run and job', () => {
         .replace('{jobId}', job.jobId)
         .replace('{uploadId}', uploadId)
         .replace('{n}', '1')
-      const { query, ...init } = sample!({ sessionId, runId, jobId: job.jobId, mediaUrl: mediaUrl! })
+      const { query, ...init } = sample!({
+        sessionId,
+        runId,
+        jobId: job.jobId,
+        mediaUrl: mediaUrl!,
+      })
       const url = query ? `${path}?${new URLSearchParams(query)}` : path
       const res = await api(url, { ...init, method }, stranger.key)
       expect(res.status, operation).toBe(404)
@@ -127,16 +146,22 @@ describe('another installation’s session, run and job', () => {
     expect(reached.map((e) => `${e.method} ${e.path}`)).toEqual([])
 
     // The owner's things are as they were: same newest run, job still completed and listed only for them.
-    const infoAfter = SessionInfo.parse(await (await api(paths.session(sessionId), {}, owner.key)).json())
+    const infoAfter = SessionInfo.parse(
+      await (await api(paths.session(sessionId), {}, owner.key)).json(),
+    )
     expect(infoAfter.latestRun).toEqual(infoBefore.latestRun)
     expect((await getJob(owner.key, job.jobId)).status).toBe('completed')
-    const strangerList = ExportJobList.parse(await (await api(paths.exports, {}, stranger.key)).json())
+    const strangerList = ExportJobList.parse(
+      await (await api(paths.exports, {}, stranger.key)).json(),
+    )
     expect(strangerList.jobs).toEqual([])
     const ownerList = ExportJobList.parse(await (await api(paths.exports, {}, owner.key)).json())
     expect(ownerList.jobs.map((j) => j.jobId)).toEqual([job.jobId])
   })
 
-  it('cannot follow the owner’s live run, nor resume it with a Last-Event-ID', async ({ expect }) => {
+  it('cannot follow the owner’s live run, nor resume it with a Last-Event-ID', async ({
+    expect,
+  }) => {
     const owner = await chatSession()
     sim.control.configure({ timeScale: 0.01 })
     try {
@@ -159,13 +184,17 @@ describe('another installation’s session, run and job', () => {
     }
   })
 
-  it('cannot use a download link minted for the owner’s job under its own name', async ({ expect }) => {
+  it('cannot use a download link minted for the owner’s job under its own name', async ({
+    expect,
+  }) => {
     const owner = await renderingInstallation()
     const job = await startExport(owner.key, await exportableSession(owner.key), '1:1')
     for (let i = 0; i < 3; i += 1) await runDurableObjectAlarm(stubOf(job.jobId))
     const link = new URL(
       (
-        (await (await api(paths.downloadLink(job.jobId), { method: 'POST' }, owner.key)).json()) as {
+        (await (
+          await api(paths.downloadLink(job.jobId), { method: 'POST' }, owner.key)
+        ).json()) as {
           url: string
         }
       ).url,

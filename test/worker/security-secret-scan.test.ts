@@ -71,7 +71,9 @@ describe('the suite-wide secret scan', () => {
     expect(registration?.text).toContain(key)
     expect(findLeaks([registration!], collectSecrets(sim))).toEqual([])
     // The same key anywhere else is a leak.
-    expect(findLeaks([{ where: 'elsewhere', text: registration!.text }], collectSecrets(sim))).toHaveLength(1)
+    expect(
+      findLeaks([{ where: 'elsewhere', text: registration!.text }], collectSecrets(sim)),
+    ).toHaveLength(1)
 
     const session = await chatSession()
     const runId = await send(session.key, session.sessionId, 'hello')

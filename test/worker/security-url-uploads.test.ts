@@ -77,7 +77,9 @@ async function refusedAlone(url: string): Promise<{ status: number; code: string
 }
 
 describe('URL uploads', () => {
-  it('refuse every spelling of a non-public IPv4 address, and send nothing upstream', async ({ expect }) => {
+  it('refuse every spelling of a non-public IPv4 address, and send nothing upstream', async ({
+    expect,
+  }) => {
     const before = sim.log.length
     await fc.assert(
       fc.asyncProperty(privateV4, fc.nat(), fc.nat(), async (address, pick, wrap) => {
@@ -92,7 +94,9 @@ describe('URL uploads', () => {
     expect(logOf('upload', before)).toHaveLength(0)
   })
 
-  it('refuse local names and non-public IPv6 in any case and with a trailing dot', async ({ expect }) => {
+  it('refuse local names and non-public IPv6 in any case and with a trailing dot', async ({
+    expect,
+  }) => {
     const hosts = [
       'localhost',
       'LOCALHOST.',

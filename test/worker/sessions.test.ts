@@ -9,10 +9,13 @@ import { EVENT_RETENTION_MS, SESSION_IDLE_MS } from '../../worker/sessions/sweep
 import { chatSession, openEvents, postMessage, readFrames, runTurn, send } from './chat-helpers.ts'
 import { api, json, logOf, register, sim } from './helpers.ts'
 
-const stubOf = (sessionId: string) => env.PROJECT_SESSION.get(env.PROJECT_SESSION.idFromName(sessionId))
+const stubOf = (sessionId: string) =>
+  env.PROJECT_SESSION.get(env.PROJECT_SESSION.idFromName(sessionId))
 
 describe('sessions', () => {
-  it('creates a session with a backend session behind it, and reads it back', async ({ expect }) => {
+  it('creates a session with a backend session behind it, and reads it back', async ({
+    expect,
+  }) => {
     const { key } = await register('zh-CN')
     const before = sim.log.length
     const res = await api(paths.sessions, json('POST', { language: 'zh-CN' }), key)
@@ -29,7 +32,9 @@ describe('sessions', () => {
     expect(SessionInfo.parse(await got.json())).toEqual(created)
   })
 
-  it('answers 404 the same way for another installation’s session and a made-up one', async ({ expect }) => {
+  it('answers 404 the same way for another installation’s session and a made-up one', async ({
+    expect,
+  }) => {
     const { sessionId } = await chatSession()
     const stranger = await register()
     const made = 'ses_AAAAAAAAAAAAAAAAAAAAAAAA'
@@ -45,7 +50,9 @@ describe('sessions', () => {
     expect(logOf('run_sse').filter((e) => JSON.stringify(e.body).includes('hello'))).toHaveLength(0)
   })
 
-  it('sends a message once per clientMessageId: same run back, one /run_sse', async ({ expect }) => {
+  it('sends a message once per clientMessageId: same run back, one /run_sse', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     const before = sim.log.length
     const first = await postMessage(key, sessionId, 'hello there', 'client-msg-0001')
@@ -63,7 +70,9 @@ describe('sessions', () => {
     expect(logOf('run_sse', before)).toHaveLength(1)
   })
 
-  it('refuses a second message while a turn runs (409), and takes one after it ended', async ({ expect }) => {
+  it('refuses a second message while a turn runs (409), and takes one after it ended', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     sim.control.fault({ kind: 'slow-first-byte', delayMs: 3000 })
     const before = sim.log.length
@@ -74,7 +83,9 @@ describe('sessions', () => {
     await readFrames(await openEvents(key, sessionId, runId))
     const next = await postMessage(key, sessionId, 'and another thing')
     expect(next.status).toBe(202)
-    await readFrames(await openEvents(key, sessionId, MessageAccepted.parse(await next.json()).runId))
+    await readFrames(
+      await openEvents(key, sessionId, MessageAccepted.parse(await next.json()).runId),
+    )
     const calls = logOf('run_sse', before)
     expect(calls).toHaveLength(2)
     expect(calls.some((c) => c.reentrant)).toBe(false)
@@ -89,7 +100,9 @@ describe('sessions', () => {
 })
 
 describe('a reset of the session object', () => {
-  it('ends runs the old instance left running as stream_dropped, and takes new messages', async ({ expect }) => {
+  it('ends runs the old instance left running as stream_dropped, and takes new messages', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     const stub = stubOf(sessionId)
     const orphan = 'run_OrphanedOrphanedOrphaned'
@@ -103,7 +116,9 @@ describe('a reset of the session object', () => {
     })
     await evictDurableObject(stub)
     const { frames } = await readFrames(await openEvents(key, sessionId, orphan))
-    expect(frames.map((f) => f.data)).toEqual([{ type: 'error', error: expect.objectContaining({ code: 'stream_dropped' }) }])
+    expect(frames.map((f) => f.data)).toEqual([
+      { type: 'error', error: expect.objectContaining({ code: 'stream_dropped' }) },
+    ])
     expect((await runTurn(key, sessionId, 'hello')).events.at(-1)?.type).toBe('done')
   })
 })
@@ -139,12 +154,16 @@ describe('backend session renewal (1002)', () => {
     expect(events.at(-1)?.type).toBe('done')
     const calls = logOf('run_sse', before)
     expect(calls).toHaveLength(1)
-    expect(calls[0]?.body).toMatchObject({ session_id: (await resolveSession(env, installationId, sessionId)).upstreamSessionId })
+    expect(calls[0]?.body).toMatchObject({
+      session_id: (await resolveSession(env, installationId, sessionId)).upstreamSessionId,
+    })
   })
 })
 
 describe('sweep alarm', () => {
-  it('deletes old runs and their events, then the whole session after 30 idle days', async ({ expect }) => {
+  it('deletes old runs and their events, then the whole session after 30 idle days', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await chatSession()
     await runTurn(key, sessionId, 'hello')
     const stub = stubOf(sessionId)
@@ -164,7 +183,10 @@ describe('sweep alarm', () => {
 
     // The sweep re-armed itself; the next one finds the session idle for 30 days and deletes it.
     await runInDurableObject(stub, (_instance, state) => {
-      state.storage.sql.exec('UPDATE session SET last_active_at = ?', Date.now() - SESSION_IDLE_MS - 60_000)
+      state.storage.sql.exec(
+        'UPDATE session SET last_active_at = ?',
+        Date.now() - SESSION_IDLE_MS - 60_000,
+      )
     })
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     expect((await api(paths.session(sessionId), {}, key)).status).toBe(404)

@@ -11,7 +11,8 @@ beforeAll(() => {
     if (request.url.startsWith(`${SIM_ORIGIN}/`)) {
       const res = await answerOrAbort(sim.fetch(request), request.signal)
       // Token answers are remembered for the secret scan: an issued token must never reach a test.
-      if (new URL(request.url).pathname.startsWith('/api/auth/')) noteIssuedTokens(await res.clone().text())
+      if (new URL(request.url).pathname.startsWith('/api/auth/'))
+        noteIssuedTokens(await res.clone().text())
       return res
     }
     return realFetch(request)

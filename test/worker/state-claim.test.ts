@@ -2,11 +2,31 @@ import { describe, it } from 'vitest'
 import { ClaimLink } from '../../shared/api/sessions.ts'
 import { ProjectState } from '../../shared/api/state.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
-import { api, bytes, json, logOf, multipart, openSession, recordOf, register, sim } from './helpers.ts'
+import {
+  api,
+  bytes,
+  json,
+  logOf,
+  multipart,
+  openSession,
+  recordOf,
+  register,
+  sim,
+} from './helpers.ts'
 
-async function upload(key: string, sessionId: string, files: Array<{ name: string; type: string; size: number }>) {
-  const { body, contentType } = multipart(files.map((f) => ({ name: f.name, type: f.type, bytes: bytes(f.size) })))
-  const res = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+async function upload(
+  key: string,
+  sessionId: string,
+  files: Array<{ name: string; type: string; size: number }>,
+) {
+  const { body, contentType } = multipart(
+    files.map((f) => ({ name: f.name, type: f.type, bytes: bytes(f.size) })),
+  )
+  const res = await api(
+    `/v1/sessions/${sessionId}/uploads`,
+    { method: 'POST', body, headers: { 'Content-Type': contentType } },
+    key,
+  )
   if (res.status !== 200) throw new Error(`upload answered ${res.status}`)
 }
 
@@ -39,11 +59,15 @@ describe('GET /v1/sessions/{id}/state', () => {
     expect(state.summary).toMatch(/^Timeline \(\d+ tracks?\): 1\. /)
     expect(state.summary).toContain('city')
 
-    const zh = ProjectState.parse(await (await api(`/v1/sessions/${sessionId}/state?lang=zh`, {}, key)).json())
+    const zh = ProjectState.parse(
+      await (await api(`/v1/sessions/${sessionId}/state?lang=zh`, {}, key)).json(),
+    )
     expect(zh.summary).not.toBe(state.summary)
   })
 
-  it('is not_found for another installation’s session and for a malformed id', async ({ expect }) => {
+  it('is not_found for another installation’s session and for a malformed id', async ({
+    expect,
+  }) => {
     const { key } = await register()
     const sessionId = await openSession(key)
     const other = await register()
@@ -54,7 +78,9 @@ describe('GET /v1/sessions/{id}/state', () => {
     expect(ErrorEnvelope.parse(await bad.json()).error.issues?.[0]?.path).toBe('param.sessionId')
   })
 
-  it('reads the state of a renewed session after the backend lost it (1002)', async ({ expect }) => {
+  it('reads the state of a renewed session after the backend lost it (1002)', async ({
+    expect,
+  }) => {
     const { key } = await register()
     const sessionId = await openSession(key)
     sim.control.dropAllSessions()
@@ -66,7 +92,9 @@ describe('GET /v1/sessions/{id}/state', () => {
 })
 
 describe('POST /v1/sessions/{id}/claim', () => {
-  it('answers an "open in NemoVideo" link with a claim token, never the token', async ({ expect }) => {
+  it('answers an "open in NemoVideo" link with a claim token, never the token', async ({
+    expect,
+  }) => {
     const { installationId, key } = await register()
     const sessionId = await openSession(key)
     const before = sim.log.length
@@ -79,17 +107,26 @@ describe('POST /v1/sessions/{id}/claim', () => {
     const { token } = await recordOf(installationId)
     expect(link.url).not.toContain(token)
     const [call] = logOf('claim', before)
-    expect(call?.body).toMatchObject({ session_id: expect.any(String), task_id: expect.any(String) })
+    expect(call?.body).toMatchObject({
+      session_id: expect.any(String),
+      task_id: expect.any(String),
+    })
   })
 })
 
 describe('attribution', () => {
-  it('sets Authorization and the three X-Skill-* headers on every upstream request', async ({ expect }) => {
+  it('sets Authorization and the three X-Skill-* headers on every upstream request', async ({
+    expect,
+  }) => {
     const before = sim.log.length
     const { installationId, key } = await register()
     const sessionId = await openSession(key)
     await upload(key, sessionId, [{ name: 'a.png', type: 'image/png', size: 3000 }])
-    await api(`/v1/sessions/${sessionId}/uploads/urls`, json('POST', { urls: ['https://example.com/b.jpg'] }), key)
+    await api(
+      `/v1/sessions/${sessionId}/uploads/urls`,
+      json('POST', { urls: ['https://example.com/b.jpg'] }),
+      key,
+    )
     await api('/v1/credits', {}, key)
     await api(`/v1/sessions/${sessionId}/state`, {}, key)
     await api(`/v1/sessions/${sessionId}/claim`, { method: 'POST' }, key)
@@ -99,7 +136,8 @@ describe('attribution', () => {
 
     const calls = sim.log.slice(before)
     const endpoints = new Set(calls.map((e) => e.endpoint))
-    for (const e of ['anonymous-token', 'session', 'upload', 'credits', 'state', 'claim']) expect(endpoints).toContain(e)
+    for (const e of ['anonymous-token', 'session', 'upload', 'credits', 'state', 'claim'])
+      expect(endpoints).toContain(e)
     for (const call of calls) {
       expect(call.headers['x-skill-source'], call.path).toBe('ai-video-creator-online')
       expect(call.headers['x-skill-version'], call.path).toBe('1.9.0')

@@ -12,16 +12,23 @@ afterEach(() => {
   sim.control.configure({ maxFileBytes: DEFAULT_CONFIG.maxFileBytes })
 })
 
-const envelope = async (res: Response) => ApiError.parse(((await res.json()) as { error: unknown }).error)
+const envelope = async (res: Response) =>
+  ApiError.parse(((await res.json()) as { error: unknown }).error)
 
 describe('what the worker says', () => {
-  it('a state read that had to renew the session says so, in the UI language, once', async ({ expect }) => {
+  it('a state read that had to renew the session says so, in the UI language, once', async ({
+    expect,
+  }) => {
     const { key } = await register()
     const sessionId = await exportableSession(key)
     sim.control.dropAllSessions()
-    const renewed = ProjectState.parse(await (await api(`${paths.state(sessionId)}?lang=zh`, {}, key)).json())
+    const renewed = ProjectState.parse(
+      await (await api(`${paths.state(sessionId)}?lang=zh`, {}, key)).json(),
+    )
     expect(renewed.notice).toBe('session_renewed')
-    expect(renewed.summary).toBe('NemoVideo 已找不到这个项目，已开始新的会话。时间线（0 条轨道）：空')
+    expect(renewed.summary).toBe(
+      'NemoVideo 已找不到这个项目，已开始新的会话。时间线（0 条轨道）：空',
+    )
     const next = ProjectState.parse(await (await api(paths.state(sessionId), {}, key)).json())
     expect(next.notice).toBeUndefined()
     expect(next.summary).toBe('Timeline (0 tracks): empty')
@@ -43,7 +50,11 @@ describe('what the worker says', () => {
     const sessionId = await openSession(key)
     sim.control.configure({ maxFileBytes: 200 * 1024 })
     const body = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(300 * 1024) }])
-    const res = await api(paths.uploads(sessionId), { method: 'POST', body: body.body, headers: { 'Content-Type': body.contentType } }, key)
+    const res = await api(
+      paths.uploads(sessionId),
+      { method: 'POST', body: body.body, headers: { 'Content-Type': body.contentType } },
+      key,
+    )
     expect(res.status).toBe(413)
     const error = await envelope(res)
     expect(error).toMatchObject({ code: 'file_too_large', params: { limitBytes: 200 * 1024 } })

@@ -15,16 +15,23 @@ function keeper(installationId: string): DurableObjectStub<InstallationKeeper> {
 async function ageToken(installationId: string, leftMs = -60_000): Promise<void> {
   const past = new Date(Date.now() + leftMs).toISOString()
   await runInDurableObject(keeper(installationId), (_instance, state) => {
-    const row = state.storage.sql.exec<{ state: string }>('SELECT state FROM installation WHERE id = 1').one()
+    const row = state.storage.sql
+      .exec<{ state: string }>('SELECT state FROM installation WHERE id = 1')
+      .one()
     const value = { ...JSON.parse(row.state), tokenExpiresAt: past }
     state.storage.sql.exec('UPDATE installation SET state = ? WHERE id = 1', JSON.stringify(value))
   })
   const record = await recordOf(installationId)
-  await env.INSTALLATIONS.put(kvKey(installationId), JSON.stringify({ ...record, tokenExpiresAt: past }))
+  await env.INSTALLATIONS.put(
+    kvKey(installationId),
+    JSON.stringify({ ...record, tokenExpiresAt: past }),
+  )
 }
 
 describe('token renewal through the keeper', () => {
-  it('renews an expired token once for 20 concurrent requests, keeping the client id', async ({ expect }) => {
+  it('renews an expired token once for 20 concurrent requests, keeping the client id', async ({
+    expect,
+  }) => {
     const { installationId, key } = await register()
     const first = await recordOf(installationId)
     await ageToken(installationId)
@@ -44,7 +51,8 @@ describe('token renewal through the keeper', () => {
     // Every credits call after the renewal used the new token.
     const credits = logOf('credits', before)
     expect(credits).toHaveLength(20)
-    for (const call of credits) expect(call.headers['authorization']).toBe(`Bearer ${renewed.token}`)
+    for (const call of credits)
+      expect(call.headers['authorization']).toBe(`Bearer ${renewed.token}`)
   })
 
   it('uses a token to the end of its 7 days instead of renewing it early', async ({ expect }) => {
@@ -70,7 +78,9 @@ describe('token renewal through the keeper', () => {
     expect(tokenCalls.map((c) => c.headers['x-client-id'])).toEqual([first.clientId])
   })
 
-  it('keeps the client id when the backend refuses it, and says so after one wait', async ({ expect }) => {
+  it('keeps the client id when the backend refuses it, and says so after one wait', async ({
+    expect,
+  }) => {
     const { installationId, key } = await register()
     const first = await recordOf(installationId)
     // A 1001 that does not free the client id: the backend still counts its token this week.
@@ -103,7 +113,9 @@ describe('token renewal through the keeper', () => {
     const credits = logOf('credits', before)
     const old = credits.filter((e) => e.headers['authorization'] === `Bearer ${first.token}`).length
     expect(old).toBeGreaterThanOrEqual(1)
-    expect(credits.filter((e) => e.headers['authorization'] === `Bearer ${renewed.token}`)).toHaveLength(20)
+    expect(
+      credits.filter((e) => e.headers['authorization'] === `Bearer ${renewed.token}`),
+    ).toHaveLength(20)
     expect(credits).toHaveLength(20 + old)
   })
 
@@ -120,7 +132,9 @@ describe('token renewal through the keeper', () => {
     expect(logOf('anonymous-token', before)).toHaveLength(1)
   })
 
-  it('hands a caller holding a replaced token the new one without a backend call', async ({ expect }) => {
+  it('hands a caller holding a replaced token the new one without a backend call', async ({
+    expect,
+  }) => {
     const { installationId } = await register()
     const first = await recordOf(installationId)
     sim.control.expireToken(first.token as string)
@@ -144,7 +158,9 @@ describe('upstream retries', () => {
     expect(logOf('credits', before)).toHaveLength(2)
   })
 
-  it('answers upstream_rate_limited with Retry-After when the retry is refused too', async ({ expect }) => {
+  it('answers upstream_rate_limited with Retry-After when the retry is refused too', async ({
+    expect,
+  }) => {
     const { key } = await register()
     sim.control.fault({ kind: 'code', endpoint: 'credits', code: 429, times: 2 })
     const res = await api('/v1/credits', {}, key)
@@ -171,6 +187,9 @@ describe('GET /v1/credits', () => {
     const res = await api('/v1/credits', {}, key)
     expect(res.status).toBe(200)
     const credits = Credits.parse(await res.json())
-    expect(credits).toMatchObject({ available: sim.control.config.anonymousCredits, tokenKind: 'anonymous' })
+    expect(credits).toMatchObject({
+      available: sim.control.config.anonymousCredits,
+      tokenKind: 'anonymous',
+    })
   })
 })

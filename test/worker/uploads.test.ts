@@ -18,7 +18,11 @@ describe('POST /v1/sessions/{id}/uploads (multipart, streamed)', () => {
       { name: 'song.mp3', type: 'audio/mpeg', bytes: bytes(20_000, 3) },
     ])
     const before = sim.log.length
-    const res = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+    const res = await api(
+      `/v1/sessions/${sessionId}/uploads`,
+      { method: 'POST', body, headers: { 'Content-Type': contentType } },
+      key,
+    )
     expect(res.status).toBe(200)
     const result = UploadResult.parse(await res.json())
     expect(result.files.map((f) => [f.filename, f.kind])).toEqual([
@@ -33,11 +37,19 @@ describe('POST /v1/sessions/{id}/uploads (multipart, streamed)', () => {
     expect(upload?.uploadBytes).toBe(body.byteLength)
   })
 
-  it('refuses a body over the limit with 413 stating it, before anything goes upstream', async ({ expect }) => {
+  it('refuses a body over the limit with 413 stating it, before anything goes upstream', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
-    const { body, contentType } = multipart([{ name: 'big.mp4', type: 'video/mp4', bytes: bytes(LIMIT + 10) }])
+    const { body, contentType } = multipart([
+      { name: 'big.mp4', type: 'video/mp4', bytes: bytes(LIMIT + 10) },
+    ])
     const before = sim.log.length
-    const res = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+    const res = await api(
+      `/v1/sessions/${sessionId}/uploads`,
+      { method: 'POST', body, headers: { 'Content-Type': contentType } },
+      key,
+    )
     expect(res.status).toBe(413)
     const { error } = ErrorEnvelope.parse(await res.json())
     expect(error.code).toBe('upload_too_large')
@@ -56,17 +68,29 @@ describe('POST /v1/sessions/{id}/uploads (multipart, streamed)', () => {
       },
     })
     const before = sim.log.length
-    const res = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body: stream, headers: { 'Content-Type': contentType } }, key)
+    const res = await api(
+      `/v1/sessions/${sessionId}/uploads`,
+      { method: 'POST', body: stream, headers: { 'Content-Type': contentType } },
+      key,
+    )
     expect(res.status).toBe(411)
     expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('length_required')
     expect(sim.log.length).toBe(before)
   })
 
-  it('refuses an unsupported file from its part header, before anything goes upstream', async ({ expect }) => {
+  it('refuses an unsupported file from its part header, before anything goes upstream', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
-    const { body, contentType } = multipart([{ name: 'notes.txt', type: 'text/plain', bytes: bytes(5000) }])
+    const { body, contentType } = multipart([
+      { name: 'notes.txt', type: 'text/plain', bytes: bytes(5000) },
+    ])
     const before = sim.log.length
-    const res = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+    const res = await api(
+      `/v1/sessions/${sessionId}/uploads`,
+      { method: 'POST', body, headers: { 'Content-Type': contentType } },
+      key,
+    )
     expect(res.status).toBe(415)
     const { error } = ErrorEnvelope.parse(await res.json())
     expect(error.code).toBe('unsupported_format')
@@ -77,13 +101,22 @@ describe('POST /v1/sessions/{id}/uploads (multipart, streamed)', () => {
   it('maps the backend’s 4001 and 4002', async ({ expect }) => {
     const { key, sessionId } = await setup()
     const send = async () => {
-      const { body, contentType } = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(2000) }])
-      return api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+      const { body, contentType } = multipart([
+        { name: 'clip.mp4', type: 'video/mp4', bytes: bytes(2000) },
+      ])
+      return api(
+        `/v1/sessions/${sessionId}/uploads`,
+        { method: 'POST', body, headers: { 'Content-Type': contentType } },
+        key,
+      )
     }
     sim.control.fault({ kind: 'code', endpoint: 'upload', code: 4002 })
     const tooLarge = await send()
     expect(tooLarge.status).toBe(413)
-    expect(ErrorEnvelope.parse(await tooLarge.json()).error).toMatchObject({ code: 'file_too_large', action: { kind: 'compress' } })
+    expect(ErrorEnvelope.parse(await tooLarge.json()).error).toMatchObject({
+      code: 'file_too_large',
+      action: { kind: 'compress' },
+    })
     sim.control.fault({ kind: 'code', endpoint: 'upload', code: 4001 })
     const unsupported = await send()
     expect(unsupported.status).toBe(415)
@@ -95,7 +128,11 @@ describe('POST /v1/sessions/{id}/uploads (multipart, streamed)', () => {
     const other = await register()
     const { body, contentType } = multipart([{ name: 'clip.mp4', bytes: bytes(1000) }])
     const before = sim.log.length
-    const res = await api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, other.key)
+    const res = await api(
+      `/v1/sessions/${sessionId}/uploads`,
+      { method: 'POST', body, headers: { 'Content-Type': contentType } },
+      other.key,
+    )
     expect(res.status).toBe(404)
     expect(logOf('upload', before)).toHaveLength(0)
   })
@@ -143,7 +180,11 @@ describe('POST /v1/sessions/{id}/uploads/urls', () => {
     ]
     const before = sim.log.length
     for (const url of refused) {
-      const res = await api(`/v1/sessions/${sessionId}/uploads/urls`, json('POST', { urls: ['https://ok.example.com/x.png', url] }), key)
+      const res = await api(
+        `/v1/sessions/${sessionId}/uploads/urls`,
+        json('POST', { urls: ['https://ok.example.com/x.png', url] }),
+        key,
+      )
       expect(res.status, url).toBe(400)
       const { error } = ErrorEnvelope.parse(await res.json())
       expect(error.code, url).toBe('url_not_allowed')
@@ -165,17 +206,28 @@ describe('POST /v1/sessions/{id}/uploads/urls', () => {
 })
 
 describe('an upload after the backend lost the session (1002)', () => {
-  it('renews the session, asks for the file again (a stream is sent once), then works', async ({ expect }) => {
+  it('renews the session, asks for the file again (a stream is sent once), then works', async ({
+    expect,
+  }) => {
     const { key, sessionId } = await setup()
     sim.control.dropAllSessions()
     const send = async () => {
-      const { body, contentType } = multipart([{ name: 'clip.mp4', type: 'video/mp4', bytes: bytes(4000) }])
-      return api(`/v1/sessions/${sessionId}/uploads`, { method: 'POST', body, headers: { 'Content-Type': contentType } }, key)
+      const { body, contentType } = multipart([
+        { name: 'clip.mp4', type: 'video/mp4', bytes: bytes(4000) },
+      ])
+      return api(
+        `/v1/sessions/${sessionId}/uploads`,
+        { method: 'POST', body, headers: { 'Content-Type': contentType } },
+        key,
+      )
     }
     const before = sim.log.length
     const lost = await send()
     expect(lost.status).toBe(409)
-    expect(ErrorEnvelope.parse(await lost.json()).error).toMatchObject({ code: 'session_lost', action: { kind: 'retry' } })
+    expect(ErrorEnvelope.parse(await lost.json()).error).toMatchObject({
+      code: 'session_lost',
+      action: { kind: 'retry' },
+    })
     expect(logOf('session', before)).toHaveLength(1)
     expect(logOf('upload', before)).toHaveLength(1)
     const again = await send()

@@ -10,9 +10,13 @@ import { readAnswer } from '../../worker/upstream/answer.ts'
 import { UpstreamError } from '../../worker/errors.ts'
 
 describe('tolerant schemas of the backend’s answers', () => {
-  it('reads session_id under data, at the top, or both, keeping 19-digit ids as strings', ({ expect }) => {
+  it('reads session_id under data, at the top, or both, keeping 19-digit ids as strings', ({
+    expect,
+  }) => {
     const id = '7391028374650192837'
-    expect(SessionAnswer.parse({ code: 0, data: { session_id: id, task_id: 't1', user_id: 'anon_1' } })).toEqual({
+    expect(
+      SessionAnswer.parse({ code: 0, data: { session_id: id, task_id: 't1', user_id: 'anon_1' } }),
+    ).toEqual({
       sessionId: id,
       taskId: 't1',
       userId: 'anon_1',
@@ -23,25 +27,43 @@ describe('tolerant schemas of the backend’s answers', () => {
   })
 
   it('reads the three render status shapes', ({ expect }) => {
-    expect(RenderAnswer.parse({ success: true, data: { id: 'r', status: 'processing', progress: 40 } })).toEqual({
+    expect(
+      RenderAnswer.parse({ success: true, data: { id: 'r', status: 'processing', progress: 40 } }),
+    ).toEqual({
       status: 'processing',
       progress: 40,
     })
-    expect(RenderAnswer.parse({ success: true, data: { status: 'completed', outputUrl: 'https://cdn/x.mp4' } })).toEqual({
+    expect(
+      RenderAnswer.parse({
+        success: true,
+        data: { status: 'completed', outputUrl: 'https://cdn/x.mp4' },
+      }),
+    ).toEqual({
       status: 'completed',
       outputUrl: 'https://cdn/x.mp4',
     })
-    expect(RenderAnswer.parse({ status: 'COMPLETED', output: { url: 'https://cdn/y.mp4' }, progress: '100' })).toEqual({
+    expect(
+      RenderAnswer.parse({
+        status: 'COMPLETED',
+        output: { url: 'https://cdn/y.mp4' },
+        progress: '100',
+      }),
+    ).toEqual({
       status: 'completed',
       progress: 100,
       outputUrl: 'https://cdn/y.mp4',
     })
-    expect(RenderAnswer.parse({ data: { status: 'failed', error: { message: 'node crashed' } } })).toEqual({
+    expect(
+      RenderAnswer.parse({ data: { status: 'failed', error: { message: 'node crashed' } } }),
+    ).toEqual({
       status: 'failed',
       error: 'node crashed',
     })
     // No status at all: still in progress, flagged so the job warns once.
-    expect(RenderAnswer.parse({ success: true, data: { id: 'r' } })).toEqual({ status: 'processing', unknownStatus: '(none)' })
+    expect(RenderAnswer.parse({ success: true, data: { id: 'r' } })).toEqual({
+      status: 'processing',
+      unknownStatus: '(none)',
+    })
   })
 
   it('tells success by code or by success', ({ expect }) => {
@@ -52,16 +74,30 @@ describe('tolerant schemas of the backend’s answers', () => {
   })
 
   it('accepts unknown fields and odd numbers in the other answers', ({ expect }) => {
-    expect(CreditsData.parse({ available: '80', total: 100, bonus: 3 })).toEqual({ available: 80, frozen: 0, total: 100 })
-    expect(AnonymousTokenData.parse({ token: 'nmv_anon_abcdef', scopes: ['read'] }).token).toBe('nmv_anon_abcdef')
+    expect(CreditsData.parse({ available: '80', total: 100, bonus: 3 })).toEqual({
+      available: 80,
+      frozen: 0,
+      total: 100,
+    })
+    expect(AnonymousTokenData.parse({ token: 'nmv_anon_abcdef', scopes: ['read'] }).token).toBe(
+      'nmv_anon_abcdef',
+    )
     const upload = UploadData.parse({
-      files: [{ filename: 'a.mp4', file_type: 'video', duration: '3.5', fps: 30, hash: 'x' }, { file_type: 'hologram' }],
+      files: [
+        { filename: 'a.mp4', file_type: 'video', duration: '3.5', fps: 30, hash: 'x' },
+        { file_type: 'hologram' },
+      ],
       session_state_applied: true,
     })
     expect(upload.applied).toBe(true)
     expect(upload.files[0]).toMatchObject({ filename: 'a.mp4', fileType: 'video', duration: 3.5 })
     expect(upload.files[1]).toMatchObject({ filename: 'file', fileType: undefined })
-    expect(StateData.parse({ state: { draft: { t: [] }, canvas_config: { width: 1080, height: 1920 } }, task_name: 'p' })).toEqual({
+    expect(
+      StateData.parse({
+        state: { draft: { t: [] }, canvas_config: { width: 1080, height: 1920 } },
+        task_name: 'p',
+      }),
+    ).toEqual({
       draft: { t: [] },
       canvas: { width: 1080, height: 1920 },
       userId: undefined,

@@ -19,7 +19,10 @@ export async function describeChatError(
   err: unknown,
 ): Promise<ApiError> {
   if (!(err instanceof WorkerError)) {
-    console.error('chat turn failed unexpectedly', err instanceof Error ? `${err.name}: ${err.message}` : typeof err)
+    console.error(
+      'chat turn failed unexpectedly',
+      err instanceof Error ? `${err.name}: ${err.message}` : typeof err,
+    )
     return toApiError('internal')
   }
   let account: { tokenKind?: 'anonymous' | 'user'; bindId?: string } = {}

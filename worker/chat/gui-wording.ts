@@ -65,7 +65,18 @@ const PREVIEW_ZH = '按“预览”观看'
 const UPLOAD_EN = `attach your files here (or say "upload")`
 const UPLOAD_ZH = '直接发送文件（或说“上传”）'
 /** Keys, not buttons: "press Enter" is left alone. */
-const KEYS = new Set(['enter', 'return', 'space', 'tab', 'esc', 'escape', 'shift', 'ctrl', 'cmd', 'alt'])
+const KEYS = new Set([
+  'enter',
+  'return',
+  'space',
+  'tab',
+  'esc',
+  'escape',
+  'shift',
+  'ctrl',
+  'cmd',
+  'alt',
+])
 
 const RULES: Rule[] = [
   {
@@ -156,7 +167,8 @@ const RULES: Rule[] = [
   },
   {
     // 在时间线中预览效果、预览时间线
-    pattern: /(?:在时间线(?:中|上|里)?(?:预览|查看)|预览时间线)(?:一下)?(?<what>效果|结果|视频|修改)?/g,
+    pattern:
+      /(?:在时间线(?:中|上|里)?(?:预览|查看)|预览时间线)(?:一下)?(?<what>效果|结果|视频|修改)?/g,
     rewrite: (_m, g) => ({ text: PREVIEW_ZH + (g.what ?? '效果'), action: 'preview' }),
   },
   {
@@ -171,7 +183,10 @@ const RULES: Rule[] = [
       '打开(?:一下)?(?:右侧的|左侧的|下方的)?(?:时间线|编辑器|项目|面板|轨道|草稿|工作区)(?:面板|窗口|视图)?',
       '(?:(?:查看|看看|预览)(?:一下)?(?:效果|结果|进度)?(?=[，。！？；,.!?;\n]|$))?',
     ]),
-    rewrite: (_m, _g, after) => ({ text: ZH_SENTENCE_END.test(after) || /^[，,；;]/.test(after) ? STATUS_ZH : `${STATUS_ZH}，`, action: 'state' }),
+    rewrite: (_m, _g, after) => ({
+      text: ZH_SENTENCE_END.test(after) || /^[，,；;]/.test(after) ? STATUS_ZH : `${STATUS_ZH}，`,
+      action: 'state',
+    }),
   },
   {
     // 把片段拖到开头、将图片拖拽到这里上传: the whole clause

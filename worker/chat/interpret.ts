@@ -9,9 +9,7 @@ import { z } from 'zod'
  *   `partial: true` deltas followed by one final event that repeats the whole text.
  */
 export type UpstreamSignal =
-  | { kind: 'text'; text: string; partial: boolean }
-  | { kind: 'tool_call' }
-  | { kind: 'tool_result' }
+  { kind: 'text'; text: string; partial: boolean } | { kind: 'tool_call' } | { kind: 'tool_result' }
 
 const Documented = z.object({
   type: z.string(),
@@ -59,7 +57,9 @@ function fromDocumented(event: z.infer<typeof Documented>): UpstreamSignal[] {
   if (TOOL_CALL_TYPES.has(type)) return [{ kind: 'tool_call' }]
   if (TOOL_RESULT_TYPES.has(type)) return [{ kind: 'tool_result' }]
   if (!TEXT_TYPES.has(type)) return []
-  const text = [event.content, event.text, event.delta].find((v): v is string => typeof v === 'string')
+  const text = [event.content, event.text, event.delta].find(
+    (v): v is string => typeof v === 'string',
+  )
   // Documented text events are pieces of the reply, in order: each one is new text.
   return text ? [{ kind: 'text', text, partial: false }] : []
 }
@@ -71,8 +71,10 @@ function fromAdk(parts: unknown[], partial: boolean): UpstreamSignal[] {
     const part = AdkPart.safeParse(raw)
     if (!part.success) continue
     const p = part.data
-    if (p.functionCall !== undefined || p.function_call !== undefined) signals.push({ kind: 'tool_call' })
-    else if (p.functionResponse !== undefined || p.function_response !== undefined) signals.push({ kind: 'tool_result' })
+    if (p.functionCall !== undefined || p.function_call !== undefined)
+      signals.push({ kind: 'tool_call' })
+    else if (p.functionResponse !== undefined || p.function_response !== undefined)
+      signals.push({ kind: 'tool_result' })
     // A model's "thought" parts are its reasoning, not the reply.
     else if (p.text !== undefined && p.thought !== true) text += p.text
   }

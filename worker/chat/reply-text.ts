@@ -10,7 +10,8 @@ const ENDS_SENTENCE = /(?:[.!?…]+["')\]]*|[。！？；]+["'”’）)]*)\s*$/
 /** Text without a sentence end is still let out past this length, at a space when there is one. */
 const MAX_HELD_CHARS = 400
 /** The backend's "I encountered a temporary issue" (contract: ignorable after normal output). */
-const TEMPORARY_ISSUE = /I (?:have )?encountered a temporary issue|我?遇到了?(?:一个)?临时(?:性)?问题/i
+const TEMPORARY_ISSUE =
+  /I (?:have )?encountered a temporary issue|我?遇到了?(?:一个)?临时(?:性)?问题/i
 /** Text after the issue beyond this length is a real reply going on, not the issue's tail. */
 const MAX_ISSUE_TAIL_CHARS = 200
 /**
@@ -46,7 +47,11 @@ export class ReplyText {
   /** What one step (a push, a flush) lets out, sent as one delta. */
   private out = ''
 
-  constructor(translate: TranslateGui, emit: (delta: string) => void, flushAfterMs = TEXT_FLUSH_MS) {
+  constructor(
+    translate: TranslateGui,
+    emit: (delta: string) => void,
+    flushAfterMs = TEXT_FLUSH_MS,
+  ) {
     this.translate = translate
     this.emit = emit
     this.flushAfterMs = flushAfterMs
@@ -88,7 +93,8 @@ export class ReplyText {
     const held = this.pending
     this.pending = ''
     // Ending in sentence punctuation, the last word is whole (the period only waited for a space).
-    const cut = whole || ENDS_SENTENCE.test(held) ? held.length : (/\S+$/.exec(held)?.index ?? held.length)
+    const cut =
+      whole || ENDS_SENTENCE.test(held) ? held.length : (/\S+$/.exec(held)?.index ?? held.length)
     if (cut > 0) this.release(held.slice(0, cut))
     if (cut < held.length) this.sayRaw(held.slice(cut))
     this.drain()

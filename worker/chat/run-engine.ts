@@ -58,7 +58,11 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     onStillWorking: (silentForMs) => deps.emit({ type: 'still_working', silentForMs }),
     onTimeout: timeout,
   })
-  const reply = new ReplyText(deps.translate, (delta) => deps.emit({ type: 'text', delta }), timings.textFlushMs)
+  const reply = new ReplyText(
+    deps.translate,
+    (delta) => deps.emit({ type: 'text', delta }),
+    timings.textFlushMs,
+  )
   try {
     const baseline = await fingerprint(deps)
     let response: Response
@@ -136,7 +140,8 @@ async function recoverDroppedStream(
   signal: AbortSignal,
 ): Promise<void> {
   // Without a baseline a change cannot be seen: one look, then the failure.
-  const checks = baseline === undefined ? deps.timings.dropChecksMs.slice(0, 1) : deps.timings.dropChecksMs
+  const checks =
+    baseline === undefined ? deps.timings.dropChecksMs.slice(0, 1) : deps.timings.dropChecksMs
   for (const waitMs of checks) {
     await sleep(waitMs, signal)
     if (signal.aborted) return

@@ -25,7 +25,10 @@ export function sseFrame(item: SequencedChatEvent): string {
 export const SSE_PING = ': ping\n\n'
 
 /** The sequence number to resume after: `Last-Event-ID` wins over `?after=`; garbage means 0. */
-export function resumeAfter(lastEventId: string | null | undefined, after: string | null | undefined): number {
+export function resumeAfter(
+  lastEventId: string | null | undefined,
+  after: string | null | undefined,
+): number {
   for (const value of [lastEventId, after]) {
     if (value === null || value === undefined || value.trim() === '') continue
     const n = Number(value.trim())
@@ -44,7 +47,11 @@ export type RunListener = (item: SequencedChatEvent) => void
  * A reader going away (cancel, or an enqueue that fails) removes its listener and ping timer.
  */
 export function runEventStream(
-  attach: (listener: RunListener) => { backlog: SequencedChatEvent[]; live: boolean; detach: () => void },
+  attach: (listener: RunListener) => {
+    backlog: SequencedChatEvent[]
+    live: boolean
+    detach: () => void
+  },
   pingMs = PING_INTERVAL_MS,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()

@@ -57,6 +57,10 @@ export async function readUpstreamEvents(
 
 /** True when the text ends with a blank line: two line terminators (LF, CR or CRLF, one each). */
 export function endsAnEvent(tail: string): boolean {
-  const withoutLast = tail.endsWith('\r\n') ? tail.slice(0, -2) : /[\r\n]$/.test(tail) ? tail.slice(0, -1) : undefined
+  const withoutLast = tail.endsWith('\r\n')
+    ? tail.slice(0, -2)
+    : /[\r\n]$/.test(tail)
+      ? tail.slice(0, -1)
+      : undefined
   return withoutLast !== undefined && /[\r\n]$/.test(withoutLast)
 }

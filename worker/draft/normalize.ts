@@ -1,8 +1,20 @@
 import { mediaFormatOf, mediaKindOf, type MediaKind } from '../../shared/media.ts'
-import type { Timeline, TimelineSegment, TimelineTrack, TrackKind } from '../../shared/draft/timeline.ts'
+import type {
+  Timeline,
+  TimelineSegment,
+  TimelineTrack,
+  TrackKind,
+} from '../../shared/draft/timeline.ts'
 import { fileTypeOf } from '../upstream/answers/upload.ts'
 import { at, isRecord } from '../upstream/answers/pick.ts'
-import { RawDraft, SEGMENT_KEYS, TRACK_TYPE, TRACK_TYPE_KEYS, type RawSegment, type RawTrack } from './draft-schema.ts'
+import {
+  RawDraft,
+  SEGMENT_KEYS,
+  TRACK_TYPE,
+  TRACK_TYPE_KEYS,
+  type RawSegment,
+  type RawTrack,
+} from './draft-schema.ts'
 
 /**
  * The readable timeline of a backend draft. Never throws: a draft given as a JSON string is
@@ -71,11 +83,15 @@ function normalizeTrack(
   const segments: TimelineSegment[] = []
   raws.forEach((seg, i) => {
     const where = [seg, metaOf(seg)]
-    const times = [{ ...seg, ...rangeOf(seg) }, { ...metaOf(seg), ...rangeOf(metaOf(seg)) }]
+    const times = [
+      { ...seg, ...rangeOf(seg) },
+      { ...metaOf(seg), ...rangeOf(metaOf(seg)) },
+    ]
     const start = pickNumber(times, SEGMENT_KEYS.start) ?? segments.at(-1)?.endMs ?? 0
     const duration = pickNumber(times, SEGMENT_KEYS.duration)
     const nextRaw = raws[i + 1]
-    const nextStart = nextRaw && pickNumber([{ ...nextRaw, ...rangeOf(nextRaw) }], SEGMENT_KEYS.start)
+    const nextStart =
+      nextRaw && pickNumber([{ ...nextRaw, ...rangeOf(nextRaw) }], SEGMENT_KEYS.start)
     const end =
       (duration !== undefined ? start + duration : undefined) ??
       pickNumber(times, SEGMENT_KEYS.end) ??
@@ -140,7 +156,11 @@ function metaOf(seg: RawSegment): Rec {
  * What the preview must draw: an explicit kind wins; an audio track plays audio whatever the
  * file; otherwise the source's file extension; a video track's segment is video by default.
  */
-function mediaKindFor(where: Rec[], kind: TrackKind, source: string | undefined): MediaKind | undefined {
+function mediaKindFor(
+  where: Rec[],
+  kind: TrackKind,
+  source: string | undefined,
+): MediaKind | undefined {
   const explicit = pickFirst(where, SEGMENT_KEYS.kind, fileTypeOf)
   if (explicit) return explicit
   if (kind === 'text') return undefined
@@ -161,7 +181,11 @@ function rangeOf(seg: RawSegment): Record<string, unknown> {
 }
 
 /** The first value `read` accepts: each record in order (the segment, then its `m`), each key in order. */
-function pickFirst<T>(where: readonly Rec[], keys: readonly string[], read: (v: unknown) => T | undefined): T | undefined {
+function pickFirst<T>(
+  where: readonly Rec[],
+  keys: readonly string[],
+  read: (v: unknown) => T | undefined,
+): T | undefined {
   for (const rec of where) {
     for (const key of keys) {
       const found = read(key.includes('.') ? at(rec, key) : rec[key])
@@ -187,7 +211,8 @@ function pickString(where: readonly Rec[], keys: readonly string[]): string | un
 /** Assumption (see SEGMENT_KEYS): 0..1 is a fraction, more is already a percentage; "35%" is 35. */
 function pickVolume(where: readonly Rec[]): number | undefined {
   return pickFirst(where, SEGMENT_KEYS.volume, (v) => {
-    if (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v)) return Number(v.replace('%', ''))
+    if (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v))
+      return Number(v.replace('%', ''))
     const n = nonNegativeNumber(v)
     if (n === undefined) return undefined
     return n <= 1 ? Math.round(n * 10_000) / 100 : n

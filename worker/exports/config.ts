@@ -46,7 +46,11 @@ export interface RenderTiming {
 /** RENDER_POLL_INTERVAL_MS, RENDER_MAX_AGE_MS and EXPORT_COPY_TTL_MS of wrangler.toml's [vars]. */
 export function renderTiming(env: Env): RenderTiming {
   const config = getConfig(env)
-  return { pollIntervalMs: config.renderPollIntervalMs, maxAgeMs: config.renderMaxAgeMs, copyTtlMs: config.exportCopyTtlMs }
+  return {
+    pollIntervalMs: config.renderPollIntervalMs,
+    maxAgeMs: config.renderMaxAgeMs,
+    copyTtlMs: config.exportCopyTtlMs,
+  }
 }
 
 /** Wait before the next poll after `errors` failures in a row: interval, 2x, 4x... capped. */

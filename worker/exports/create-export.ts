@@ -32,19 +32,19 @@ export async function createExport(
   const job =
     (await stub.snapshot(installationId)) ??
     (await withUpstreamSession(env, installationId, sessionId, async (upstreamSessionId) => {
-    const { draft } = await createUpstream(env, installationId).state(upstreamSessionId)
-    if (!isExportable(normalizeDraft(draft))) throw new WorkerError('not_exportable')
-    const started = await stub.start({
-      jobId,
-      installationId,
-      sessionId,
-      upstreamSessionId,
-      preset: request.preset,
-      draft: withPresetFrame(draft, request.preset),
-    })
-    // Thrown inside so a lost backend session (1002 on submit) is renewed and tried once more.
-    return unwrap(started)
-  }))
+      const { draft } = await createUpstream(env, installationId).state(upstreamSessionId)
+      if (!isExportable(normalizeDraft(draft))) throw new WorkerError('not_exportable')
+      const started = await stub.start({
+        jobId,
+        installationId,
+        sessionId,
+        upstreamSessionId,
+        preset: request.preset,
+        draft: withPresetFrame(draft, request.preset),
+      })
+      // Thrown inside so a lost backend session (1002 on submit) is renewed and tried once more.
+      return unwrap(started)
+    }))
   // After the start, so a job the backend refused is never listed; on every call (registration is
   // idempotent), so a retry heals a first attempt that died between the start and this line.
   await keeperOf(env, installationId).registerJob({

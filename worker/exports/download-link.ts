@@ -11,12 +11,26 @@ const encoder = new TextEncoder()
  * link it signed.
  */
 async function linkKey(secretHash: string): Promise<CryptoKey> {
-  const base = await crypto.subtle.importKey('raw', encoder.encode(secretHash), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  const derived = await crypto.subtle.sign('HMAC', base, encoder.encode('pagereel download link v1'))
-  return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+  const base = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secretHash),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  const derived = await crypto.subtle.sign(
+    'HMAC',
+    base,
+    encoder.encode('pagereel download link v1'),
+  )
+  return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ])
 }
 
-const payload = (jobId: string, installationId: string, exp: number) => encoder.encode(`${jobId}\n${installationId}\n${exp}`)
+const payload = (jobId: string, installationId: string, exp: number) =>
+  encoder.encode(`${jobId}\n${installationId}\n${exp}`)
 
 export interface SignedLinkParams {
   inst: string
@@ -25,8 +39,17 @@ export interface SignedLinkParams {
 }
 
 /** Query parameters of a link to `jobId`'s file that expires at `exp` (unix seconds). */
-export async function signDownload(secretHash: string, jobId: string, installationId: string, exp: number): Promise<SignedLinkParams> {
-  const mac = await crypto.subtle.sign('HMAC', await linkKey(secretHash), payload(jobId, installationId, exp))
+export async function signDownload(
+  secretHash: string,
+  jobId: string,
+  installationId: string,
+  exp: number,
+): Promise<SignedLinkParams> {
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await linkKey(secretHash),
+    payload(jobId, installationId, exp),
+  )
   return { inst: installationId, exp, sig: toHex(new Uint8Array(mac)) }
 }
 
@@ -44,7 +67,12 @@ export async function verifyDownload(
   if (link.exp > nowSeconds + DOWNLOAD_LINK_TTL_SECONDS + 60) return false
   const mac = fromHex(link.sig)
   if (!mac || mac.length !== 32) return false
-  return crypto.subtle.verify('HMAC', await linkKey(secretHash), mac, payload(jobId, link.inst, link.exp))
+  return crypto.subtle.verify(
+    'HMAC',
+    await linkKey(secretHash),
+    mac,
+    payload(jobId, link.inst, link.exp),
+  )
 }
 
 function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {

@@ -14,10 +14,13 @@ export function isBackendFileUrl(config: Config, url: URL): boolean {
   if (url.username || url.password) return false
   const host = url.hostname.toLowerCase().replace(/\.$/, '')
   const backend = new URL(config.upstreamBaseUrl)
-  if (host === backend.hostname.toLowerCase()) return url.protocol === backend.protocol || url.protocol === 'https:'
+  if (host === backend.hostname.toLowerCase())
+    return url.protocol === backend.protocol || url.protocol === 'https:'
   if (url.protocol !== 'https:') return false
   return config.backendFile.hosts.some((allowed) =>
-    allowed.startsWith('.') ? host.endsWith(allowed) && host.length > allowed.length : host === allowed,
+    allowed.startsWith('.')
+      ? host.endsWith(allowed) && host.length > allowed.length
+      : host === allowed,
   )
 }
 
@@ -28,7 +31,11 @@ export function isBackendFileUrl(config: Config, url: URL): boolean {
  * URL or a redirect is not allowed, or the fetch fails: the caller uses the token download then.
  * Logs name the host at most, never the URL (it may carry a signature).
  */
-export async function fetchBackendFile(config: Config, raw: string, signal?: AbortSignal): Promise<Response | null> {
+export async function fetchBackendFile(
+  config: Config,
+  raw: string,
+  signal?: AbortSignal,
+): Promise<Response | null> {
   let url: URL
   try {
     url = new URL(raw)
@@ -40,7 +47,9 @@ export async function fetchBackendFile(config: Config, raw: string, signal?: Abo
   const combined = signal ? AbortSignal.any([signal, deadline]) : deadline
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
     if (!isBackendFileUrl(config, url)) {
-      console.warn(`render output URL on a host outside BACKEND_FILE_HOSTS (${url.hostname}); using the token download`)
+      console.warn(
+        `render output URL on a host outside BACKEND_FILE_HOSTS (${url.hostname}); using the token download`,
+      )
       return null
     }
     let res: Response
@@ -48,7 +57,9 @@ export async function fetchBackendFile(config: Config, raw: string, signal?: Abo
       res = await fetch(url.href, { signal: combined, redirect: 'manual' })
     } catch (err) {
       if (signal?.aborted) throw err
-      console.warn(`render output URL ${deadline.aborted ? 'timed out' : 'unreachable'}; using the token download`)
+      console.warn(
+        `render output URL ${deadline.aborted ? 'timed out' : 'unreachable'}; using the token download`,
+      )
       return null
     }
     const location = res.headers.get('Location')

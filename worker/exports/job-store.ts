@@ -49,7 +49,10 @@ export class JobStore {
    * typo, a probe, a job deleted after its retention) must not leave storage behind.
    */
   #exists(): boolean {
-    return this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job'`).toArray().length > 0
+    return (
+      this.#sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job'`).toArray()
+        .length > 0
+    )
   }
 
   read(): JobRecord | null {
@@ -61,7 +64,9 @@ export class JobStore {
   /** The draft as submitted (preset size applied), for a resubmission. */
   draft(): unknown {
     if (!this.#exists()) return null
-    const row = this.#sql.exec<{ draft: string }>('SELECT draft FROM job WHERE one = 1').toArray()[0]
+    const row = this.#sql
+      .exec<{ draft: string }>('SELECT draft FROM job WHERE one = 1')
+      .toArray()[0]
     return row ? JSON.parse(row.draft) : null
   }
 
@@ -81,7 +86,8 @@ export class JobStore {
     for (const [key, value] of Object.entries(patch)) {
       if (value === undefined) continue
       if (!COLUMNS.has(key)) throw new Error(`not a job column: ${key}`)
-      values[key] = key === 'errorParams' && value !== null ? JSON.stringify(value) : (value as SqlStorageValue)
+      values[key] =
+        key === 'errorParams' && value !== null ? JSON.stringify(value) : (value as SqlStorageValue)
     }
     const names = Object.keys(values)
     this.#sql.exec(

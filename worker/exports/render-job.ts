@@ -34,7 +34,6 @@ export interface StartInput {
   draft: unknown
 }
 
-
 /**
  * One export: submits the render, then polls the backend from its alarm every
  * RENDER_POLL_INTERVAL_MS until the render is finished, failed, cancelled or too old, so the job
@@ -65,7 +64,8 @@ export class RenderJob extends DurableObject<Env> {
   start(input: StartInput): Promise<Result<JobSnapshot>> {
     const existing = this.#store.read()
     if (existing) {
-      if (existing.installationId !== input.installationId) return Promise.resolve(fail(new WorkerError('not_found'), 'export start'))
+      if (existing.installationId !== input.installationId)
+        return Promise.resolve(fail(new WorkerError('not_found'), 'export start'))
       return this.#starting ?? Promise.resolve(ok(toSnapshot(existing)))
     }
     const now = Date.now()
@@ -165,7 +165,10 @@ export class RenderJob extends DurableObject<Env> {
     if (Date.now() - job.createdAt >= this.#timing.maxAgeMs) {
       const failed = this.#fail({
         code: 'render_failed',
-        params: { reason: 'took_too_long', maxAgeMinutes: Math.round(this.#timing.maxAgeMs / 60_000) },
+        params: {
+          reason: 'took_too_long',
+          maxAgeMinutes: Math.round(this.#timing.maxAgeMs / 60_000),
+        },
       })
       await this.#cancelUpstream(failed)
       return
@@ -185,19 +188,27 @@ export class RenderJob extends DurableObject<Env> {
   async #submit(job: JobRecord): Promise<void> {
     const upstream = createUpstream(this.env, job.installationId)
     const answer = await withTimeout(
-      upstream.submitRender({ renderId: job.renderId, upstreamSessionId: job.upstreamSessionId, draft: this.#store.draft() }),
+      upstream.submitRender({
+        renderId: job.renderId,
+        upstreamSessionId: job.upstreamSessionId,
+        draft: this.#store.draft(),
+      }),
       UPSTREAM_CALL_TIMEOUT_MS,
     )
     const stored = this.#store.read()
     // Cancelled while the submit was on its way: the backend only knows the render now.
-    if (stored?.status === 'cancelled' && stored.renderId === job.renderId) return this.#cancelUpstream(stored)
+    if (stored?.status === 'cancelled' && stored.renderId === job.renderId)
+      return this.#cancelUpstream(stored)
     await this.#apply(job, answer)
   }
 
   /** The status of a render id that may have been submitted, or null when the backend never got it. */
   async #statusIfKnown(job: JobRecord): Promise<UpstreamRenderStatus | null> {
     try {
-      return await withTimeout(createUpstream(this.env, job.installationId).renderStatus(job.renderId), UPSTREAM_CALL_TIMEOUT_MS)
+      return await withTimeout(
+        createUpstream(this.env, job.installationId).renderStatus(job.renderId),
+        UPSTREAM_CALL_TIMEOUT_MS,
+      )
     } catch (err) {
       if (err instanceof UpstreamError && err.httpStatus === 404) return null
       throw err
@@ -207,11 +218,14 @@ export class RenderJob extends DurableObject<Env> {
   /** Applies the backend's status of `job.renderId`, unless the job moved on meanwhile. */
   async #apply(job: JobRecord, status: UpstreamRenderStatus): Promise<void> {
     const stored = this.#store.read()
-    if (!stored || stored.renderId !== job.renderId || TERMINAL_JOB_STATUSES.has(stored.status)) return
+    if (!stored || stored.renderId !== job.renderId || TERMINAL_JOB_STATUSES.has(stored.status))
+      return
     if (status.unknownStatus !== undefined && !this.#warnedUnknown) {
       // Not an error: the render goes on being polled at the usual interval.
       this.#warnedUnknown = true
-      console.warn(`render ${stored.renderId}: unknown status "${status.unknownStatus}", read as in progress`)
+      console.warn(
+        `render ${stored.renderId}: unknown status "${status.unknownStatus}", read as in progress`,
+      )
     }
     const now = Date.now()
     const next = transition(stored, status, now)
@@ -222,7 +236,9 @@ export class RenderJob extends DurableObject<Env> {
     if (next.kind === 'check_file') return this.#checkFile(stored, next)
     const updated = this.#store.update(next.patch, now)
     if (next.kind === 'resubmit') {
-      console.warn(`render ${stored.renderId} failed (${next.reason}); submitting ${updated.renderId}`)
+      console.warn(
+        `render ${stored.renderId} failed (${next.reason}); submitting ${updated.renderId}`,
+      )
       await this.#submit(updated)
     }
   }
@@ -231,12 +247,18 @@ export class RenderJob extends DurableObject<Env> {
    * A render completed without a file URL: the job completes only once the token-only download
    * answers (and is served through it); after RENDER_FILE_CHECKS failed polls it fails honestly.
    */
-  async #checkFile(job: JobRecord, next: Extract<Transition, { kind: 'check_file' }>): Promise<void> {
+  async #checkFile(
+    job: JobRecord,
+    next: Extract<Transition, { kind: 'check_file' }>,
+  ): Promise<void> {
     const checks = ((await this.ctx.storage.get<number>(FILE_CHECKS_KEY)) ?? 0) + 1
     await this.ctx.storage.put(FILE_CHECKS_KEY, checks)
     let reason: string
     try {
-      const res = await withTimeout(createUpstream(this.env, job.installationId).downloadRender(job.renderId), UPSTREAM_CALL_TIMEOUT_MS)
+      const res = await withTimeout(
+        createUpstream(this.env, job.installationId).downloadRender(job.renderId),
+        UPSTREAM_CALL_TIMEOUT_MS,
+      )
       // Only whether it answers matters here; the file itself goes to R2 or the user later.
       await res.body?.cancel()
       if (this.#store.read()?.renderId === job.renderId) this.#store.update(next.done)
@@ -244,7 +266,9 @@ export class RenderJob extends DurableObject<Env> {
     } catch (err) {
       reason = jobErrorOf(err).code
     }
-    console.warn(`render ${job.renderId}: completed without a file URL, download fallback failed (${reason}), check ${checks} of ${RENDER_FILE_CHECKS}`)
+    console.warn(
+      `render ${job.renderId}: completed without a file URL, download fallback failed (${reason}), check ${checks} of ${RENDER_FILE_CHECKS}`,
+    )
     if (checks >= RENDER_FILE_CHECKS) {
       this.#fail({ code: 'export_file_missing', params: { reason: 'file_unavailable', checks } })
       return
@@ -256,7 +280,9 @@ export class RenderJob extends DurableObject<Env> {
     const job = this.#store.read()
     if (!job || TERMINAL_JOB_STATUSES.has(job.status)) return
     const error = jobErrorOf(err)
-    console.error(`render job ${job.jobId}: ${error.code} (attempt ${job.attempt}, ${job.consecutiveErrors + 1} in a row)`)
+    console.error(
+      `render job ${job.jobId}: ${error.code} (attempt ${job.attempt}, ${job.consecutiveErrors + 1} in a row)`,
+    )
     if (!isTransient(error, 'background')) {
       this.#fail(error)
       return
@@ -270,7 +296,11 @@ export class RenderJob extends DurableObject<Env> {
   }
 
   #fail(error: JobError): JobRecord {
-    return this.#store.update({ status: 'failed', errorCode: error.code, errorParams: error.params ?? null })
+    return this.#store.update({
+      status: 'failed',
+      errorCode: error.code,
+      errorParams: error.params ?? null,
+    })
   }
 
   /** Next poll after the usual interval (or the backoff), or the retention clean-up when done. */
@@ -281,7 +311,9 @@ export class RenderJob extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(this.#output.nextWake(job))
       return
     }
-    await this.ctx.storage.setAlarm(Date.now() + backoffMs(this.#timing.pollIntervalMs, job.consecutiveErrors))
+    await this.ctx.storage.setAlarm(
+      Date.now() + backoffMs(this.#timing.pollIntervalMs, job.consecutiveErrors),
+    )
   }
 
   /** The retention alarm: deletes the R2 copy past its time, and the whole job past its own. */
@@ -292,7 +324,9 @@ export class RenderJob extends DurableObject<Env> {
       await this.#output.expire(job, now, end)
     } catch (err) {
       // Kept until R2 answers: the record is what finds the copy again.
-      console.warn(`export ${job.jobId}: deleting the R2 copy failed (${err instanceof Error ? err.name : 'error'}); trying later`)
+      console.warn(
+        `export ${job.jobId}: deleting the R2 copy failed (${err instanceof Error ? err.name : 'error'}); trying later`,
+      )
       return this.ctx.storage.setAlarm(now + this.#timing.pollIntervalMs)
     }
     if (!end) return this.ctx.storage.setAlarm(this.#output.nextWake(job, now))
@@ -306,7 +340,10 @@ export class RenderJob extends DurableObject<Env> {
 
   async #cancelUpstream(job: JobRecord): Promise<void> {
     try {
-      await withTimeout(createUpstream(this.env, job.installationId).cancelRender(job.renderId), BEST_EFFORT_TIMEOUT_MS)
+      await withTimeout(
+        createUpstream(this.env, job.installationId).cancelRender(job.renderId),
+        BEST_EFFORT_TIMEOUT_MS,
+      )
     } catch (err) {
       console.warn(`render ${job.renderId}: cancel upstream failed (${jobErrorOf(err).code})`)
     }

@@ -35,7 +35,14 @@ export function transition(job: JobRecord, status: UpstreamRenderStatus, now: nu
   switch (status.status) {
     case 'pending':
     case 'processing':
-      return { kind: 'update', patch: { ...running, status: status.status, progress: clampProgress(status.progress) ?? job.progress } }
+      return {
+        kind: 'update',
+        patch: {
+          ...running,
+          status: status.status,
+          progress: clampProgress(status.progress) ?? job.progress,
+        },
+      }
     case 'completed': {
       const done: JobPatch = {
         ...running,
@@ -53,7 +60,10 @@ export function transition(job: JobRecord, status: UpstreamRenderStatus, now: nu
     case 'failed': {
       const reason = (status.error ?? 'unknown').slice(0, 300)
       if (job.attempt >= MAX_RENDER_ATTEMPTS) {
-        return { kind: 'fail', error: { code: 'render_failed', params: { reason, attempts: job.attempt } } }
+        return {
+          kind: 'fail',
+          error: { code: 'render_failed', params: { reason, attempts: job.attempt } },
+        }
       }
       const attempt = job.attempt + 1
       return {

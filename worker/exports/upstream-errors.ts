@@ -18,7 +18,8 @@ export interface JobError {
 
 /** Anything thrown by an upstream call, as a stored code. Non-WorkerErrors (network) are transient. */
 export function jobErrorOf(err: unknown): JobError {
-  if (err instanceof WorkerError) return err.params ? { code: err.code, params: err.params } : { code: err.code }
+  if (err instanceof WorkerError)
+    return err.params ? { code: err.code, params: err.params } : { code: err.code }
   if (err instanceof Error && err.name === 'TimeoutError') return { code: 'upstream_timeout' }
   return { code: 'upstream_unavailable' }
 }
@@ -36,7 +37,10 @@ export function isTransient(error: JobError, phase: 'start' | 'background'): boo
 export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new WorkerError('upstream_timeout', { params: { afterMs: ms } })), ms)
+    timer = setTimeout(
+      () => reject(new WorkerError('upstream_timeout', { params: { afterMs: ms } })),
+      ms,
+    )
   })
   try {
     return await Promise.race([promise, timeout])

@@ -16,25 +16,28 @@ import { countFailure } from './rate-limit.ts'
  * costs one too: past the budget the answer is 429. Any failure is the same `unauthorized`,
  * whatever was wrong. On success `c.var.installationId` is set.
  */
-export const requireInstallation = createMiddleware<AppEnv>(async function requireInstallation(c, next) {
-  const header = c.req.header('Authorization') ?? ''
-  const key = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
-  if (!InstallationKey.safeParse(key).success) return refuse(c)
-  const dot = key.indexOf('.')
-  const installationId = key.slice(0, dot)
-  const secret = key.slice(dot + 1)
-  // A fresh registration may not have reached this location's KV yet: it pays like a failure.
-  let missed = false
-  const onMiss = async () => {
-    missed = true
-    await countFailure(c)
-  }
-  if (!(await isRegistered(c.env, installationId, onMiss))) return refuse(c, missed)
-  const record = await keeperOf(c.env, installationId).getRecord()
-  if (!record || !(await hashesEqual(await sha256Hex(secret), record.secretHash))) return refuse(c, missed)
-  c.set('installationId', installationId)
-  return next()
-})
+export const requireInstallation = createMiddleware<AppEnv>(
+  async function requireInstallation(c, next) {
+    const header = c.req.header('Authorization') ?? ''
+    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : ''
+    if (!InstallationKey.safeParse(key).success) return refuse(c)
+    const dot = key.indexOf('.')
+    const installationId = key.slice(0, dot)
+    const secret = key.slice(dot + 1)
+    // A fresh registration may not have reached this location's KV yet: it pays like a failure.
+    let missed = false
+    const onMiss = async () => {
+      missed = true
+      await countFailure(c)
+    }
+    if (!(await isRegistered(c.env, installationId, onMiss))) return refuse(c, missed)
+    const record = await keeperOf(c.env, installationId).getRecord()
+    if (!record || !(await hashesEqual(await sha256Hex(secret), record.secretHash)))
+      return refuse(c, missed)
+    c.set('installationId', installationId)
+    return next()
+  },
+)
 
 async function refuse(c: Context<AppEnv>, counted = false): Promise<never> {
   if (!counted) await countFailure(c)
@@ -47,6 +50,8 @@ async function hashesEqual(a: string, b: string): Promise<boolean> {
   const right = enc.encode(b)
   // Both are 64 hex characters; a length mismatch means a corrupt record, not a timing leak.
   // workerd's timingSafeEqual; the DOM lib that preact's JSX types pull in hides it from tsc.
-  const subtle = crypto.subtle as unknown as { timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean }
+  const subtle = crypto.subtle as unknown as {
+    timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
+  }
   return left.byteLength === right.byteLength && subtle.timingSafeEqual(left, right)
 }

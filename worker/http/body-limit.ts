@@ -25,7 +25,8 @@ export async function limitBody(c: Context<AppEnv>): Promise<void> {
   if (!raw.body || isStreamedBody(raw.method, c.req.path)) return
   const declared = raw.headers.get('Content-Length')
   if (declared !== null && !raw.headers.has('Transfer-Encoding')) {
-    if (!/^\d{1,16}$/.test(declared) || Number(declared) > JSON_BODY_MAX_BYTES) throw tooLarge(raw.body)
+    if (!/^\d{1,16}$/.test(declared) || Number(declared) > JSON_BODY_MAX_BYTES)
+      throw tooLarge(raw.body)
     return
   }
   const reader = raw.body.getReader()

@@ -29,7 +29,11 @@ export async function errorFunnel(err: Error, c: Context<AppEnv>): Promise<Respo
       })
     }
   } else {
-    console.error('unexpected error', { name: err.name, message: err.message, path: c.req.routePath })
+    console.error('unexpected error', {
+      name: err.name,
+      message: err.message,
+      path: c.req.routePath,
+    })
     answer = internalAnswer()
   }
   if (answer.retryAfterSec !== undefined) c.header('Retry-After', String(answer.retryAfterSec))
@@ -53,5 +57,9 @@ async function contextFor(err: WorkerError, c: Context<AppEnv>): Promise<AnswerC
   if (!installationId || (err.code !== 'no_credits' && err.code !== 'plan_required')) return ctx
   const record = await readRecordFromKv(c.env, installationId).catch(() => null)
   if (!record) return ctx
-  return { ...ctx, tokenKind: record.tokenKind, ...(record.anonUserId && { bindId: record.anonUserId }) }
+  return {
+    ...ctx,
+    tokenKind: record.tokenKind,
+    ...(record.anonUserId && { bindId: record.anonUserId }),
+  }
 }

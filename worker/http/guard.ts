@@ -22,7 +22,12 @@ export async function guard(c: Context<AppEnv>, next: Next): Promise<Response | 
   }
   if (method === 'POST' && path === paths.installations) return limitRegistrations(c, limited)
   if (method === 'GET' && path === paths.openapi) return limitPerAddress('openapi', c, limited)
-  if (method === 'GET' && EXPORT_FILE.test(path) && !c.req.header('Authorization') && c.req.query('sig')) {
+  if (
+    method === 'GET' &&
+    EXPORT_FILE.test(path) &&
+    !c.req.header('Authorization') &&
+    c.req.query('sig')
+  ) {
     return limitPerAddress('link', c, limited)
   }
   return limitPerAddress('api', c, async () => {

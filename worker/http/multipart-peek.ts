@@ -52,7 +52,9 @@ export async function peekFirstPart(
   if (!first) {
     reader.releaseLock()
     await body.cancel().catch(() => undefined)
-    throw new WorkerError('invalid_request', { issues: [{ path: 'body', message: 'not a multipart body with a file part' }] })
+    throw new WorkerError('invalid_request', {
+      issues: [{ path: 'body', message: 'not a multipart body with a file part' }],
+    })
   }
   reader.releaseLock()
 
@@ -91,6 +93,10 @@ function parseFirstPart(text: string, boundary: string): FirstPart | undefined {
   }
   return {
     filename,
-    contentType: type?.slice(type.indexOf(':') + 1).trim().toLowerCase() || undefined,
+    contentType:
+      type
+        ?.slice(type.indexOf(':') + 1)
+        .trim()
+        .toLowerCase() || undefined,
   }
 }

@@ -24,19 +24,25 @@ export function clientAddress(c: Context<AppEnv>): string | undefined {
  * Abuse protection per installation and route group (API_RATE_LIMITER). Runs after the
  * installation check, so the key is a verified installation id.
  */
-export const limitPerInstallation = createMiddleware<AppEnv>(async function limitPerInstallation(c, next) {
-  const key = `${c.var.installationId}:${groupOf(c.req.path)}`
-  const { success } = await c.env.API_RATE_LIMITER.limit({ key })
-  if (!success) throw rateLimited()
-  return next()
-})
+export const limitPerInstallation = createMiddleware<AppEnv>(
+  async function limitPerInstallation(c, next) {
+    const key = `${c.var.installationId}:${groupOf(c.req.path)}`
+    const { success } = await c.env.API_RATE_LIMITER.limit({ key })
+    if (!success) throw rateLimited()
+    return next()
+  },
+)
 
 /** Registrations per client address (REGISTER_RATE_LIMITER on CF-Connecting-IP). */
-export const limitRegistrations = createMiddleware<AppEnv>(async function limitRegistrations(c, next) {
-  const { success } = await c.env.REGISTER_RATE_LIMITER.limit({ key: `register:${clientAddress(c) ?? 'unknown'}` })
-  if (!success) throw rateLimited()
-  return next()
-})
+export const limitRegistrations = createMiddleware<AppEnv>(
+  async function limitRegistrations(c, next) {
+    const { success } = await c.env.REGISTER_RATE_LIMITER.limit({
+      key: `register:${clientAddress(c) ?? 'unknown'}`,
+    })
+    if (!success) throw rateLimited()
+    return next()
+  },
+)
 
 /**
  * Calls per client address and kind, before any key is looked at: signed download links, the
@@ -55,7 +61,9 @@ export async function limitPerAddress(kind: string, c: Context<AppEnv>, next: Ne
  * another try, before anything else is looked up.
  */
 export async function countFailure(c: Context<AppEnv>): Promise<void> {
-  const { success } = await c.env.AUTH_FAILURE_LIMITER.limit({ key: `fail:${clientAddress(c) ?? 'unknown'}` })
+  const { success } = await c.env.AUTH_FAILURE_LIMITER.limit({
+    key: `fail:${clientAddress(c) ?? 'unknown'}`,
+  })
   if (!success) throw rateLimited()
 }
 

@@ -14,7 +14,9 @@ import { REFUSAL_BACKOFF_MS, isTokenFresh } from './token-policy.ts'
 /** The keeper's own copy: the KV record plus what only the single writer needs. */
 const KeeperState = InstallationRecord.extend({
   /** The anonymous token kept aside while the user's own token is in use. */
-  parked: z.object({ token: z.string(), expiresAt: z.iso.datetime(), clientId: z.string() }).optional(),
+  parked: z
+    .object({ token: z.string(), expiresAt: z.iso.datetime(), clientId: z.string() })
+    .optional(),
   tokenRefusedAt: z.number().optional(),
 })
 type KeeperState = z.infer<typeof KeeperState>
@@ -58,7 +60,10 @@ export class InstallationKeeper extends DurableObject<Env> {
    * set (no anonymous token is asked for), an anonymous one otherwise; a refused anonymous token
    * still creates it.
    */
-  async register(input: NewInstallation, context: RegistrationContext = {}): Promise<Result<TokenState>> {
+  async register(
+    input: NewInstallation,
+    context: RegistrationContext = {},
+  ): Promise<Result<TokenState>> {
     const existing = this.#load()
     if (existing) return ok(tokenStateOf(existing, this.env))
     let state: KeeperState = InstallationRecord.parse({
@@ -71,9 +76,13 @@ export class InstallationKeeper extends DurableObject<Env> {
       state = { ...state, tokenKind: 'user', team: true }
     } else {
       try {
-        state = withAnonymous(state, await this.#obtainAnonymous(state.clientId, context.clientAddress))
+        state = withAnonymous(
+          state,
+          await this.#obtainAnonymous(state.clientId, context.clientAddress),
+        )
       } catch (err) {
-        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return fail(err, 'installation keeper')
+        if (!(err instanceof UpstreamError && err.code === 'registration_capped'))
+          return fail(err, 'installation keeper')
         state = { ...state, tokenRefusedAt: Date.now() }
       }
     }
@@ -103,7 +112,13 @@ export class InstallationKeeper extends DurableObject<Env> {
     if (team && team !== staleToken) return ok(team)
     if (state.tokenKind === 'user') {
       // The backend refused the user's own token: only the user can hand over another one.
-      return fail(new UpstreamError('token_expired', { upstreamCode: 1001, action: { kind: 'set_api_token' } }), 'installation keeper')
+      return fail(
+        new UpstreamError('token_expired', {
+          upstreamCode: 1001,
+          action: { kind: 'set_api_token' },
+        }),
+        'installation keeper',
+      )
     }
     this.#inflight ??= this.#renewAnonymous().finally(() => {
       this.#inflight = null
@@ -124,7 +139,13 @@ export class InstallationKeeper extends DurableObject<Env> {
       state.tokenKind === 'anonymous' && state.token && state.tokenExpiresAt
         ? { token: state.token, expiresAt: state.tokenExpiresAt, clientId: state.clientId }
         : state.parked
-    const next: KeeperState = { ...state, token, tokenKind: 'user', tokenExpiresAt: undefined, parked }
+    const next: KeeperState = {
+      ...state,
+      token,
+      tokenKind: 'user',
+      tokenExpiresAt: undefined,
+      parked,
+    }
     await this.#save(next)
     return ok(tokenStateOf(next, this.env))
   }
@@ -137,21 +158,38 @@ export class InstallationKeeper extends DurableObject<Env> {
     const state = this.#load()
     if (!state) return fail(new WorkerError('unauthorized'), 'installation keeper')
     if (state.team) {
-      const next: KeeperState = { ...state, tokenKind: 'user', token: undefined, tokenExpiresAt: undefined }
+      const next: KeeperState = {
+        ...state,
+        tokenKind: 'user',
+        token: undefined,
+        tokenExpiresAt: undefined,
+      }
       await this.#save(next)
       return ok(tokenStateOf(next, this.env))
     }
     if (state.tokenKind === 'anonymous') return ok(tokenStateOf(state, this.env))
-    let next: KeeperState = { ...state, tokenKind: 'anonymous', token: undefined, tokenExpiresAt: undefined, parked: undefined }
+    let next: KeeperState = {
+      ...state,
+      tokenKind: 'anonymous',
+      token: undefined,
+      tokenExpiresAt: undefined,
+      parked: undefined,
+    }
     const parked = state.parked
     if (parked && isTokenFresh('anonymous', parked.expiresAt)) {
-      next = { ...next, token: parked.token, tokenExpiresAt: parked.expiresAt, clientId: parked.clientId }
+      next = {
+        ...next,
+        token: parked.token,
+        tokenExpiresAt: parked.expiresAt,
+        clientId: parked.clientId,
+      }
     } else {
       try {
         const clientId = parked?.clientId ?? state.clientId
         next = withAnonymous(next, await this.#obtainAnonymous(clientId, context.clientAddress))
       } catch (err) {
-        if (!(err instanceof UpstreamError && err.code === 'registration_capped')) return fail(err, 'installation keeper')
+        if (!(err instanceof UpstreamError && err.code === 'registration_capped'))
+          return fail(err, 'installation keeper')
         // The user's token goes anyway: they asked for it to be forgotten.
         next = { ...next, tokenRefusedAt: Date.now() }
       }
@@ -208,30 +246,52 @@ export class InstallationKeeper extends DurableObject<Env> {
    * `large`: large uploads open, each may hold up to 500 MB in R2) for `ttlMs` at most, so a slot
    * a crashed request never gave back frees itself. False when all `max` are taken.
    */
-  async openUpload(kind: 'stream' | 'large', id: string, max: number, ttlMs: number): Promise<boolean> {
+  async openUpload(
+    kind: 'stream' | 'large',
+    id: string,
+    max: number,
+    ttlMs: number,
+  ): Promise<boolean> {
     if (!this.#load()) return false
     const sql = this.ctx.storage.sql
     const now = Date.now()
-    sql.exec('CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)')
+    sql.exec(
+      'CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+    )
     sql.exec('DELETE FROM uploads WHERE expires_at <= ?', now)
-    const open = sql.exec<{ n: number }>('SELECT count(*) AS n FROM uploads WHERE kind = ? AND id != ?', kind, id).one().n
+    const open = sql
+      .exec<{ n: number }>('SELECT count(*) AS n FROM uploads WHERE kind = ? AND id != ?', kind, id)
+      .one().n
     if (open >= max) return false
-    sql.exec('INSERT OR REPLACE INTO uploads (id, kind, expires_at) VALUES (?, ?, ?)', id, kind, now + ttlMs)
+    sql.exec(
+      'INSERT OR REPLACE INTO uploads (id, kind, expires_at) VALUES (?, ?, ?)',
+      id,
+      kind,
+      now + ttlMs,
+    )
     return true
   }
 
   /** Gives an upload slot back (the upload ended, however). */
   async closeUpload(id: string): Promise<void> {
     if (!this.#hasSchema()) return
-    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)')
+    this.ctx.storage.sql.exec(
+      'CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, kind TEXT NOT NULL, expires_at INTEGER NOT NULL)',
+    )
     this.ctx.storage.sql.exec('DELETE FROM uploads WHERE id = ?', id)
   }
 
   async #renewAnonymous(): Promise<Result<string>> {
     const before = this.#load()
     if (!before) return fail(new WorkerError('unauthorized'), 'installation keeper')
-    if (before.tokenRefusedAt !== undefined && Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS) {
-      return fail(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }), 'installation keeper')
+    if (
+      before.tokenRefusedAt !== undefined &&
+      Date.now() - before.tokenRefusedAt < REFUSAL_BACKOFF_MS
+    ) {
+      return fail(
+        new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }),
+        'installation keeper',
+      )
     }
     // The same client id, always: once the old token's 7 days are over (or the backend dropped it)
     // it gets a new token and keeps the backend's anonymous user, with its sessions and renders. A
@@ -257,8 +317,14 @@ export class InstallationKeeper extends DurableObject<Env> {
   }
 
   /** An anonymous token for this client id (a 429 is retried once with the same id). */
-  async #obtainAnonymous(clientId: string, clientAddress: string | undefined): Promise<IssuedWithClient> {
-    return { clientId, ...(await requestAnonymousToken(getConfig(this.env), clientId, clientAddress)) }
+  async #obtainAnonymous(
+    clientId: string,
+    clientAddress: string | undefined,
+  ): Promise<IssuedWithClient> {
+    return {
+      clientId,
+      ...(await requestAnonymousToken(getConfig(this.env), clientId, clientAddress)),
+    }
   }
 
   /** Whether this object's tables exist, without creating anything. */
@@ -266,7 +332,9 @@ export class InstallationKeeper extends DurableObject<Env> {
     if (this.#schema) return true
     this.#schema =
       this.ctx.storage.sql
-        .exec<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'installation'")
+        .exec<{ n: number }>(
+          "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'installation'",
+        )
         .one().n > 0
     return this.#schema
   }
@@ -282,7 +350,9 @@ export class InstallationKeeper extends DurableObject<Env> {
 
   #load(): KeeperState | null {
     if (!this.#hasSchema()) return null
-    const row = this.ctx.storage.sql.exec<{ state: string }>('SELECT state FROM installation WHERE id = 1').toArray()[0]
+    const row = this.ctx.storage.sql
+      .exec<{ state: string }>('SELECT state FROM installation WHERE id = 1')
+      .toArray()[0]
     if (!row) return null
     const parsed = KeeperState.safeParse(JSON.parse(row.state))
     if (!parsed.success) {

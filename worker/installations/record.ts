@@ -33,12 +33,18 @@ export type InstallationRecord = z.infer<typeof InstallationRecord>
 export const kvKey = (installationId: string) => `inst:${installationId}`
 
 /** The record from KV, or null when missing or unreadable (logged without its content). */
-export async function readRecordFromKv(env: Env, installationId: string): Promise<InstallationRecord | null> {
+export async function readRecordFromKv(
+  env: Env,
+  installationId: string,
+): Promise<InstallationRecord | null> {
   const raw = await env.INSTALLATIONS.get(kvKey(installationId), 'json')
   if (raw === null) return null
   const parsed = InstallationRecord.safeParse(raw)
   if (!parsed.success) {
-    console.error('installation record unreadable', { installationId, issues: parsed.error.issues.length })
+    console.error('installation record unreadable', {
+      installationId,
+      issues: parsed.error.issues.length,
+    })
     return null
   }
   return parsed.data
@@ -54,7 +60,11 @@ export function keeperOf(env: Env, installationId: string) {
  * knows almost every live id), the registry when KV does not. `onMiss` runs before the registry is
  * asked (the key check counts the miss against the caller's address there).
  */
-export async function isRegistered(env: Env, installationId: string, onMiss?: () => Promise<void>): Promise<boolean> {
+export async function isRegistered(
+  env: Env,
+  installationId: string,
+  onMiss?: () => Promise<void>,
+): Promise<boolean> {
   if (await readRecordFromKv(env, installationId).catch(() => null)) return true
   await onMiss?.()
   return registryOf(env).has(installationId)
@@ -65,7 +75,10 @@ export async function isRegistered(env: Env, installationId: string, onMiss?: ()
  * is gone there, while KV may serve the old copy for a minute (or keep a late write for good). The
  * keeper is asked only for an id that exists, so a guessed id creates no storage.
  */
-export async function readRecord(env: Env, installationId: string): Promise<InstallationRecord | null> {
+export async function readRecord(
+  env: Env,
+  installationId: string,
+): Promise<InstallationRecord | null> {
   if (!(await isRegistered(env, installationId))) return null
   return keeperOf(env, installationId).getRecord()
 }

@@ -15,7 +15,10 @@ import { verifyTurnstile } from './turnstile.ts'
  * failed attempt of the address), the optional Turnstile check, then the deployment's budgets per
  * address and in all (registration-budget.ts). Throws the refusal.
  */
-export async function admitRegistration(c: Context<AppEnv>, request: CreateInstallationRequest): Promise<void> {
+export async function admitRegistration(
+  c: Context<AppEnv>,
+  request: CreateInstallationRequest,
+): Promise<void> {
   const code = registrationCodeOf(c.env)
   if (code !== undefined) {
     const given = request.registrationCode ?? ''
@@ -34,7 +37,8 @@ export async function admitRegistration(c: Context<AppEnv>, request: CreateInsta
     clientAddress(c) ?? 'unknown',
     getConfig(c.env).registrationBudget,
   )
-  if (!budget.granted) throw new WorkerError('rate_limited', { params: { afterMs: budget.retryAfterMs } })
+  if (!budget.granted)
+    throw new WorkerError('rate_limited', { params: { afterMs: budget.retryAfterMs } })
 }
 
 /** Compares two secrets in constant time (through their hashes, so lengths do not show). */
@@ -42,6 +46,8 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
   const enc = new TextEncoder()
   const a = enc.encode(await sha256Hex(given))
   const b = enc.encode(await sha256Hex(expected))
-  const subtle = crypto.subtle as unknown as { timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean }
+  const subtle = crypto.subtle as unknown as {
+    timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
+  }
   return subtle.timingSafeEqual(a, b)
 }

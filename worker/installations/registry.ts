@@ -48,7 +48,11 @@ export class InstallationRegistry extends DurableObject<Env> {
 
   /** Whether an installation id was registered and not reset. */
   async has(installationId: string): Promise<boolean> {
-    return this.ctx.storage.sql.exec('SELECT 1 FROM installations WHERE id = ?', installationId).toArray().length > 0
+    return (
+      this.ctx.storage.sql
+        .exec('SELECT 1 FROM installations WHERE id = ?', installationId)
+        .toArray().length > 0
+    )
   }
 
   /** Takes one registration from both budgets, or says how long until one is free again. */
@@ -62,10 +66,17 @@ export class InstallationRegistry extends DurableObject<Env> {
       retryAfterMs: Math.max(1000, (oldest ?? now) + DAY_MS - now),
     })
     const mine = sql
-      .exec<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM grants WHERE address = ?', hashed)
+      .exec<{ n: number; oldest: number | null }>(
+        'SELECT count(*) AS n, min(at) AS oldest FROM grants WHERE address = ?',
+        hashed,
+      )
       .one()
     if (mine.n >= limits.perAddress) return refusal(mine.oldest)
-    const all = sql.exec<{ n: number; oldest: number | null }>('SELECT count(*) AS n, min(at) AS oldest FROM grants').one()
+    const all = sql
+      .exec<{ n: number; oldest: number | null }>(
+        'SELECT count(*) AS n, min(at) AS oldest FROM grants',
+      )
+      .one()
     if (all.n >= limits.global) return refusal(all.oldest)
     sql.exec('INSERT INTO grants (address, at) VALUES (?, ?)', hashed, now)
     return { granted: true }

@@ -16,5 +16,8 @@ export function randomId(prefix: string, length = 24): string {
 /** A random installation secret: 32 bytes, base64url (43 characters). */
 export function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
-  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '')
 }

@@ -10,7 +10,11 @@ export const RENEW_MARGIN_MS = 0
 export const REFUSAL_BACKOFF_MS = 60_000
 
 /** Whether a token of this kind and expiry can be used without renewing it first. */
-export function isTokenFresh(kind: 'anonymous' | 'user', expiresAt: string | undefined, now = Date.now()): boolean {
+export function isTokenFresh(
+  kind: 'anonymous' | 'user',
+  expiresAt: string | undefined,
+  now = Date.now(),
+): boolean {
   if (kind === 'user') return true
   return expiresAt !== undefined && Date.parse(expiresAt) - now > RENEW_MARGIN_MS
 }

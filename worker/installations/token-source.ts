@@ -33,7 +33,8 @@ export function createTokenSource(env: Env, installationId: string): TokenSource
     },
     renew: (stale) => renew(stale),
     async rememberUserId(userId) {
-      if (userId !== (await load()).anonUserId) await keeperOf(env, installationId).rememberUserId(userId)
+      if (userId !== (await load()).anonUserId)
+        await keeperOf(env, installationId).rememberUserId(userId)
     },
   }
 }

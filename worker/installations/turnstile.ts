@@ -12,7 +12,11 @@ const Verdict = z.object({ success: z.boolean() })
  * want a human check at registration; off in local runs). Anything but a clear success, including
  * an unreachable endpoint, is a failed check: the caller may simply try again.
  */
-export async function verifyTurnstile(env: Env, response: string, remoteIp: string | undefined): Promise<boolean> {
+export async function verifyTurnstile(
+  env: Env,
+  response: string,
+  remoteIp: string | undefined,
+): Promise<boolean> {
   const form = new FormData()
   form.set('secret', env.TURNSTILE_SECRET ?? '')
   form.set('response', response)

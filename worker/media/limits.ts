@@ -15,7 +15,10 @@ const MaxBytes = z.coerce.number().int().min(1).max(5_000_000_000).catch(DEFAULT
 export function mediaLimits(env: MediaEnv): MediaFetchLimits {
   const config = getConfig(env)
   return {
-    maxBytes: env.MEDIA_MAX_BYTES === undefined ? DEFAULT_MEDIA_MAX_BYTES : MaxBytes.parse(env.MEDIA_MAX_BYTES),
+    maxBytes:
+      env.MEDIA_MAX_BYTES === undefined
+        ? DEFAULT_MEDIA_MAX_BYTES
+        : MaxBytes.parse(env.MEDIA_MAX_BYTES),
     timeoutMs: config.upstreamTimeoutsMs.streamHeaders,
     backendOrigin: new URL(config.upstreamBaseUrl).origin,
   }

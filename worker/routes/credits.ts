@@ -14,7 +14,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
     path: paths.credits,
     operationId: 'getCredits',
     summary: 'Credits of the NemoVideo account this installation uses',
-    responses: { 200: jsonContent(Credits, 'Available, frozen and total credits'), ...errorResponses(...COMMON_ERRORS) },
+    responses: {
+      200: jsonContent(Credits, 'Available, frozen and total credits'),
+      ...errorResponses(...COMMON_ERRORS),
+    },
   }),
   async (c) => {
     const installationId = c.var.installationId

@@ -10,7 +10,11 @@ import { paths } from '../../shared/api/routes.ts'
 import { SessionId } from '../../shared/api/sessions.ts'
 import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
-import { DOWNLOAD_LINK_TTL_SECONDS, signDownload, verifyDownload } from '../exports/download-link.ts'
+import {
+  DOWNLOAD_LINK_TTL_SECONDS,
+  signDownload,
+  verifyDownload,
+} from '../exports/download-link.ts'
 import { createExport } from '../exports/create-export.ts'
 import { fileResponse } from '../exports/file-response.ts'
 import { jobStub } from '../exports/job-stub.ts'
@@ -51,7 +55,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       responses: {
         202: jsonContent(ExportJob, 'The job, new or the one this key already started'),
         ...errorResponses(...COMMON_ERRORS, 404),
-        403: errorResponse(403, 'The backend does not let this token render (`plan_required`): register, upgrade or set an API token'),
+        403: errorResponse(
+          403,
+          'The backend does not let this token render (`plan_required`): register, upgrade or set an API token',
+        ),
         409: errorResponse(409, 'The draft has nothing to render yet (`not_exportable`)'),
       },
     }),
@@ -67,7 +74,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       path: paths.exports,
       operationId: 'listExports',
       summary: 'The installation’s export jobs, newest first (no backend call)',
-      responses: { 200: jsonContent(ExportJobList, 'Jobs still kept'), ...errorResponses(...COMMON_ERRORS) },
+      responses: {
+        200: jsonContent(ExportJobList, 'Jobs still kept'),
+        ...errorResponses(...COMMON_ERRORS),
+      },
     }),
     async (c) => {
       const installationId = c.var.installationId
@@ -114,7 +124,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       method: 'post',
       path: paths.downloadLink('{jobId}'),
       operationId: 'downloadLink',
-      summary: 'A signed link to the finished file, valid 5 minutes, for the browser’s downloads API',
+      summary:
+        'A signed link to the finished file, valid 5 minutes, for the browser’s downloads API',
       request: { params: jobParam },
       responses: {
         200: jsonContent(DownloadLink, 'The link'),
@@ -132,7 +143,11 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       const exp = Math.floor(Date.now() / 1000) + DOWNLOAD_LINK_TTL_SECONDS
       const signed = await signDownload(record.secretHash, job.jobId, installationId, exp)
       const url = new URL(paths.exportFile(job.jobId), c.req.url)
-      url.search = new URLSearchParams({ inst: signed.inst, exp: String(signed.exp), sig: signed.sig }).toString()
+      url.search = new URLSearchParams({
+        inst: signed.inst,
+        exp: String(signed.exp),
+        sig: signed.sig,
+      }).toString()
       return c.json({ url: url.toString(), expiresAt: new Date(exp * 1000).toISOString() }, 200)
     },
   )
@@ -144,18 +159,33 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       summary: 'The finished MP4, with the Authorization header or a signed link’s query',
       request: {
         params: jobParam,
-        query: z.object({ inst: z.string().max(80).optional(), exp: z.coerce.number().int().optional(), sig: z.string().max(128).optional() }),
+        query: z.object({
+          inst: z.string().max(80).optional(),
+          exp: z.coerce.number().int().optional(),
+          sig: z.string().max(128).optional(),
+        }),
       },
       responses: {
-        200: { description: 'The file', content: { 'video/mp4': { schema: z.string().openapi({ format: 'binary' }) } } },
+        200: {
+          description: 'The file',
+          content: { 'video/mp4': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
         ...jobErrors,
         409: notFinished,
-        502: errorResponse(502, 'The render failed (`render_failed`) or the backend could not send the file'),
+        502: errorResponse(
+          502,
+          'The render failed (`render_failed`) or the backend could not send the file',
+        ),
       },
     }),
     async (c) => {
       const { jobId } = c.req.valid('param')
-      const installationId = await fileRequester(c.env, jobId, c.req.valid('query'), c.var.installationId)
+      const installationId = await fileRequester(
+        c.env,
+        jobId,
+        c.req.valid('query'),
+        c.var.installationId,
+      )
       const job = await ownedJob(c.env, installationId, jobId)
       return fileResponse(c.env, job, c.req.raw.signal)
     },
@@ -177,7 +207,8 @@ async function fileRequester(
   if (!inst.success || query.exp === undefined) throw new WorkerError('not_found')
   const record = await readRecord(env, inst.data)
   const link = { inst: inst.data, exp: query.exp, sig: query.sig }
-  if (!record || !(await verifyDownload(record.secretHash, jobId, link))) throw new WorkerError('not_found')
+  if (!record || !(await verifyDownload(record.secretHash, jobId, link)))
+    throw new WorkerError('not_found')
   return inst.data
 }
 

@@ -30,7 +30,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       security: [],
       request: { body: { content: { 'application/json': { schema: CreateInstallationRequest } } } },
       responses: {
-        201: jsonContent(InstallationCreated, 'Created; `tokenError` says when the backend refused a free token'),
+        201: jsonContent(
+          InstallationCreated,
+          'Created; `tokenError` says when the backend refused a free token',
+        ),
         ...errorResponses(400, 403, 413, 429, 502, 504),
       },
     }),
@@ -52,9 +55,15 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
           address ? { clientAddress: address } : {},
         ),
       )
-      const created: InstallationCreated = { installationId, key: `${installationId}.${secret}`, tokenKind: state.tokenKind }
+      const created: InstallationCreated = {
+        installationId,
+        key: `${installationId}.${secret}`,
+        tokenKind: state.tokenKind,
+      }
       if (state.needsApiToken) {
-        created.tokenError = toApiErrorBody(new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }))
+        created.tokenError = toApiErrorBody(
+          new UpstreamError('registration_capped', { action: { kind: 'set_api_token' } }),
+        )
       }
       c.header('Cache-Control', 'no-store')
       return c.json(created, 201)
@@ -66,7 +75,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       path: paths.me,
       operationId: 'getInstallation',
       summary: 'This installation: token kind, registration link; never the token',
-      responses: { 200: jsonContent(InstallationInfo, 'The installation'), ...errorResponses(...COMMON_ERRORS) },
+      responses: {
+        200: jsonContent(InstallationInfo, 'The installation'),
+        ...errorResponses(...COMMON_ERRORS),
+      },
     }),
     async (c) => c.json(await infoOf(c.env, c.var.installationId), 200),
   )
@@ -89,8 +101,13 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       path: paths.apiToken,
       operationId: 'setApiToken',
       summary: 'Use the user’s own NemoVideo API token (checked, kept server-side, never returned)',
-      request: { body: { required: true, content: { 'application/json': { schema: SetApiTokenRequest } } } },
-      responses: { 200: jsonContent(InstallationInfo, 'Now using the user’s token'), ...errorResponses(...COMMON_ERRORS) },
+      request: {
+        body: { required: true, content: { 'application/json': { schema: SetApiTokenRequest } } },
+      },
+      responses: {
+        200: jsonContent(InstallationInfo, 'Now using the user’s token'),
+        ...errorResponses(...COMMON_ERRORS),
+      },
     }),
     async (c) => {
       const { token } = c.req.valid('json')
@@ -104,11 +121,18 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       path: paths.apiToken,
       operationId: 'removeApiToken',
       summary: 'Forget the user’s own token and go back to an anonymous one',
-      responses: { 200: jsonContent(InstallationInfo, 'Back to an anonymous token'), ...errorResponses(...COMMON_ERRORS) },
+      responses: {
+        200: jsonContent(InstallationInfo, 'Back to an anonymous token'),
+        ...errorResponses(...COMMON_ERRORS),
+      },
     }),
     async (c) => {
       const address = clientAddress(c)
-      unwrap(await keeperOf(c.env, c.var.installationId).clearUserToken(address ? { clientAddress: address } : {}))
+      unwrap(
+        await keeperOf(c.env, c.var.installationId).clearUserToken(
+          address ? { clientAddress: address } : {},
+        ),
+      )
       return c.json(await infoOf(c.env, c.var.installationId), 200)
     },
   )

@@ -48,7 +48,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       operationId: 'getSession',
       summary: 'A session and its newest run, so a reopened panel can re-attach',
       request: { params: sessionParam },
-      responses: { 200: jsonContent(SessionInfo, 'The session'), ...errorResponses(...COMMON_ERRORS, 404) },
+      responses: {
+        200: jsonContent(SessionInfo, 'The session'),
+        ...errorResponses(...COMMON_ERRORS, 404),
+      },
     }),
     async (c) => {
       const { sessionId } = c.req.valid('param')
@@ -94,13 +97,20 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
         'The stream closes after the run’s `done` or `error` event.',
       request: {
         params: z.object({ sessionId: SessionId, runId: RunId }),
-        query: z.object({ after: z.string().regex(/^\d{1,15}$/).optional() }),
+        query: z.object({
+          after: z
+            .string()
+            .regex(/^\d{1,15}$/)
+            .optional(),
+        }),
         headers: z.object({ 'last-event-id': z.string().max(20).optional() }),
       },
       responses: {
         200: {
           description: 'ChatEvent frames',
-          content: { 'text/event-stream': { schema: z.string().openapi({ description: 'SSE frames' }) } },
+          content: {
+            'text/event-stream': { schema: z.string().openapi({ description: 'SSE frames' }) },
+          },
         },
         ...errorResponses(...COMMON_ERRORS, 404),
       },

@@ -20,7 +20,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
     method: 'get',
     path: paths.state('{sessionId}'),
     operationId: 'getState',
-    summary: 'The project as it is now: readable timeline, one-line summary, whether it can be exported',
+    summary:
+      'The project as it is now: readable timeline, one-line summary, whether it can be exported',
     request: {
       params: z.object({ sessionId: SessionId }),
       query: z.object({ lang: z.enum(['en', 'zh']).default('en') }),

@@ -51,7 +51,9 @@ routes.post(paths.uploads(':sessionId'), async (c) => {
   const declared = c.req.header('Content-Length')
   if (declared === undefined) throw new WorkerError('length_required')
   if (!/^\d{1,16}$/.test(declared)) {
-    throw new WorkerError('invalid_request', { issues: [{ path: 'header.content-length', message: 'not a byte count' }] })
+    throw new WorkerError('invalid_request', {
+      issues: [{ path: 'header.content-length', message: 'not a byte count' }],
+    })
   }
   const length = Number(declared)
   // Decided before a byte goes upstream: the edge would cut a larger body anyway.
@@ -61,7 +63,9 @@ routes.post(paths.uploads(':sessionId'), async (c) => {
   const raw = c.req.raw.body
   if (!boundary || !raw || length === 0) {
     throw new WorkerError('invalid_request', {
-      issues: [{ path: 'header.content-type', message: 'multipart/form-data with a boundary and a body' }],
+      issues: [
+        { path: 'header.content-type', message: 'multipart/form-data with a boundary and a body' },
+      ],
     })
   }
   const installationId = c.var.installationId
@@ -119,7 +123,9 @@ routes.openapi(
     const urls = canonical as string[]
     const installationId = c.var.installationId
     const upstream = createUpstream(c.env, installationId)
-    const result = await withUpstreamSession(c.env, installationId, sessionId, (sid) => upstream.uploadUrls(sid, urls))
+    const result = await withUpstreamSession(c.env, installationId, sessionId, (sid) =>
+      upstream.uploadUrls(sid, urls),
+    )
     return c.json(toUploadResult(result), 200)
   },
 )

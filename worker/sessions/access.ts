@@ -23,7 +23,11 @@ function stubFor(env: Env, sessionId: string): DurableObjectStub<ProjectSession>
  * Opens a backend session for the installation and a ProjectSession to hold it. The backend is
  * called first: if it fails (no credits, backend down) no worker session is left behind.
  */
-export async function createSession(env: Env, installationId: string, language: string): Promise<SessionInfo> {
+export async function createSession(
+  env: Env,
+  installationId: string,
+  language: string,
+): Promise<SessionInfo> {
   const upstream = await createUpstream(env, installationId).createSession(language)
   const sessionId = newSessionId()
   const created = await stubFor(env, sessionId).initialize({
@@ -41,7 +45,11 @@ export async function createSession(env: Env, installationId: string, language: 
  * The session, if it exists and belongs to the installation. Throws `not_found` otherwise, the same
  * way for both, so nobody learns that another installation's session id is real.
  */
-export async function resolveSession(env: Env, installationId: string, sessionId: string): Promise<ResolvedSession> {
+export async function resolveSession(
+  env: Env,
+  installationId: string,
+  sessionId: string,
+): Promise<ResolvedSession> {
   if (!SessionId.safeParse(sessionId).success) throw new WorkerError('not_found')
   const stub = stubFor(env, sessionId)
   const found = await stub.access(installationId)

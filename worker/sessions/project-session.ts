@@ -101,12 +101,16 @@ export class ProjectSession extends DurableObject<Env> {
    * The same `clientMessageId` again answers the same run and sends nothing. While a turn runs,
    * any other message is refused (`run_in_progress`): the backend must never get a second one.
    */
-  async sendMessage(installationId: string, message: SendMessageRequest): Promise<Result<{ runId: string }>> {
+  async sendMessage(
+    installationId: string,
+    message: SendMessageRequest,
+  ): Promise<Result<{ runId: string }>> {
     const session = await this.#ownedBy(installationId)
     if (session === undefined) return fail(new WorkerError('not_found'), 'send')
     const known = store.findRunByClientMessage(this.#sql, message.clientMessageId)
     if (known !== undefined) return ok({ runId: known.run_id })
-    if (store.runningRuns(this.#sql).length > 0) return fail(new WorkerError('run_in_progress'), 'send')
+    if (store.runningRuns(this.#sql).length > 0)
+      return fail(new WorkerError('run_in_progress'), 'send')
 
     const runId = newRunId()
     const now = Date.now()
@@ -126,16 +130,22 @@ export class ProjectSession extends DurableObject<Env> {
    * tail. `not_found` for another installation's session or an unknown run (the route checked
    * ownership too).
    */
-  async runEvents(installationId: string, runId: string, after: number): Promise<Result<ReadableStream<Uint8Array>>> {
+  async runEvents(
+    installationId: string,
+    runId: string,
+    after: number,
+  ): Promise<Result<ReadableStream<Uint8Array>>> {
     const owned = (await this.#ownedBy(installationId)) !== undefined
     const run = owned ? store.findRun(this.#sql, runId) : undefined
     if (run === undefined) return fail(new WorkerError('not_found'), 'run events')
-    return ok(runEventStream((listener) => {
-      const backlog = store.eventsAfter(this.#sql, run.run_id, after)
-      const live = store.findRun(this.#sql, run.run_id)?.status === 'running'
-      if (live) this.#listen(run.run_id, listener)
-      return { backlog, live, detach: () => this.#unlisten(run.run_id, listener) }
-    }))
+    return ok(
+      runEventStream((listener) => {
+        const backlog = store.eventsAfter(this.#sql, run.run_id, after)
+        const live = store.findRun(this.#sql, run.run_id)?.status === 'running'
+        if (live) this.#listen(run.run_id, listener)
+        return { backlog, live, detach: () => this.#unlisten(run.run_id, listener) }
+      }),
+    )
   }
 
   /** Deletes old runs and events, and the whole session after 30 days without use. */
@@ -151,7 +161,10 @@ export class ProjectSession extends DurableObject<Env> {
         rearm = false
       }
     } catch (err) {
-      console.error('session sweep failed', err instanceof Error ? `${err.name}: ${err.message}` : typeof err)
+      console.error(
+        'session sweep failed',
+        err instanceof Error ? `${err.name}: ${err.message}` : typeof err,
+      )
     } finally {
       // Delivery is at least once and failures are caught above: the next sweep is always set here.
       if (rearm) await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS)
@@ -164,10 +177,12 @@ export class ProjectSession extends DurableObject<Env> {
     const upstream = createUpstream(env, installationId)
     const lang = /^zh\b/i.test(session.language) ? 'zh' : 'en'
     const turn = runChatTurn({
-      openStream: (signal) => this.#withUpstreamSession((sid) => upstream.runSse(sid, text, signal)),
+      openStream: (signal) =>
+        this.#withUpstreamSession((sid) => upstream.runSse(sid, text, signal)),
       readDraft: async () => (await this.#withUpstreamSession((sid) => upstream.state(sid))).draft,
       emit: (event) => this.#append(runId, event),
-      describeError: (err) => describeChatError(env, installationId, session.user_id ?? undefined, err),
+      describeError: (err) =>
+        describeChatError(env, installationId, session.user_id ?? undefined, err),
       translate: translateGuiWording,
       summarize: (draft) => {
         const timeline = normalizeDraft(draft)
@@ -192,12 +207,18 @@ export class ProjectSession extends DurableObject<Env> {
   async #withUpstreamSession<T>(fn: (upstreamSessionId: string) => Promise<T>): Promise<T> {
     const current = store.readSession(this.#sql)
     if (current === undefined) throw new WorkerError('not_found')
-    return withUpstreamSession(current.upstream_session_id, (stale) => this.renewUpstreamSession(stale), fn)
+    return withUpstreamSession(
+      current.upstream_session_id,
+      (stale) => this.renewUpstreamSession(stale),
+      fn,
+    )
   }
 
   async #renew(session: store.SessionRow): Promise<Result<string>> {
     return resultOf('renew upstream session', async () => {
-      const next = await createUpstream(this.env, session.installation_id).createSession(session.language)
+      const next = await createUpstream(this.env, session.installation_id).createSession(
+        session.language,
+      )
       store.replaceUpstreamSession(this.#sql, next)
       this.#recordNotice('session_renewed')
       return next.upstreamSessionId

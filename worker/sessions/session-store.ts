@@ -117,8 +117,13 @@ export function touchSession(sql: SqlStorage, now: number): void {
   sql.exec('UPDATE session SET last_active_at = ? WHERE id = 1', now)
 }
 
-export function findRunByClientMessage(sql: SqlStorage, clientMessageId: string): RunRow | undefined {
-  const row = sql.exec('SELECT * FROM runs WHERE client_message_id = ?', clientMessageId).toArray()[0]
+export function findRunByClientMessage(
+  sql: SqlStorage,
+  clientMessageId: string,
+): RunRow | undefined {
+  const row = sql
+    .exec('SELECT * FROM runs WHERE client_message_id = ?', clientMessageId)
+    .toArray()[0]
   return row === undefined ? undefined : RunRow.parse(row)
 }
 
@@ -128,7 +133,9 @@ export function findRun(sql: SqlStorage, runId: string): RunRow | undefined {
 }
 
 export function latestRun(sql: SqlStorage): RunRow | undefined {
-  const row = sql.exec('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1').toArray()[0]
+  const row = sql
+    .exec('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1')
+    .toArray()[0]
   return row === undefined ? undefined : RunRow.parse(row)
 }
 
@@ -139,7 +146,12 @@ export function runningRuns(sql: SqlStorage): RunRow[] {
     .map((row) => RunRow.parse(row))
 }
 
-export function insertRun(sql: SqlStorage, runId: string, clientMessageId: string, now: number): void {
+export function insertRun(
+  sql: SqlStorage,
+  runId: string,
+  clientMessageId: string,
+  now: number,
+): void {
   sql.exec(
     `INSERT INTO runs (run_id, client_message_id, status, started_at) VALUES (?, ?, 'running', ?)`,
     runId,
@@ -148,12 +160,27 @@ export function insertRun(sql: SqlStorage, runId: string, clientMessageId: strin
   )
 }
 
-export function finishRun(sql: SqlStorage, runId: string, status: 'done' | 'failed', now: number): void {
-  sql.exec(`UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'`, status, now, runId)
+export function finishRun(
+  sql: SqlStorage,
+  runId: string,
+  status: 'done' | 'failed',
+  now: number,
+): void {
+  sql.exec(
+    `UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ? AND status = 'running'`,
+    status,
+    now,
+    runId,
+  )
 }
 
 /** Stores one clean event and returns it with its new sequence number. */
-export function appendEvent(sql: SqlStorage, runId: string, event: ChatEvent, now: number): SequencedChatEvent {
+export function appendEvent(
+  sql: SqlStorage,
+  runId: string,
+  event: ChatEvent,
+  now: number,
+): SequencedChatEvent {
   const clean = ChatEvent.parse(event)
   const { seq } = sql
     .exec<{ seq: number }>(
@@ -168,9 +195,17 @@ export function appendEvent(sql: SqlStorage, runId: string, event: ChatEvent, no
 }
 
 /** The run's stored events after `afterSeq`, oldest first. */
-export function eventsAfter(sql: SqlStorage, runId: string, afterSeq: number): SequencedChatEvent[] {
+export function eventsAfter(
+  sql: SqlStorage,
+  runId: string,
+  afterSeq: number,
+): SequencedChatEvent[] {
   return sql
-    .exec('SELECT seq, run_id, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq', runId, afterSeq)
+    .exec(
+      'SELECT seq, run_id, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq',
+      runId,
+      afterSeq,
+    )
     .toArray()
     .map((raw) => {
       const row = EventRow.parse(raw)
@@ -179,6 +214,8 @@ export function eventsAfter(sql: SqlStorage, runId: string, afterSeq: number): S
 }
 
 export function lastEventSeq(sql: SqlStorage, runId: string): number {
-  const row = sql.exec<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?', runId).one()
+  const row = sql
+    .exec<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE run_id = ?', runId)
+    .one()
   return row.seq ?? 0
 }

@@ -12,7 +12,11 @@ const STREAM_SLOT_MARGIN_MS = 60_000
  * its keeper, so the count holds across isolates); `too_many_uploads` when all are taken. The slot
  * is given back however the upload ends.
  */
-export async function withUploadSlot<T>(env: Env, installationId: string, run: () => Promise<T>): Promise<T> {
+export async function withUploadSlot<T>(
+  env: Env,
+  installationId: string,
+  run: () => Promise<T>,
+): Promise<T> {
   const config = getConfig(env)
   const keeper = keeperOf(env, installationId)
   const id = `stream:${crypto.randomUUID()}`
@@ -26,16 +30,33 @@ export async function withUploadSlot<T>(env: Env, installationId: string, run: (
 }
 
 /** Takes a slot for a new large upload (LARGE_UPLOADS_OPEN_MAX open per installation, 24 h at most). */
-export async function openLargeUploadSlot(env: Env, installationId: string, uploadId: string): Promise<void> {
+export async function openLargeUploadSlot(
+  env: Env,
+  installationId: string,
+  uploadId: string,
+): Promise<void> {
   const max = getConfig(env).largeUploadsOpenMax
-  if (!(await keeperOf(env, installationId).openUpload('large', `large:${uploadId}`, max, LARGE_UPLOAD_TTL_MS))) {
+  if (
+    !(await keeperOf(env, installationId).openUpload(
+      'large',
+      `large:${uploadId}`,
+      max,
+      LARGE_UPLOAD_TTL_MS,
+    ))
+  ) {
     throw busy()
   }
 }
 
 /** Gives a large upload's slot back (completed or aborted). */
-export async function closeLargeUploadSlot(env: Env, installationId: string, uploadId: string): Promise<void> {
-  await keeperOf(env, installationId).closeUpload(`large:${uploadId}`).catch(() => undefined)
+export async function closeLargeUploadSlot(
+  env: Env,
+  installationId: string,
+  uploadId: string,
+): Promise<void> {
+  await keeperOf(env, installationId)
+    .closeUpload(`large:${uploadId}`)
+    .catch(() => undefined)
 }
 
 function busy(): WorkerError {

@@ -29,9 +29,12 @@ export function readAnswer<S extends z.ZodType>(
 ): z.infer<S> {
   const envelope = UpstreamEnvelope.safeParse(answer.body)
   if (!envelope.success) {
-    throw new UpstreamError(errorCodeFor(undefined, answer.httpStatus === 200 ? 502 : answer.httpStatus), {
-      httpStatus: answer.httpStatus,
-    })
+    throw new UpstreamError(
+      errorCodeFor(undefined, answer.httpStatus === 200 ? 502 : answer.httpStatus),
+      {
+        httpStatus: answer.httpStatus,
+      },
+    )
   }
   const code = upstreamCodeOf(envelope.data)
   const failed =
@@ -51,12 +54,25 @@ export function readAnswer<S extends z.ZodType>(
   // Session and render answers may put their fields at the top: their schemas read the whole.
   const parsed = schema.safeParse(from === 'whole' ? envelope.data : (envelope.data.data ?? {}))
   if (!parsed.success) {
-    throw new UpstreamError('upstream_unavailable', { httpStatus: answer.httpStatus, cause: parsed.error })
+    throw new UpstreamError('upstream_unavailable', {
+      httpStatus: answer.httpStatus,
+      cause: parsed.error,
+    })
   }
   return parsed.data
 }
 
-const UNIT_BYTES: Readonly<Record<string, number>> = { b: 1, bytes: 1, byte: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 }
+const UNIT_BYTES: Readonly<Record<string, number>> = {
+  b: 1,
+  bytes: 1,
+  byte: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+}
 
 /**
  * The size limit a 4002 names, so the message states the limit the backend applied (not always
@@ -65,11 +81,22 @@ const UNIT_BYTES: Readonly<Record<string, number>> = { b: 1, bytes: 1, byte: 1, 
  */
 export function limitBytesIn(body: UpstreamEnvelope): number | undefined {
   const data = isRecord(body.data) ? body.data : {}
-  for (const key of ['limit_bytes', 'limitBytes', 'max_bytes', 'maxBytes', 'max_size', 'maxSize', 'limit', 'max_file_size']) {
+  for (const key of [
+    'limit_bytes',
+    'limitBytes',
+    'max_bytes',
+    'maxBytes',
+    'max_size',
+    'maxSize',
+    'limit',
+    'max_file_size',
+  ]) {
     const n = asNumber(data[key] ?? (body as Record<string, unknown>)[key])
     if (n !== undefined && n >= 1024) return n
   }
-  const text = [body.message, body.msg, typeof body.error === 'string' ? body.error : undefined].filter(Boolean).join(' ')
+  const text = [body.message, body.msg, typeof body.error === 'string' ? body.error : undefined]
+    .filter(Boolean)
+    .join(' ')
   const match = /(\d+(?:\.\d+)?)\s*(bytes?|[kmg]b?)\b/i.exec(text)
   if (!match) return undefined
   const bytes = Number(match[1]) * (UNIT_BYTES[match[2]!.toLowerCase()] ?? 1)

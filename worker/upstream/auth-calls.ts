@@ -84,7 +84,10 @@ async function askForToken(
     const data = readAnswer(answer, AnonymousTokenData)
     return { token: data.token, expiresAt: expiryOf(data, now), userId: data.user_id }
   } catch (err) {
-    if (err instanceof UpstreamError && (err.code === 'upstream_rate_limited' || err.code === 'missing_client_id')) {
+    if (
+      err instanceof UpstreamError &&
+      (err.code === 'upstream_rate_limited' || err.code === 'missing_client_id')
+    ) {
       throw new TokenRefused(err, retryAfterMsOf(answer.retryAfter, now))
     }
     throw err
@@ -135,7 +138,8 @@ export async function checkApiToken(config: Config, token: string): Promise<void
 }
 
 function expiryOf(data: AnonymousTokenData, now: number): string {
-  if (data.expires_in !== undefined && data.expires_in > 0) return new Date(now + data.expires_in * 1000).toISOString()
+  if (data.expires_in !== undefined && data.expires_in > 0)
+    return new Date(now + data.expires_in * 1000).toISOString()
   const at = data.expires_at
   if (at !== undefined) {
     // Epoch seconds or milliseconds, or an ISO string.

@@ -12,7 +12,13 @@ import { UpstreamError } from '../errors.ts'
 import { readAnswer } from './answer.ts'
 import { formDataBody } from './form-body.ts'
 import { requestJson, sendUpstream, type UpstreamRequest } from './http.ts'
-import type { TokenSource, Upstream, UpstreamRenderStatus, UpstreamUploadFile, UpstreamUploadResult } from './types.ts'
+import type {
+  TokenSource,
+  Upstream,
+  UpstreamRenderStatus,
+  UpstreamUploadFile,
+  UpstreamUploadResult,
+} from './types.ts'
 
 type Call = Omit<UpstreamRequest, 'token'>
 
@@ -26,7 +32,9 @@ type Call = Omit<UpstreamRequest, 'token'>
 export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
   const config = getConfig(env)
   const json = <S extends z.ZodType>(call: Call, schema: S, from: 'data' | 'whole' = 'data') =>
-    withRetries(config, tokens, true, async (token) => readAnswer(await requestJson(config, { ...call, token }), schema, from))
+    withRetries(config, tokens, true, async (token) =>
+      readAnswer(await requestJson(config, { ...call, token }), schema, from),
+    )
 
   async function rememberUserId(userId: string | undefined): Promise<void> {
     if (userId) await tokens.rememberUserId(userId)
@@ -66,7 +74,13 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
       const files = normalizeDraft(draft).tracks.flatMap((track) =>
         track.segments.flatMap((seg): UpstreamUploadFile[] =>
           seg.sourceUrl
-            ? [{ filename: seg.label || 'file', cdnUrl: seg.sourceUrl, ...(seg.mediaKind && { fileType: seg.mediaKind }) }]
+            ? [
+                {
+                  filename: seg.label || 'file',
+                  cdnUrl: seg.sourceUrl,
+                  ...(seg.mediaKind && { fileType: seg.mediaKind }),
+                },
+              ]
             : [],
         ),
       )
@@ -117,7 +131,11 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
         // An error answer is JSON: read it for its code (1001, 1002, 2001...).
         const body = await res.text()
         readAnswer(
-          { httpStatus: res.ok ? 502 : res.status, retryAfter: res.headers.get('Retry-After'), body: safeJson(body) },
+          {
+            httpStatus: res.ok ? 502 : res.status,
+            retryAfter: res.headers.get('Retry-After'),
+            body: safeJson(body),
+          },
           AnyData,
         )
         throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
@@ -152,7 +170,10 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
             method: 'POST',
             path: uploadPath(upstreamSessionId),
             token,
-            headers: { 'Content-Type': form.contentType, 'Content-Length': String(form.contentLength) },
+            headers: {
+              'Content-Type': form.contentType,
+              'Content-Length': String(form.contentLength),
+            },
             body: form.body,
             timeoutMs: config.upstreamTimeoutsMs.upload,
           }),
@@ -178,7 +199,14 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
     },
 
     credits() {
-      return json({ method: 'GET', path: '/api/credits/balance/simple', timeoutMs: config.upstreamTimeoutsMs.json }, CreditsData)
+      return json(
+        {
+          method: 'GET',
+          path: '/api/credits/balance/simple',
+          timeoutMs: config.upstreamTimeoutsMs.json,
+        },
+        CreditsData,
+      )
     },
 
     state(upstreamSessionId) {
@@ -190,7 +218,12 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
         {
           method: 'POST',
           path: '/api/render/proxy/lambda',
-          json: { id: renderId, sessionId: upstreamSessionId, draft, output: { format: 'mp4', quality: 'high' } },
+          json: {
+            id: renderId,
+            sessionId: upstreamSessionId,
+            draft,
+            output: { format: 'mp4', quality: 'high' },
+          },
           timeoutMs: config.upstreamTimeoutsMs.json,
         },
         RenderAnswer,
@@ -200,7 +233,11 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
 
     renderStatus(renderId) {
       return json(
-        { method: 'GET', path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`, timeoutMs: config.upstreamTimeoutsMs.json },
+        {
+          method: 'GET',
+          path: `/api/render/proxy/lambda/${encodeURIComponent(renderId)}`,
+          timeoutMs: config.upstreamTimeoutsMs.json,
+        },
         RenderAnswer,
         'whole',
       ) as Promise<UpstreamRenderStatus>
@@ -221,34 +258,44 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
     },
 
     downloadRender(renderId) {
-      return answeredAs('export_file_missing', withRetries(config, tokens, true, async (token) => {
-        const res = await sendUpstream(config, {
-          method: 'GET',
-          path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
-          token,
-          timeoutMs: config.upstreamTimeoutsMs.streamHeaders,
-        })
-        const type = res.headers.get('Content-Type') ?? ''
-        if (res.ok && !type.includes('application/json')) return res
-        const body = await res.text()
-        readAnswer(
-          { httpStatus: res.ok ? 502 : res.status, retryAfter: res.headers.get('Retry-After'), body: safeJson(body) },
-          AnyData,
-        )
-        throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
-      }))
+      return answeredAs(
+        'export_file_missing',
+        withRetries(config, tokens, true, async (token) => {
+          const res = await sendUpstream(config, {
+            method: 'GET',
+            path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
+            token,
+            timeoutMs: config.upstreamTimeoutsMs.streamHeaders,
+          })
+          const type = res.headers.get('Content-Type') ?? ''
+          if (res.ok && !type.includes('application/json')) return res
+          const body = await res.text()
+          readAnswer(
+            {
+              httpStatus: res.ok ? 502 : res.status,
+              retryAfter: res.headers.get('Retry-After'),
+              body: safeJson(body),
+            },
+            AnyData,
+          )
+          throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
+        }),
+      )
     },
 
     async claim({ taskId, upstreamSessionId }) {
-      const data = await answeredAs('claim_unavailable', json(
-        {
-          method: 'POST',
-          path: '/api/auth/claim-token',
-          json: { task_id: taskId, session_id: upstreamSessionId },
-          timeoutMs: config.upstreamTimeoutsMs.json,
-        },
-        ClaimTokenData,
-      ))
+      const data = await answeredAs(
+        'claim_unavailable',
+        json(
+          {
+            method: 'POST',
+            path: '/api/auth/claim-token',
+            json: { task_id: taskId, session_id: upstreamSessionId },
+            timeoutMs: config.upstreamTimeoutsMs.json,
+          },
+          ClaimTokenData,
+        ),
+      )
       const expiresAt = isoOf(data.expires_at)
       return { claimToken: data.claim_token, ...(expiresAt ? { expiresAt } : {}) }
     },
@@ -259,13 +306,23 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
  * A 404 (or 409/410) without a code of its own is an answer, not an outage: the backend has no
  * such file or project. It becomes `code`, so the user is not told NemoVideo is unreachable.
  */
-async function answeredAs<T>(code: 'export_file_missing' | 'claim_unavailable', call: Promise<T>): Promise<T> {
+async function answeredAs<T>(
+  code: 'export_file_missing' | 'claim_unavailable',
+  call: Promise<T>,
+): Promise<T> {
   try {
     return await call
   } catch (err) {
     const status = err instanceof UpstreamError ? err.httpStatus : undefined
-    if (err instanceof UpstreamError && err.code === 'upstream_unavailable' && (status === 404 || status === 409 || status === 410)) {
-      throw new UpstreamError(code, { httpStatus: status, ...(err.upstreamCode !== undefined && { upstreamCode: err.upstreamCode }) })
+    if (
+      err instanceof UpstreamError &&
+      err.code === 'upstream_unavailable' &&
+      (status === 404 || status === 409 || status === 410)
+    ) {
+      throw new UpstreamError(code, {
+        httpStatus: status,
+        ...(err.upstreamCode !== undefined && { upstreamCode: err.upstreamCode }),
+      })
     }
     throw err
   }

@@ -46,11 +46,19 @@ export async function requestJson(config: Config, req: UpstreamRequest): Promise
   return withTimeout(req, async (signal) => {
     const res = await fetchUpstream(config, req, signal)
     const text = await res.text()
-    return { httpStatus: res.status, retryAfter: res.headers.get('Retry-After'), body: parseJson(text) }
+    return {
+      httpStatus: res.status,
+      retryAfter: res.headers.get('Retry-After'),
+      body: parseJson(text),
+    }
   })
 }
 
-function fetchUpstream(config: Config, req: UpstreamRequest, signal: AbortSignal): Promise<Response> {
+function fetchUpstream(
+  config: Config,
+  req: UpstreamRequest,
+  signal: AbortSignal,
+): Promise<Response> {
   const headers = new Headers(req.headers)
   headers.set('X-Skill-Source', config.skill.source)
   headers.set('X-Skill-Version', config.skill.version)
@@ -64,10 +72,18 @@ function fetchUpstream(config: Config, req: UpstreamRequest, signal: AbortSignal
     // The incoming stream itself: workerd keeps its Content-Length (platform-notes 3.6).
     body = req.body
   }
-  return fetch(`${config.upstreamBaseUrl}${req.path}`, { method: req.method, headers, body, signal })
+  return fetch(`${config.upstreamBaseUrl}${req.path}`, {
+    method: req.method,
+    headers,
+    body,
+    signal,
+  })
 }
 
-async function withTimeout<T>(req: UpstreamRequest, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  req: UpstreamRequest,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const timeout = new AbortController()
   const timer = setTimeout(() => timeout.abort(), req.timeoutMs)
   const signal = req.signal ? AbortSignal.any([req.signal, timeout.signal]) : timeout.signal

@@ -85,10 +85,17 @@ export interface Upstream {
     canvas?: { width: number; height: number; ratio?: string }
     userId?: string
   }>
-  submitRender(input: { renderId: string; upstreamSessionId: string; draft: unknown }): Promise<UpstreamRenderStatus>
+  submitRender(input: {
+    renderId: string
+    upstreamSessionId: string
+    draft: unknown
+  }): Promise<UpstreamRenderStatus>
   renderStatus(renderId: string): Promise<UpstreamRenderStatus>
   cancelRender(renderId: string): Promise<void>
   /** The token-only download fallback, as a streaming Response. */
   downloadRender(renderId: string): Promise<Response>
-  claim(input: { taskId?: string; upstreamSessionId: string }): Promise<{ claimToken: string; expiresAt?: string }>
+  claim(input: {
+    taskId?: string
+    upstreamSessionId: string
+  }): Promise<{ claimToken: string; expiresAt?: string }>
 }

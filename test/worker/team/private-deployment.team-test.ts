@@ -24,9 +24,15 @@ const registration = (body: Record<string, unknown>, ip = uniqueIp()) =>
   api('/v1/installations', json('POST', body, { 'CF-Connecting-IP': ip }))
 
 describe('a private deployment', () => {
-  it('refuses registration without the code, or with a wrong one, and asks for nothing upstream', async ({ expect }) => {
+  it('refuses registration without the code, or with a wrong one, and asks for nothing upstream', async ({
+    expect,
+  }) => {
     const before = sim.log.length
-    for (const body of [{}, { registrationCode: 'guess' }, { registrationCode: `${CODE} ` + 'x' }]) {
+    for (const body of [
+      {},
+      { registrationCode: 'guess' },
+      { registrationCode: `${CODE} ` + 'x' },
+    ]) {
       const res = await registration({ ...body, turnstileToken: 'turnstile-pass' })
       expect(res.status).toBe(403)
       expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('registration_code_required')
@@ -37,22 +43,31 @@ describe('a private deployment', () => {
   it('limits wrong codes per address', async ({ expect }) => {
     const ip = uniqueIp()
     const statuses: number[] = []
-    for (let i = 0; i < 25; i += 1) statuses.push((await registration({ registrationCode: `guess-${i}` }, ip)).status)
+    for (let i = 0; i < 25; i += 1)
+      statuses.push((await registration({ registrationCode: `guess-${i}` }, ip)).status)
     expect(statuses[0]).toBe(403)
     expect(statuses.at(-1)).toBe(429)
   })
 
   it('needs a passed human check when TURNSTILE_SECRET is set', async ({ expect }) => {
-    for (const body of [{ registrationCode: CODE }, { registrationCode: CODE, turnstileToken: 'robot' }]) {
+    for (const body of [
+      { registrationCode: CODE },
+      { registrationCode: CODE, turnstileToken: 'robot' },
+    ]) {
       const res = await registration(body)
       expect(res.status).toBe(403)
       expect(ErrorEnvelope.parse(await res.json()).error.code).toBe('human_check_failed')
     }
   })
 
-  it('registers with the code and uses the team token, never an anonymous one', async ({ expect }) => {
+  it('registers with the code and uses the team token, never an anonymous one', async ({
+    expect,
+  }) => {
     const before = sim.log.length
-    const res = await registration({ registrationCode: ` ${CODE} `, turnstileToken: 'turnstile-pass' })
+    const res = await registration({
+      registrationCode: ` ${CODE} `,
+      turnstileToken: 'turnstile-pass',
+    })
     expect(res.status).toBe(201)
     const created = InstallationCreated.parse(await res.json())
     expect(created.tokenKind).toBe('user')
@@ -60,7 +75,9 @@ describe('a private deployment', () => {
     expect(logOf('anonymous-token', before)).toHaveLength(0)
     expect(JSON.stringify(created)).not.toContain(TEAM_TOKEN)
 
-    const info = InstallationInfo.parse(await (await api('/v1/installations/me', {}, created.key)).json())
+    const info = InstallationInfo.parse(
+      await (await api('/v1/installations/me', {}, created.key)).json(),
+    )
     expect(info).toMatchObject({ tokenKind: 'user', team: true, needsApiToken: false })
     expect(info.registerUrl).toBeUndefined()
 
@@ -82,7 +99,10 @@ describe('a private deployment', () => {
     expect((await api('/v1/installations/me/token', json('PUT', { token }), key)).status).toBe(200)
     expect(Credits.parse(await (await api('/v1/credits', {}, key)).json()).available).toBe(5)
     const back = await api('/v1/installations/me/token', { method: 'DELETE' }, key)
-    expect(InstallationInfo.parse(await back.json())).toMatchObject({ team: true, needsApiToken: false })
+    expect(InstallationInfo.parse(await back.json())).toMatchObject({
+      team: true,
+      needsApiToken: false,
+    })
     const before = sim.log.length
     expect(Credits.parse(await (await api('/v1/credits', {}, key)).json()).available).toBe(777)
     expect(logOf('anonymous-token', before)).toHaveLength(0)

@@ -24,7 +24,13 @@ export function upstreamCodeOf(body: UpstreamEnvelope): number | undefined {
 
 /** A finite number from a number or numeric string; anything else becomes undefined. */
 export const looseNumber = z
-  .union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/)
+      .transform(Number),
+  ])
   .optional()
   .catch(undefined)
 

@@ -24,7 +24,11 @@ export function at(value: unknown, path: string): unknown {
  * The first value `read` accepts: containers in order (the innermost first), and within each
  * container the paths in order. Container-major, so a field under `data` beats any top-level one.
  */
-export function pick<T>(containers: readonly unknown[], paths: readonly string[], read: (v: unknown) => T | undefined): T | undefined {
+export function pick<T>(
+  containers: readonly unknown[],
+  paths: readonly string[],
+  read: (v: unknown) => T | undefined,
+): T | undefined {
   for (const container of containers) {
     if (!isRecord(container)) continue
     for (const path of paths) {
@@ -38,12 +42,18 @@ export function pick<T>(containers: readonly unknown[], paths: readonly string[]
 /** The records an answer may nest its fields in, innermost first: `data.<inner>`, `data`, the whole. */
 export function nests(body: unknown, inner: readonly string[] = []): Rec[] {
   const data = isRecord(body) ? body.data : undefined
-  const out: unknown[] = [...inner.map((key) => at(data, key)), data, ...inner.map((key) => at(body, key)), body]
+  const out: unknown[] = [
+    ...inner.map((key) => at(data, key)),
+    data,
+    ...inner.map((key) => at(body, key)),
+    body,
+  ]
   return out.filter(isRecord)
 }
 
 /** A non-empty trimmed string. */
-export const asText = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined)
+export const asText = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined
 
 /** An id: a non-empty string, or an integer number given as one (19-digit ids must stay strings). */
 export const asId = (v: unknown): string | undefined =>

@@ -2,14 +2,23 @@ import { z } from 'zod'
 import { KEYS, RENDER_STATUS_WORDS } from './keys.ts'
 import { asHttpUrl, asNumber, asText, isRecord, nests, pick } from './pick.ts'
 
-export const UpstreamRenderStatusValue = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled'])
+export const UpstreamRenderStatusValue = z.enum([
+  'pending',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+])
 export type UpstreamRenderStatusValue = z.infer<typeof UpstreamRenderStatusValue>
 
 const WORD_TO_STATUS = new Map<string, 'pending' | 'processing' | 'completed' | 'failed'>()
 for (const [status, words] of Object.entries(RENDER_STATUS_WORDS)) {
   // A render the backend cancelled on its own is a failed render (a cancel we asked for has
   // already made the job `cancelled`, so its answer is never applied).
-  const mapped = status === 'cancelled' ? 'failed' : (status as 'pending' | 'processing' | 'completed' | 'failed')
+  const mapped =
+    status === 'cancelled'
+      ? 'failed'
+      : (status as 'pending' | 'processing' | 'completed' | 'failed')
   for (const word of words) WORD_TO_STATUS.set(word, mapped)
 }
 
@@ -36,7 +45,8 @@ export function progressPercent(value: unknown): number | undefined {
 }
 
 function errorTextOf(value: unknown): string | undefined {
-  if (isRecord(value)) return asText(value.message) ?? asText(value.msg) ?? asText(value.reason) ?? asText(value.code)
+  if (isRecord(value))
+    return asText(value.message) ?? asText(value.msg) ?? asText(value.reason) ?? asText(value.code)
   return asText(value)
 }
 
@@ -72,8 +82,13 @@ export function readRenderAnswer(body: unknown): RenderReading {
       unknownStatus = (word ?? '(none)').slice(0, 40)
     }
   }
-  const cancelled = word !== undefined && (RENDER_STATUS_WORDS.cancelled as readonly string[]).includes(word)
-  const error = status === 'failed' ? (pick(where, KEYS.render.error, errorTextOf) ?? (cancelled ? 'cancelled by the backend' : undefined)) : undefined
+  const cancelled =
+    word !== undefined && (RENDER_STATUS_WORDS.cancelled as readonly string[]).includes(word)
+  const error =
+    status === 'failed'
+      ? (pick(where, KEYS.render.error, errorTextOf) ??
+        (cancelled ? 'cancelled by the backend' : undefined))
+      : undefined
   return {
     status,
     ...(progress !== undefined && { progress: status === 'completed' ? 100 : progress }),

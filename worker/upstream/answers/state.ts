@@ -13,7 +13,8 @@ function canvasOf(value: unknown): { width: number; height: number; ratio?: stri
 }
 
 /** A draft: an object, or one given as a JSON string (normalizeDraft parses those). */
-const asDraft = (v: unknown): unknown => (isRecord(v) || (typeof v === 'string' && v.trim().startsWith('{')) ? v : undefined)
+const asDraft = (v: unknown): unknown =>
+  isRecord(v) || (typeof v === 'string' && v.trim().startsWith('{')) ? v : undefined
 
 /**
  * The answer of `GET /api/state/nemo_agent/me/<sid>/latest`: the draft (`data.state.draft`, or

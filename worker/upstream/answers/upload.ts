@@ -27,7 +27,8 @@ function fileOf(raw: unknown) {
   const name = pick(one, F.name, asText) ?? (url ? decodeName(url) : undefined)
   const ms = pick(one, F.durationMs, asNumber)
   const duration = pick(one, F.durationSec, asNumber) ?? (ms !== undefined ? ms / 1000 : undefined)
-  const fileType = pick(one, F.type, fileTypeOf) ?? (name ? fileTypeOf(name.split('.').pop()) : undefined)
+  const fileType =
+    pick(one, F.type, fileTypeOf) ?? (name ? fileTypeOf(name.split('.').pop()) : undefined)
   return {
     filename: name ?? 'file',
     fileType,
@@ -48,8 +49,10 @@ function decodeName(url: string): string | undefined {
   }
 }
 
-const asList = (v: unknown): Rec[] | undefined => (Array.isArray(v) && v.some(isRecord) ? v.filter(isRecord) : undefined)
-const asSingle = (v: unknown): Rec[] | undefined => (isRecord(v) && Object.keys(v).length > 0 ? [v] : undefined)
+const asList = (v: unknown): Rec[] | undefined =>
+  Array.isArray(v) && v.some(isRecord) ? v.filter(isRecord) : undefined
+const asSingle = (v: unknown): Rec[] | undefined =>
+  isRecord(v) && Object.keys(v).length > 0 ? [v] : undefined
 
 /**
  * An upload answer in any plausible shape (../README.md, "Upload answers"): the files from the
