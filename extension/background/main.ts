@@ -13,7 +13,8 @@ import { followJobs, JOBS_ALARM, pollJobs, syncJobsAlarm, updateBadge } from './
 import { createMenus } from './menus.ts'
 import { BackgroundMessage, type BackgroundReply } from '../utils/messages.ts'
 import { openPanel } from './open-panel.ts'
-import { startRenderHere } from './render-here.ts'
+import { handleRenderMessage, startRenderHere } from './render-here.ts'
+import type { RenderAppReply } from '../render/render-messages.ts'
 
 type Browser = typeof wxtBrowser
 
@@ -47,7 +48,9 @@ export function startBackground(b: Browser, api: WorkerClient = getWorkerClient(
     if (command === OPEN_PANEL_COMMAND) void openPanel(tab?.windowId)
   })
   b.runtime.onMessage.addListener(
-    (raw: unknown, sender, sendResponse: (reply: BackgroundReply) => void) => {
+    (raw: unknown, sender, sendResponse: (reply: BackgroundReply | RenderAppReply) => void) => {
+      const render = handleRenderMessage(b, raw, sender, sendResponse)
+      if (render !== 'not-mine') return render
       const parsed = BackgroundMessage.safeParse(raw)
       if (!parsed.success) return false
       const work = routeMessage(b, parsed.data, sender, api)
@@ -61,7 +64,7 @@ export function startBackground(b: Browser, api: WorkerClient = getWorkerClient(
     },
   )
   // The export on this device: its own messages, jobs and renderer (offscreen document).
-  startRenderHere(b)
+  startRenderHere()
   // The language chosen in the options applies to menus and notifications too.
   void initI18n().then(
     () => onLanguageChange(() => void createMenus().catch(() => {})),

@@ -36,26 +36,35 @@ const OFFSCREEN_PATH = '/offscreen.html'
  * which has no offscreen API: the background page itself), notifies like a cloud export, and
  * downloads the kept file through a blob: URL the renderer makes (a service worker cannot).
  */
-export function startRenderHere(b: Browser): void {
-  b.runtime.onMessage.addListener(
-    (raw: unknown, sender, sendResponse: (reply: RenderAppReply) => void) => {
-      const event = RendererEvent.safeParse(raw)
-      if (event.success) {
-        if (sender.id === b.runtime.id) void onRendererEvent(event.data).catch(() => {})
-        return false
-      }
-      const parsed = RenderAppMessage.safeParse(raw)
-      if (!parsed.success) return false
-      const fromExtensionPage =
-        sender.id === b.runtime.id && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
-      if (!fromExtensionPage) return false
-      handleAppMessage(parsed.data).then(sendResponse, (err: unknown) =>
-        sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
-      )
-      return true
-    },
-  )
+export function startRenderHere(): void {
   void resumeRenders().catch(() => {})
+}
+
+/**
+ * The render messages among everything the background hears (its one `onMessage` listener asks
+ * here first): the renderer's events, and the app's requests from extension pages only. Returns
+ * true when it will answer through `sendResponse`, as `onMessage` listeners do.
+ */
+export function handleRenderMessage(
+  b: Browser,
+  raw: unknown,
+  sender: { id?: string; url?: string },
+  sendResponse: (reply: RenderAppReply) => void,
+): 'not-mine' | boolean {
+  const event = RendererEvent.safeParse(raw)
+  if (event.success) {
+    if (sender.id === b.runtime.id) void onRendererEvent(event.data).catch(() => {})
+    return false
+  }
+  const parsed = RenderAppMessage.safeParse(raw)
+  if (!parsed.success) return 'not-mine'
+  const fromExtensionPage =
+    sender.id === b.runtime.id && (sender.url ?? '').startsWith(b.runtime.getURL('/'))
+  if (!fromExtensionPage) return false
+  handleAppMessage(parsed.data).then(sendResponse, (err: unknown) =>
+    sendResponse({ ok: false, message: err instanceof Error ? err.message : String(err) }),
+  )
+  return true
 }
 
 async function handleAppMessage(msg: RenderAppMessage): Promise<RenderAppReply> {
