@@ -145,8 +145,25 @@ describe('when the backend fails, the user is told why and loses nothing', () =>
     await expectNothingLost(before)
   })
 
-  it('1001 that survives the renewal: "Could not renew access", and "Try again" works', () =>
-    failTwiceThenRetry(1001, 'token_expired', 'add music'))
+  it('1001 whose renewal the backend refuses: told so with "Use my own API token", no new identity, nothing lost', async () => {
+    // The backend gives one anonymous token per client id per 7 days, so renewing this week's
+    // token under the same id is refused (429). A refusal never costs a new client id (issue 8),
+    // so the user is told how to go on instead of silently becoming a new, empty backend user.
+    const before = await tour.stored()
+    await env.sim.fault({ kind: 'code', code: 1001, endpoint: 'run_sse', times: 2 })
+    await tour.send(popup, 'add music')
+    const notice = errorNotice(popup.locator('.chat'), 'registration_capped')
+    await notice.waitFor({ timeout: 30_000 })
+    const setToken = notice.getByRole('button', { name: messages.text('ui_action_set_token') })
+    expect(await setToken.count()).toBe(1)
+    await env.sim.clearFaults()
+    // The token the backend still honours goes on working: the same project, the same user.
+    const shown = await tour.replyCount(popup)
+    await tour.send(popup, 'add music')
+    const reply = await tour.waitForReplyDone(popup, shown + 1)
+    expect(reply.error).toBe('')
+    await expectNothingLost(before)
+  })
 
   it('no credits (2001): told so, with the register link carrying the bind id', async () => {
     const before = await tour.stored()
