@@ -6,6 +6,7 @@ import { MEDIA_FORMATS } from '../../shared/media.ts'
 import { ERROR_TABLE } from '../../shared/errors/table.ts'
 import type { ErrorCode } from '../../shared/errors/codes.ts'
 import { readState } from '../../scripts/lib/worker-api.ts'
+import { waitFor } from '../../scripts/lib/wait.ts'
 import { e2e, openBrowser, type TestBrowser } from './harness.ts'
 
 // One anonymous user's project, hit by one backend failure after another through the simulator's
@@ -246,9 +247,13 @@ describe('a token that runs out mid-project', () => {
 
   it('is renewed at its expiry for the same backend user (1001): the project and its timeline go on', async () => {
     await env.sim.configure({ tokenTtlMs: TTL_MS })
-    const registeredAt = Date.now()
     browser = await openBrowser('token-expiry')
     const tour = new Tour({ browser, siteUrl: env.siteUrl, messages })
+    // The token is issued at registration, which ends before the key is stored: the moment the key
+    // is seen bounds its issue from above (a loaded machine can take seconds to start the browser).
+    const registeredBy = await waitFor('the installation key', async () =>
+      (await tour.stored()).key ? Date.now() : undefined,
+    )
     const site = await tour.openSite()
     await tour.addImage(site, '#hero')
     await tour.addImage(site, '#lazy')
@@ -258,8 +263,8 @@ describe('a token that runs out mid-project', () => {
     const { key, sessionId } = await tour.stored()
     const before = await readState(env.workerUrl, key!, sessionId!)
     const history = await tour.stored()
-    // Past the first token's end (it was issued a moment after registeredAt).
-    await new Promise((r) => setTimeout(r, Math.max(0, registeredAt + TTL_MS + 5000 - Date.now())))
+    // Past the first token's end.
+    await new Promise((r) => setTimeout(r, Math.max(0, registeredBy + TTL_MS + 2000 - Date.now())))
 
     await env.sim.nextTurn({ noText: false })
     const reply = await tour.sendAndWait(popup, 'change the title to "Dawn"')
