@@ -7,7 +7,8 @@ import { t, type MessageKey } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
 import { formatSeconds } from './TimelineView.tsx'
 
-const REASON_KEYS: Record<MediaFailureReason, MessageKey> = {
+/** The words (en + zh in `_locales`) for each reason a media file is missing. */
+export const REASON_KEYS: Record<MediaFailureReason, MessageKey> = {
   not_found: 'ui_media_not_found',
   forbidden: 'ui_media_forbidden',
   too_large: 'ui_media_too_large',

@@ -15,24 +15,26 @@ export function reasonOf(err: unknown): MediaFailureReason {
   if (!(err instanceof ApiRequestError)) return 'network'
   if (err.source === 'unreachable') return 'network'
   switch (err.code) {
-    case 'file_too_large':
-    case 'upload_too_large':
+    case 'media_too_large':
       return 'too_large'
+    case 'media_timeout':
     case 'upstream_timeout':
       return 'timeout'
-    case 'unsupported_format':
+    case 'media_unsupported_type':
       return 'unsupported'
-    case 'url_not_allowed':
+    case 'media_not_allowed':
       return 'forbidden'
     case 'not_found':
       return 'not_found'
-    case 'upstream_unavailable': {
+    case 'media_fetch_failed': {
+      // What the media host answered, when it answered at all.
       const status = Number(err.error.params?.httpStatus)
       if (status === 404 || status === 410) return 'not_found'
       if (status === 401 || status === 403) return 'forbidden'
       return 'network'
     }
     default:
+      // The session's state could not be read (upstream_unavailable, …): nothing about the file.
       return 'network'
   }
 }

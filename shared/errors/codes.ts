@@ -40,6 +40,12 @@ export const ErrorCode = z.enum([
   'origin_forbidden', // a web origin, not the extension
   'job_cancelled', // a cancelled export's file was asked for
   'job_not_finished', // the file of an export that is not completed yet
+  // The preview's media route (GET /v1/sessions/{id}/media)
+  'media_not_allowed', // a URL the draft does not name, or a host (or redirect) that is not allowed
+  'media_too_large', // the media file is over the route's size cap (params.limitBytes)
+  'media_unsupported_type', // the host answered with a type that is not image, video or audio
+  'media_fetch_failed', // the media host failed or answered an error (params.httpStatus if any)
+  'media_timeout', // the media host did not answer in time
   'internal', // anything unexpected; details are logged, never returned
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>

@@ -189,6 +189,33 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorTemplate>> = {
     en: 'This export is not finished yet.',
     zh: '此导出尚未完成。',
   },
+  media_not_allowed: {
+    status: 403,
+    en:
+      'PageReel fetches only the media files this project’s draft names, from public hosts or ' +
+      'NemoVideo itself. This one is not among them.',
+    zh: 'PageReel 只获取本项目草稿中引用的、来自公开网站或 NemoVideo 本身的媒体文件，此文件不在其列。',
+  },
+  media_too_large: {
+    status: 413,
+    en: 'This media file is too large for the preview (the limit is {limit}).',
+    zh: '此媒体文件太大，无法预览（上限为 {limit}）。',
+  },
+  media_unsupported_type: {
+    status: 415,
+    en: 'This link does not lead to a picture, video or sound the preview can play.',
+    zh: '此链接指向的不是预览可以播放的图片、视频或音频。',
+  },
+  media_fetch_failed: {
+    status: 502,
+    en: 'The media file could not be fetched from where it is stored. Please try again later.',
+    zh: '无法从存放位置获取此媒体文件，请稍后重试。',
+  },
+  media_timeout: {
+    status: 504,
+    en: 'The host of this media file did not answer in time. Please try again.',
+    zh: '此媒体文件所在的服务器未及时响应，请重试。',
+  },
   internal: {
     status: 500,
     en: 'Something went wrong on our side. Please try again.',
@@ -332,6 +359,8 @@ function actionsFor(code: ErrorCode, ctx: ErrorContext): ErrorAction[] {
     case 'length_required':
     case 'human_check_failed':
     case 'upload_stalled':
+    case 'media_fetch_failed':
+    case 'media_timeout':
     case 'internal':
       return [{ kind: 'retry' }]
     default:

@@ -414,7 +414,7 @@ export interface components {
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "media_not_allowed" | "media_too_large" | "media_unsupported_type" | "media_fetch_failed" | "media_timeout" | "internal";
                 message: string;
                 action?: {
                     /** @enum {string} */
@@ -501,7 +501,7 @@ export interface operations {
                         tokenKind: "anonymous" | "user";
                         tokenError?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "media_not_allowed" | "media_too_large" | "media_unsupported_type" | "media_fetch_failed" | "media_timeout" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -2355,7 +2355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Not an extension origin (`origin_forbidden`); registration: the code or human check is missing (`registration_code_required`, `human_check_failed`) */
+            /** @description Not an extension origin (`origin_forbidden`), or a URL the draft does not name, to a host (or through a redirect) that is not allowed (`media_not_allowed`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2373,7 +2373,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Over the upload limit (`upload_too_large`), or a JSON body over 64 KiB (`body_too_large`) */
+            /** @description Over the media size cap (`media_too_large`, params.limitBytes) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2382,7 +2382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error */
+            /** @description Not an image, video or audio type (`media_unsupported_type`) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2400,7 +2400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The backend failed */
+            /** @description The media host failed or answered an error (`media_fetch_failed`, params.httpStatus), or the backend failed reading the session */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -2409,7 +2409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description The backend did not answer in time */
+            /** @description The media host (`media_timeout`) or the backend did not answer in time */
             504: {
                 headers: {
                     [name: string]: unknown;
@@ -2553,7 +2553,7 @@ export interface operations {
                         completedAt?: string;
                         error?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "media_not_allowed" | "media_too_large" | "media_unsupported_type" | "media_fetch_failed" | "media_timeout" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -2712,7 +2712,7 @@ export interface operations {
                             completedAt?: string;
                             error?: {
                                 /** @enum {string} */
-                                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                                code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "media_not_allowed" | "media_too_large" | "media_unsupported_type" | "media_fetch_failed" | "media_timeout" | "internal";
                                 message: string;
                                 action?: {
                                     /** @enum {string} */
@@ -2855,7 +2855,7 @@ export interface operations {
                         completedAt?: string;
                         error?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "media_not_allowed" | "media_too_large" | "media_unsupported_type" | "media_fetch_failed" | "media_timeout" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */
@@ -3006,7 +3006,7 @@ export interface operations {
                         completedAt?: string;
                         error?: {
                             /** @enum {string} */
-                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "internal";
+                            code: "token_expired" | "session_lost" | "no_credits" | "unsupported_format" | "file_too_large" | "missing_client_id" | "plan_required" | "upstream_rate_limited" | "registration_capped" | "upstream_unavailable" | "upstream_timeout" | "stream_dropped" | "render_failed" | "export_file_missing" | "claim_unavailable" | "invalid_request" | "unauthorized" | "not_found" | "run_in_progress" | "not_exportable" | "upload_too_large" | "length_required" | "url_not_allowed" | "invalid_api_token" | "rate_limited" | "body_too_large" | "registration_code_required" | "human_check_failed" | "upload_stalled" | "too_many_uploads" | "origin_forbidden" | "job_cancelled" | "job_not_finished" | "media_not_allowed" | "media_too_large" | "media_unsupported_type" | "media_fetch_failed" | "media_timeout" | "internal";
                             message: string;
                             action?: {
                                 /** @enum {string} */

@@ -88,6 +88,11 @@ describe('ERROR_TABLE', () => {
     ['render_failed', 502],
     ['job_cancelled', 409],
     ['job_not_finished', 409],
+    ['media_not_allowed', 403],
+    ['media_too_large', 413],
+    ['media_unsupported_type', 415],
+    ['media_fetch_failed', 502],
+    ['media_timeout', 504],
     ['internal', 500],
   ] as const)('%s answers HTTP %i', (code, status) => {
     expect(describeError(code).status).toBe(status)
@@ -107,6 +112,24 @@ describe('describeError actions', () => {
     expect(message.en).toMatch(/compress or trim/i)
     expect(message.en).toContain('500 MB')
     expect(message.zh).toContain('压缩')
+  })
+
+  it('media_too_large names the media route’s own cap, not an upload limit', () => {
+    const { action, message } = describeError('media_too_large', {
+      params: { limitBytes: 12 * 1024 * 1024 },
+    })
+    expect(action).toBeUndefined()
+    expect(message.en).toContain('12 MB')
+    expect(message.en).toMatch(/preview/i)
+    expect(message.en).not.toMatch(/upload|compress/i)
+    expect(message.zh).toContain('12 MB')
+  })
+
+  it('the media host failing or timing out is worth a retry; a refused URL is not', () => {
+    expect(describeError('media_fetch_failed').action).toEqual({ kind: 'retry' })
+    expect(describeError('media_timeout').action).toEqual({ kind: 'retry' })
+    expect(describeError('media_not_allowed').action).toBeUndefined()
+    expect(describeError('media_unsupported_type').action).toBeUndefined()
   })
 
   it('no_credits: anonymous users get the registration link with their bind id', () => {

@@ -69,8 +69,8 @@ describe('GET /v1/sessions/{id}/media', () => {
       'file:///etc/passwd',
     ]) {
       const res = await api(mediaPath(sessionId, url), {}, key)
-      expect(res.status, url).toBe(400)
-      expect((await codeOf(res)).code).toBe('url_not_allowed')
+      expect(res.status, url).toBe(403)
+      expect((await codeOf(res)).code).toBe('media_not_allowed')
     }
     // Only the state reads reached the backend, never the refused URLs.
     const after = sim.log.slice(before).map((e) => e.endpoint)
@@ -83,8 +83,9 @@ describe('GET /v1/sessions/{id}/media', () => {
     const res = await api(mediaPath(sessionId, clip), {}, key)
     expect(res.status).toBe(413)
     const error = await codeOf(res)
-    expect(error.code).toBe('file_too_large')
+    expect(error.code).toBe('media_too_large')
     expect(error.params?.limitBytes).toBe(12000)
+    expect(error.message).toContain('preview')
   })
 
   it('gives up on a media host that does not answer in time (504)', async ({ expect }) => {
@@ -92,7 +93,7 @@ describe('GET /v1/sessions/{id}/media', () => {
     sim.control.fault({ kind: 'slow', endpoint: 'media', delayMs: 4000 })
     const res = await api(mediaPath(sessionId, image), {}, key)
     expect(res.status).toBe(504)
-    expect((await codeOf(res)).code).toBe('upstream_timeout')
+    expect((await codeOf(res)).code).toBe('media_timeout')
   })
 
   it('says what the media host answered when it fails (502 with its status)', async ({
@@ -103,8 +104,19 @@ describe('GET /v1/sessions/{id}/media', () => {
     const res = await api(mediaPath(sessionId, image), {}, key)
     expect(res.status).toBe(502)
     const error = await codeOf(res)
-    expect(error.code).toBe('upstream_unavailable')
+    expect(error.code).toBe('media_fetch_failed')
     expect(error.params?.httpStatus).toBe(404)
+  })
+
+  it('refuses what is not a picture, video or sound (415 with its type)', async ({ expect }) => {
+    const { key, sessionId, image } = await projectWithMedia()
+    // The media host answers 200 with a JSON body instead of the picture.
+    sim.control.fault({ kind: 'malformed-json', endpoint: 'media' })
+    const res = await api(mediaPath(sessionId, image), {}, key)
+    expect(res.status).toBe(415)
+    const error = await codeOf(res)
+    expect(error.code).toBe('media_unsupported_type')
+    expect(error.params?.contentType).toBe('application/json')
   })
 })
 

@@ -26,23 +26,25 @@ export async function fetchMedia(url: string, limits: MediaFetchLimits): Promise
       await res.body?.cancel()
       const next = new URL(res.headers.get('location') ?? '', target).href
       if (hop >= MAX_REDIRECTS || !isAllowedHop(next, limits.backendOrigin))
-        throw new WorkerError('url_not_allowed')
+        throw new WorkerError('media_not_allowed')
       target = next
       continue
     }
     if (!res.ok || !res.body) {
       await res.body?.cancel()
-      throw new WorkerError('upstream_unavailable', { params: { httpStatus: res.status } })
+      throw new WorkerError('media_fetch_failed', { params: { httpStatus: res.status } })
     }
     const type = res.headers.get('content-type') ?? 'application/octet-stream'
     if (!MEDIA_TYPE.test(type)) {
       await res.body.cancel()
-      throw new WorkerError('unsupported_format')
+      // The type is the host's, not a secret; kept short for the envelope.
+      const contentType = type.split(';', 1)[0]!.trim().slice(0, 100)
+      throw new WorkerError('media_unsupported_type', { params: { contentType } })
     }
     const length = Number(res.headers.get('content-length') ?? NaN)
     if (Number.isFinite(length) && length > limits.maxBytes) {
       await res.body.cancel()
-      throw new WorkerError('file_too_large', { params: { limitBytes: limits.maxBytes } })
+      throw new WorkerError('media_too_large', { params: { limitBytes: limits.maxBytes } })
     }
     const headers = new Headers({
       'Content-Type': type,
@@ -71,8 +73,8 @@ async function fetchWithTimeout(url: string, timeoutMs: number): Promise<Respons
       headers: { Accept: 'image/*, video/*, audio/*' },
     })
   } catch (err) {
-    if (controller.signal.aborted) throw new WorkerError('upstream_timeout', { cause: err })
-    throw new WorkerError('upstream_unavailable', { cause: err })
+    if (controller.signal.aborted) throw new WorkerError('media_timeout', { cause: err })
+    throw new WorkerError('media_fetch_failed', { cause: err })
   } finally {
     clearTimeout(timer)
   }

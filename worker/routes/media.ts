@@ -3,7 +3,7 @@ import { paths } from '../../shared/api/routes.ts'
 import { SessionId } from '../../shared/api/sessions.ts'
 import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
-import { COMMON_ERRORS, errorResponses } from '../http/openapi.ts'
+import { COMMON_ERRORS, errorResponse, errorResponses } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
 import { fetchMedia } from '../media/fetch-media.ts'
 import { mediaLimits } from '../media/limits.ts'
@@ -32,7 +32,23 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
         description: 'The media file',
         content: { 'image/*': binary, 'video/*': binary, 'audio/*': binary },
       },
-      ...errorResponses(...COMMON_ERRORS, 404, 413, 415),
+      ...errorResponses(...COMMON_ERRORS, 404),
+      403: errorResponse(
+        403,
+        'Not an extension origin (`origin_forbidden`), or a URL the draft does not name, to a ' +
+          'host (or through a redirect) that is not allowed (`media_not_allowed`)',
+      ),
+      413: errorResponse(413, 'Over the media size cap (`media_too_large`, params.limitBytes)'),
+      415: errorResponse(415, 'Not an image, video or audio type (`media_unsupported_type`)'),
+      502: errorResponse(
+        502,
+        'The media host failed or answered an error (`media_fetch_failed`, params.httpStatus), ' +
+          'or the backend failed reading the session',
+      ),
+      504: errorResponse(
+        504,
+        'The media host (`media_timeout`) or the backend did not answer in time',
+      ),
     },
   }),
   async (c) => {
@@ -46,7 +62,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(
     )
     const limits = mediaLimits(c.env)
     if (!mayFetch(url, namedUrls(state.draft), limits.backendOrigin))
-      throw new WorkerError('url_not_allowed')
+      throw new WorkerError('media_not_allowed')
     return fetchMedia(url, limits)
   },
 )
