@@ -60,8 +60,11 @@ export interface AppDeps {
 export interface AppLinks {
   openTab(url: string): void
   openOptions(): void
-  /** "Make video from this article" on the tab the panel was opened over. */
-  captureArticle?(): void
+  /**
+   * "Make video from this article" on the active tab; call it straight from the click (it may
+   * ask for access). Resolves 'refused' when the user said no to the access prompt.
+   */
+  captureArticle?(): Promise<'started' | 'refused' | 'no-tab'>
 }
 
 export interface AppState {

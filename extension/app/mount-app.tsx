@@ -2,7 +2,7 @@ import { effect } from '@preact/signals'
 import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from './app-state.ts'
-import { captureArticle } from './capture-article.ts'
+import { createArticleCapture } from './capture-article.ts'
 import { createWorkerClient, type WorkerClientOptions } from '../utils/api/index.ts'
 import { fetchSessionMedia } from '../utils/api/media.ts'
 import { currentLang, initI18n, t } from '../utils/i18n.ts'
@@ -23,6 +23,8 @@ const getKey: WorkerClientOptions['getKey'] = async (opts) =>
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
 function platformDeps(): AppDeps {
   const api = createWorkerClient({ baseUrl: getWorkerUrl, getKey })
+  // Follows whether the active tab can be seen, so a click knows at once if it must ask.
+  const article = createArticleCapture()
   return {
     api,
     ...storeDeps(),
@@ -33,7 +35,7 @@ function platformDeps(): AppDeps {
     links: {
       openTab: (url) => void browser.tabs.create({ url }),
       openOptions: () => void browser.runtime.openOptionsPage(),
-      captureArticle: () => void captureArticle().catch(() => {}),
+      captureArticle: () => article.capture().catch(() => 'no-tab' as const),
     },
     t,
     language: () => (currentLang() === 'zh' ? 'zh-CN' : 'en'),

@@ -58,18 +58,34 @@ function revealLast(log: HTMLElement): void {
 }
 
 /**
- * An empty chat: what to do first, and the whole article of the current tab in one click (the
- * popup has the tab's access from the click that opened it).
+ * An empty chat: what to do first, and the whole article of the current tab in one click (which
+ * may ask for access to the page: see app/capture-article.ts). Refused, it says what to do instead.
  */
 export function ChatStart() {
   const { links } = useApp()
+  const refused = useSignal(false)
+  const capture = links.captureArticle
   return (
     <div class="chat-start chat-empty">
       <p>{t('ui_chat_empty')}</p>
-      {links.captureArticle && (
-        <button type="button" class="button" onClick={() => links.captureArticle?.()}>
+      {capture && (
+        <button
+          type="button"
+          class="button"
+          onClick={() => {
+            // Straight from the click: the access prompt needs the user's gesture.
+            const done = capture()
+            refused.value = false
+            void done.then((result) => (refused.value = result === 'refused'))
+          }}
+        >
           {t('ui_article_button')}
         </button>
+      )}
+      {refused.value && (
+        <p class="chat-article-refused" role="status">
+          {t('ui_article_access_refused')}
+        </p>
       )}
     </div>
   )
