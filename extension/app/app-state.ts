@@ -2,7 +2,7 @@ import { computed, effect } from '@preact/signals'
 import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
-import type { FollowedJobs } from '../utils/storage.ts'
+import { previewSoundItem, type FollowedJobs } from '../utils/storage.ts'
 import type { ChatHistory } from '../models/chat-history.ts'
 import { ChatModel } from '../models/ChatModel.ts'
 import { CreditsModel } from '../models/CreditsModel.ts'
@@ -192,6 +192,11 @@ export function createAppState(deps: AppDeps): AppState {
       return item?.kind === 'image' && item.blobKey ? deps.readBlob(item.blobKey) : undefined
     },
     exportLink: async (jobId) => (await api.downloadLink(jobId)).url,
+    sound: {
+      get: () => previewSoundItem.getValue(),
+      set: (sound) => previewSoundItem.setValue(sound),
+      watch: (cb) => previewSoundItem.watch(cb),
+    },
   })
 
   const stopFollowing = effect(() => timeline.setSession(projects.current.value?.sessionId))

@@ -93,6 +93,7 @@ export function PreviewPlayer() {
           onTime: (currentMs) => preview.report({ currentMs }),
           onEnded: () => preview.report({ playing: false, currentMs: 0 }),
           onFirstFrame: () => canvas.setAttribute('data-first-frame', String(performance.now())),
+          sound: { muted: preview.muted.peek(), volume: preview.volume.peek() },
         })
         engine.current = made
         ready.value = true
@@ -124,6 +125,12 @@ export function PreviewPlayer() {
     if (ready.value && state) engine.current?.load(state.timeline, box.size)
   }, [ready.value, state?.timeline, box.size.width, box.size.height])
 
+  // The person's mute and volume, applied to the sound as it plays.
+  useSignalEffect(() => {
+    const level = { muted: preview.muted.value, volume: preview.volume.value }
+    if (ready.value) engine.current?.setSound(level)
+  })
+
   // Requests from the timeline (seek) and from replies (play the preview).
   useSignalEffect(() => {
     const req = preview.request.value
@@ -149,8 +156,16 @@ export function PreviewPlayer() {
   }
   const failures = preview.failures.value
   const current = Math.min(preview.currentMs.value, duration)
+  const muted = preview.muted.value
+  const volume = Math.round(preview.volume.value * 100)
+  // M mutes wherever focus is in the player (its buttons, its sliders).
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key.toLowerCase() !== 'm' || e.ctrlKey || e.metaKey || e.altKey) return
+    e.preventDefault()
+    preview.toggleMute()
+  }
   return (
-    <section class="preview" aria-label={t('ui_preview_title')} ref={wrapRef}>
+    <section class="preview" aria-label={t('ui_preview_title')} ref={wrapRef} onKeyDown={onKeyDown}>
       <div class="preview-stage" style={{ height: `${box.cssHeight}px` }}>
         <canvas
           ref={canvasRef}
@@ -189,6 +204,32 @@ export function PreviewPlayer() {
         <span class="preview-time">
           {t('ui_preview_time', [formatSeconds(current), formatSeconds(duration)])}
         </span>
+        <button
+          type="button"
+          class="button button-small icon-button preview-mute"
+          aria-pressed={muted}
+          aria-label={t('ui_preview_mute')}
+          aria-keyshortcuts="M"
+          title={t('ui_preview_mute_hint')}
+          onClick={() => preview.toggleMute()}
+        >
+          {muted || volume === 0 ? '\u{1F507}' : '\u{1F50A}'}
+        </button>
+        <input
+          type="range"
+          class="preview-volume"
+          min={0}
+          max={100}
+          step={5}
+          value={muted ? 0 : volume}
+          aria-label={t('ui_preview_volume')}
+          aria-valuetext={
+            muted ? t('ui_preview_muted') : t('ui_preview_volume_value', [String(volume)])
+          }
+          onInput={(e) =>
+            preview.setVolume(Number((e.currentTarget as HTMLInputElement).value) / 100)
+          }
+        />
       </div>
       {failures.length > 0 && (
         <ul class="preview-missing" role="status">

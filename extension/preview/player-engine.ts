@@ -2,6 +2,7 @@ import type { Timeline } from '../../shared/draft/timeline.ts'
 import { createCompositor } from './compositor.ts'
 import { createMediaLibrary } from './media-library.ts'
 import { mixTimelineAudio } from './mix-audio.ts'
+import { createSoundOutput, type SoundLevel, type SoundOutput } from './sound-output.ts'
 import type { Compositor, FrameSize, MediaFailure, MediaLibrary } from './types.ts'
 import { previewFetch, type PreviewMediaDeps } from './worker-media.ts'
 
@@ -22,6 +23,8 @@ export interface PlayerEngineOptions {
   onEnded(): void
   /** The first frame of a timeline is on the canvas (for the bench). */
   onFirstFrame?(): void
+  /** Mute and volume to start with (then `setSound`); full volume by default. */
+  sound?: SoundLevel
 }
 
 /** Playback statistics for the bench: frames drawn while playing, and how many came late. */
@@ -54,7 +57,15 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
   let pending: Promise<void> | undefined
   let lastFrameAt = 0
   let firstFrameShown = false
-  let audio: { ctx: AudioContext; buffer?: AudioBuffer; source?: AudioBufferSourceNode } | undefined
+  let audio:
+    | {
+        ctx: AudioContext
+        output: SoundOutput
+        buffer?: AudioBuffer
+        source?: AudioBufferSourceNode
+      }
+    | undefined
+  let sound: SoundLevel = opts.sound ?? { muted: false, volume: 1 }
   let mixFor: Timeline | undefined
   const stats: PlaybackStats = { frames: 0, dropped: 0 }
   let stillToken = 0
@@ -101,7 +112,10 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
 
   async function startSound(fromMs: number): Promise<void> {
     if (!timeline) return
-    audio ??= { ctx: new AudioContext() }
+    if (!audio) {
+      const ctx = new AudioContext()
+      audio = { ctx, output: createSoundOutput(ctx, sound) }
+    }
     const a = audio
     if (mixFor !== timeline) {
       mixFor = timeline
@@ -117,7 +131,7 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
     await a.ctx.resume().catch(() => {})
     const src = a.ctx.createBufferSource()
     src.buffer = a.buffer
-    src.connect(a.ctx.destination)
+    src.connect(a.output.input)
     // Hand the clock over to the sound without a jump: start it where the picture is now.
     const at = playing ? now() : fromMs
     startedFrom = at
@@ -181,6 +195,15 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
       void startSound(position).catch(() => {})
     },
     pause,
+    /** Mute or a new volume, applied to the sound already playing. */
+    setSound(next: SoundLevel): void {
+      sound = { ...next }
+      audio?.output.set(sound)
+    },
+    /** The gain the sound plays at now (0 when muted), once sound has started; for tests. */
+    get soundGain(): number | undefined {
+      return audio?.output.gain
+    },
     seek(ms: number): void {
       const d = compositor?.durationMs ?? 0
       position = Math.max(0, Math.min(ms, d))

@@ -95,3 +95,11 @@ export const PendingIntent = z.object({
   at: z.number(),
 })
 export type PendingIntent = z.infer<typeof PendingIntent>
+
+/** How loud the preview plays, chosen in the player and kept for the next time it opens. */
+export const PreviewSound = z.object({
+  muted: z._default(z.boolean(), false),
+  /** 0-1, applied when not muted. */
+  volume: z._default(z.number().check(z.gte(0), z.lte(1)), 1),
+})
+export type PreviewSound = z.infer<typeof PreviewSound>

@@ -7,6 +7,7 @@ import {
   NotificationMap,
   PendingExports,
   PendingIntent,
+  PreviewSound,
   Projects,
   Settings,
   Tray,
@@ -56,3 +57,9 @@ export const registrationPendingItem = defineParsedItem(
   z.boolean(),
   false,
 )
+
+/** The preview's mute and volume, shared by the popup and the side panel. */
+export const previewSoundItem = defineParsedItem('local:preview-sound', PreviewSound, {
+  muted: false,
+  volume: 1,
+})
