@@ -19,6 +19,17 @@ export class MediaFetchError extends Error {
 /** Gets a URL's bytes: tray blobs from the extension's own store, the rest through the worker. */
 export type FetchMedia = (url: string) => Promise<Blob>
 
+/**
+ * Turns an image's bytes into what the compositor draws. The default decodes it whole; the
+ * export passes one that scales each picture to its frame and lets the full decode go.
+ */
+export type DecodeImage = (blob: Blob) => Promise<Drawable>
+
+const decodeWhole: DecodeImage = async (blob) => {
+  const bitmap = await createImageBitmap(blob)
+  return { source: bitmap, width: bitmap.width, height: bitmap.height }
+}
+
 /** A video that drifted this far from where it should be while playing is seeked back. */
 const DRIFT_S = 0.25
 /** A paused (non-exact) frame this close to the wanted time is good enough for a preview. */
@@ -39,7 +50,11 @@ interface VideoEntry {
  * blob, images decoded to bitmaps, videos in muted `<video>` elements seeked on demand. Every
  * failure is remembered per URL with its reason; nothing here ever rejects.
  */
-export function createMediaLibrary(fetchMedia: FetchMedia): MediaLibrary {
+export function createMediaLibrary(
+  fetchMedia: FetchMedia,
+  opts: { decodeImage?: DecodeImage } = {},
+): MediaLibrary {
+  const decodeImage = opts.decodeImage ?? decodeWhole
   const blobs = new Map<string, Promise<Blob | undefined>>()
   const images = new Map<string, Promise<Drawable | undefined>>()
   const videos = new Map<string, VideoEntry>()
@@ -75,9 +90,9 @@ export function createMediaLibrary(fetchMedia: FetchMedia): MediaLibrary {
       p = blobOf(url).then(async (blob) => {
         if (!blob) return undefined
         try {
-          const bitmap = await createImageBitmap(blob)
+          const drawable = await decodeImage(blob)
           notify()
-          return { source: bitmap, width: bitmap.width, height: bitmap.height }
+          return drawable
         } catch {
           return fail(url, 'unsupported')
         }

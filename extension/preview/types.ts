@@ -107,6 +107,19 @@ export interface MixOptions {
   channelCount?: number
 }
 
+/**
+ * A timeline's sound, mixed a window at a time (see `createAudioMixer`): the export asks for the
+ * next seconds as it encodes them, so memory does not grow with the video's length.
+ */
+export interface AudioMixer {
+  sampleRate: number
+  channelCount: number
+  /** The whole mix's length in sample frames. */
+  length: number
+  /** Frames `from` to `from + frames` (cut at `length`), one Float32Array per channel. */
+  render(from: number, frames: number): Promise<Float32Array[]>
+}
+
 /** Renders music and clip sound at their volumes, with fades (OfflineAudioContext; pages only). */
 export type MixTimelineAudio = (
   timeline: Timeline,

@@ -1,6 +1,7 @@
 import type { StreamTargetChunk } from 'mediabunny'
-import type { DrawContext, MixedAudio } from '../preview/types.ts'
+import type { AudioMixer, DrawContext } from '../preview/types.ts'
 import { chooseAudioCodec } from './audio-codec.ts'
+import { H264_CODEC, VIDEO_BITRATE } from './encode-support.ts'
 import type { AudioChoice } from './render-messages.ts'
 
 /** What the encoder draws: the compositor (or, in the bench, a bare loop) at one frame size. */
@@ -16,8 +17,8 @@ export interface EncodeOptions {
   fps: number
   durationMs: number
   frames: FrameSource
-  /** The mixed sound; without it the file has no audio track. */
-  audio?: MixedAudio | undefined
+  /** The sound, mixed a window at a time as the encoder goes; without it, no audio track. */
+  audio?: AudioMixer | undefined
   audioChoice: AudioChoice
   /** Where the file goes; positions may go back (the reserved header is written last). */
   writable: WritableStream<StreamTargetChunk>
@@ -32,11 +33,11 @@ export interface EncodeResult {
   mimeType: string
 }
 
-/** 1080p H.264 at this quality is about 8 Mbit/s: plenty for stills and titles. */
-const VIDEO_BITRATE = 8_000_000
 const AUDIO_BITRATE = 160_000
 /** Sound is handed to the encoder this far ahead of the picture, so the muxer interleaves. */
 const AUDIO_LEAD_S = 1
+/** The mixer renders this much sound at a time (a few MB), whatever the video's length. */
+const MIX_WINDOW_S = 10
 
 /**
  * Encodes `frames` into an H.264 MP4 through WebCodecs and mediabunny. Each frame is drawn,
@@ -59,13 +60,20 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
   })
   const video = new mb.CanvasSource(canvas, {
     codec: 'avc',
+    // The exact stream the panel asked the browser about before the job existed.
+    fullCodecString: H264_CODEC,
     quality: new mb.Quality({ bitrate: VIDEO_BITRATE }),
     keyFrameInterval: 2,
     latencyMode: 'realtime',
   })
   output.addVideoTrack(video, { frameRate: fps, maximumPacketCount: total + 2 })
 
-  const audioCodec = opts.audio ? await chooseAudioCodec(opts.audioChoice, opts.audio) : undefined
+  const audioCodec = opts.audio
+    ? await chooseAudioCodec(opts.audioChoice, {
+        sampleRate: opts.audio.sampleRate,
+        numberOfChannels: opts.audio.channelCount,
+      })
+    : undefined
   let audio: InstanceType<typeof mb.AudioSampleSource> | undefined
   if (opts.audio && audioCodec) {
     const quality = new mb.Quality({ bitrate: AUDIO_BITRATE })
@@ -100,30 +108,37 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
   }
 }
 
-/** Hands planar Float32 sound to the encoder in one-second samples, never past the end. */
+/**
+ * Hands the mixer's sound to the encoder in one-second samples, never past the end: the mixer
+ * renders `MIX_WINDOW_S` at a time, and only the window being fed is held.
+ */
 function audioFeeder(
   mb: typeof import('mediabunny'),
   source: InstanceType<typeof import('mediabunny').AudioSampleSource>,
-  mixed: MixedAudio,
+  mixer: AudioMixer,
   durationS: number,
 ) {
-  const { sampleRate, channels } = mixed
-  const end = Math.min(
-    Math.round(durationS * sampleRate),
-    Math.min(...channels.map((c) => c.length)),
-  )
+  const { sampleRate, channelCount } = mixer
+  const end = Math.min(Math.round(durationS * sampleRate), mixer.length)
+  const windowFrames = MIX_WINDOW_S * sampleRate
   let at = 0
+  let win: { from: number; channels: Float32Array[] } | undefined
   return {
     async upTo(seconds: number): Promise<void> {
       const until = Math.min(end, Math.round(seconds * sampleRate))
       while (at < until) {
-        const n = Math.min(sampleRate, until - at)
-        const data = new Float32Array(n * channels.length)
-        channels.forEach((c, k) => data.set(c.subarray(at, at + n), k * n))
+        if (!win || at >= win.from + (win.channels[0]?.length ?? 0)) {
+          win = undefined // the last window goes before the next is rendered
+          win = { from: at, channels: await mixer.render(at, Math.min(windowFrames, end - at)) }
+        }
+        const inWin = at - win.from
+        const n = Math.min(sampleRate, until - at, win.channels[0]!.length - inWin)
+        const data = new Float32Array(n * channelCount)
+        win.channels.forEach((c, k) => data.set(c.subarray(inWin, inWin + n), k * n))
         const sample = new mb.AudioSample({
           data,
           format: 'f32-planar',
-          numberOfChannels: channels.length,
+          numberOfChannels: channelCount,
           sampleRate,
           timestamp: at / sampleRate,
         })

@@ -5,8 +5,9 @@ import type {
   RendererReply,
   RendererStart,
 } from './render-messages.ts'
+import { ENCODE_SUPPORT_MESSAGE, probeEncodeSupport } from './encode-support.ts'
 import { createOutputFile, readOutputFile, removeOutputFile } from './output-file.ts'
-import { shrunkSize, sizedForFrame } from './sized-media.ts'
+import { frameSizedDecoder, shrunkSize } from './sized-media.ts'
 
 /** The mixed sound's rate: Opus, AAC and MP3 all take 48 kHz. */
 const SAMPLE_RATE = 48_000
@@ -29,6 +30,15 @@ export interface RendererDeps {
 export function createRenderer(deps: RendererDeps) {
   const running = new Map<string, AbortController>()
 
+  /** The export's media: the page's library, pictures decoded to the frame's size. */
+  const libraryFor = (
+    preview: typeof import('../preview/index.ts'),
+    cmd: { width: number; height: number; access: RendererStart['access'] },
+  ) =>
+    preview.createMediaLibrary(deps.fetchMediaFor(cmd.access), {
+      decodeImage: frameSizedDecoder({ width: cmd.width, height: cmd.height }),
+    })
+
   async function render(cmd: RendererStart): Promise<void> {
     const aborter = new AbortController()
     running.set(cmd.jobId, aborter)
@@ -38,11 +48,15 @@ export function createRenderer(deps: RendererDeps) {
       import('./encode-video.ts'),
     ])
     const size = { width: cmd.width, height: cmd.height }
-    const media = sizedForFrame(preview.createMediaLibrary(deps.fetchMediaFor(cmd.access)), size)
+    const media = libraryFor(preview, cmd)
     let writable: FileSystemWritableFileStream | undefined
     try {
+      // The panel asked before the job existed; asked again here, a refusal is said plainly.
+      const support = await probeEncodeSupport([size])
+      if (!support.ok) throw new Error(ENCODE_SUPPORT_MESSAGE[support.reason])
       const compositor = preview.createCompositor(cmd.timeline, media, size)
-      const audio = await preview.mixTimelineAudio(cmd.timeline, media, { sampleRate: SAMPLE_RATE })
+      // The sound is mixed a window at a time as the encoder goes, never held whole.
+      const audio = await preview.createAudioMixer(cmd.timeline, media, { sampleRate: SAMPLE_RATE })
       signal.throwIfAborted()
       writable = await createOutputFile(cmd.jobId)
       let last = 0
@@ -93,7 +107,7 @@ export function createRenderer(deps: RendererDeps) {
   async function still(cmd: Extract<RendererCommand, { type: 'renderer-still' }>): Promise<string> {
     const preview = await import('../preview/index.ts')
     const size = { width: cmd.width, height: cmd.height }
-    const media = sizedForFrame(preview.createMediaLibrary(deps.fetchMediaFor(cmd.access)), size)
+    const media = libraryFor(preview, cmd)
     try {
       const compositor = preview.createCompositor(cmd.timeline, media, size)
       const canvas = new OffscreenCanvas(cmd.width, cmd.height)

@@ -1,4 +1,5 @@
-import type { Drawable, FrameSize, MediaLibrary } from '../preview/types.ts'
+import type { DecodeImage } from '../preview/media-library.ts'
+import type { FrameSize } from '../preview/types.ts'
 
 /** Head room over the cover size: the compositor zooms pictures in by up to 8 %. */
 const MARGIN = 1.25
@@ -16,44 +17,35 @@ export function shrunkSize(
 }
 
 /**
- * The export's media library: the page's library, with each picture scaled down once to what the
- * frame can show. The compositor draws it exactly as before (same geometry, from the same width
- * and height ratio), but a 12-megapixel photo is no longer resampled on the CPU for every one of
- * its frames, which costs more than encoding them. The still the tests compare with uses this too.
+ * The export's way to decode a picture: whole, then scaled once to what the frame can show, and
+ * the whole decode closed at once (a 12-megapixel photo is 48 MB decoded; only the frame-sized
+ * copy is kept). Decodes run one at a time, so at most one full-size picture exists at any moment
+ * however many the draft has. The compositor draws the copy exactly as it would the original (same
+ * geometry from the same width and height ratio), and no longer resamples 12 megapixels on the CPU
+ * for every frame, which cost more than encoding it. The still the tests compare with uses this too.
  */
-export function sizedForFrame(media: MediaLibrary, frame: FrameSize): MediaLibrary {
-  const images = new Map<string, Promise<Drawable | undefined>>()
-  const made: ImageBitmap[] = []
-  async function shrink(d: Drawable | undefined): Promise<Drawable | undefined> {
-    const size = d?.width && d.height ? shrunkSize(d.width, d.height, frame) : undefined
-    if (!d || !size) return d
-    try {
-      const bitmap = await createImageBitmap(d.source as ImageBitmapSource, {
-        resizeWidth: size.width,
-        resizeHeight: size.height,
-        resizeQuality: 'high',
-      })
-      made.push(bitmap)
-      return { source: bitmap, ...size }
-    } catch {
-      return d
-    }
-  }
-  return {
-    image(url) {
-      let p = images.get(url)
-      if (!p) images.set(url, (p = media.image(url).then(shrink)))
-      return p
-    },
-    videoFrame: (url, sourceMs, opts) => media.videoFrame(url, sourceMs, opts),
-    pause: (url) => media.pause(url),
-    audioBytes: (url) => media.audioBytes(url),
-    failure: (url) => media.failure(url),
-    failures: () => media.failures(),
-    subscribe: (cb) => media.subscribe(cb),
-    dispose() {
-      for (const b of made) b.close()
-      media.dispose()
-    },
+export function frameSizedDecoder(frame: FrameSize): DecodeImage {
+  let queue: Promise<unknown> = Promise.resolve()
+  return (blob) => {
+    const run = queue.then(async () => {
+      const full = await createImageBitmap(blob)
+      const size = shrunkSize(full.width, full.height, frame)
+      if (!size) return { source: full, width: full.width, height: full.height }
+      let sized: ImageBitmap
+      try {
+        sized = await createImageBitmap(full, {
+          resizeWidth: size.width,
+          resizeHeight: size.height,
+          resizeQuality: 'high',
+        })
+      } catch {
+        // Scaling refused (out of memory): the whole picture still draws, only slower.
+        return { source: full, width: full.width, height: full.height }
+      }
+      full.close()
+      return { source: sized, ...size }
+    })
+    queue = run.catch(() => {})
+    return run
   }
 }

@@ -217,4 +217,40 @@ describe('audio mixer', () => {
     expect(rms[0]).toBeGreaterThan(0.02)
     expect(rms[1]).toBe(0)
   })
+
+  it('mixes in windows exactly as at once: seams inside fades, a loop and a clip’s sound', async () => {
+    // Music fading in over 1.5 s and out over 2 s, looping (4 s) under a clip with its own sound;
+    // Windows of 1.037 s put seams inside both fades and inside the clip; not whole seconds, so a
+    // sound placed at a wrong offset in a window shows (the music is a steady tone).
+    const tl = timeline(
+      9000,
+      video(seg(2500, 4500, { sourceUrl: `${M}clip.mp4` })),
+      music(
+        seg(0, 9000, {
+          sourceUrl: `${M}music.mp3`,
+          volumePercent: 80,
+          fadeInMs: 1500,
+          fadeOutMs: 2000,
+        }),
+      ),
+    )
+    const r = await p.page.evaluate(([tl]) => window.mixInWindows(tl, 1037, 100), [tl] as const)
+    expect(r.windowedLength).toBe(r.length)
+    expect(r.seamDiffs).toHaveLength(8)
+    // Float rounding only (a sample is at most 1): a sound a frame off or a gain cut wrong is 1e-3+.
+    for (const d of r.seamDiffs) expect(d).toBeLessThan(1e-4)
+    expect(r.maxDiff).toBeLessThan(1e-4)
+    // Not silence compared with silence: the fades are there, continuous across the seams (5.5 s:
+    // music alone at its full volume).
+    const b = r.blocks
+    const full = b[55]!
+    expect(full).toBeGreaterThan(0.02)
+    // Fade-in across the first seam: rising block by block through 0.5-1.5 s.
+    for (let i = 5; i < 15; i++) expect(b[i + 1]!).toBeGreaterThan(b[i]!)
+    expect(b[9]! / full).toBeGreaterThan(0.4)
+    expect(b[9]! / full).toBeLessThan(0.8)
+    // Fade-out across the seams at 7.3 and 8.3 s: falling through 7.5-8.5 s, near silence at the end.
+    for (let i = 75; i < 85; i++) expect(b[i + 1]!).toBeLessThan(b[i]!)
+    expect(b[89]!).toBeLessThan(full * 0.1)
+  })
 })

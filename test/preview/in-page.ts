@@ -3,6 +3,7 @@
 import type { Timeline } from '../../shared/draft/timeline.ts'
 import {
   createCompositor,
+  createAudioMixer,
   createMediaLibrary,
   mixTimelineAudio,
   MediaFetchError,
@@ -32,6 +33,20 @@ declare global {
       timeline: Timeline,
       windows: Array<[number, number]>,
     ): Promise<{ sampleRate: number; channels: number; rms: number[] }>
+    /** The mix at once against the same mix rendered `windowMs` at a time and laid end to end. */
+    mixInWindows(
+      timeline: Timeline,
+      windowMs: number,
+      blockMs: number,
+    ): Promise<{
+      length: number
+      windowedLength: number
+      /** Largest sample difference anywhere, and within 5 ms of each seam. */
+      maxDiff: number
+      seamDiffs: number[]
+      /** RMS of each `blockMs` block of the windowed mix (channel 0). */
+      blocks: number[]
+    }>
   }
 }
 
@@ -126,6 +141,50 @@ window.mixLevels = async (timeline, windows) => {
   })
   media.dispose()
   return { sampleRate: mixed.sampleRate, channels: mixed.channels.length, rms }
+}
+
+window.mixInWindows = async (timeline, windowMs, blockMs) => {
+  const media = library()
+  const sampleRate = 48_000
+  const whole = await mixTimelineAudio(timeline, media, { sampleRate })
+  const mixer = await createAudioMixer(timeline, media, { sampleRate })
+  const step = Math.round((windowMs / 1000) * sampleRate)
+  const parts: Float32Array[][] = []
+  for (let from = 0; from < mixer.length; from += step) parts.push(await mixer.render(from, step))
+  const joined = whole.channels.map((_, c) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p[c]!.length, 0))
+    let at = 0
+    for (const p of parts) {
+      out.set(p[c]!, at)
+      at += p[c]!.length
+    }
+    return out
+  })
+  const diffIn = (a: number, b: number) => {
+    let max = 0
+    for (let c = 0; c < whole.channels.length; c++)
+      for (let i = Math.max(0, a); i < Math.min(b, joined[c]!.length); i++)
+        max = Math.max(max, Math.abs(whole.channels[c]![i]! - joined[c]![i]!))
+    return max
+  }
+  const near = Math.round(0.005 * sampleRate)
+  const seamDiffs: number[] = []
+  for (let s = step; s < mixer.length; s += step) seamDiffs.push(diffIn(s - near, s + near))
+  const block = Math.round((blockMs / 1000) * sampleRate)
+  const blocks: number[] = []
+  for (let a = 0; a + block <= joined[0]!.length; a += block) {
+    let sum = 0
+    for (let i = a; i < a + block; i++) sum += joined[0]![i]! ** 2
+    blocks.push(Math.sqrt(sum / block))
+  }
+  media.dispose()
+  return {
+    length: whole.channels[0]!.length,
+    windowedLength: joined[0]!.length,
+    maxDiff: diffIn(0, whole.channels[0]!.length),
+    seamDiffs,
+    blocks,
+  }
 }
 
 window.setMedia = (entries) => {
