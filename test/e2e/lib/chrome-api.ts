@@ -19,11 +19,16 @@ export interface ChromeApi {
     query(query: {
       url?: string | string[]
       active?: boolean
+      currentWindow?: boolean
     }): Promise<Array<{ id?: number; url?: string; windowId: number }>>
     get(tabId: number): Promise<{ id?: number; url?: string; title?: string }>
+    update(tabId: number, props: { active?: boolean }): Promise<unknown>
   }
   storage: {
-    local: { get(keys?: string | string[] | null): Promise<Record<string, unknown>> }
+    local: {
+      get(keys?: string | string[] | null): Promise<Record<string, unknown>>
+      set(items: Record<string, unknown>): Promise<void>
+    }
     session: { get(keys?: string | string[] | null): Promise<Record<string, unknown>> }
   }
   permissions: { getAll(): Promise<{ permissions?: string[]; origins?: string[] }> }
