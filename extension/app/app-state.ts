@@ -3,6 +3,7 @@ import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
 import { previewSoundItem, type FollowedJobs } from '../utils/storage.ts'
+import { rememberUploadedImage, uploadedImageBlob } from '../utils/uploaded-images.ts'
 import type { ChatHistory } from '../models/chat-history.ts'
 import { ChatModel } from '../models/ChatModel.ts'
 import { CreditsModel } from '../models/CreditsModel.ts'
@@ -167,6 +168,7 @@ export function createAppState(deps: AppDeps): AppState {
     sendChat,
     pendingIntent: deps.pendingIntent,
     t: deps.t,
+    rememberUpload: rememberUploadedImage,
   })
 
   const localRender = new LocalRenderModel({
@@ -186,10 +188,12 @@ export function createAppState(deps: AppDeps): AppState {
 
   const preview = new PreviewModel({
     fetchMedia: deps.fetchMedia ?? (() => Promise.reject(new Error('no media access'))),
-    // A tray image read locally (blob:, data:, cookie-protected) plays from its own bytes.
+    // A tray image read locally (blob:, data:, cookie-protected) plays from its own bytes: while
+    // in the tray by its source, once uploaded by the backend's URL the draft names.
     localBlob: async (url) => {
       const item = (await deps.tray.get()).find((i) => i.kind === 'image' && i.src === url)
-      return item?.kind === 'image' && item.blobKey ? deps.readBlob(item.blobKey) : undefined
+      if (item?.kind === 'image' && item.blobKey) return deps.readBlob(item.blobKey)
+      return uploadedImageBlob(url)
     },
     exportLink: async (jobId) => (await api.downloadLink(jobId)).url,
     sound: {

@@ -6,7 +6,7 @@ import {
   type ModelConstructor,
   type ReadonlySignal,
 } from '@preact/signals'
-import type { ApiError } from '../../shared/api/index.ts'
+import type { ApiError, UploadResult } from '../../shared/api/index.ts'
 import {
   DEFAULT_WORKER_UPLOAD_LIMIT_BYTES,
   mediaFormatOf,
@@ -23,6 +23,7 @@ import {
 import type { MessageKey } from '../utils/i18n.ts'
 import type { PendingIntent, TrayItem } from '../utils/storage.ts'
 import type { NewTrayImage } from '../utils/tray.ts'
+import type { ImageUpload } from '../utils/uploaded-images.ts'
 import { apiErrorOf } from './errors.ts'
 import type { ProjectName } from './ProjectsModel.ts'
 
@@ -55,6 +56,11 @@ export interface TrayDeps {
   }
   t: (key: MessageKey, subs?: ReadonlyArray<string | number>) => string
   now?: () => number
+  /**
+   * Keeps which backend URL a locally read image became, with its bytes, so the preview plays it
+   * from this device after the item leaves the tray (the draft names the backend's URL).
+   */
+  rememberUpload?(upload: ImageUpload): Promise<unknown>
 }
 
 /** A failed upload step: the item (undefined: the whole step) and why. */
@@ -129,7 +135,7 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
     file: UploadFile,
     key: string,
     onProgress: (loaded: number, total: number) => void,
-  ): Promise<void> {
+  ): Promise<UploadResult> {
     const resumeUploadId = await deps.tray.getUploadId(key)
     let saved: Promise<void> = Promise.resolve()
     const send = (resume: string | undefined) =>
@@ -140,8 +146,9 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         },
         ...(resume && { resumeUploadId: resume }),
       })
+    let result: UploadResult
     try {
-      await send(resumeUploadId)
+      result = await send(resumeUploadId)
     } catch (err) {
       await saved
       // Gone (expired, aborted) on the worker, or our check found it is of another file.
@@ -151,10 +158,11 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
         (code === 'invalid_request' && err instanceof ApiRequestError && err.source === 'client')
       if (!resumeUploadId || !stale) throw err
       await deps.tray.setUploadId(key, undefined)
-      await send(undefined)
+      result = await send(undefined)
     }
     await saved
     await deps.tray.setUploadId(key, undefined)
+    return result
   }
 
   /** Small files in one request, bigger ones in parts (one at a time). */
@@ -163,9 +171,9 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
     file: UploadFile,
     key: string,
     onProgress: (loaded: number, total: number) => void,
-  ): Promise<void> {
-    if (file.blob.size > largeUploadBytes) await uploadInParts(sessionId, file, key, onProgress)
-    else await deps.api.uploadFiles(sessionId, [file], { onProgress })
+  ): Promise<UploadResult> {
+    if (file.blob.size > largeUploadBytes) return uploadInParts(sessionId, file, key, onProgress)
+    return deps.api.uploadFiles(sessionId, [file], { onProgress })
   }
 
   effect(() => deps.tray.watch((list) => (items.value = list)))
@@ -216,9 +224,20 @@ export const TrayModel: ModelConstructor<TrayModel, [TrayDeps]> = createModel((d
           await deps.api.uploadUrls(sessionId, [img.src])
         } else {
           const file = await fileOf(img, index)
-          await uploadOne(sessionId, file, img.id, (loaded, total) => {
+          const result = await uploadOne(sessionId, file, img.id, (loaded, total) => {
             if (total > 0) progress.value = base + loaded / total / images.length
           })
+          // Before the item (and its bytes) leave the tray; a failure here costs only the
+          // preview's local copy, never the upload.
+          await deps
+            .rememberUpload?.({
+              sessionId,
+              src: img.src,
+              sentName: file.name,
+              blob: file.blob,
+              result,
+            })
+            .catch(() => undefined)
         }
         progress.value = (index + 1) / images.length
       }
