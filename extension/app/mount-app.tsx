@@ -2,7 +2,7 @@ import { effect } from '@preact/signals'
 import { render } from 'preact'
 import { browser } from 'wxt/browser'
 import { createAppState, type AppDeps } from './app-state.ts'
-import { createArticleCapture } from './capture-article.ts'
+import type { ArticleCapture } from './capture-article.ts'
 import { createWorkerClient, type WorkerClientOptions } from '../utils/api/index.ts'
 import { fetchSessionMedia } from '../utils/api/media.ts'
 import { currentLang, initI18n, t } from '../utils/i18n.ts'
@@ -23,8 +23,10 @@ const getKey: WorkerClientOptions['getKey'] = async (opts) =>
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
 function platformDeps(): AppDeps {
   const api = createWorkerClient({ baseUrl: getWorkerUrl, getKey })
-  // Follows whether the active tab can be seen, so a click knows at once if it must ask.
-  const article = createArticleCapture()
+  // Follows whether the active tab can be seen, so a click knows at once if it must ask; loaded
+  // after the first paint (issue 14's budget), long before anyone can click.
+  let article: ArticleCapture | undefined
+  const loading = import('./capture-article.ts').then((m) => (article = m.createArticleCapture()))
   return {
     api,
     ...storeDeps(),
@@ -35,7 +37,10 @@ function platformDeps(): AppDeps {
     links: {
       openTab: (url) => void browser.tabs.create({ url }),
       openOptions: () => void browser.runtime.openOptionsPage(),
-      captureArticle: () => article.capture().catch(() => 'no-tab' as const),
+      captureArticle: () =>
+        (article ? article.capture() : loading.then((a) => a.capture())).catch(
+          () => 'no-tab' as const,
+        ),
     },
     t,
     language: () => (currentLang() === 'zh' ? 'zh-CN' : 'en'),
