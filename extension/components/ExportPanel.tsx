@@ -12,6 +12,12 @@ const PRESET_KEYS: Record<ExportPreset, MessageKey> = {
   '1:1': 'ui_preset_square',
 }
 
+/** Why this browser cannot export here, in the UI's language. */
+const UNSUPPORTED_KEYS: Record<'no-webcodecs' | 'no-h264', MessageKey> = {
+  'no-webcodecs': 'ui_export_here_no_webcodecs',
+  'no-h264': 'ui_export_here_no_h264',
+}
+
 /**
  * Presets as toggles (one job each), the anonymous-account warning, the cloud export and the
  * export on this device side by side, and the jobs of both.
@@ -27,9 +33,14 @@ export function ExportPanel() {
   const jobs = [...ex.jobs.value, ...here.jobs.value]
     .filter((j) => j.sessionId === project?.sessionId)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  // A fresh popup may not have read the draft yet: "Export here" reads it first.
+  const draftUnread = !!app.timeline.sessionId.value && !app.timeline.state.value
+  const support = here.support.value
+  const unsupported = support && !support.ok ? t(UNSUPPORTED_KEYS[support.reason]) : undefined
+  const canExportHere = !unsupported && (here.available.value || draftUnread)
   const exportHere = () => {
     ex.dismissError()
-    void here.start(selected).catch(() => {})
+    void here.start(selected, { readDraft: () => app.timeline.refresh() }).catch(() => {})
   }
   return (
     // Collapsed until there is something to export or a job to follow (the popup's first view);
@@ -74,22 +85,48 @@ export function ExportPanel() {
           <button
             type="button"
             class="button button-wide export-here"
-            title={t('ui_export_here_title')}
-            disabled={here.starting.value || selected.length === 0 || !here.available.value}
+            title={unsupported ?? t('ui_export_here_title')}
+            disabled={
+              here.starting.value ||
+              here.readingDraft.value ||
+              selected.length === 0 ||
+              !canExportHere
+            }
+            aria-describedby={unsupported ? 'export-here-unsupported' : undefined}
             onClick={exportHere}
           >
-            {here.starting.value ? t('ui_export_starting') : t('ui_export_here')}
+            {here.readingDraft.value
+              ? t('ui_export_here_reading')
+              : here.starting.value
+                ? t('ui_export_starting')
+                : t('ui_export_here')}
           </button>
         </div>
-        {!here.available.value && selected.length > 0 && (
+        {unsupported && (
+          <p class="notice-hint export-here-unsupported" id="export-here-unsupported">
+            {unsupported}
+          </p>
+        )}
+        {!unsupported && !canExportHere && selected.length > 0 && (
           <p class="notice-hint">{t('ui_export_here_no_draft')}</p>
+        )}
+        {here.readError.value && (
+          <>
+            <ErrorNotice
+              error={here.readError.value}
+              subject={t('ui_export_here_read_subject')}
+              onRetry={exportHere}
+              onDismiss={() => here.dismiss()}
+            />
+            <p class="notice-hint">{t('ui_export_here_nothing_lost')}</p>
+          </>
         )}
         {ex.error.value && (
           <ErrorNotice
             error={ex.error.value}
             onRetry={() => void ex.start().catch(() => {})}
             onDismiss={() => ex.dismissError()}
-            {...(here.available.value && { onExportHere: exportHere })}
+            {...(canExportHere && { onExportHere: exportHere })}
           />
         )}
         {here.failure.value && (

@@ -6,9 +6,11 @@ import {
   type ModelConstructor,
   type ReadonlySignal,
 } from '@preact/signals'
-import type { ExportJob, ExportPreset, Timeline } from '../../shared/api/index.ts'
+import type { ApiError, ExportJob, ExportPreset, Timeline } from '../../shared/api/index.ts'
+import { probeEncodeSupport, type EncodeSupport } from '../render/encode-support.ts'
 import type { LocalRender } from '../render/local-jobs.ts'
 import type { RenderAppMessage, RenderAppReply } from '../render/render-messages.ts'
+import { apiErrorOf } from './errors.ts'
 
 export interface LocalDraft {
   sessionId: string
@@ -26,6 +28,19 @@ export interface LocalRenderDeps {
   send(msg: RenderAppMessage): Promise<RenderAppReply>
   /** The current project's draft, when the app has read one. */
   draft: ReadonlySignal<LocalDraft | undefined>
+  /**
+   * Whether this browser can encode the export (asked once, before any job; the default asks
+   * WebCodecs for the encoder's exact H.264 configuration at every preset's size).
+   */
+  encodeSupport?: () => Promise<EncodeSupport>
+}
+
+export interface StartOptions {
+  /**
+   * Reads the draft when none is loaded yet (a fresh popup: the timeline model's `refresh`), so
+   * "Export here" works before the timeline has been read; `draft` holds it once this resolves.
+   */
+  readDraft?: () => Promise<unknown>
 }
 
 export interface LocalRenderModel {
@@ -33,12 +48,21 @@ export interface LocalRenderModel {
   /** The audio codec of a finished render, by job id. */
   audioCodecs: ReadonlySignal<ReadonlyMap<string, string>>
   starting: ReadonlySignal<boolean>
+  /** The draft is being read because "Export here" was pressed before it was loaded. */
+  readingDraft: ReadonlySignal<boolean>
+  /** Why reading the draft failed (nothing was started; pressing again reads it again). */
+  readError: ReadonlySignal<ApiError | null>
   /** Why the last request failed, in the background's words (shown as a render failure). */
   failure: ReadonlySignal<string | null>
   /** A draft with something to draw is there to render. */
   available: ReadonlySignal<boolean>
-  /** Renders `presets` on this device, one job each, without the backend. */
-  start(presets: readonly ExportPreset[]): Promise<string[]>
+  /** Whether this browser can encode the export; undefined until known. */
+  support: ReadonlySignal<EncodeSupport | undefined>
+  /**
+   * Renders `presets` on this device, one job each, without the backend. Without a loaded draft
+   * it first reads one through `opts.readDraft`; a browser that cannot encode starts nothing.
+   */
+  start(presets: readonly ExportPreset[], opts?: StartOptions): Promise<string[]>
   cancel(jobId: string): Promise<void>
   download(jobId: string): Promise<void>
   dismiss(): void
@@ -46,12 +70,16 @@ export interface LocalRenderModel {
 
 /**
  * The app's side of the export on this device: asks the background to render the draft the app
- * shows (the background renders in a context that outlives the popup), and lists its jobs.
+ * shows (the background renders in a context that outlives the popup), and lists its jobs. Whether
+ * the browser can encode is known before any job: one that cannot never starts one.
  */
 export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDeps]> = createModel(
   (deps: LocalRenderDeps) => {
     const stored = signal<readonly LocalRender[]>([], { name: 'render.stored' })
     const starting = signal(false, { name: 'render.starting' })
+    const readingDraft = signal(false, { name: 'render.readingDraft' })
+    const readError = signal<ApiError | null>(null, { name: 'render.readError' })
+    const support = signal<EncodeSupport | undefined>(undefined, { name: 'render.support' })
     const failure = signal<string | null>(null, { name: 'render.failure' })
     const jobs = computed(() => stored.value.map((r) => r.job))
     const audioCodecs = computed(
@@ -63,6 +91,11 @@ export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDe
     const available = computed(
       () => !!deps.draft.value?.timeline.tracks.some((t) => t.segments.length > 0),
     )
+    const asked = (deps.encodeSupport ?? probeEncodeSupport)().catch((): EncodeSupport => ({
+      ok: false,
+      reason: 'no-h264',
+    }))
+    void asked.then((s) => (support.value = s))
 
     effect(() => deps.renders.watch((list) => (stored.value = list)))
     void deps.renders.get().then((list) => (stored.value = list))
@@ -80,13 +113,30 @@ export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDe
       jobs,
       audioCodecs,
       starting,
+      readingDraft,
+      readError,
       failure,
       available,
-      async start(presets) {
-        const draft = deps.draft.peek()
-        if (starting.peek() || !draft || presets.length === 0) return []
-        starting.value = true
+      support,
+      async start(presets, opts = {}) {
+        if (starting.peek() || readingDraft.peek() || presets.length === 0) return []
         failure.value = null
+        readError.value = null
+        if (!(await asked).ok) return []
+        if (!deps.draft.peek() && opts.readDraft) {
+          readingDraft.value = true
+          try {
+            await opts.readDraft()
+          } catch (err) {
+            readError.value = apiErrorOf(err)
+            return []
+          } finally {
+            readingDraft.value = false
+          }
+        }
+        const draft = deps.draft.peek()
+        if (!draft || !draft.timeline.tracks.some((t) => t.segments.length > 0)) return []
+        starting.value = true
         try {
           const reply = await request({
             type: 'render-here',
@@ -108,6 +158,7 @@ export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDe
       },
       dismiss() {
         failure.value = null
+        readError.value = null
       },
     }
   },
