@@ -2,8 +2,7 @@ import { computed, effect } from '@preact/signals'
 import { clientError, type WorkerClient } from '../utils/api/index.ts'
 import type { MessageKey } from '../utils/i18n.ts'
 import type { ParsedItem } from '../utils/parsed-item.ts'
-import { previewSoundItem, type FollowedJobs } from '../utils/storage.ts'
-import { rememberUploadedImage, uploadedImageBlob } from '../utils/uploaded-images.ts'
+import type { FollowedJobs } from '../utils/storage.ts'
 import type { ChatHistory } from '../models/chat-history.ts'
 import { ChatModel } from '../models/ChatModel.ts'
 import { CreditsModel } from '../models/CreditsModel.ts'
@@ -12,10 +11,32 @@ import { LocalRenderModel, type LocalRenderDeps } from '../models/LocalRenderMod
 import { localRendersItem } from '../render/local-renders-item.ts'
 import { sendRenderRequest } from '../render/render-messages.ts'
 import type { PendingExport } from '../models/pending-exports.ts'
-import { PreviewModel, type PreviewDeps } from '../models/PreviewModel.ts'
+import { PreviewModel, type PreviewDeps, type PreviewSoundStore } from '../models/PreviewModel.ts'
 import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
+
+/** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
+const uploadedImages = () => import('../utils/uploaded-images.ts')
+/** The preview's mute and volume: read a moment after the first paint, like the player. */
+const soundItem = async () => (await import('../utils/preview-sound.ts')).previewSoundItem
+
+/** The sound choice in storage.local, reached through its lazily loaded item. */
+const previewSoundStore: PreviewSoundStore = {
+  get: async () => (await soundItem()).getValue(),
+  set: async (sound) => (await soundItem()).setValue(sound),
+  watch(cb) {
+    let stop: (() => void) | undefined
+    let stopped = false
+    void soundItem().then((item) => {
+      if (!stopped) stop = item.watch(cb)
+    })
+    return () => {
+      stopped = true
+      stop?.()
+    }
+  },
+}
 
 /** Everything the app models need from the platform: worker client, storage, browser. */
 type IntentRouter = typeof import('../../shared/intent/router.ts')
@@ -168,7 +189,7 @@ export function createAppState(deps: AppDeps): AppState {
     sendChat,
     pendingIntent: deps.pendingIntent,
     t: deps.t,
-    rememberUpload: rememberUploadedImage,
+    rememberUpload: async (upload) => (await uploadedImages()).rememberUploadedImage(upload),
   })
 
   const localRender = new LocalRenderModel({
@@ -193,14 +214,10 @@ export function createAppState(deps: AppDeps): AppState {
     localBlob: async (url) => {
       const item = (await deps.tray.get()).find((i) => i.kind === 'image' && i.src === url)
       if (item?.kind === 'image' && item.blobKey) return deps.readBlob(item.blobKey)
-      return uploadedImageBlob(url)
+      return (await uploadedImages()).uploadedImageBlob(url)
     },
     exportLink: async (jobId) => (await api.downloadLink(jobId)).url,
-    sound: {
-      get: () => previewSoundItem.getValue(),
-      set: (sound) => previewSoundItem.setValue(sound),
-      watch: (cb) => previewSoundItem.watch(cb),
-    },
+    sound: previewSoundStore,
   })
 
   const stopFollowing = effect(() => timeline.setSession(projects.current.value?.sessionId))

@@ -6,7 +6,7 @@ import {
   type ReadonlySignal,
 } from '@preact/signals'
 import type { MediaFailure } from '../preview/types.ts'
-import type { PreviewSound } from '../utils/storage-schemas.ts'
+import type { PreviewSound } from '../utils/preview-sound.ts'
 
 /** Where the mute and volume choice is kept (storage.local), so it holds the next time. */
 export interface PreviewSoundStore {

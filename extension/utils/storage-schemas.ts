@@ -95,31 +95,3 @@ export const PendingIntent = z.object({
   at: z.number(),
 })
 export type PendingIntent = z.infer<typeof PendingIntent>
-
-/** How loud the preview plays, chosen in the player and kept for the next time it opens. */
-export const PreviewSound = z.object({
-  muted: z._default(z.boolean(), false),
-  /** 0-1, applied when not muted. */
-  volume: z._default(z.number().check(z.gte(0), z.lte(1)), 1),
-})
-export type PreviewSound = z.infer<typeof PreviewSound>
-
-/**
- * A tray image read locally (blob:, data:, cookie-protected) after its upload: the backend's URL
- * of the file, which the draft names, and a copy of its bytes (IndexedDB, under `blobKey`), so
- * the preview plays it from this device once the tray item is gone.
- */
-export const UploadedImage = z.object({
-  /** The backend's URL of the uploaded file (`UploadResult.files[].url`). */
-  url: z.string(),
-  filename: z.optional(z.string()),
-  sessionId: z.string(),
-  /** The tray item's own source (its blob:/data: URL or page URL). */
-  src: z.string(),
-  blobKey: z.string(),
-  at: z.number(),
-})
-export type UploadedImage = z.infer<typeof UploadedImage>
-
-export const UploadedImages = z.object({ images: z.array(UploadedImage) })
-export type UploadedImages = z.infer<typeof UploadedImages>

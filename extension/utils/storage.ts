@@ -7,7 +7,6 @@ import {
   NotificationMap,
   PendingExports,
   PendingIntent,
-  PreviewSound,
   Projects,
   Settings,
   Tray,
@@ -57,9 +56,3 @@ export const registrationPendingItem = defineParsedItem(
   z.boolean(),
   false,
 )
-
-/** The preview's mute and volume, shared by the popup and the side panel. */
-export const previewSoundItem = defineParsedItem('local:preview-sound', PreviewSound, {
-  muted: false,
-  volume: 1,
-})

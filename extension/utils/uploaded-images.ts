@@ -1,7 +1,28 @@
+import { z } from 'zod/mini'
 import type { UploadResult } from '../../shared/api/index.ts'
 import { deleteBlob, getBlob, putBlob } from './blob-store.ts'
 import { defineParsedItem } from './parsed-item.ts'
-import { UploadedImages, type UploadedImage } from './storage-schemas.ts'
+
+/**
+ * A tray image read locally (blob:, data:, cookie-protected) after its upload: the backend's URL
+ * of the file, which the draft names, and a copy of its bytes (IndexedDB, under `blobKey`), so
+ * the preview plays it from this device once the tray item is gone. Kept out of
+ * storage-schemas.ts: this module loads after the popup's first paint (issue 14's budget).
+ */
+export const UploadedImage = z.object({
+  /** The backend's URL of the uploaded file (`UploadResult.files[].url`). */
+  url: z.string(),
+  filename: z.optional(z.string()),
+  sessionId: z.string(),
+  /** The tray item's own source (its blob:/data: URL or page URL). */
+  src: z.string(),
+  blobKey: z.string(),
+  at: z.number(),
+})
+export type UploadedImage = z.infer<typeof UploadedImage>
+
+export const UploadedImages = z.object({ images: z.array(UploadedImage) })
+export type UploadedImages = z.infer<typeof UploadedImages>
 
 /**
  * The newest uploads kept; older ones (and their bytes) go. A preview plays the projects a

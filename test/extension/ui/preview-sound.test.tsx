@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { PreviewModel, type PreviewDeps } from '../../../extension/models/PreviewModel.ts'
 import { setUiLanguage } from '../../../extension/utils/i18n.ts'
-import { previewSoundItem, projectsItem } from '../../../extension/utils/storage.ts'
+import { previewSoundItem } from '../../../extension/utils/preview-sound.ts'
+import { projectsItem } from '../../../extension/utils/storage.ts'
 import { createFakeWorker, renderApp, SESSION } from './harness.tsx'
 
 beforeEach(() => {
