@@ -19,12 +19,16 @@ import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 /** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
 const uploadedImages = () => import('../utils/uploaded-images.ts')
 /** The preview's mute and volume: read a moment after the first paint, like the player. */
-const soundItem = async () => (await import('../utils/preview-sound.ts')).previewSoundItem
+let soundItemLoaded: typeof import('../utils/preview-sound.ts').previewSoundItem | undefined
+const soundItem = async () =>
+  (soundItemLoaded ??= (await import('../utils/preview-sound.ts')).previewSoundItem)
 
 /** The sound choice in storage.local, reached through its lazily loaded item. */
 const previewSoundStore: PreviewSoundStore = {
   get: async () => (await soundItem()).getValue(),
-  set: async (sound) => (await soundItem()).setValue(sound),
+  // Once loaded, written in the same task as the click or key: a popup closed right after a
+  // mute must not lose it (a dynamic import resolves a task later, after the page is gone).
+  set: (sound) => soundItemLoaded?.setValue(sound) ?? soundItem().then((i) => i.setValue(sound)),
   watch(cb) {
     let stop: (() => void) | undefined
     let stopped = false

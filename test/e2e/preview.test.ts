@@ -187,6 +187,20 @@ describe('the preview player', () => {
     )
   })
 
+  it('M mutes while focus is in the player, and the popup opened again is still muted', async () => {
+    const muteButton = () =>
+      popup.getByRole('button', { name: messages.text('ui_preview_mute'), exact: true })
+    expect(await muteButton().getAttribute('aria-pressed')).toBe('false')
+    await popup.locator('.preview-seek').focus()
+    await popup.keyboard.press('m')
+    await expect.poll(() => muteButton().getAttribute('aria-pressed')).toBe('true')
+    await popup.close()
+    popup = await tour.openPopup()
+    await expect.poll(() => muteButton().getAttribute('aria-pressed')).toBe('true')
+    await muteButton().click()
+    await expect.poll(() => muteButton().getAttribute('aria-pressed')).toBe('false')
+  })
+
   it('a file the media host will not give shows its placeholder with the reason', async () => {
     await env.sim.fault({ kind: 'http', endpoint: 'media', status: 404, times: 50 })
     // The media route's answers are cacheable for a while: this is the first open of another day.
