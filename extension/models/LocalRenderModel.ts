@@ -7,7 +7,7 @@ import {
   type ReadonlySignal,
 } from '@preact/signals'
 import type { ApiError, ExportJob, ExportPreset, Timeline } from '../../shared/api/index.ts'
-import { probeEncodeSupport, type EncodeSupport } from '../render/encode-support.ts'
+import type { EncodeSupport } from '../render/encode-support.ts'
 import type { LocalRender } from '../render/local-jobs.ts'
 import type { RenderAppMessage, RenderAppReply } from '../render/render-messages.ts'
 import { apiErrorOf } from './errors.ts'
@@ -91,7 +91,11 @@ export const LocalRenderModel: ModelConstructor<LocalRenderModel, [LocalRenderDe
     const available = computed(
       () => !!deps.draft.value?.timeline.tracks.some((t) => t.segments.length > 0),
     )
-    const asked = (deps.encodeSupport ?? probeEncodeSupport)().catch((): EncodeSupport => ({
+    // Asked right after the first paint (its own small chunk: the popup's budget).
+    const probe =
+      deps.encodeSupport ??
+      (async () => (await import('../render/encode-support.ts')).probeEncodeSupport())
+    const asked = probe().catch((): EncodeSupport => ({
       ok: false,
       reason: 'no-h264',
     }))
