@@ -31,6 +31,12 @@
  *   process (simulator B, both workerd, minus simulator A's during the direct runs): on a small
  *   shared machine the times at 200 streams are bounded by CPU, and CPU is what stays comparable
  *   between machines.
+ *   Locally that process is more than the worker: it also runs miniflare's own services (the entry
+ *   worker every request passes, the KV and rate-limit emulators) and workerd's HTTP, none of which
+ *   Cloudflare bills as the worker's CPU time. So the run also measures that floor: the process's CPU
+ *   per request for REQUEST_FLOOR_N requests of the cached OpenAPI document (no key, no storage,
+ *   the least a request can cost here), and the budget figure is the turn's CPU net of that floor
+ *   for its two requests (send, events). The gross figure stays in the detail.
  * The turn is a generation ("make a video …": text, ~10-20 heartbeats, 3 tool calls and results,
  * closing text; ~25-30 events) at timeScale 0.03: 3-9 s a turn, events 1.5-45 ms apart, so N = 200
  * means 200 replies streaming at once. The N starts are spread over STAGGER_MS (the same offset for
@@ -66,6 +72,7 @@ export const CHAT_SIMULATOR: SimulatorConfigPatch = {
 }
 
 const CONCURRENCY = [1, 50, 200]
+const REQUEST_FLOOR_N = 200
 const ROUNDS_AT_1 = 4
 const STAGGER_MS: Record<number, number> = { 1: 0, 50: 1000, 200: 3000 }
 /** Installations (and direct-path anonymous users) the streams are spread over. */
@@ -140,6 +147,7 @@ export async function benchChatRelay(
   }
   // A warm-up pair: workerd compiles the worker and opens its first objects.
   await runRound(ctx, 1)
+  const floorMs = await requestFloor(workerUrl, pids.worker)
 
   const figures: Figure[] = []
   for (const n of CONCURRENCY) {
@@ -156,7 +164,7 @@ export async function benchChatRelay(
       c: await control.log('run_sse'),
     }
     try {
-      figures.push(...figuresOf(n, pairs, cpu, logs))
+      figures.push(...figuresOf(n, pairs, cpu, logs, floorMs))
     } catch (err) {
       // Every pair of this concurrency failed: say so, and keep the other concurrencies' figures.
       figures.push({
@@ -177,6 +185,7 @@ function figuresOf(
   pairs: Pair[],
   cpu: CpuUse,
   logs: { a: LoggedRequest[]; b: LoggedRequest[]; c: LoggedRequest[] },
+  floorMs: number,
 ): Figure[] {
   const startOf = (log: LoggedRequest[], sid: string) => {
     const time = log.find(
@@ -257,7 +266,9 @@ function figuresOf(
   const noiseEvent = median(event.noise.map(Math.abs))
   const eventsPerTurn = upstreamEvents / ok.length
   const addedCpu = (cpu.simB + cpu.proxy + cpu.worker - cpu.direct) / ok.length
-  const workerPerTurn = cpu.worker / ok.length
+  const grossPerTurn = cpu.worker / ok.length
+  // A turn is two requests to the worker: the message, and its events.
+  const workerPerTurn = Math.max(0, grossPerTurn - 2 * floorMs)
   const textMedian = median(text.latency)
   const textP99 = quantile(text.latency, 0.99)
   const textDetail =
@@ -321,7 +332,8 @@ function figuresOf(
       target: '≤ 5 ms',
       met: workerPerTurn <= 5,
       detail:
-        `the worker's workerd process over the relayed runs / ${ok.length} turns; wrangler's dev proxy ` +
+        `the worker's workerd process over the relayed runs / ${ok.length} turns, ${round(grossPerTurn)} ms, ` +
+        `less 2 requests × ${round(floorMs)} ms, the local server's floor per request; wrangler's dev proxy ` +
         `(not deployed) ${per(cpu.proxy)} ms more per turn`,
     },
     {
@@ -330,7 +342,9 @@ function figuresOf(
       unit: 'ms',
       target: '≤ 0.3 ms',
       met: workerPerTurn / eventsPerTurn <= 0.3,
-      detail: `turn set-up included; ${round(eventsPerTurn)} upstream events per turn`,
+      detail:
+        `turn set-up included, net of the request floor as above (gross ${round(grossPerTurn / eventsPerTurn)} ms); ` +
+        `${round(eventsPerTurn)} upstream events per turn`,
     },
     {
       name: `chat: CPU per relayed event, all processes, ${label}`,
@@ -342,6 +356,23 @@ function figuresOf(
         `direct: simulator ${per(cpu.direct)} ms; ${round(eventsPerTurn)} upstream events per turn`,
     },
   ]
+}
+
+/**
+ * The worker process's CPU per request that does nothing: the cached OpenAPI document, 4 in flight,
+ * each from its own address (the document is rate limited per address).
+ */
+export async function requestFloor(workerUrl: string, pids: number[]): Promise<number> {
+  const cpu = async () => (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0)
+  const get = (i: number) =>
+    fetch(`${workerUrl}/v1/openapi.json`, {
+      headers: { 'CF-Connecting-IP': `203.0.113.${(i % 250) + 1}` },
+    }).then((r) => r.arrayBuffer())
+  for (let i = 0; i < 8; i++) await get(i)
+  const c0 = await cpu()
+  for (let i = 0; i < REQUEST_FLOOR_N; i += 4)
+    await Promise.all([get(i), get(i + 1), get(i + 2), get(i + 3)])
+  return ((await cpu()) - c0) / REQUEST_FLOOR_N
 }
 
 /** ms from the request's start to the first text event. */

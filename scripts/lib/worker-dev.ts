@@ -1,7 +1,7 @@
 /**
  * Child-process entry: runs the worker under wrangler's local dev server (workerd) without file
  * watching, so edits elsewhere in the checkout never reload it mid-test. Prints `READY <url>` once
- * it serves. Input (JSON in WORKER_DEV): { port, persistTo, vars }. SIGTERM stops it.
+ * it serves. Input (JSON in WORKER_DEV): { port, persistTo, vars, config?, inspectorPort? }. SIGTERM stops it.
  * @module
  */
 import { unstable_startWorker } from 'wrangler'
@@ -12,6 +12,8 @@ const input = JSON.parse(process.env.WORKER_DEV ?? '{}') as {
   persistTo: string
   vars: Record<string, string>
   config?: string
+  /** The profiler's way in (scripts/bench/profile-chat.ts); off otherwise. */
+  inspectorPort?: number
 }
 const config = input.config ?? fileURLToPath(new URL('../../wrangler.toml', import.meta.url))
 
@@ -22,7 +24,10 @@ const worker = await unstable_startWorker({
   ),
   dev: {
     server: { hostname: '127.0.0.1', port: input.port },
-    inspector: false,
+    inspector:
+      input.inspectorPort === undefined
+        ? false
+        : { hostname: '127.0.0.1', port: input.inspectorPort },
     persist: input.persistTo,
     watch: false,
     remote: false,

@@ -19,6 +19,8 @@ export interface WorkerOptions {
    * same code while the checkout changes); this checkout's by default.
    */
   config?: string
+  /** Opens workerd's inspector (through wrangler) on this port, for a CPU profile. */
+  inspectorPort?: number
 }
 
 export interface RunningWorker {
@@ -61,6 +63,7 @@ async function launch(port: number, options: WorkerOptions): Promise<GroupProces
         persistTo: options.persistTo,
         vars,
         config: options.config,
+        inspectorPort: options.inspectorPort,
       }),
       WRANGLER_SEND_METRICS: 'false',
       WRANGLER_SEND_ERROR_REPORTS: 'false',
