@@ -2,7 +2,13 @@ import { describe, it } from 'vitest'
 import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
 import { interpretUpstreamData, TextDeltas } from '../../worker/chat/interpret.ts'
 import { ReplyText } from '../../worker/chat/reply-text.ts'
-import { resumeAfter, runEventStream, sseFrame, type RunListener } from '../../worker/chat/sse.ts'
+import {
+  resumeAfter,
+  runEventStream,
+  sseFrame,
+  storedEvent,
+  type RunListener,
+} from '../../worker/chat/sse.ts'
 import { endsAnEvent, readUpstreamEvents } from '../../worker/chat/upstream-stream.ts'
 
 const encoder = new TextEncoder()
@@ -237,7 +243,7 @@ describe('ReplyText', () => {
 
 describe('SSE helpers', () => {
   it('frames an event with its type, seq and one line of JSON', ({ expect }) => {
-    const frame = sseFrame({ seq: 7, runId: 'run_x', event: { type: 'text', delta: 'a\nb\r\nc' } })
+    const frame = sseFrame(storedEvent(7, { type: 'text', delta: 'a\nb\r\nc' }))
     expect(frame).toBe('event: text\nid: 7\ndata: {"type":"text","delta":"a\\nb\\r\\nc"}\n\n')
   })
 
@@ -256,7 +262,7 @@ describe('SSE helpers', () => {
     const body = runEventStream((l) => {
       listener = l
       return {
-        backlog: [{ seq: 3, runId: 'r', event: { type: 'text', delta: 'a' } }],
+        backlog: [storedEvent(3, { type: 'text', delta: 'a' })],
         live: true,
         detach: () => (detached += 1),
       }
@@ -268,16 +274,14 @@ describe('SSE helpers', () => {
     while (!seen.includes(': ping')) seen += await more()
     expect(seen.startsWith('event: text\nid: 3\n')).toBe(true)
     // An event already delivered (seq 3) is never sent twice; a new one is.
-    listener!({ seq: 3, runId: 'r', event: { type: 'text', delta: 'a' } })
-    listener!({ seq: 4, runId: 'r', event: { type: 'activity', kind: 'editing' } })
+    listener!(storedEvent(3, { type: 'text', delta: 'a' }))
+    listener!(storedEvent(4, { type: 'activity', kind: 'editing' }))
     while (!seen.includes('id: 4')) seen += await more()
     expect(seen.match(/id: 3/g)).toHaveLength(1)
     await reader.cancel()
     expect(detached).toBe(1)
     // Events after the reader left go nowhere and throw nothing.
-    expect(() =>
-      listener!({ seq: 5, runId: 'r', event: { type: 'done', actions: [] } }),
-    ).not.toThrow()
+    expect(() => listener!(storedEvent(5, { type: 'done', actions: [] }))).not.toThrow()
     expect(detached).toBe(1)
   })
 
@@ -288,8 +292,8 @@ describe('SSE helpers', () => {
     expect(await new Response(ended).text()).toBe('')
     const finished = runEventStream(() => ({
       backlog: [
-        { seq: 1, runId: 'r', event: { type: 'text', delta: 'hi' } },
-        { seq: 2, runId: 'r', event: { type: 'done', actions: [] } },
+        storedEvent(1, { type: 'text', delta: 'hi' }),
+        storedEvent(2, { type: 'done', actions: [] }),
       ],
       live: false,
       detach: () => {},

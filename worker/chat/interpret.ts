@@ -1,5 +1,3 @@
-import { z } from 'zod'
-
 /**
  * What one upstream event means for the turn. The event JSON is not specified (contract, "Chat
  * stream events"), so both known styles are read and anything else is ignored:
@@ -11,26 +9,12 @@ import { z } from 'zod'
 export type UpstreamSignal =
   { kind: 'text'; text: string; partial: boolean } | { kind: 'tool_call' } | { kind: 'tool_result' }
 
-const Documented = z.object({
-  type: z.string(),
-  content: z.unknown().optional(),
-  text: z.unknown().optional(),
-  delta: z.unknown().optional(),
-})
-
-const AdkPart = z.looseObject({
-  text: z.string().optional(),
-  thought: z.boolean().optional(),
-  functionCall: z.unknown().optional(),
-  function_call: z.unknown().optional(),
-  functionResponse: z.unknown().optional(),
-  function_response: z.unknown().optional(),
-})
-
-const Adk = z.object({
-  content: z.object({ parts: z.array(z.unknown()) }),
-  partial: z.boolean().nullish(),
-})
+/**
+ * Plain checks, not schemas: this runs for every upstream event, and trying a schema that fails
+ * (every documented event tried as ADK first) builds an error object each time.
+ */
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
 
 const TEXT_TYPES = new Set(['text', 'message', 'text_delta'])
 const TOOL_CALL_TYPES = new Set(['tool_call', 'function_call', 'tool_use'])
@@ -45,15 +29,17 @@ export function interpretUpstreamData(data: string): UpstreamSignal[] {
   } catch {
     return []
   }
-  const adk = Adk.safeParse(json)
-  if (adk.success) return fromAdk(adk.data.content.parts, adk.data.partial === true)
-  const documented = Documented.safeParse(json)
-  if (documented.success) return fromDocumented(documented.data)
+  if (!isRecord(json)) return []
+  const { content, partial } = json
+  const adkPartial = partial === undefined || partial === null || typeof partial === 'boolean'
+  if (isRecord(content) && Array.isArray(content.parts) && adkPartial)
+    return fromAdk(content.parts, partial === true)
+  if (typeof json.type === 'string') return fromDocumented(json.type, json)
   return []
 }
 
-function fromDocumented(event: z.infer<typeof Documented>): UpstreamSignal[] {
-  const type = event.type.toLowerCase()
+function fromDocumented(rawType: string, event: Record<string, unknown>): UpstreamSignal[] {
+  const type = rawType.toLowerCase()
   if (TOOL_CALL_TYPES.has(type)) return [{ kind: 'tool_call' }]
   if (TOOL_RESULT_TYPES.has(type)) return [{ kind: 'tool_result' }]
   if (!TEXT_TYPES.has(type)) return []
@@ -67,16 +53,14 @@ function fromDocumented(event: z.infer<typeof Documented>): UpstreamSignal[] {
 function fromAdk(parts: unknown[], partial: boolean): UpstreamSignal[] {
   const signals: UpstreamSignal[] = []
   let text = ''
-  for (const raw of parts) {
-    const part = AdkPart.safeParse(raw)
-    if (!part.success) continue
-    const p = part.data
+  for (const p of parts) {
+    if (!isRecord(p)) continue
     if (p.functionCall !== undefined || p.function_call !== undefined)
       signals.push({ kind: 'tool_call' })
     else if (p.functionResponse !== undefined || p.function_response !== undefined)
       signals.push({ kind: 'tool_result' })
     // A model's "thought" parts are its reasoning, not the reply.
-    else if (p.text !== undefined && p.thought !== true) text += p.text
+    else if (typeof p.text === 'string' && p.thought !== true) text += p.text
   }
   if (text !== '') signals.unshift({ kind: 'text', text, partial })
   return signals

@@ -87,7 +87,7 @@ export class ReplyText {
    * came, so a rule never reads half a button name.
    */
   flush(whole = false): void {
-    clearTimeout(this.flushTimer)
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer)
     this.flushTimer = undefined
     if (this.pending === '') return
     const held = this.pending

@@ -1,7 +1,8 @@
 /**
  * Watches a turn for silence. Calls `onStillWorking(silentForMs)` after every `intervalMs` without
  * real output, and `onTimeout()` once when the silence reaches `timeoutMs`. Heartbeats are not
- * output: only `activity()` resets the clock.
+ * output: only `activity()` resets the clock. `activity()` runs for every upstream event, so it
+ * only notes the time; the one timer looks at it when it fires and sets itself for what is left.
  */
 export class SilenceWatch {
   private readonly intervalMs: number
@@ -9,6 +10,7 @@ export class SilenceWatch {
   private readonly onStillWorking: (silentForMs: number) => void
   private readonly onTimeout: () => void
   private lastActivity = Date.now()
+  private nextNotice: number
   private timer: ReturnType<typeof setTimeout> | undefined
   private stopped = false
 
@@ -22,13 +24,14 @@ export class SilenceWatch {
     this.timeoutMs = options.timeoutMs
     this.onStillWorking = options.onStillWorking
     this.onTimeout = options.onTimeout
-    this.schedule()
+    this.nextNotice = this.lastActivity + this.intervalMs
+    this.schedule(Date.now())
   }
 
   activity(): void {
     if (this.stopped) return
     this.lastActivity = Date.now()
-    this.schedule()
+    this.nextNotice = this.lastActivity + this.intervalMs
   }
 
   stop(): void {
@@ -36,23 +39,25 @@ export class SilenceWatch {
     clearTimeout(this.timer)
   }
 
-  private schedule(): void {
-    clearTimeout(this.timer)
-    const silentFor = Date.now() - this.lastActivity
-    const untilTimeout = this.timeoutMs - silentFor
-    this.timer = setTimeout(() => this.tick(), Math.max(0, Math.min(this.intervalMs, untilTimeout)))
+  private schedule(now: number): void {
+    const due = Math.min(this.nextNotice, this.lastActivity + this.timeoutMs)
+    this.timer = setTimeout(() => this.tick(), Math.max(0, due - now))
   }
 
   private tick(): void {
     if (this.stopped) return
-    const silentFor = Date.now() - this.lastActivity
+    const now = Date.now()
+    const silentFor = now - this.lastActivity
     if (silentFor >= this.timeoutMs) {
       this.stop()
       this.onTimeout()
       return
     }
-    this.onStillWorking(silentFor)
-    this.schedule()
+    if (now >= this.nextNotice) {
+      this.onStillWorking(silentFor)
+      this.nextNotice = now + this.intervalMs
+    }
+    this.schedule(now)
   }
 }
 

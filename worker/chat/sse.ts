@@ -1,4 +1,4 @@
-import { TERMINAL_EVENT_TYPES, type SequencedChatEvent } from '../../shared/api/chat-events.ts'
+import { TERMINAL_EVENT_TYPES, type ChatEvent } from '../../shared/api/chat-events.ts'
 
 /** While a run is live, a comment this often shows both ends the connection is alive. */
 export const PING_INTERVAL_MS = 15_000
@@ -16,10 +16,24 @@ export function sseHeaders(): Headers {
   })
 }
 
-/** One event as an SSE frame: `event: <type>`, `id: <seq>`, one `data:` line of JSON. */
-export function sseFrame(item: SequencedChatEvent): string {
+/**
+ * A run's event as stored and sent: its number, its type and its JSON, serialised once when it is
+ * appended (the same text goes to SQLite and to every reader, never parsed again on the way).
+ */
+export interface StoredEvent {
+  seq: number
+  type: ChatEvent['type']
+  data: string
+}
+
+export function storedEvent(seq: number, event: ChatEvent): StoredEvent {
   // JSON.stringify escapes CR and LF inside strings, so the data is always a single line.
-  return `event: ${item.event.type}\nid: ${item.seq}\ndata: ${JSON.stringify(item.event)}\n\n`
+  return { seq, type: event.type, data: JSON.stringify(event) }
+}
+
+/** One event as an SSE frame: `event: <type>`, `id: <seq>`, one `data:` line of JSON. */
+export function sseFrame(item: StoredEvent): string {
+  return `event: ${item.type}\nid: ${item.seq}\ndata: ${item.data}\n\n`
 }
 
 export const SSE_PING = ': ping\n\n'
@@ -38,7 +52,7 @@ export function resumeAfter(
 }
 
 /** A listener of a run's new events; returns nothing, must not throw. */
-export type RunListener = (item: SequencedChatEvent) => void
+export type RunListener = (item: StoredEvent) => void
 
 /**
  * The SSE body of one run for one reader: the stored events after the resume point, then the live
@@ -48,7 +62,7 @@ export type RunListener = (item: SequencedChatEvent) => void
  */
 export function runEventStream(
   attach: (listener: RunListener) => {
-    backlog: SequencedChatEvent[]
+    backlog: StoredEvent[]
     live: boolean
     detach: () => void
   },
@@ -76,11 +90,11 @@ export function runEventStream(
           cleanup()
         }
       }
-      const deliver = (item: SequencedChatEvent) => {
+      const deliver = (item: StoredEvent) => {
         if (closed || item.seq <= lastSeq) return
         lastSeq = item.seq
         write(sseFrame(item))
-        if (TERMINAL_EVENT_TYPES.has(item.event.type)) {
+        if (TERMINAL_EVENT_TYPES.has(item.type)) {
           cleanup()
           try {
             controller.close()

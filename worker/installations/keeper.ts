@@ -54,6 +54,11 @@ export interface TokenState {
 export class InstallationKeeper extends DurableObject<Env> {
   #inflight: Promise<Result<string>> | null = null
   #schema = false
+  /**
+   * The state as last parsed, with the text it was parsed from: every key check reads the state,
+   * and the same text is not parsed (and validated) again.
+   */
+  #parsed: { text: string; state: KeeperState } | undefined
 
   /**
    * Creates the installation with its first token: the deployment's team token when NEMO_TOKEN is
@@ -354,11 +359,13 @@ export class InstallationKeeper extends DurableObject<Env> {
       .exec<{ state: string }>('SELECT state FROM installation WHERE id = 1')
       .toArray()[0]
     if (!row) return null
+    if (this.#parsed?.text === row.state) return this.#parsed.state
     const parsed = KeeperState.safeParse(JSON.parse(row.state))
     if (!parsed.success) {
       console.error('installation keeper state unreadable', { issues: parsed.error.issues.length })
       return null
     }
+    this.#parsed = { text: row.state, state: parsed.data }
     return parsed.data
   }
 

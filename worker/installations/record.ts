@@ -65,7 +65,8 @@ export async function isRegistered(
   installationId: string,
   onMiss?: () => Promise<void>,
 ): Promise<boolean> {
-  if (await readRecordFromKv(env, installationId).catch(() => null)) return true
+  // Existence only (the keeper's record is the one read): every keyed call passes here.
+  if ((await env.INSTALLATIONS.get(kvKey(installationId)).catch(() => null)) !== null) return true
   await onMiss?.()
   return registryOf(env).has(installationId)
 }

@@ -2,16 +2,20 @@ import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { unwrap } from '../result.ts'
 import type { TokenSource } from '../upstream/types.ts'
-import { keeperOf, readRecord, type InstallationRecord } from './record.ts'
+import { keeperOf, type InstallationRecord } from './record.ts'
 import { isTokenFresh } from './token-policy.ts'
 
-/** Reads the installation's record once (KV, then keeper) and renews through the keeper. */
+/**
+ * Reads the installation's record once from its keeper and renews through it. The id is always
+ * one that passed the key check (a route's caller, or an object that stored it), so the keeper
+ * is asked straight away, without the existence check a guessed id needs (record.ts).
+ */
 export function createTokenSource(env: Env, installationId: string): TokenSource {
   let record: InstallationRecord | undefined
   let token: string | undefined
 
   async function load(): Promise<InstallationRecord> {
-    record ??= (await readRecord(env, installationId)) ?? undefined
+    record ??= (await keeperOf(env, installationId).getRecord()) ?? undefined
     if (!record) throw new WorkerError('unauthorized')
     return record
   }

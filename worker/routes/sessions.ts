@@ -13,7 +13,7 @@ import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { COMMON_ERRORS, errorResponses, jsonContent } from '../http/openapi.ts'
 import { validationHook } from '../http/validation.ts'
-import { createSession, resolveSession } from '../sessions/access.ts'
+import { createSession, sessionObject } from '../sessions/access.ts'
 import { unwrap } from '../result.ts'
 
 const sessionParam = z.object({ sessionId: SessionId })
@@ -55,8 +55,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     }),
     async (c) => {
       const { sessionId } = c.req.valid('param')
-      const { stub } = await resolveSession(c.env, c.var.installationId, sessionId)
-      const info = await stub.describe(c.var.installationId)
+      const info = await sessionObject(c.env, sessionId).describe(c.var.installationId)
       if (info === null) throw new WorkerError('not_found')
       return c.json(info, 200)
     },
@@ -81,8 +80,10 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     }),
     async (c) => {
       const { sessionId } = c.req.valid('param')
-      const { stub } = await resolveSession(c.env, c.var.installationId, sessionId)
-      const sent = await stub.sendMessage(c.var.installationId, c.req.valid('json'))
+      const sent = await sessionObject(c.env, sessionId).sendMessage(
+        c.var.installationId,
+        c.req.valid('json'),
+      )
       return c.json({ runId: unwrap(sent).runId, sessionId }, 202)
     },
   )
@@ -118,8 +119,8 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     async (c) => {
       const { sessionId, runId } = c.req.valid('param')
       const installationId = c.var.installationId
-      const { stub } = await resolveSession(c.env, installationId, sessionId)
       const after = resumeAfter(c.req.header('Last-Event-ID'), c.req.valid('query').after)
+      const stub = sessionObject(c.env, sessionId)
       const events = unwrap(await stub.runEvents(installationId, runId, after))
       // Fresh headers: nothing may compress (and so buffer) the stream.
       return new Response(events, { status: 200, headers: sseHeaders() })

@@ -42,6 +42,15 @@ export async function createSession(
 }
 
 /**
+ * The session's object, for an operation that checks the owner itself (its answer is `not_found`
+ * for another installation's session, as here): one Durable Object call instead of two.
+ */
+export function sessionObject(env: Env, sessionId: string): DurableObjectStub<ProjectSession> {
+  if (!SessionId.safeParse(sessionId).success) throw new WorkerError('not_found')
+  return stubFor(env, sessionId)
+}
+
+/**
  * The session, if it exists and belongs to the installation. Throws `not_found` otherwise, the same
  * way for both, so nobody learns that another installation's session id is real.
  */
@@ -50,8 +59,7 @@ export async function resolveSession(
   installationId: string,
   sessionId: string,
 ): Promise<ResolvedSession> {
-  if (!SessionId.safeParse(sessionId).success) throw new WorkerError('not_found')
-  const stub = stubFor(env, sessionId)
+  const stub = sessionObject(env, sessionId)
   const found = await stub.access(installationId)
   if (found === null) throw new WorkerError('not_found')
   return {

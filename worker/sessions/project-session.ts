@@ -1,12 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
-import type { ChatEvent, SequencedChatEvent } from '../../shared/api/chat-events.ts'
+import type { ChatEvent } from '../../shared/api/chat-events.ts'
 import type { SendMessageRequest, SessionInfo } from '../../shared/api/sessions.ts'
 import { normalizeDraft, summarizeTimeline } from '../draft/index.ts'
 import { toApiError } from '../../shared/errors/table.ts'
 import { translateGuiWording } from '../chat/gui-wording.ts'
 import { describeChatError } from '../chat/describe-error.ts'
 import { runChatTurn } from '../chat/run-engine.ts'
-import { runEventStream, type RunListener } from '../chat/sse.ts'
+import { runEventStream, type RunListener, type StoredEvent } from '../chat/sse.ts'
 import { chatTimings } from '../chat/timings.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
@@ -37,6 +37,8 @@ export class ProjectSession extends DurableObject<Env> {
   /** The one renewal of the backend session in flight; concurrent callers share it. */
   #renewal: Promise<Result<string>> | undefined
   readonly #listeners = new Map<string, Set<RunListener>>()
+  /** Known to have its sweep alarm set (the alarm always sets the next one): not asked again. */
+  #sweepArmed = false
   /** The turns this instance is running; kept so the runtime sees their pending I/O. */
   readonly #turns = new Map<string, Promise<void>>()
 
@@ -127,8 +129,7 @@ export class ProjectSession extends DurableObject<Env> {
 
   /**
    * A run's events as SSE bytes, after sequence number `after`: the stored ones, then the live
-   * tail. `not_found` for another installation's session or an unknown run (the route checked
-   * ownership too).
+   * tail. `not_found` for another installation's session or an unknown run.
    */
   async runEvents(
     installationId: string,
@@ -158,6 +159,7 @@ export class ProjectSession extends DurableObject<Env> {
         await this.ctx.storage.deleteAlarm()
         await this.ctx.storage.deleteAll()
         this.#dropped = true
+        this.#sweepArmed = false
         rearm = false
       }
     } catch (err) {
@@ -233,7 +235,7 @@ export class ProjectSession extends DurableObject<Env> {
   }
 
   /** Stores an event, ends the run on a terminal one, and hands it to the run's listeners. */
-  #append(runId: string, event: ChatEvent): SequencedChatEvent {
+  #append(runId: string, event: ChatEvent): StoredEvent {
     const now = Date.now()
     const item = store.appendEvent(this.#sql, runId, event, now)
     if (event.type === 'done' || event.type === 'error') {
@@ -278,6 +280,7 @@ export class ProjectSession extends DurableObject<Env> {
       // An id that was never created (or was swept): drop the empty tables the constructor made,
       // so asking for made-up ids costs no storage.
       this.#dropped = true
+      this.#sweepArmed = false
       await this.ctx.storage.deleteAll()
       return undefined
     }
@@ -285,9 +288,11 @@ export class ProjectSession extends DurableObject<Env> {
   }
 
   async #ensureSweepAlarm(): Promise<void> {
+    if (this.#sweepArmed) return
     if ((await this.ctx.storage.getAlarm()) === null) {
       await this.ctx.storage.setAlarm(Date.now() + SWEEP_EVERY_MS)
     }
+    this.#sweepArmed = true
   }
 
   #info(session: store.SessionRow): SessionInfo {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { ChatEvent, type SequencedChatEvent } from '../../shared/api/chat-events.ts'
+import type { ChatEvent } from '../../shared/api/chat-events.ts'
+import { storedEvent, type StoredEvent } from '../chat/sse.ts'
 import { RunStatus } from '../../shared/api/sessions.ts'
 
 /**
@@ -60,8 +61,6 @@ const RunRow = z.object({
   finished_at: z.number().nullable(),
 })
 export type RunRow = z.infer<typeof RunRow>
-
-const EventRow = z.object({ seq: z.number(), run_id: z.string(), data: z.string() })
 
 export type NewSession = {
   sessionId: string
@@ -174,43 +173,40 @@ export function finishRun(
   )
 }
 
-/** Stores one clean event and returns it with its new sequence number. */
+/**
+ * Stores one event and returns it with its new sequence number. Events come typed from this
+ * worker's own code, so they are serialised once here and not validated again: this runs for
+ * every event of every reply.
+ */
 export function appendEvent(
   sql: SqlStorage,
   runId: string,
   event: ChatEvent,
   now: number,
-): SequencedChatEvent {
-  const clean = ChatEvent.parse(event)
+): StoredEvent {
+  const { data } = storedEvent(0, event)
   const { seq } = sql
     .exec<{ seq: number }>(
       'INSERT INTO events (run_id, type, data, created_at) VALUES (?, ?, ?, ?) RETURNING seq',
       runId,
-      clean.type,
-      JSON.stringify(clean),
+      event.type,
+      data,
       now,
     )
     .one()
-  return { seq, runId, event: clean }
+  return { seq, type: event.type, data }
 }
 
-/** The run's stored events after `afterSeq`, oldest first. */
-export function eventsAfter(
-  sql: SqlStorage,
-  runId: string,
-  afterSeq: number,
-): SequencedChatEvent[] {
+/** The run's stored events after `afterSeq`, oldest first, as `appendEvent` wrote them. */
+export function eventsAfter(sql: SqlStorage, runId: string, afterSeq: number): StoredEvent[] {
   return sql
-    .exec(
-      'SELECT seq, run_id, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq',
+    .exec<{ seq: number; type: StoredEvent['type']; data: string }>(
+      'SELECT seq, type, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq',
       runId,
       afterSeq,
     )
     .toArray()
-    .map((raw) => {
-      const row = EventRow.parse(raw)
-      return { seq: row.seq, runId: row.run_id, event: ChatEvent.parse(JSON.parse(row.data)) }
-    })
+    .map(({ seq, type, data }) => ({ seq, type, data }))
 }
 
 export function lastEventSeq(sql: SqlStorage, runId: string): number {
