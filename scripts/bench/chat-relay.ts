@@ -49,6 +49,7 @@
 import { randomUUID } from 'node:crypto'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
+import { benchEngineCpu, recordTurns } from './engine-cpu.ts'
 import { cpuMsOf, workerdRoles } from './process-memory.ts'
 import type { RunningSimulator } from '../../test/simulator/serve.ts'
 import { median, quantile, round } from './stats.ts'
@@ -177,6 +178,12 @@ export async function benchChatRelay(
       })
     }
   }
+  // Last: new sessions on A now cannot shift the pairing of the rounds above.
+  const recorded = await recordTurns(async () => {
+    const sessionId = await upstreamSession(direct.url, tokens[0]!)
+    return runSse(direct.url, tokens[0]!, sessionId)
+  })
+  figures.push(...(await benchEngineCpu(recorded)))
   return { figures, sessions: ctx.sessions }
 }
 
@@ -482,7 +489,15 @@ const toError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)))
 
 async function directStream(simUrl: string, token: string, sessionId: string): Promise<Stream> {
   const start = performance.now()
-  const res = await fetch(`${simUrl}/run_sse`, {
+  const res = await runSse(simUrl, token, sessionId)
+  if (!res.ok) throw new Error(`run_sse: ${res.status} ${await res.text()}`)
+  const events = await readTimedEvents(res)
+  return { start, events, end: performance.now() }
+}
+
+/** The backend's chat turn, as the worker starts it. */
+function runSse(simUrl: string, token: string, sessionId: string): Promise<Response> {
+  return fetch(`${simUrl}/run_sse`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
@@ -497,9 +512,6 @@ async function directStream(simUrl: string, token: string, sessionId: string): P
     }),
     signal: AbortSignal.timeout(STREAM_TIMEOUT_MS),
   })
-  if (!res.ok) throw new Error(`run_sse: ${res.status} ${await res.text()}`)
-  const events = await readTimedEvents(res)
-  return { start, events, end: performance.now() }
 }
 
 async function relayedStream(inst: WorkerApi, sessionId: string): Promise<Stream> {

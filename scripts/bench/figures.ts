@@ -73,13 +73,23 @@ const BUDGETS: Array<{ budget: string; figure: string; bench: string }> = [
   },
   { budget: "preview's first frame (median)", figure: 'preview: first frame', bench: 'preview' },
   {
-    budget: 'worker CPU per relayed turn',
+    budget: 'worker CPU per relayed turn (process, net)',
     figure: 'chat: worker CPU per relayed turn, 200',
     bench: 'chat',
   },
   {
-    budget: 'worker CPU per relayed event',
+    budget: 'worker CPU per relayed event (process, net)',
     figure: 'chat: worker CPU per relayed event, 200',
+    bench: 'chat',
+  },
+  {
+    budget: 'worker JS per relayed turn (engine)',
+    figure: 'chat: worker JS per relayed turn',
+    bench: 'chat',
+  },
+  {
+    budget: 'worker JS per relayed event (engine)',
+    figure: 'chat: worker JS per relayed event',
     bench: 'chat',
   },
   {

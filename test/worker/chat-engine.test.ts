@@ -5,7 +5,7 @@ import { toApiError } from '../../shared/errors/table.ts'
 import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
 import { UpstreamError, WorkerError } from '../../worker/errors.ts'
 import { runChatTurn, type ChatTurnDeps } from '../../worker/chat/run-engine.ts'
-import type { ChatTimings } from '../../worker/chat/timings.ts'
+import type { ChatTimings } from '../../worker/chat/run-engine.ts'
 
 const encoder = new TextEncoder()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

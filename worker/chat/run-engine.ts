@@ -5,8 +5,25 @@ import { WorkerError } from '../errors.ts'
 import { interpretUpstreamData, TextDeltas } from './interpret.ts'
 import { ReplyText, type TranslateGui } from './reply-text.ts'
 import { SilenceWatch, sleep } from './silence.ts'
-import type { ChatTimings } from './timings.ts'
 import { readUpstreamEvents, type StreamEnd } from './upstream-stream.ts'
+
+/** How long a chat turn may take and when the user hears about silence. */
+export interface ChatTimings {
+  /** `still_working` after this much silence (heartbeats are silence), and again after as much. */
+  stillWorkingMs: number
+  /** Nothing but heartbeats this long is a timeout (contract: 10 minutes). */
+  silenceTimeoutMs: number
+  /** A turn's hard cap (contract: 15 minutes). */
+  maxRunMs: number
+  /**
+   * After a dropped stream: the waits before each read of the state. The contract's "wait 30 s,
+   * then every 60 s, 5 unchanged reads"; CHAT_DROP_CHECKS_MS ("30000,60000,...") in wrangler.toml,
+   * so tests run the path in milliseconds.
+   */
+  dropChecksMs: number[]
+  /** Held text goes out at the latest this long after it arrived (reply-text.ts, TEXT_FLUSH_MS). */
+  textFlushMs?: number
+}
 
 /** Everything a turn needs from outside, so the engine runs (and is tested) without a DO. */
 export interface ChatTurnDeps {
