@@ -4,6 +4,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser'
 import { ApiRequestError } from '../../../extension/utils/api/index.ts'
 import { projectsItem } from '../../../extension/utils/storage.ts'
 import { createFakeWorker, renderApp, SESSION, STATE_FIXTURE } from './harness.tsx'
+import { stubEncoder } from './stub-encoder.ts'
 
 beforeEach(async () => {
   fakeBrowser.reset()
@@ -17,18 +18,6 @@ afterEach(() => cleanup())
 const panel = () =>
   within(screen.getByText('Export', { selector: '.section-title' }).closest('details')!)
 const exportHere = () => panel().getByRole('button', { name: /^(Export here|Reading the draft…)$/ })
-
-/** WebCodecs as a browser that can (or cannot) encode the export's H.264 has it. */
-function stubEncoder(supported: boolean) {
-  const asked: VideoEncoderConfig[] = []
-  vi.stubGlobal('VideoEncoder', {
-    isConfigSupported: async (config: VideoEncoderConfig) => {
-      asked.push(config)
-      return { supported, config }
-    },
-  })
-  return asked
-}
 
 /** The background's side of the messages: records what the popup asks it to render. */
 function recordRenderRequests() {
