@@ -9,6 +9,14 @@ export interface TimelineDeps {
   api: Pick<WorkerClient, 'getState'>
   /** The UI's language, for the summary (default: the extension's current one). */
   lang?: () => Lang
+  /**
+   * The last draft read per project on this device: shown at once when a project opens, while the
+   * worker is asked again behind it (a returning user's preview needs no network to start).
+   */
+  remembered?: {
+    get(sessionId: string): Promise<ProjectState | undefined>
+    set(sessionId: string, state: ProjectState): Promise<void>
+  }
 }
 
 export interface TimelineModel {
@@ -44,6 +52,7 @@ export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = cr
           state.value = next
           error.value = null
         }
+        void deps.remembered?.set(id, next).catch(() => {})
         return next
       } catch (err) {
         if (mine === generation) error.value = apiErrorOf(err)
@@ -66,7 +75,16 @@ export const TimelineModel: ModelConstructor<TimelineModel, [TimelineDeps]> = cr
         state.value = null
         error.value = null
         loading.value = false
-        if (id) void refresh().catch(() => {})
+        if (!id) return
+        void refresh().catch(() => {})
+        // Only until the fresh read (or a reply's summary) arrives: it never replaces a newer one.
+        const mine = generation
+        void deps.remembered
+          ?.get(id)
+          .then((kept) => {
+            if (kept && mine === generation && !state.peek()) state.value = kept
+          })
+          .catch(() => {})
       },
       applySummary({ summary, timeline }) {
         const exportable = timeline.tracks.some((t) => t.segments.length > 0)

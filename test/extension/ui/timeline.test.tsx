@@ -108,4 +108,30 @@ describe('timeline', () => {
     await waitFor(() => expect(worker.callsOf('getState')).toHaveLength(2))
     await waitFor(() => expect(worker.callsOf('getCredits').length).toBeGreaterThanOrEqual(2))
   })
+
+  it('shows a returning user the draft last read at once, and the fresh one once the worker answers', async () => {
+    await withProject()
+    const first = createFakeWorker()
+    renderApp(first)
+    await waitFor(() => expect(document.querySelectorAll('.tl-bar')).toHaveLength(3))
+    cleanup()
+
+    // The popup opens again; the worker has not answered yet.
+    const worker = createFakeWorker()
+    let answer!: (s: ProjectState) => void
+    worker.override('getState', () => new Promise<ProjectState>((r) => (answer = r)))
+    renderApp(worker)
+    await waitFor(() => expect(document.querySelectorAll('.tl-bar')).toHaveLength(3))
+    expect(document.querySelector('.timeline-summary')?.textContent).toBe(STATE_FIXTURE.summary)
+    expect(worker.callsOf('getState')).toEqual([[SESSION, 'en']])
+
+    answer(
+      ProjectState.parse({
+        summary: 'Timeline (0 tracks)',
+        exportable: false,
+        timeline: { durationMs: 0, tracks: [] },
+      }),
+    )
+    await screen.findByText('Nothing on the timeline yet.')
+  })
 })
