@@ -16,6 +16,8 @@ import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 
+/** The last draft read per project: shown at once on the next open, read again behind it. */
+const lastStates = () => import('../utils/last-state.ts')
 /** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
 const uploadedImages = () => import('../utils/uploaded-images.ts')
 /** The preview's mute and volume: read a moment after the first paint, like the player. */
@@ -114,7 +116,13 @@ export function createAppState(deps: AppDeps): AppState {
   setTimeout(() => void loadIntentRouter().catch(() => undefined), 0)
   const { api } = deps
   const credits = new CreditsModel({ api })
-  const timeline = new TimelineModel({ api })
+  const timeline = new TimelineModel({
+    api,
+    remembered: {
+      get: async (sessionId) => (await lastStates()).lastState(sessionId),
+      set: async (sessionId, state) => (await lastStates()).rememberState(sessionId, state),
+    },
+  })
   let exports: ExportModel | undefined
   let tray: TrayModel | undefined
 
@@ -202,6 +210,8 @@ export function createAppState(deps: AppDeps): AppState {
       watch: (cb) => localRendersItem.watch((v) => cb(v.renders)),
     },
     send: deps.renderHere ?? ((msg) => sendRenderRequest(msg)),
+    // The answer kept from an earlier open: asking WebCodecs blocks the page (encode-check.ts).
+    encodeSupport: async () => (await import('./encode-check.ts')).encodeSupport(),
     draft: computed(() => {
       const sessionId = timeline.sessionId.value
       const draft = timeline.state.value?.timeline

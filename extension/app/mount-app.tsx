@@ -65,8 +65,11 @@ async function download(api: AppDeps['api'], jobId: string): Promise<void> {
  * and title follow it here.
  */
 export async function mountApp(root: HTMLElement): Promise<void> {
-  await initI18n().catch(() => undefined)
+  // The models start reading storage (the projects, then the open chat) while the language is
+  // read: asked after it, their answers come after it, so the first worker call has the language.
+  const i18n = initI18n().catch(() => undefined)
   const state = createAppState(platformDeps())
+  await i18n
   const stopTitle = effect(() => {
     document.documentElement.lang = currentLang() === 'zh' ? 'zh-CN' : 'en'
     document.title = t('ui_app_title')

@@ -80,14 +80,14 @@ export function PreviewPlayer() {
     let made: PlayerEngine | null = null
     const describe = (f: MediaFailure) => t('ui_preview_unavailable', [t(REASON_KEYS[f.reason])])
     void import('../preview/player-engine.ts')
-      .then(({ createPlayerEngine }) => {
+      .then(({ createPlayerEngine, withMediaCache }) => {
         if (!alive) return
         made = createPlayerEngine({
           canvas,
-          media: {
+          media: withMediaCache({
             localBlob: (url) => preview.deps.localBlob(url),
             remote: (url) => preview.deps.fetchMedia(sessionId, url),
-          },
+          }),
           describeFailure: describe,
           onFailures: (failures) => preview.report({ failures }),
           onTime: (currentMs) => preview.report({ currentMs }),

@@ -1,4 +1,5 @@
 import { ApiRequestError } from '../utils/api/errors.ts'
+import { createMediaCache, type MediaCache } from '../utils/media-cache.ts'
 import { MediaFetchError, type FetchMedia } from './media-library.ts'
 import type { MediaFailureReason } from './types.ts'
 
@@ -51,4 +52,16 @@ export function previewFetch(deps: PreviewMediaDeps): FetchMedia {
       throw new MediaFetchError(reasonOf(err), err instanceof Error ? err.message : String(err))
     }
   }
+}
+
+let cache: MediaCache | undefined
+
+/**
+ * `deps` with the page's media cache in front of the worker's route: a file this device fetched
+ * before is read from IndexedDB, not the network. The tray's local bytes stay as they are (they
+ * are local already, and never copied into the cache).
+ */
+export function withMediaCache(deps: PreviewMediaDeps): PreviewMediaDeps {
+  cache ??= createMediaCache()
+  return { localBlob: deps.localBlob, remote: cache.through(deps.remote) }
 }
