@@ -18,6 +18,10 @@ import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
 const lastStates = () => import('../utils/last-state.ts')
+const readKept = () =>
+  lastStates()
+    .then((m) => m.keptStates())
+    .catch(() => [])
 /** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
 const uploadedImages = () => import('../utils/uploaded-images.ts')
 /** The preview's mute and volume: read a moment after the first paint, like the player. */
@@ -116,10 +120,17 @@ export function createAppState(deps: AppDeps): AppState {
   setTimeout(() => void loadIntentRouter().catch(() => undefined), 0)
   const { api } = deps
   const credits = new CreditsModel({ api })
+  // Read at once, beside the projects (the open project's id is not known yet); a later switch of
+  // project reads them again.
+  let startKept: ReturnType<typeof readKept> | undefined = readKept()
   const timeline = new TimelineModel({
     api,
     remembered: {
-      get: async (sessionId) => (await lastStates()).lastState(sessionId),
+      async get(sessionId) {
+        const kept = await (startKept ?? readKept())
+        startKept = undefined
+        return kept.find((s) => s.sessionId === sessionId)?.state
+      },
       set: async (sessionId, state) => (await lastStates()).rememberState(sessionId, state),
     },
   })

@@ -1,5 +1,5 @@
 import { useSignal, useSignalEffect } from '@preact/signals'
-import { useEffect, useRef } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks'
 import { PRESET_SIZES, type ExportPreset, type Timeline } from '../../shared/api/index.ts'
 import type { PlayerEngine } from '../preview/player-engine.ts'
 import type { MediaFailure, MediaFailureReason } from '../preview/types.ts'
@@ -73,7 +73,8 @@ export function PreviewPlayer() {
   }, [sessionId])
 
   // One engine (and media cache) per project, loaded lazily so the popup's first paint stays light.
-  useEffect(() => {
+  // A layout effect: the engine starts as the canvas appears, not a frame later.
+  useLayoutEffect(() => {
     if (!sessionId || !visible || !canvasRef.current) return
     const canvas = canvasRef.current
     let alive = true

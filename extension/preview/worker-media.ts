@@ -9,6 +9,8 @@ export interface PreviewMediaDeps {
   localBlob(url: string): Promise<Blob | undefined>
   /** The worker's media route for the session. */
   remote(url: string): Promise<Blob>
+  /** This device's copy of bytes fetched before (the media cache), asked beside `localBlob`. */
+  cached?(url: string): Promise<Blob | undefined>
 }
 
 /** The player's words for why a file is missing, from the worker's error. */
@@ -43,9 +45,15 @@ export function reasonOf(err: unknown): MediaFailureReason {
 /** A `FetchMedia` for the preview: local tray bytes first, then the worker, failures named. */
 export function previewFetch(deps: PreviewMediaDeps): FetchMedia {
   return async (url) => {
-    const local = await deps.localBlob(url).catch(() => undefined)
+    const remote = /^https?:/i.test(url)
+    // Both local lookups at once: each waits on its own store (storage.local, IndexedDB).
+    const [local, kept] = await Promise.all([
+      deps.localBlob(url).catch(() => undefined),
+      remote ? deps.cached?.(url).catch(() => undefined) : undefined,
+    ])
     if (local) return local
-    if (!/^https?:/i.test(url)) throw new MediaFetchError('not_found')
+    if (kept) return kept
+    if (!remote) throw new MediaFetchError('not_found')
     try {
       return await deps.remote(url)
     } catch (err) {
@@ -54,14 +62,24 @@ export function previewFetch(deps: PreviewMediaDeps): FetchMedia {
   }
 }
 
-let cache: MediaCache | undefined
+let pageCache: MediaCache | undefined
 
 /**
- * `deps` with the page's media cache in front of the worker's route: a file this device fetched
- * before is read from IndexedDB, not the network. The tray's local bytes stay as they are (they
- * are local already, and never copied into the cache).
+ * `deps` with a media cache (the page's by default) in front of the worker's route: a file this
+ * device fetched before is read from IndexedDB, not the network, and what the route answers is
+ * kept. The tray's local bytes are local already and never copied into it.
  */
-export function withMediaCache(deps: PreviewMediaDeps): PreviewMediaDeps {
-  cache ??= createMediaCache()
-  return { localBlob: deps.localBlob, remote: cache.through(deps.remote) }
+export function withMediaCache(
+  deps: PreviewMediaDeps,
+  cache: MediaCache = (pageCache ??= createMediaCache()),
+): PreviewMediaDeps {
+  return {
+    localBlob: deps.localBlob,
+    cached: (url) => cache.get(url),
+    async remote(url) {
+      const blob = await deps.remote(url)
+      void cache.put(url, blob)
+      return blob
+    },
+  }
 }

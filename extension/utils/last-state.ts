@@ -16,9 +16,9 @@ const LastStates = z.object({
  */
 const lastStatesItem = defineParsedItem('local:last-states', LastStates, { states: [] })
 
-/** The draft last read for `sessionId`, if this device kept one. */
-export async function lastState(sessionId: string): Promise<ProjectState | undefined> {
-  return (await lastStatesItem.getValue()).states.find((s) => s.sessionId === sessionId)?.state
+/** Every project's last draft, most recently read first. */
+export async function keptStates(): Promise<Array<{ sessionId: string; state: ProjectState }>> {
+  return (await lastStatesItem.getValue()).states
 }
 
 /** Keeps `state` as the project's last draft; the oldest project's goes past `KEEP`. */

@@ -38,8 +38,6 @@ export interface MediaCache {
   get(url: string): Promise<Blob | undefined>
   /** Keeps `blob` for `url`, then lets the oldest go past the byte bound. Never rejects. */
   put(url: string, blob: Blob): Promise<void>
-  /** The cache in front of `fetch`: a hit never calls it; a fetched blob is kept; a failure not. */
-  through(fetch: (url: string) => Promise<Blob>): (url: string) => Promise<Blob>
   /** The bytes kept now (for tests and diagnostics). */
   totalBytes(): Promise<number>
 }
@@ -144,15 +142,6 @@ export function createMediaCache(opts: MediaCacheOptions = {}): MediaCache {
   return {
     get,
     put,
-    through(fetch) {
-      return async (url) => {
-        const hit = await get(url)
-        if (hit) return hit
-        const blob = await fetch(url)
-        void put(url, blob)
-        return blob
-      }
-    },
     async totalBytes() {
       const tx = (await db()).transaction(META, 'readonly')
       const metas = (await request(tx.objectStore(META).getAll())) as Meta[]

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { previewFetch, withMediaCache } from '../../../extension/preview/worker-media.ts'
 import { createMediaCache } from '../../../extension/utils/media-cache.ts'
 
 let dbs = 0
@@ -35,7 +36,9 @@ describe('media cache', () => {
   it('goes to the network on a miss, keeps the bytes, and answers from them next time', async () => {
     const { cache } = cacheOf(10_000)
     const net = network({ 'https://b.test/a.png': 300 })
-    const get = cache.through(net.fetch)
+    const get = previewFetch(
+      withMediaCache({ localBlob: async () => undefined, remote: net.fetch }, cache),
+    )
     const first = await get('https://b.test/a.png')
     await settle()
     const second = await get('https://b.test/a.png')
@@ -50,11 +53,29 @@ describe('media cache', () => {
   it('does not keep a failure: the next call goes to the network again', async () => {
     const { cache } = cacheOf(10_000)
     const net = network({})
-    const get = cache.through(net.fetch)
-    await expect(get('https://b.test/gone.png')).rejects.toThrow('404')
+    const get = previewFetch(
+      withMediaCache({ localBlob: async () => undefined, remote: net.fetch }, cache),
+    )
+    await expect(get('https://b.test/gone.png')).rejects.toMatchObject({ reason: 'network' })
     await settle()
-    await expect(get('https://b.test/gone.png')).rejects.toThrow('404')
+    await expect(get('https://b.test/gone.png')).rejects.toMatchObject({ reason: 'network' })
     expect(net.calls).toEqual(['https://b.test/gone.png', 'https://b.test/gone.png'])
+    expect(await cache.totalBytes()).toBe(0)
+  })
+
+  it("never copies the tray's own bytes: they win, and nothing is fetched or kept", async () => {
+    const { cache } = cacheOf(10_000)
+    const net = network({ 'https://b.test/tray.png': 300 })
+    const mine = bytes(120, 7)
+    const get = previewFetch(
+      withMediaCache(
+        { localBlob: async (u) => (u.endsWith('tray.png') ? mine : undefined), remote: net.fetch },
+        cache,
+      ),
+    )
+    expect(await get('https://b.test/tray.png')).toBe(mine)
+    await settle()
+    expect(net.calls).toEqual([])
     expect(await cache.totalBytes()).toBe(0)
   })
 
