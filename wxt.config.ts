@@ -14,7 +14,7 @@ const FIRST_PAINT =
   /\/extension\/(utils|render|models|components|app)\/|\/shared\/|node_modules\/(preact|@preact|zod)\//
 /** What the app loads with `import()`: each stays in its own chunk. */
 const LAZY =
-  /utils\/api\/(sse|upload|upload-large|xhr-send)\.ts|shared\/errors\/table|shared\/intent|ErrorNoticeView|_locales|utils\/installation\.ts|markdown|app\/(capture-article|encode-check)|utils\/(uploaded-images|preview-sound|last-state|media-cache)\.ts|render\/(renderer|encode|fetch-media|audio|output|sized)/
+  /utils\/api\/(sse|upload|upload-large|xhr-send)\.ts|shared\/errors\/table|shared\/intent|ErrorNoticeView|_locales|utils\/installation\.ts|markdown|app\/(capture-article|encode-check)|utils\/(uploaded-images|preview-sound|media-cache)\.ts|render\/(renderer|encode|fetch-media|audio|output|sized)/
 
 /**
  * PageReel's extension build. Firefox is built as MV3 too (WXT defaults it to MV2), and the manifest

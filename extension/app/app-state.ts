@@ -15,13 +15,33 @@ import { PreviewModel, type PreviewDeps, type PreviewSoundStore } from '../model
 import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
+import { keptStates, rememberState } from '../utils/last-state.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
-const lastStates = () => import('../utils/last-state.ts')
-const readKept = () =>
-  lastStates()
-    .then((m) => m.keptStates())
-    .catch(() => [])
+const readKept = () => keptStates().catch(() => [])
+/**
+ * The open project's id as this page last saw it, in the page's own localStorage (read without
+ * waiting): the open chat's history is read beside the projects instead of after them. Only a
+ * hint: a wrong or missing one costs nothing but the usual read.
+ */
+const OPEN_HINT = 'pagereel:open-session'
+const hint = {
+  get: (): string | null => {
+    try {
+      return globalThis.localStorage?.getItem(OPEN_HINT) ?? null
+    } catch {
+      return null
+    }
+  },
+  set(id: string) {
+    try {
+      globalThis.localStorage?.setItem(OPEN_HINT, id)
+    } catch {
+      // No localStorage here (a sandboxed context): the chat is read after the projects.
+    }
+  },
+}
+
 /** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
 const uploadedImages = () => import('../utils/uploaded-images.ts')
 /** The preview's mute and volume: read a moment after the first paint, like the player. */
@@ -119,6 +139,12 @@ export interface AppState {
 export function createAppState(deps: AppDeps): AppState {
   setTimeout(() => void loadIntentRouter().catch(() => undefined), 0)
   const { api } = deps
+  const hinted = hint.get()
+  let early = hinted ? { id: hinted, history: deps.storage.chat(hinted).getValue() } : undefined
+  early?.history.catch(() => undefined)
+  // A returning user's preview draws as soon as its kept draft is read: its engine's chunk loads
+  // from the start, not once the player appears (a chunk costs tens of ms to arrive).
+  if (hinted) void import('../preview/player-engine.ts').catch(() => undefined)
   const credits = new CreditsModel({ api })
   // Read at once, beside the projects (the open project's id is not known yet); a later switch of
   // project reads them again.
@@ -131,7 +157,7 @@ export function createAppState(deps: AppDeps): AppState {
         startKept = undefined
         return kept.find((s) => s.sessionId === sessionId)?.state
       },
-      set: async (sessionId, state) => (await lastStates()).rememberState(sessionId, state),
+      set: rememberState,
     },
   })
   let exports: ExportModel | undefined
@@ -147,7 +173,11 @@ export function createAppState(deps: AppDeps): AppState {
           api,
           routeIntent: async (text) => (await loadIntentRouter()).routeIntent(text),
           history: {
-            load: (id) => deps.storage.chat(id).getValue(),
+            load: (id) => {
+              const read = early?.id === id ? early.history : deps.storage.chat(id).getValue()
+              early = undefined
+              return read
+            },
             save: (id, history) => deps.storage.chat(id).setValue(history),
             watch: (id, cb) => deps.storage.chat(id).watch(cb),
           },
@@ -237,15 +267,22 @@ export function createAppState(deps: AppDeps): AppState {
     // A tray image read locally (blob:, data:, cookie-protected) plays from its own bytes: while
     // in the tray by its source, once uploaded by the backend's URL the draft names.
     localBlob: async (url) => {
+      // The uploaded images' chunk loads while the tray is read: a first frame waits for both.
+      const uploaded = uploadedImages()
       const item = (await deps.tray.get()).find((i) => i.kind === 'image' && i.src === url)
       if (item?.kind === 'image' && item.blobKey) return deps.readBlob(item.blobKey)
-      return (await uploadedImages()).uploadedImageBlob(url)
+      return (await uploaded).uploadedImageBlob(url)
     },
     exportLink: async (jobId) => (await api.downloadLink(jobId)).url,
     sound: previewSoundStore,
   })
 
-  const stopFollowing = effect(() => timeline.setSession(projects.current.value?.sessionId))
+  const stopFollowing = effect(() => {
+    const id = projects.current.value?.sessionId
+    timeline.setSession(id)
+    // Once the projects are read: before that, "none yet" is not an answer.
+    if (id) hint.set(id)
+  })
 
   return {
     credits,
