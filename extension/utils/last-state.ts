@@ -12,7 +12,7 @@ const LastStates = z.object({
 /**
  * The last draft read per project, so a returning user's popup shows its timeline and preview at
  * once while the worker is asked again behind it. Part of the popup's first paint (a few hundred
- * bytes): as a lazy chunk its import alone cost the preview's first frame ~60 ms.
+ * bytes): as a lazy chunk, its import delayed the preview's first frame by tens of ms.
  */
 const lastStatesItem = defineParsedItem('local:last-states', LastStates, { states: [] })
 
