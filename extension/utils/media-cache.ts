@@ -71,7 +71,15 @@ export function createMediaCache(opts: MediaCacheOptions = {}): MediaCache {
         req.result.createObjectStore(BYTES)
         req.result.createObjectStore(META, { keyPath: 'url' })
       }
-      req.onsuccess = () => resolve(req.result)
+      req.onsuccess = () => {
+        // Another page deleting or upgrading the database is not kept waiting: the next use opens
+        // it again.
+        req.result.onversionchange = () => {
+          req.result.close()
+          opening = undefined
+        }
+        resolve(req.result)
+      }
       req.onerror = () => reject(req.error)
     }).catch((err: unknown) => {
       opening = undefined

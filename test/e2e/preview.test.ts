@@ -203,9 +203,18 @@ describe('the preview player', () => {
 
   it('a file the media host will not give shows its placeholder with the reason', async () => {
     await env.sim.fault({ kind: 'http', endpoint: 'media', status: 404, times: 50 })
-    // The media route's answers are cacheable for a while: this is the first open of another day.
+    // The media route's answers are cacheable for a while, and the preview keeps what it fetched
+    // on the device: this is the first open on a device that never fetched these files.
     const cdp = await browser.context.newCDPSession(popup)
     await cdp.send('Network.clearBrowserCache')
+    await popup.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const del = indexedDB.deleteDatabase('pagereel-media')
+          del.onsuccess = () => resolve()
+          del.onerror = () => reject(del.error)
+        }),
+    )
     await popup.close()
     popup = await tour.openPopup()
     const missing = popup.locator('.preview-missing li[data-reason="not_found"]').first()
