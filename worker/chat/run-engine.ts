@@ -81,9 +81,7 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     timings.textFlushMs,
   )
   try {
-    // Read beside the prompt, not before it: the backend takes seconds to change a draft, and the
-    // reply's first words should not wait for a state read they do not need.
-    const baseline = fingerprint(deps)
+    const baseline = await fingerprint(deps)
     let response: Response
     try {
       response = await deps.openStream(stop.signal)
@@ -94,7 +92,7 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     const end = await readReply(deps, response, reply, silence, stop.signal)
     if (timedOut) return deps.emit(await timeoutError(deps, reply))
     if (end === 'closed') return await finishReply(deps, reply)
-    await recoverDroppedStream(deps, reply, await baseline, stop.signal)
+    await recoverDroppedStream(deps, reply, baseline, stop.signal)
     if (timedOut) return deps.emit(await timeoutError(deps, reply))
   } catch (err) {
     deps.emit({ type: 'error', error: await deps.describeError(err) })
