@@ -128,17 +128,7 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
         })
         const type = res.headers.get('Content-Type') ?? ''
         if (res.ok && type.includes('text/event-stream')) return res
-        // An error answer is JSON: read it for its code (1001, 1002, 2001...).
-        const body = await res.text()
-        readAnswer(
-          {
-            httpStatus: res.ok ? 502 : res.status,
-            retryAfter: res.headers.get('Retry-After'),
-            body: safeJson(body),
-          },
-          AnyData,
-        )
-        throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
+        return refuseAnswer(res)
       })
     },
 
@@ -269,16 +259,7 @@ export function createUpstreamClient(env: Env, tokens: TokenSource): Upstream {
           })
           const type = res.headers.get('Content-Type') ?? ''
           if (res.ok && !type.includes('application/json')) return res
-          const body = await res.text()
-          readAnswer(
-            {
-              httpStatus: res.ok ? 502 : res.status,
-              retryAfter: res.headers.get('Retry-After'),
-              body: safeJson(body),
-            },
-            AnyData,
-          )
-          throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
+          return refuseAnswer(res)
         }),
       )
     },
@@ -373,6 +354,23 @@ async function withRetries<T>(
 
 function uploadPath(upstreamSessionId: string): string {
   return `/api/upload-video/nemo_agent/me/${encodeURIComponent(upstreamSessionId)}`
+}
+
+/**
+ * An answer that is not the stream or file asked for: an error answer is JSON, read for the
+ * backend's code (1001, 1002, 2001...); anything else is `upstream_unavailable`.
+ */
+async function refuseAnswer(res: Response): Promise<never> {
+  const body = await res.text()
+  readAnswer(
+    {
+      httpStatus: res.ok ? 502 : res.status,
+      retryAfter: res.headers.get('Retry-After'),
+      body: safeJson(body),
+    },
+    AnyData,
+  )
+  throw new UpstreamError('upstream_unavailable', { httpStatus: res.status })
 }
 
 function safeJson(text: string): unknown {
