@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Messages } from './lib/messages.ts'
+import { canvasGrid } from './lib/canvas-grid.ts'
+import { meanDiff } from '../lib/mean-grid.ts'
 import { Tour } from './lib/tour.ts'
 import { readState } from '../../scripts/lib/worker-api.ts'
 import type { ProjectState } from '../../shared/api/state.ts'
@@ -11,44 +13,8 @@ import { e2e, openBrowser, type TestBrowser } from './harness.ts'
 const COLS = 16
 const ROWS = 9
 
-/** The popup canvas as a grid of mean colours (the same cells as test/preview's `meanGrid`). */
-function canvasGrid(popup: Page): Promise<number[]> {
-  return popup.locator('.preview-canvas').evaluate(
-    (canvas: HTMLCanvasElement, [cols, rows]) => {
-      const ctx = canvas.getContext('2d')!
-      const { width, height } = canvas
-      const { data } = ctx.getImageData(0, 0, width, height)
-      const out: number[] = []
-      for (let r = 0; r < rows; r++)
-        for (let c = 0; c < cols; c++) {
-          const sum = [0, 0, 0]
-          let n = 0
-          for (
-            let y = Math.floor((r * height) / rows);
-            y < Math.floor(((r + 1) * height) / rows);
-            y++
-          )
-            for (
-              let x = Math.floor((c * width) / cols);
-              x < Math.floor(((c + 1) * width) / cols);
-              x++
-            ) {
-              const i = (y * width + x) * 4
-              sum[0]! += data[i]!
-              sum[1]! += data[i + 1]!
-              sum[2]! += data[i + 2]!
-              n++
-            }
-          out.push(...sum.map((v) => v / Math.max(1, n)))
-        }
-      return out
-    },
-    [COLS, ROWS] as const,
-  )
-}
-
-const meanDiff = (a: number[], b: number[]) =>
-  a.reduce((s, v, i) => s + Math.abs(v - (b[i] ?? 0)), 0) / a.length
+/** The popup canvas as a grid of mean colours (the same cells as test/preview's frames). */
+const popupGrid = (popup: Page) => canvasGrid(popup.locator('.preview-canvas'), COLS, ROWS)
 
 /** Sets the seek slider as a person dragging it does (an `input` event). */
 async function seekTo(popup: Page, ms: number) {
@@ -60,10 +26,10 @@ async function seekTo(popup: Page, ms: number) {
 
 /** Waits until the canvas stops changing (a paused frame is drawn), and returns it. */
 async function settledGrid(popup: Page): Promise<number[]> {
-  let last = await canvasGrid(popup)
+  let last = await popupGrid(popup)
   for (let i = 0; i < 40; i++) {
     await popup.waitForTimeout(150)
-    const next = await canvasGrid(popup)
+    const next = await popupGrid(popup)
     if (meanDiff(last, next) < 0.01) return next
     last = next
   }
@@ -112,7 +78,7 @@ describe('the preview player', () => {
     await expect
       .poll(() => popup.locator('.preview-seek').inputValue().then(Number))
       .toBeGreaterThan(1200)
-    const later = await canvasGrid(popup)
+    const later = await popupGrid(popup)
     expect(meanDiff(still, later)).toBeGreaterThan(0.5)
     await popup
       .getByRole('button', { name: messages.text('ui_preview_pause'), exact: true })

@@ -3,34 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { join } from 'node:path'
 import { e2e, openBrowser, screenshotsDir, type TestBrowser } from './harness.ts'
 import { Messages } from './lib/messages.ts'
+import { canvasGrid } from './lib/canvas-grid.ts'
+import { meanDiff } from '../lib/mean-grid.ts'
 
 /** The demo canvas as 8×4 cells of mean colour (enough to tell two frames apart). */
-function canvasCells(page: Page): Promise<number[]> {
-  return page.locator('.demo-canvas').evaluate((canvas: HTMLCanvasElement) => {
-    const ctx = canvas.getContext('2d')!
-    const { width, height } = canvas
-    const { data } = ctx.getImageData(0, 0, width, height)
-    const out: number[] = []
-    for (let r = 0; r < 4; r++)
-      for (let c = 0; c < 8; c++) {
-        const sum = [0, 0, 0]
-        let n = 0
-        for (let y = Math.floor((r * height) / 4); y < Math.floor(((r + 1) * height) / 4); y += 2)
-          for (let x = Math.floor((c * width) / 8); x < Math.floor(((c + 1) * width) / 8); x += 2) {
-            const i = (y * width + x) * 4
-            sum[0]! += data[i]!
-            sum[1]! += data[i + 1]!
-            sum[2]! += data[i + 2]!
-            n++
-          }
-        out.push(...sum.map((v) => v / Math.max(1, n)))
-      }
-    return out
-  })
-}
+const canvasCells = (page: Page) => canvasGrid(page.locator('.demo-canvas'), 8, 4, 2)
 
-const meanDiff = (a: number[], b: number[]) =>
-  a.reduce((s, v, i) => s + Math.abs(v - (b[i] ?? 0)), 0) / a.length
 /** Not a blank frame: several cells differ from each other (a picture, not one flat fill). */
 const spread = (cells: number[]) => Math.max(...cells) - Math.min(...cells)
 

@@ -9,6 +9,7 @@ import {
   MediaFetchError,
   type MediaFailure,
 } from '../../extension/preview/index.ts'
+import { meanGrid } from '../lib/mean-grid.ts'
 
 declare global {
   interface Window {
@@ -192,37 +193,6 @@ window.setMedia = (entries) => {
     blobs.set(url, new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type }))
 }
 
-/** Mean R, G, B of each cell of a cols × rows grid over the canvas, row by row. */
-export function meanGrid(
-  ctx: CanvasRenderingContext2D,
-  width: number,
-  height: number,
-  cols: number,
-  rows: number,
-): number[] {
-  const { data } = ctx.getImageData(0, 0, width, height)
-  const out: number[] = []
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) {
-      const sum = [0, 0, 0]
-      let n = 0
-      for (let y = Math.floor((r * height) / rows); y < Math.floor(((r + 1) * height) / rows); y++)
-        for (
-          let x = Math.floor((c * width) / cols);
-          x < Math.floor(((c + 1) * width) / cols);
-          x++
-        ) {
-          const i = (y * width + x) * 4
-          sum[0]! += data[i]!
-          sum[1]! += data[i + 1]!
-          sum[2]! += data[i + 2]!
-          n++
-        }
-      out.push(...sum.map((v) => v / Math.max(1, n)))
-    }
-  return out
-}
-
 window.frameGrid = async (timeline, size, t, cols, rows) => {
   const media = library()
   const compositor = createCompositor(timeline, media, size)
@@ -232,7 +202,13 @@ window.frameGrid = async (timeline, size, t, cols, rows) => {
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!
   await compositor.prepare(t, { exact: true })
   compositor.draw(ctx, t)
-  const grid = meanGrid(ctx, size.width, size.height, cols, rows)
+  const grid = meanGrid(
+    ctx.getImageData(0, 0, size.width, size.height).data,
+    size.width,
+    size.height,
+    cols,
+    rows,
+  )
   media.dispose()
   return grid
 }
