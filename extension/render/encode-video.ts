@@ -50,15 +50,13 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
   const { width, height, fps, signal } = opts
   const total = Math.max(1, Math.round((opts.durationMs / 1000) * fps))
   const durationS = total / fps
-  const canvas = new OffscreenCanvas(width, height)
-  const ctx = canvas.getContext('2d', { alpha: false })
-  if (!ctx) throw new Error('No 2D canvas here')
+  const canvases = canvasRing(width, height)
 
   const output = new mb.Output({
     format: new mb.Mp4OutputFormat({ fastStart: 'reserve' }),
     target: new mb.StreamTarget(opts.writable, { chunked: true, chunkSize: 4 * 1024 * 1024 }),
   })
-  const video = new mb.CanvasSource(canvas, {
+  const video = new mb.VideoSampleSource({
     codec: 'avc',
     // The exact stream the panel asked the browser about before the job existed.
     fullCodecString: H264_CODEC,
@@ -92,8 +90,14 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
       const timeMs = (i * 1000) / fps
       await feeder?.upTo(timeMs / 1000 + AUDIO_LEAD_S)
       await opts.frames.prepare?.(timeMs)
+      const { canvas, ctx } = canvases[i % canvases.length]!
       opts.frames.draw(ctx, timeMs)
-      await video.add(i / fps, 1 / fps)
+      const frame = new mb.VideoSample(canvas, { timestamp: i / fps, duration: 1 / fps })
+      try {
+        await video.add(frame)
+      } finally {
+        frame.close()
+      }
       opts.onProgress?.(i + 1, total)
     }
     await feeder?.upTo(durationS)
@@ -106,6 +110,24 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
   } finally {
     signal?.removeEventListener('abort', abort)
   }
+}
+
+/**
+ * mediabunny lets 4 frames wait in the encoder's queue, and the encoder holds one more while it
+ * works. Each of those frames is a snapshot of its canvas; drawing on a canvas whose snapshot is
+ * still held makes Chromium copy it first, which took ~25 ms of the main thread per 1080p frame
+ * (more than the encoder's own work). Drawing each frame on the next of enough canvases never
+ * touches a held one.
+ */
+const CANVAS_RING = 6
+
+function canvasRing(width: number, height: number) {
+  return Array.from({ length: CANVAS_RING }, () => {
+    const canvas = new OffscreenCanvas(width, height)
+    const ctx = canvas.getContext('2d', { alpha: false })
+    if (!ctx) throw new Error('No 2D canvas here')
+    return { canvas, ctx }
+  })
 }
 
 /**
