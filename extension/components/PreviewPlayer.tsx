@@ -66,6 +66,20 @@ export function PreviewPlayer() {
   )
 
   const visible = !!state && duration > 0
+  // The draft and framing to show, for the engine as soon as it exists (not a render later).
+  const wanted = useRef({ timeline: state?.timeline, preset })
+  wanted.current = { timeline: state?.timeline, preset }
+  const shown = useRef<{ timeline: Timeline; width: number; height: number } | null>(null)
+  /** Loads the wanted draft at the player's size into the engine, unless it shows that already. */
+  const show = () => {
+    const { timeline: draft, preset: framing } = wanted.current
+    const { size } = boxFor(framing, width.peek())
+    const last = shown.current
+    if (!engine.current || !draft) return
+    if (last?.timeline === draft && last.width === size.width && last.height === size.height) return
+    shown.current = { timeline: draft, ...size }
+    engine.current.load(draft, size)
+  }
 
   // The engine's chunk starts loading with the project, in parallel with the draft's first read.
   useEffect(() => {
@@ -97,6 +111,7 @@ export function PreviewPlayer() {
           sound: { muted: preview.muted.peek(), volume: preview.volume.peek() },
         })
         engine.current = made
+        show()
         ready.value = true
       })
       .catch(() => {
@@ -106,12 +121,14 @@ export function PreviewPlayer() {
       alive = false
       made?.dispose()
       engine.current = null
+      shown.current = null
       ready.value = false
       preview.report({ playing: false, currentMs: 0, failures: [] })
     }
   }, [sessionId, visible])
 
-  useEffect(() => {
+  // Measured before the first paint: the engine's first frame is drawn at the player's size.
+  useLayoutEffect(() => {
     const el = wrapRef.current
     if (!el) return
     const measure = () => (width.value = Math.max(120, el.clientWidth))
@@ -123,7 +140,7 @@ export function PreviewPlayer() {
 
   // A new draft (after a reply) or framing: the same position, redrawn.
   useEffect(() => {
-    if (ready.value && state) engine.current?.load(state.timeline, box.size)
+    if (ready.value) show()
   }, [ready.value, state?.timeline, box.size.width, box.size.height])
 
   // The person's mute and volume, applied to the sound as it plays.

@@ -6,7 +6,7 @@ import { createSoundOutput, type SoundLevel, type SoundOutput } from './sound-ou
 import type { Compositor, FrameSize, MediaFailure, MediaLibrary } from './types.ts'
 import { previewFetch, type PreviewMediaDeps } from './worker-media.ts'
 
-export { withMediaCache } from './worker-media.ts'
+export { openMediaCache, withMediaCache } from './worker-media.ts'
 
 /** A frame that took this much longer than the display's interval counts as dropped. */
 const DROP_FACTOR = 1.5

@@ -64,6 +64,11 @@ export function previewFetch(deps: PreviewMediaDeps): FetchMedia {
 
 let pageCache: MediaCache | undefined
 
+/** Opens the page's media cache (see `withMediaCache`) while the rest of the popup starts. */
+export function openMediaCache(): void {
+  void (pageCache ??= createMediaCache()).open()
+}
+
 /**
  * `deps` with a media cache (the page's by default) in front of the worker's route: a file this
  * device fetched before is read from IndexedDB, not the network, and what the route answers is

@@ -34,6 +34,8 @@ export interface MediaCacheOptions {
 }
 
 export interface MediaCache {
+  /** Opens the database ahead of the first read (a returning user's first frame). Never rejects. */
+  open(): Promise<void>
   /** The bytes kept for `url`, marking it used; undefined on a miss or any storage error. */
   get(url: string): Promise<Blob | undefined>
   /** Keeps `blob` for `url`, then lets the oldest go past the byte bound. Never rejects. */
@@ -148,6 +150,11 @@ export function createMediaCache(opts: MediaCacheOptions = {}): MediaCache {
   }
 
   return {
+    open: () =>
+      db().then(
+        () => undefined,
+        () => undefined,
+      ),
     get,
     put,
     async totalBytes() {
