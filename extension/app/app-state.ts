@@ -16,6 +16,7 @@ import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 import { keptStates, rememberState } from '../utils/last-state.ts'
+import { afterStart, markStarted, started } from './start-gate.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
 const readKept = () => keptStates().catch(() => [])
@@ -44,21 +45,24 @@ const hint = {
 
 /** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
 const uploadedImages = () => import('../utils/uploaded-images.ts')
-/** The preview's mute and volume: read a moment after the first paint, like the player. */
+/** The preview's mute and volume: read once the chat is on screen (start-gate.ts). */
 let soundItemLoaded: typeof import('../utils/preview-sound.ts').previewSoundItem | undefined
 const soundItem = async () =>
   (soundItemLoaded ??= (await import('../utils/preview-sound.ts')).previewSoundItem)
 
 /** The sound choice in storage.local, reached through its lazily loaded item. */
 const previewSoundStore: PreviewSoundStore = {
-  get: async () => (await soundItem()).getValue(),
+  get: async () => {
+    await started
+    return (await soundItem()).getValue()
+  },
   // Once loaded, written in the same task as the click or key: a popup closed right after a
   // mute must not lose it (a dynamic import resolves a task later, after the page is gone).
   set: (sound) => soundItemLoaded?.setValue(sound) ?? soundItem().then((i) => i.setValue(sound)),
   watch(cb) {
     let stop: (() => void) | undefined
     let stopped = false
-    void soundItem().then((item) => {
+    void started.then(soundItem).then((item) => {
       if (!stopped) stop = item.watch(cb)
     })
     return () => {
@@ -74,7 +78,7 @@ let intentRouter: Promise<IntentRouter> | undefined
 
 /**
  * The intent router and its vocabulary are not part of the popup's first paint (issue 14's
- * budget): they load when the page is first idle, and a message sent before waits for them.
+ * budget): they load once the chat is on screen, and a message sent before waits for them.
  */
 function loadIntentRouter(): Promise<IntentRouter> {
   intentRouter ??= import('../../shared/intent/router.ts').catch((err: unknown) => {
@@ -137,14 +141,19 @@ export interface AppState {
 
 /** Builds the UI's models once, wired to each other and to the platform; popup and side panel alike. */
 export function createAppState(deps: AppDeps): AppState {
-  setTimeout(() => void loadIntentRouter().catch(() => undefined), 0)
+  afterStart(() => loadIntentRouter().catch(() => undefined))
   const { api } = deps
   const hinted = hint.get()
   let early = hinted ? { id: hinted, history: deps.storage.chat(hinted).getValue() } : undefined
   early?.history.catch(() => undefined)
   // A returning user's preview draws as soon as its kept draft is read: its engine's chunk loads
-  // from the start, not once the player appears (a chunk costs tens of ms to arrive).
-  if (hinted) void import('../preview/player-engine.ts').catch(() => undefined)
+  // from the start, not once the player appears (a chunk costs tens of ms to arrive), and opens
+  // the media cache its first frame reads.
+  if (hinted)
+    void import('../preview/player-engine.ts').then(
+      (m) => m.openMediaCache(),
+      () => undefined,
+    )
   const credits = new CreditsModel({ api })
   // Read at once, beside the projects (the open project's id is not known yet); a later switch of
   // project reads them again.
@@ -252,7 +261,10 @@ export function createAppState(deps: AppDeps): AppState {
     },
     send: deps.renderHere ?? ((msg) => sendRenderRequest(msg)),
     // The answer kept from an earlier open: asking WebCodecs blocks the page (encode-check.ts).
-    encodeSupport: async () => (await import('./encode-check.ts')).encodeSupport(),
+    encodeSupport: async () => {
+      await started
+      return (await import('./encode-check.ts')).encodeSupport()
+    },
     draft: computed(() => {
       const sessionId = timeline.sessionId.value
       const draft = timeline.state.value?.timeline
@@ -277,6 +289,10 @@ export function createAppState(deps: AppDeps): AppState {
     sound: previewSoundStore,
   })
 
+  // A returning user's start is over once the open chat is on screen; anyone else's at once.
+  if (!hinted) markStarted()
+  const stopStart = effect(() => void projects.chat.value?.whenReady().then(markStarted))
+
   const stopFollowing = effect(() => {
     const id = projects.current.value?.sessionId
     timeline.setSession(id)
@@ -296,6 +312,7 @@ export function createAppState(deps: AppDeps): AppState {
     sendChat,
     dispose() {
       stopFollowing()
+      stopStart()
       for (const m of [
         tray,
         exports,

@@ -10,23 +10,28 @@ import { downloadJob } from '../utils/job-download.ts'
 import { sendToBackground } from '../utils/messages.ts'
 import { jobsItem } from '../utils/storage.ts'
 import { getWorkerUrl } from '../utils/worker-url.ts'
+import { started } from './start-gate.ts'
 import { storeDeps } from './store-deps.ts'
 import { App } from './App.tsx'
 
 /**
- * The installation key, with what registers one, loads after the first paint (issue 14's budget):
- * the first paint shows what storage has; the first worker call waits for it.
+ * The installation key, with what registers one, loads once the chat is on screen (issue 14's
+ * budget, start-gate.ts): the first paint shows what storage has; the first worker call waits.
  */
-const getKey: WorkerClientOptions['getKey'] = async (opts) =>
-  (await import('../utils/installation.ts')).getInstallationKey(opts)
+const getKey: WorkerClientOptions['getKey'] = async (opts) => {
+  await started
+  return (await import('../utils/installation.ts')).getInstallationKey(opts)
+}
 
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
 function platformDeps(): AppDeps {
   const api = createWorkerClient({ baseUrl: getWorkerUrl, getKey })
   // Follows whether the active tab can be seen, so a click knows at once if it must ask; loaded
-  // after the first paint (issue 14's budget), long before anyone can click.
+  // once the chat is on screen (issue 14's budget), long before anyone can click.
   let article: ArticleCapture | undefined
-  const loading = import('./capture-article.ts').then((m) => (article = m.createArticleCapture()))
+  const loading = started
+    .then(() => import('./capture-article.ts'))
+    .then((m) => (article = m.createArticleCapture()))
   return {
     api,
     ...storeDeps(),

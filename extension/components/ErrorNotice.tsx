@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals'
+import { afterStart } from '../app/start-gate.ts'
 import { loadErrorTable } from './error-table.ts'
 import type { ErrorNoticeProps } from './ErrorNoticeView.tsx'
 
@@ -9,8 +10,8 @@ let loading: Promise<View> | undefined
 
 /**
  * Loads the full notice (its actions, with the error table) once. Neither is part of the popup's
- * first paint (issue 14's budget): both load as soon as the page is idle, long before a request
- * can fail, and a notice shown earlier re-renders when they arrive.
+ * first paint (issue 14's budget): both load once the chat is on screen (start-gate.ts), long
+ * before a request can fail, and a notice shown earlier re-renders when they arrive.
  */
 export function loadErrorNotice(): Promise<View> {
   loading ??= Promise.all([import('./ErrorNoticeView.tsx'), loadErrorTable()]).then(
@@ -39,4 +40,4 @@ export function ErrorNotice(props: ErrorNoticeProps) {
   )
 }
 
-setTimeout(() => void loadErrorNotice().catch(() => undefined), 0)
+afterStart(() => loadErrorNotice().catch(() => undefined))

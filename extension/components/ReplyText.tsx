@@ -1,4 +1,5 @@
 import { signal } from '@preact/signals'
+import { afterStart } from '../app/start-gate.ts'
 import type { renderMarkdown as Render } from './markdown-render.tsx'
 
 /** The markdown renderer once its chunk has loaded (marked is not in the popup's first paint). */
@@ -17,11 +18,14 @@ export function loadMarkdown(): Promise<void> {
   return loading
 }
 
-/** A reply's text: plain while the renderer loads, then markdown as Preact elements. */
+/**
+ * A reply's text: plain while the renderer loads (once the chat is on screen: a returning user's
+ * popup shows its last reply before the renderer's chunk arrives), then markdown as Preact elements.
+ */
 export function ReplyText({ text }: { text: string }) {
   const render = renderer.value
   if (!render) {
-    void loadMarkdown()
+    afterStart(loadMarkdown)
     return <p class="msg-text">{text}</p>
   }
   return <div class="msg-text md">{render(text)}</div>
