@@ -16,7 +16,7 @@ import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 import { keptStates, rememberState } from '../utils/last-state.ts'
-import { afterStart, markStarted, started } from './start-gate.ts'
+import { afterStart, holdStart, releaseStart, started } from './start-gate.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
 const readKept = () => keptStates().catch(() => [])
@@ -157,7 +157,8 @@ export function createAppState(deps: AppDeps): AppState {
   const credits = new CreditsModel({ api })
   // Read at once, beside the projects (the open project's id is not known yet); a later switch of
   // project reads them again.
-  let startKept: ReturnType<typeof readKept> | undefined = readKept()
+  const keptAtStart = readKept()
+  let startKept: typeof keptAtStart | undefined = keptAtStart
   const timeline = new TimelineModel({
     api,
     remembered: {
@@ -289,9 +290,20 @@ export function createAppState(deps: AppDeps): AppState {
     sound: previewSoundStore,
   })
 
-  // A returning user's start is over once the open chat is on screen; anyone else's at once.
-  if (!hinted) markStarted()
-  const stopStart = effect(() => void projects.chat.value?.whenReady().then(markStarted))
+  // A returning user's start is over once the open chat and the preview's first frame (if the
+  // kept draft has one) are on screen; anyone else's at once (start-gate.ts).
+  if (hinted) {
+    holdStart('chat')
+    holdStart('frame')
+    void keptAtStart.then((kept) => {
+      const draft = kept.find((s) => s.sessionId === hinted)?.state.timeline
+      if (!draft?.tracks.some((tr) => tr.segments.length)) releaseStart('frame')
+    })
+  } else releaseStart()
+  const stopStart = effect(() => {
+    const chat = projects.chat.value
+    if (chat) void chat.whenReady().then(() => releaseStart('chat'))
+  })
 
   const stopFollowing = effect(() => {
     const id = projects.current.value?.sessionId

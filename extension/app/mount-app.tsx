@@ -20,8 +20,11 @@ import { App } from './App.tsx'
  */
 const getKey: WorkerClientOptions['getKey'] = async (opts) => {
   await started
-  return (await import('../utils/installation.ts')).getInstallationKey(opts)
+  return keyNow(opts)
 }
+/** The key without waiting: the preview's media (the first frame may need the network). */
+const keyNow: WorkerClientOptions['getKey'] = async (opts) =>
+  (await import('../utils/installation.ts')).getInstallationKey(opts)
 
 /** The platform side of the app: the real worker client, storage items, tabs and background. */
 function platformDeps(): AppDeps {
@@ -50,7 +53,7 @@ function platformDeps(): AppDeps {
     t,
     language: () => (currentLang() === 'zh' ? 'zh-CN' : 'en'),
     fetchMedia: (sessionId, url) =>
-      fetchSessionMedia({ baseUrl: getWorkerUrl, getKey }, sessionId, url),
+      fetchSessionMedia({ baseUrl: getWorkerUrl, getKey: keyNow }, sessionId, url),
   }
 }
 

@@ -5,6 +5,7 @@ import type { PlayerEngine } from '../preview/player-engine.ts'
 import type { MediaFailure, MediaFailureReason } from '../preview/types.ts'
 import { t, type MessageKey } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
+import { releaseStart } from '../app/start-gate.ts'
 import { formatSeconds } from './TimelineView.tsx'
 
 /** The words (en + zh in `_locales`) for each reason a media file is missing. */
@@ -107,7 +108,10 @@ export function PreviewPlayer() {
           onFailures: (failures) => preview.report({ failures }),
           onTime: (currentMs) => preview.report({ currentMs }),
           onEnded: () => preview.report({ playing: false, currentMs: 0 }),
-          onFirstFrame: () => canvas.setAttribute('data-first-frame', String(performance.now())),
+          onFirstFrame: () => {
+            canvas.setAttribute('data-first-frame', String(performance.now()))
+            releaseStart('frame')
+          },
           sound: { muted: preview.muted.peek(), volume: preview.volume.peek() },
         })
         engine.current = made
