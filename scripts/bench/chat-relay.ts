@@ -26,9 +26,9 @@
  *   plus piece i's offset in the identical direct turn (A). Median and p99 over every piece. The
  *   same computed for C against A (every piece maps to itself) is the method's noise.
  * - worker CPU per relayed turn and per upstream event: CPU time (/proc/<pid>/stat) of the workerd
- *   process that runs the worker during the relayed runs, per turn and per upstream event (wrangler
- *   dev's proxy, absent when deployed, is shown apart). Also CPU per relayed event over every
- *   process (simulator B, both workerd, minus simulator A's during the direct runs): on a small
+ *   process that runs the worker during the relayed runs, per turn and per upstream event. Also CPU
+ *   per relayed event over every process (simulator B, both workerd, minus simulator A's during
+ *   the direct runs): on a small
  *   shared machine the times at 200 streams are bounded by CPU, and CPU is what stays comparable
  *   between machines.
  *   Locally that process is more than the worker: it also runs miniflare's own services (the entry
@@ -37,24 +37,44 @@
  *   per request for REQUEST_FLOOR_N requests of the cached OpenAPI document (no key, no storage,
  *   the least a request can cost here), and the budget figure is the turn's CPU net of that floor
  *   for its two requests (send, events). The gross figure stays in the detail.
+ * - baseline (same run, same runtime): simulator D (same config and seed) behind
+ *   worker/bench-baseline.ts, the least a resumable relay does (one request; a Durable Object that
+ *   fetches `/run_sse`, stores each event in SQLite and sends it on through RPC; no key check, rate
+ *   limit, KV, wording or second request), started with wrangler dev like the worker, so the same
+ *   entry worker and workerd stand in front of it. Its added time per event and its process's CPU
+ *   per turn (net of one request floor) are what this runtime costs any relay: where the worker's
+ *   figure is close to it, the rest is local workerd/miniflare, not the worker's code.
+ * - where the requests go: wrangler dev puts a proxy (a second workerd, on the public port) in front
+ *   of the worker's own workerd; a deployed worker has no such hop. The timed turns (and the
+ *   request floor) go to the worker's own workerd directly (workerdEntry), so the proxy's latency
+ *   and CPU are in no figure (its CPU stays in the detail, about 0). Until issue 14's second round
+ *   they went through the proxy, which spent 11-22 ms of CPU per turn in its own process and
+ *   its hop's latency to every relayed event.
  * The turn is a generation ("make a video …": text, ~10-20 heartbeats, 3 tool calls and results,
  * closing text; ~25-30 events) at timeScale 0.03: 3-9 s a turn, events 1.5-45 ms apart, so N = 200
  * means 200 replies streaming at once. The N starts are spread over STAGGER_MS (the same offset for
  * the pair's runs): users do not all press Enter in the same millisecond. The direct runs of a
- * round go first, then the control runs, then the relayed ones, so each has the machine to itself.
+ * round go first, then the control runs, then the relayed ones, then the baseline's, so each has the
+ * machine to itself.
  * N = 1 runs ROUNDS_AT_1 times in a row. The wire is clean (LF, whole events, no comments): the parser's
  * robustness is tested elsewhere, not timed here.
  * @module
  */
 import { randomUUID } from 'node:crypto'
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
 import { benchEngineCpu, recordTurns } from './engine-cpu.ts'
-import { cpuMsOf, workerdRoles } from './process-memory.ts'
-import type { RunningSimulator } from '../../test/simulator/serve.ts'
+import { cpuMsOf, descendantsNamed, workerdRoles } from './process-memory.ts'
+import { startSimulator, type RunningSimulator } from '../../test/simulator/serve.ts'
+import { RENDER_SIMULATOR } from './render-polling.ts'
 import { median, quantile, round } from './stats.ts'
 import { readTimedEvents, type TimedEvent } from '../../test/lib/sse.ts'
-import { registerInstallation, type WorkerApi } from '../lib/worker-api.ts'
+import { startWorker, type RunningWorker } from '../lib/worker.ts'
+import { registerInstallation, workerApi, type WorkerApi } from '../lib/worker-api.ts'
 
 export const CHAT_SIMULATOR: SimulatorConfigPatch = {
   timeScale: 0.03,
@@ -97,11 +117,24 @@ interface Pair {
   /** The same turn straight from simulator C: direct against direct is the method's noise. */
   control: Stream | Error
   relayed: Stream | Error
+  /** The same turn from simulator D through the baseline relay (worker/bench-baseline.ts). */
+  baseline: Stream | Error
 }
 
-/** Processes whose CPU time is read: the two simulators and wrangler dev's two workerd. */
-type Pids = { simA: number; simB: number; proxy: number[]; worker: number[] }
-type CpuUse = { direct: number; simB: number; proxy: number; worker: number }
+/**
+ * Processes whose CPU time is read: the two simulators, wrangler dev's two workerd, and the
+ * baseline's workerd (its own wrangler dev).
+ */
+type Pids = { simA: number; simB: number; proxy: number[]; worker: number[]; baseline: number[] }
+type CpuUse = { direct: number; simB: number; proxy: number; worker: number; baseline: number }
+
+/** The baseline relay and its own simulator (D, same config and seed as A, B and C). */
+interface Baseline {
+  url: string
+  sim: RunningSimulator
+  worker: RunningWorker
+  dir: string
+}
 
 export interface ChatRelayOutput {
   figures: Figure[]
@@ -119,15 +152,82 @@ export async function benchChatRelay(
   control: RunningSimulator,
   behind: RunningSimulator,
 ): Promise<ChatRelayOutput> {
+  const baseline = await startBaseline()
+  try {
+    baseline.url = await workerdEntry(baseline.url)
+    return await benchWith(workerUrl, direct, control, behind, baseline)
+  } finally {
+    await baseline.worker.stop()
+    await baseline.sim.stop()
+    await rm(baseline.dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Simulator D and the baseline relay in front of it, in wrangler dev like the worker (its own
+ * processes: the worker's CPU figures stay its own).
+ */
+async function startBaseline(): Promise<Baseline> {
+  const dir = await mkdtemp(join(tmpdir(), 'pagereel-chat-baseline-'))
+  const config = join(dir, 'wrangler.toml')
+  const main = fileURLToPath(new URL('../../worker/bench-baseline.ts', import.meta.url))
+  await writeFile(
+    config,
+    [
+      'name = "pagereel-bench-baseline"',
+      `main = ${JSON.stringify(main)}`,
+      'compatibility_date = "2026-10-01"',
+      '[[durable_objects.bindings]]',
+      'name = "RELAY"',
+      'class_name = "BaselineRelay"',
+      '[[migrations]]',
+      'tag = "v1"',
+      'new_sqlite_classes = ["BaselineRelay"]',
+    ].join('\n'),
+  )
+  const sim = await startSimulator({
+    config: { ...CHAT_SIMULATOR, ...RENDER_SIMULATOR },
+    ownProcess: {},
+  })
+  try {
+    const worker = await startWorker({
+      upstreamBaseUrl: sim.url,
+      persistTo: join(dir, 'state'),
+      config,
+      logFile: join(dir, 'worker.log'),
+    })
+    return { url: worker.url, sim, worker, dir }
+  } catch (error) {
+    await sim.stop()
+    throw error
+  }
+}
+
+async function benchWith(
+  workerUrl: string,
+  direct: RunningSimulator,
+  control: RunningSimulator,
+  behind: RunningSimulator,
+  baseline: Baseline,
+): Promise<ChatRelayOutput> {
   const pids: Pids = {
     simA: direct.proc!.child.pid!,
     simB: behind.proc!.child.pid!,
-    ...(await workerdRoles(workerUrl)),
+    ...(await workerdOf(workerUrl)),
+    baseline: (await workerdOf(baseline.worker.url)).worker,
   }
+  const entryUrl = await workerdEntry(workerUrl)
+  const addresses = Array.from({ length: USERS }, (_, i) => `198.51.100.${i + 1}`)
   const installations = await Promise.all(
-    Array.from({ length: USERS }, (_, i) =>
-      registerInstallation(workerUrl, { address: `198.51.100.${i + 1}` }),
-    ),
+    addresses.map((address) => registerInstallation(workerUrl, { address })),
+  )
+  // The timed turns go to the worker's own workerd; the sessions handed on (the render benchmark
+  // restarts the worker) keep the public URL.
+  const relayClients = new Map(
+    installations.map((inst, i) => [
+      inst,
+      workerApi(entryUrl, { key: inst.key, address: addresses[i]! }),
+    ]),
   )
   const tokens = await Promise.all(
     Array.from({ length: USERS }, (_, i) => anonymousToken(direct.url, `bench-direct-${i}`)),
@@ -135,25 +235,32 @@ export async function benchChatRelay(
   const controlTokens = await Promise.all(
     Array.from({ length: USERS }, (_, i) => anonymousToken(control.url, `bench-direct-${i}`)),
   )
+  const baselineTokens = await Promise.all(
+    Array.from({ length: USERS }, (_, i) => anonymousToken(baseline.sim.url, `bench-direct-${i}`)),
+  )
   const ctx = {
     workerUrl,
     direct,
     control,
     behind,
     installations,
+    relayClients,
     tokens,
     controlTokens,
+    baseline,
+    baselineTokens,
     pids,
     sessions: [] as ChatRelayOutput['sessions'],
   }
   // A warm-up pair: workerd compiles the worker and opens its first objects.
   await runRound(ctx, 1)
-  const floorMs = await requestFloor(workerUrl, pids.worker)
+  const floorMs = await requestFloor(entryUrl, pids.worker)
+  const baselineFloorMs = await requestFloor(baseline.url, pids.baseline)
 
   const figures: Figure[] = []
   for (const n of CONCURRENCY) {
     const pairs: Pair[] = []
-    const cpu: CpuUse = { direct: 0, simB: 0, proxy: 0, worker: 0 }
+    const cpu: CpuUse = { direct: 0, simB: 0, proxy: 0, worker: 0, baseline: 0 }
     for (let r = 0; r < (n === 1 ? ROUNDS_AT_1 : 1); r++) {
       const round = await runRound(ctx, n)
       pairs.push(...round.pairs)
@@ -163,9 +270,12 @@ export async function benchChatRelay(
       a: await direct.log('run_sse'),
       b: await behind.log('run_sse'),
       c: await control.log('run_sse'),
+      d: await baseline.sim.log('run_sse'),
     }
     try {
-      figures.push(...figuresOf(n, pairs, cpu, logs, floorMs))
+      figures.push(
+        ...figuresOf(n, pairs, cpu, logs, { worker: floorMs, baseline: baselineFloorMs }),
+      )
     } catch (err) {
       // Every pair of this concurrency failed: say so, and keep the other concurrencies' figures.
       figures.push({
@@ -191,9 +301,10 @@ function figuresOf(
   n: number,
   pairs: Pair[],
   cpu: CpuUse,
-  logs: { a: LoggedRequest[]; b: LoggedRequest[]; c: LoggedRequest[] },
-  floorMs: number,
+  logs: { a: LoggedRequest[]; b: LoggedRequest[]; c: LoggedRequest[]; d: LoggedRequest[] },
+  floors: { worker: number; baseline: number },
 ): Figure[] {
+  const floorMs = floors.worker
   const startOf = (log: LoggedRequest[], sid: string) => {
     const time = log.find(
       (e) => (e.body as { session_id?: string } | undefined)?.session_id === sid,
@@ -219,6 +330,7 @@ function figuresOf(
   }
   const text = { latency: [] as number[], noise: [] as number[] }
   const event = { added: [] as number[], noise: [] as number[] }
+  const base = { first: [] as number[], event: [] as number[], turns: 0 }
   let upstreamEvents = 0
   // performance.now() -> epoch ms: the simulators stamp their log with Date.now().
   const toEpoch = (t: number) => performance.timeOrigin + t
@@ -244,6 +356,17 @@ function figuresOf(
       event.noise.push(toEpoch(cm[i]!) - c - direct)
     }
     upstreamEvents += p.direct.events.length
+    if (!(p.baseline instanceof Error)) {
+      // The baseline lets every event out as it comes: its first text is the upstream's.
+      base.first.push(firstText(p.baseline) - d)
+      const bm = marks(p.baseline, 'tool_call')
+      const dd = startOf(logs.d, sid)
+      if (bm.length === dm.length) {
+        base.turns++
+        for (let i = 0; i < dm.length; i++)
+          base.event.push(toEpoch(bm[i]!) - dd - (toEpoch(dm[i]!) - a))
+      }
+    }
     // Piece i reaches the worker at b + its offset in the direct turn; the client has it with the
     // first relayed text at or after that moment.
     const offsets = textTimes(p.direct).map((t) => toEpoch(t) - a)
@@ -276,6 +399,10 @@ function figuresOf(
   const grossPerTurn = cpu.worker / ok.length
   // A turn is two requests to the worker: the message, and its events.
   const workerPerTurn = Math.max(0, grossPerTurn - 2 * floorMs)
+  // The baseline's turn is one request, the worker's two: each net of its own request floor.
+  const baselinePerTurn = base.turns
+    ? Math.max(0, cpu.baseline / base.turns - floors.baseline)
+    : NaN
   const textMedian = median(text.latency)
   const textP99 = quantile(text.latency, 0.99)
   const textDetail =
@@ -312,6 +439,17 @@ function figuresOf(
         `upstream start; p95 ${round(quantile(event.added, 0.95))} ms; direct-vs-direct noise ${round(noiseEvent)} ms` +
         (n === 200 ? resolution(addedPerEvent, noiseEvent, 1) : ''),
     },
+    {
+      name: `chat: baseline relay (same runtime), added per event, ${label}`,
+      value: round(median(base.event)),
+      unit: 'ms',
+      target: '(baseline)',
+      detail:
+        `worker/bench-baseline.ts behind wrangler dev like the worker (one request; fetch, read, SQLite ` +
+        `insert and send per event; no key, limits or wording): median of ${base.event.length} mapped events, ` +
+        `p95 ${round(quantile(base.event, 0.95))} ms; added to first text ${round(median(base.first))} ms ` +
+        `(no sentence held); the worker's per-event figure above is ${round(addedPerEvent)} ms`,
+    },
     ...(n === 50
       ? []
       : [
@@ -341,7 +479,16 @@ function figuresOf(
       detail:
         `the worker's workerd process over the relayed runs / ${ok.length} turns, ${round(grossPerTurn)} ms, ` +
         `less 2 requests × ${round(floorMs)} ms, the local server's floor per request; wrangler's dev proxy ` +
-        `(not deployed) ${per(cpu.proxy)} ms more per turn`,
+        `(not deployed, not crossed) ${per(cpu.proxy)} ms more per turn`,
+    },
+    {
+      name: `chat: baseline relay (same runtime), CPU per turn, ${label}`,
+      value: round(baselinePerTurn),
+      unit: 'ms',
+      target: '(baseline)',
+      detail:
+        `its workerd process over ${base.turns} turns, less 1 request × ${round(floors.baseline)} ms (its floor); ` +
+        `the worker's net figure is ${round(workerPerTurn)} ms, ${round(workerPerTurn - baselinePerTurn)} ms more`,
     },
     {
       name: `chat: worker CPU per relayed event, ${label}`,
@@ -405,8 +552,12 @@ interface RoundContext {
   control: RunningSimulator
   behind: RunningSimulator
   installations: WorkerApi[]
+  /** Each installation's client of the worker's own workerd (see workerdEntry). */
+  relayClients: Map<WorkerApi, WorkerApi>
   tokens: string[]
   controlTokens: string[]
+  baseline: Baseline
+  baselineTokens: string[]
   pids: Pids
   sessions: ChatRelayOutput['sessions']
 }
@@ -416,6 +567,7 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
   // script) on both. Outside the timing: opening a session is not part of a chat turn.
   const directSessions: Array<{ token: string; sessionId: string }> = []
   const controlSessions: Array<{ token: string; sessionId: string }> = []
+  const baselineSessions: Array<{ token: string; sessionId: string }> = []
   const workerSessions: ChatRelayOutput['sessions'] = []
   for (let i = 0; i < n; i++) {
     const token = ctx.tokens[i % ctx.tokens.length]!
@@ -425,18 +577,23 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
       token: controlToken,
       sessionId: await upstreamSession(ctx.control.url, controlToken),
     })
+    const baselineToken = ctx.baselineTokens[i % ctx.baselineTokens.length]!
+    const baselineSession = await upstreamSession(ctx.baseline.sim.url, baselineToken)
+    await openBaseline(ctx.baseline.url, baselineSession)
+    baselineSessions.push({ token: baselineToken, sessionId: baselineSession })
     const inst = ctx.installations[i % ctx.installations.length]!
     workerSessions.push({ inst, sessionId: (await inst.createSession('en')).sessionId })
   }
   const cpuNow = async () => {
     const sum = async (list: number[]) =>
       (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
-    const { simA, simB, proxy, worker } = ctx.pids
+    const { simA, simB, proxy, worker, baseline } = ctx.pids
     return {
       direct: await cpuMsOf(simA),
       simB: await cpuMsOf(simB),
       proxy: await sum(proxy),
       worker: await sum(worker),
+      baseline: await sum(baseline),
     }
   }
   // Both halves of pair k start at the same offset into their phase.
@@ -462,42 +619,66 @@ async function runRound(ctx: RoundContext, n: number): Promise<{ pairs: Pair[]; 
   )
   const c1b = await cpuNow()
   const relayed = await staggered((i) =>
-    relayedStream(workerSessions[i]!.inst, workerSessions[i]!.sessionId),
+    relayedStream(ctx.relayClients.get(workerSessions[i]!.inst)!, workerSessions[i]!.sessionId),
   )
   const c2 = await cpuNow()
+  const baseline = await staggered((i) =>
+    directStream(
+      `${ctx.baseline.url}/turn/${baselineSessions[i]!.sessionId}`,
+      baselineSessions[i]!.token,
+      baselineSessions[i]!.sessionId,
+      '',
+    ),
+  )
+  const c3 = await cpuNow()
   ctx.sessions.push(...workerSessions)
   for (const [i, c] of controlSessions.entries()) {
     if (c.sessionId !== directSessions[i]!.sessionId)
       throw new Error('simulators A and C gave different session ids')
+    if (baselineSessions[i]!.sessionId !== directSessions[i]!.sessionId)
+      throw new Error('simulators A and D gave different session ids')
   }
   const pairs = directSessions.map((d, i): Pair => ({
     upstreamSessionId: d.sessionId,
     direct: direct[i]!,
     control: control[i]!,
     relayed: relayed[i]!,
+    baseline: baseline[i]!,
   }))
   const cpu: CpuUse = {
     direct: c1.direct - c0.direct,
     simB: c2.simB - c1b.simB,
     proxy: c2.proxy - c1b.proxy,
     worker: c2.worker - c1b.worker,
+    baseline: c3.baseline - c2.baseline,
   }
   return { pairs, cpu }
 }
 
 const toError = (e: unknown) => (e instanceof Error ? e : new Error(String(e)))
 
-async function directStream(simUrl: string, token: string, sessionId: string): Promise<Stream> {
+/** A turn straight from a simulator, or (`path` '') through the baseline relay's `url`. */
+async function directStream(
+  simUrl: string,
+  token: string,
+  sessionId: string,
+  path = '/run_sse',
+): Promise<Stream> {
   const start = performance.now()
-  const res = await runSse(simUrl, token, sessionId)
+  const res = await runSse(simUrl, token, sessionId, path)
   if (!res.ok) throw new Error(`run_sse: ${res.status} ${await res.text()}`)
   const events = await readTimedEvents(res)
   return { start, events, end: performance.now() }
 }
 
 /** The backend's chat turn, as the worker starts it. */
-function runSse(simUrl: string, token: string, sessionId: string): Promise<Response> {
-  return fetch(`${simUrl}/run_sse`, {
+function runSse(
+  simUrl: string,
+  token: string,
+  sessionId: string,
+  path = '/run_sse',
+): Promise<Response> {
+  return fetch(`${simUrl}${path}`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${token}`,
@@ -527,6 +708,56 @@ async function relayedStream(inst: WorkerApi, sessionId: string): Promise<Stream
   if (last?.data.type !== 'done')
     throw new Error(`a relayed run ended with ${JSON.stringify(last?.data)}`)
   return { start, events: events.slice(0, -1), end: last.at }
+}
+
+/**
+ * wrangler dev's two workerd for `workerUrl`, told apart from the baseline's (workerdRoles counts
+ * every workerd that is not this URL's proxy as its worker): the proxy's siblings.
+ */
+async function workerdOf(workerUrl: string): Promise<{ proxy: number[]; worker: number[] }> {
+  const { proxy } = await workerdRoles(workerUrl)
+  const stat = await readFile(`/proc/${proxy[0]}/stat`, 'utf8')
+  // After the command name: state, then the parent's pid.
+  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  const worker = (await descendantsNamed('workerd', parent)).filter((pid) => !proxy.includes(pid))
+  return { proxy, worker }
+}
+
+/**
+ * The origin of the worker's own workerd: miniflare's entry socket, which wrangler dev's proxy (a
+ * second workerd holding the public port) forwards every request to. A deployed worker has no such
+ * proxy in front of it, so the timed turns skip it. Found as the process's one listening socket.
+ */
+export async function workerdEntry(workerUrl: string): Promise<string> {
+  const pid = (await workerdOf(workerUrl)).worker[0]
+  if (pid === undefined) throw new Error(`no workerd behind ${workerUrl}`)
+  const inodes = new Set<string>()
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')
+    const m = /^socket:\[(\d+)\]$/.exec(link)
+    if (m) inodes.add(m[1]!)
+  }
+  for (const row of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
+    // sl, local address (hex ip:port), remote address, state (0A: listening), …, inode (10th).
+    const f = row.trim().split(/\s+/)
+    if (f[3] !== '0A' || !inodes.has(f[9] ?? '')) continue
+    const url = `http://127.0.0.1:${parseInt(f[1]!.split(':')[1]!, 16)}`
+    // It answers HTTP (any status): the entry socket, not some other listener.
+    if (
+      await fetch(url).then(
+        (r) => r.arrayBuffer().then(() => true),
+        () => false,
+      )
+    )
+      return url
+  }
+  throw new Error(`workerd ${pid} listens on no TCP port`)
+}
+
+/** Opens the baseline's object of a session (outside the timing, as the worker's session is). */
+async function openBaseline(url: string, sessionId: string): Promise<void> {
+  const res = await fetch(`${url}/open/${sessionId}`, { method: 'POST' })
+  if (res.status !== 204) throw new Error(`baseline open: ${res.status}`)
 }
 
 async function anonymousToken(simUrl: string, clientId: string): Promise<string> {
