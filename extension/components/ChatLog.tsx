@@ -16,7 +16,9 @@ export function ChatLog({ chat }: { chat: ChatModel }) {
   const seen = useRef(count)
   useLayoutEffect(() => {
     const el = ref.current
-    if (!el || !pinned.peek()) return
+    // An empty log (the chat still loading as the popup opens) has nothing to scroll to: reading
+    // its size would lay the page out once more before its first paint.
+    if (!el || !pinned.peek() || count === 0) return
     // The side panel's log scrolls itself; the popup's grows inside the one page scroll.
     if (el.scrollHeight > el.clientHeight + 1) el.scrollTop = el.scrollHeight
     else if (count !== seen.current) revealLast(el)
