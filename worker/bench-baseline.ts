@@ -40,30 +40,35 @@ export class BaselineRelay extends DurableObject<BaselineEnv> {
       body: turn.body,
     })
     if (upstream.body === null) throw new Error(`run_sse: ${upstream.status}`)
-    const reader = upstream.body.pipeThrough(new TextDecoderStream()).getReader()
+    const reader = upstream.body.getReader()
+    const decoder = new TextDecoder()
     const encoder = new TextEncoder()
-    // The bench's wire is clean (LF, whole events, no comments): a split on blank lines is enough.
+    // As the worker relays: a loop reads the backend's stream and hands each stored event to the
+    // client's stream as it comes. The bench's wire is clean (LF, whole events, no comments): a
+    // split on blank lines is enough.
+    let buffer = ''
     return new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        let buffer = ''
-        for (;;) {
-          const { done, value } = await reader.read()
-          if (done) return controller.close()
-          buffer += value
-          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-            const frame = buffer.slice(0, end)
-            buffer = buffer.slice(end + 2)
-            const data = frame
-              .split('\n')
-              .filter((line) => line.startsWith('data:'))
-              .map((line) => line.slice(5).trim())
-              .join('\n')
-            const { seq } = sql
-              .exec<{ seq: number }>('INSERT INTO events (data) VALUES (?) RETURNING seq', data)
-              .one()
-            controller.enqueue(encoder.encode(`id: ${seq}\ndata: ${data}\n\n`))
+      start(controller) {
+        void (async () => {
+          for (;;) {
+            const { done, value } = await reader.read()
+            if (done) return controller.close()
+            buffer += decoder.decode(value, { stream: true })
+            for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+              const frame = buffer.slice(0, end)
+              buffer = buffer.slice(end + 2)
+              const data = frame
+                .split('\n')
+                .filter((line) => line.startsWith('data:'))
+                .map((line) => line.slice(5).trim())
+                .join('\n')
+              const { seq } = sql
+                .exec<{ seq: number }>('INSERT INTO events (data) VALUES (?) RETURNING seq', data)
+                .one()
+              controller.enqueue(encoder.encode(`id: ${seq}\ndata: ${data}\n\n`))
+            }
           }
-        }
+        })().catch((err: unknown) => controller.error(err))
       },
     })
   }
