@@ -2,9 +2,11 @@
  * Not deployed (worker/index.ts never imports it): the chat benchmark's baseline
  * (scripts/bench/chat-relay.ts). The least a resumable relay does, run by the same local runtime
  * as the worker (wrangler dev's proxy, miniflare's entry worker, workerd): one request, whose
- * Durable Object opens the backend's `/run_sse`, reads it event by event, stores each event in
- * SQLite and sends it on over the stream it answers through RPC. No key check, rate limit, KV, GUI
- * wording, draft read or second request: what the relay costs beyond this is the worker's own.
+ * Durable Object opens the backend's `/run_sse`, reads it event by event, parses each, and stores
+ * and sends on over the stream it answers through RPC the ones a client hears of (text and tool
+ * calls, as the worker does; heartbeats and tool results stay behind). No key check, rate limit,
+ * KV, GUI wording, sentence holding, draft read or second request: what the relay costs beyond
+ * this is the worker's own.
  * @module
  */
 import { DurableObject } from 'cloudflare:workers'
@@ -62,6 +64,8 @@ export class BaselineRelay extends DurableObject<BaselineEnv> {
                 .filter((line) => line.startsWith('data:'))
                 .map((line) => line.slice(5).trim())
                 .join('\n')
+              const { type } = JSON.parse(data) as { type?: string }
+              if (type !== 'text' && type !== 'tool_call') continue
               const { seq } = sql
                 .exec<{ seq: number }>('INSERT INTO events (data) VALUES (?) RETURNING seq', data)
                 .one()

@@ -39,8 +39,9 @@
  *   for its two requests (send, events). The gross figure stays in the detail.
  * - baseline (same run, same runtime): simulator D (same config and seed) behind
  *   worker/bench-baseline.ts, the least a resumable relay does (one request; a Durable Object that
- *   fetches `/run_sse`, stores each event in SQLite and sends it on through RPC; no key check, rate
- *   limit, KV, wording or second request), started with wrangler dev like the worker, so the same
+ *   fetches `/run_sse`, parses each event, stores the ones a client hears of (text, tool calls) in
+ *   SQLite and sends them on through RPC; no key check, rate limit, KV, wording, sentence holding
+ *   or second request), started with wrangler dev like the worker, so the same
  *   entry worker and workerd stand in front of it. Its added time per event and its process's CPU
  *   per turn (net of one request floor) are what this runtime costs any relay: where the worker's
  *   figure is close to it, the rest is local workerd/miniflare, not the worker's code.
@@ -445,8 +446,8 @@ function figuresOf(
       unit: 'ms',
       target: '(baseline)',
       detail:
-        `worker/bench-baseline.ts behind wrangler dev like the worker (one request; fetch, read, SQLite ` +
-        `insert and send per event; no key, limits or wording): median of ${base.event.length} mapped events, ` +
+        `worker/bench-baseline.ts in wrangler dev like the worker (one request; fetch, parse, store and ` +
+        `send text and tool calls; no key, limits or wording): median of ${base.event.length} mapped events, ` +
         `p95 ${round(quantile(base.event, 0.95))} ms; added to first text ${round(median(base.first))} ms ` +
         `(no sentence held); the worker's per-event figure above is ${round(addedPerEvent)} ms`,
     },
