@@ -1,4 +1,5 @@
 import preact from '@preact/preset-vite'
+import type { Plugin } from 'vite'
 import { defineConfig } from 'wxt'
 
 /**
@@ -22,6 +23,27 @@ const LAZY =
   /utils\/api\/(sse|upload|upload-large|xhr-send)\.ts|shared\/errors\/table|shared\/intent|ErrorNoticeView|_locales|utils\/installation\.ts|markdown|app\/(capture-article|encode-check)|utils\/(uploaded-images|preview-sound|media-cache)\.ts|render\/(renderer|encode|fetch-media|audio|output|sized)/
 
 /**
+ * The app's stylesheet inlined into popup.html and sidepanel.html (it has no url()): a `<link>` is
+ * one more fetch at the popup's start, and the page's module scripts wait for it before they run.
+ */
+function inlineAppCss(): Plugin {
+  return {
+    name: 'pagereel:inline-app-css',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html, ctx) =>
+        html.replace(
+          /<link rel="stylesheet"[^>]* href="\/(assets\/app-[\w-]+\.css)">/,
+          (link, file) => {
+            const css = ctx.bundle?.[file as string]
+            return css?.type === 'asset' ? `<style>${String(css.source)}</style>` : link
+          },
+        ),
+    },
+  }
+}
+
+/**
  * PageReel's extension build. Firefox is built as MV3 too (WXT defaults it to MV2), and the manifest
  * asks only for what the features use: host access is optional and requested on a user gesture.
  */
@@ -32,7 +54,7 @@ export default defineConfig({
   // Every module imports what it uses; auto-imports would only add a second way (and warnings).
   imports: false,
   vite: () => ({
-    plugins: [preact()],
+    plugins: [preact(), inlineAppCss()],
     resolve: { alias: [zodMiniAlias] },
     // Every supported browser preloads modules itself (Chrome 66+, Firefox 115+): no polyfill.
     build: {
