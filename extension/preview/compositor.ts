@@ -100,13 +100,8 @@ export function createCompositor(
     const failure = clip.url ? media.failure(clip.url) : undefined
     if (d && !failure) {
       const progress = clip.kind === 'image' ? (at - clip.startMs) / (clip.endMs - clip.startMs) : 0
-      drawCover(
-        ctx,
-        size,
-        d,
-        clip.kind === 'image' ? 1 + ZOOM * progress : 1,
-        panOf(clip, progress),
-      )
+      const motion = clip.kind === 'image' ? kenBurns(clip.index, progress) : STILL
+      drawCover(ctx, size, d, motion.zoom, motion.pan)
     } else if (clip.kind !== 'none') {
       drawPlaceholder(ctx, size, failure, clip.label, opts.describeFailure)
     }
@@ -114,10 +109,22 @@ export function createCompositor(
   }
 }
 
-/** A slow drift whose direction alternates clip to clip, in fractions of the spare width/height. */
-function panOf(clip: VisualClip, progress: number): { x: number; y: number } {
-  const dir = clip.index % 2 === 0 ? 1 : -1
-  return { x: dir * (progress - 0.5), y: (clip.index % 3 === 1 ? -1 : 1) * (progress - 0.5) * 0.5 }
+const STILL = { zoom: 1, pan: { x: 0, y: 0 } }
+
+/**
+ * An image clip's slow zoom and drift at `progress` (0-1) through it: the drift's direction
+ * alternates clip to clip (`index`), in fractions of the spare width/height. The export's bench
+ * draws its bare loop with it too, so both encode the same frames.
+ */
+export function kenBurns(
+  index: number,
+  progress: number,
+): { zoom: number; pan: { x: number; y: number } } {
+  const dir = index % 2 === 0 ? 1 : -1
+  return {
+    zoom: 1 + ZOOM * progress,
+    pan: { x: dir * (progress - 0.5), y: (index % 3 === 1 ? -1 : 1) * (progress - 0.5) * 0.5 },
+  }
 }
 
 /** Fills the frame with `d` (cover), zoomed by `zoom`, shifted by `pan` within the overflow. */

@@ -130,7 +130,10 @@ export function createRenderer(deps: RendererDeps) {
   async function bareEncode(
     cmd: Extract<RendererCommand, { type: 'renderer-bare-encode' }>,
   ): Promise<number> {
-    const { encodeVideo } = await import('./encode-video.ts')
+    const [{ encodeVideo }, { drawCover, kenBurns }] = await Promise.all([
+      import('./encode-video.ts'),
+      import('../preview/compositor.ts'),
+    ])
     // Decoded and scaled to the frame beforehand, as the export's library does.
     const bitmaps = await Promise.all(
       cmd.imageUrls.map(async (url) => {
@@ -151,13 +154,13 @@ export function createRenderer(deps: RendererDeps) {
     await encodeVideo({
       ...cmd,
       frames: {
+        // The compositor's pictures, as it moves them, without the rest of the compositor.
         draw(ctx, t) {
-          const bitmap = bitmaps[Math.min(bitmaps.length - 1, Math.floor(t / per))]!
-          const cover = Math.max(cmd.width / bitmap.width, cmd.height / bitmap.height)
-          const scale = cover * (1 + (0.08 * (t % per)) / per)
-          const w = bitmap.width * scale
-          const h = bitmap.height * scale
-          ctx.drawImage(bitmap, (cmd.width - w) / 2, (cmd.height - h) / 2, w, h)
+          const i = Math.min(bitmaps.length - 1, Math.floor(t / per))
+          const bitmap = bitmaps[i]!
+          const d = { source: bitmap, width: bitmap.width, height: bitmap.height }
+          const { zoom, pan } = kenBurns(i, (t - i * per) / per)
+          drawCover(ctx, cmd, d, zoom, pan)
         },
       },
       audioChoice: 'auto',
