@@ -61,17 +61,15 @@ const SETS = {
 } satisfies Record<string, string[][]>
 type PictureSet = keyof typeof SETS
 
+/** ffmpeg, quiet, overwriting, from its generated sources (lavfi). */
+const lavfi = (...args: string[]) => run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', ...args])
+
 /** Each set's pictures (`<set>-<i>.jpg`) and a minute of music, on disk. */
 async function makeMedia(dir: string): Promise<void> {
   await Promise.all(
     Object.entries(SETS).flatMap(([set, pictures]) =>
       pictures.map(([input, filter], i) =>
-        run('ffmpeg', [
-          '-v',
-          'error',
-          '-y',
-          '-f',
-          'lavfi',
+        lavfi(
           '-i',
           `${input}:rate=1`,
           '-vf',
@@ -81,16 +79,11 @@ async function makeMedia(dir: string): Promise<void> {
           '-q:v',
           '3',
           join(dir, `${set}-${i}.jpg`),
-        ]),
+        ),
       ),
     ),
   )
-  await run('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
+  await lavfi(
     '-i',
     'sine=frequency=220:duration=60',
     '-f',
@@ -106,7 +99,7 @@ async function makeMedia(dir: string): Promise<void> {
     '-b:a',
     '192k',
     join(dir, 'music.mp3'),
-  ])
+  )
 }
 
 const pictureUrls = (mediaOrigin: string, set: PictureSet) =>
