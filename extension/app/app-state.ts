@@ -16,7 +16,7 @@ import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 import { keptStates, rememberState } from '../utils/last-state.ts'
-import { afterStart, holdStart, releaseStart, started } from './start-gate.ts'
+import { holdStart, releaseStart, started } from './start-gate.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
 const readKept = () => keptStates().catch(() => [])
@@ -141,7 +141,7 @@ export interface AppState {
 
 /** Builds the UI's models once, wired to each other and to the platform; popup and side panel alike. */
 export function createAppState(deps: AppDeps): AppState {
-  afterStart(() => loadIntentRouter().catch(() => undefined))
+  void started.then(() => loadIntentRouter().catch(() => undefined))
   const { api } = deps
   const hinted = hint.get()
   let early = hinted ? { id: hinted, history: deps.storage.chat(hinted).getValue() } : undefined

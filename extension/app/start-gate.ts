@@ -27,6 +27,3 @@ export function releaseStart(what?: string): void {
   if (what) held.delete(what)
   if (!held.size) open()
 }
-
-/** Runs `fn` once the start is over. */
-export const afterStart = (fn: () => unknown): void => void started.then(fn)

@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals'
-import { afterStart } from '../app/start-gate.ts'
+import { started } from '../app/start-gate.ts'
 import { loadErrorTable } from './error-table.ts'
 import type { ErrorNoticeProps } from './ErrorNoticeView.tsx'
 
@@ -40,4 +40,4 @@ export function ErrorNotice(props: ErrorNoticeProps) {
   )
 }
 
-afterStart(() => loadErrorNotice().catch(() => undefined))
+void started.then(() => loadErrorNotice().catch(() => undefined))

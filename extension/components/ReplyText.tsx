@@ -1,5 +1,5 @@
 import { signal } from '@preact/signals'
-import { afterStart } from '../app/start-gate.ts'
+import { started } from '../app/start-gate.ts'
 import type { renderMarkdown as Render } from './markdown-render.tsx'
 
 /** The markdown renderer once its chunk has loaded (marked is not in the popup's first paint). */
@@ -25,7 +25,7 @@ export function loadMarkdown(): Promise<void> {
 export function ReplyText({ text }: { text: string }) {
   const render = renderer.value
   if (!render) {
-    afterStart(loadMarkdown)
+    void started.then(loadMarkdown)
     return <p class="msg-text">{text}</p>
   }
   return <div class="msg-text md">{render(text)}</div>
