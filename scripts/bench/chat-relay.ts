@@ -69,7 +69,7 @@ import { fileURLToPath } from 'node:url'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
 import { benchEngineCpu, recordTurns } from './engine-cpu.ts'
-import { cpuMsOf, descendantsNamed, workerdRoles } from './process-memory.ts'
+import { cpuMsOf, workerdRoles } from './process-memory.ts'
 import { startSimulator, type RunningSimulator } from '../../test/simulator/serve.ts'
 import { RENDER_SIMULATOR } from './render-polling.ts'
 import { median, quantile, round } from './stats.ts'
@@ -214,8 +214,8 @@ async function benchWith(
   const pids: Pids = {
     simA: direct.proc!.child.pid!,
     simB: behind.proc!.child.pid!,
-    ...(await workerdOf(workerUrl)),
-    baseline: (await workerdOf(baseline.worker.url)).worker,
+    ...(await workerdRoles(workerUrl)),
+    baseline: (await workerdRoles(baseline.worker.url)).worker,
   }
   const entryUrl = await workerdEntry(workerUrl)
   const addresses = Array.from({ length: USERS }, (_, i) => `198.51.100.${i + 1}`)
@@ -712,25 +712,12 @@ async function relayedStream(inst: WorkerApi, sessionId: string): Promise<Stream
 }
 
 /**
- * wrangler dev's two workerd for `workerUrl`, told apart from the baseline's (workerdRoles counts
- * every workerd that is not this URL's proxy as its worker): the proxy's siblings.
- */
-async function workerdOf(workerUrl: string): Promise<{ proxy: number[]; worker: number[] }> {
-  const { proxy } = await workerdRoles(workerUrl)
-  const stat = await readFile(`/proc/${proxy[0]}/stat`, 'utf8')
-  // After the command name: state, then the parent's pid.
-  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-  const worker = (await descendantsNamed('workerd', parent)).filter((pid) => !proxy.includes(pid))
-  return { proxy, worker }
-}
-
-/**
  * The origin of the worker's own workerd: miniflare's entry socket, which wrangler dev's proxy (a
  * second workerd holding the public port) forwards every request to. A deployed worker has no such
  * proxy in front of it, so the timed turns skip it. Found as the process's one listening socket.
  */
 export async function workerdEntry(workerUrl: string): Promise<string> {
-  const pid = (await workerdOf(workerUrl)).worker[0]
+  const pid = (await workerdRoles(workerUrl)).worker[0]
   if (pid === undefined) throw new Error(`no workerd behind ${workerUrl}`)
   const inodes = new Set<string>()
   for (const fd of await readdir(`/proc/${pid}/fd`)) {

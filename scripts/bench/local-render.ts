@@ -107,7 +107,6 @@ const pictureUrls = (mediaOrigin: string, set: PictureSet) =>
 
 /** The draft: the pictures in equal parts of `durationMs`, a title over the first 4 s, music. */
 function timeline(mediaOrigin: string, set: PictureSet, durationMs = DURATION_MS) {
-  const mediaUrl = mediaOrigin.replace(/\/$/, '')
   const per = durationMs / PICTURES
   return {
     title: 'Bench',
@@ -117,7 +116,7 @@ function timeline(mediaOrigin: string, set: PictureSet, durationMs = DURATION_MS
         kind: 'video',
         typeCode: 0,
         label: 'Video',
-        segments: pictureUrls(mediaUrl + '/', set).map((sourceUrl, i) => ({
+        segments: pictureUrls(mediaOrigin, set).map((sourceUrl, i) => ({
           label: `picture ${i}`,
           startMs: i * per,
           endMs: (i + 1) * per,
@@ -147,7 +146,7 @@ function timeline(mediaOrigin: string, set: PictureSet, durationMs = DURATION_MS
             label: 'music',
             startMs: 0,
             endMs: durationMs,
-            sourceUrl: `${mediaUrl}/music.mp3`,
+            sourceUrl: new URL('music.mp3', mediaOrigin).href,
             mediaKind: 'audio',
             volumePercent: 35,
           },

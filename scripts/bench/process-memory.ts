@@ -65,17 +65,20 @@ export async function cpuMsOf(pid: number): Promise<number> {
 }
 
 /**
- * wrangler dev's two workerd processes: its dev proxy, which holds the public port (`entry=` on its
- * command line), and the one running the worker.
+ * wrangler dev's two workerd processes for `workerUrl`: its dev proxy, which holds the public port
+ * (`entry=` on its command line), and the one running the worker, the proxy's sibling (so another
+ * wrangler dev's workerd, such as the chat bench's baseline, is never counted as this worker).
  */
 export async function workerdRoles(
   workerUrl: string,
 ): Promise<{ proxy: number[]; worker: number[] }> {
   const port = new URL(workerUrl).port
-  const roles = { proxy: [] as number[], worker: [] as number[] }
+  const proxy: number[] = []
   for (const pid of await descendantsNamed('workerd')) {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8')
-    ;(cmdline.includes(`entry=127.0.0.1:${port}`) ? roles.proxy : roles.worker).push(pid)
+    if (cmdline.includes(`entry=127.0.0.1:${port}`)) proxy.push(pid)
   }
-  return roles
+  const parent = proxy[0] === undefined ? undefined : (await stat(proxy[0]))?.ppid
+  const siblings = parent === undefined ? [] : await descendantsNamed('workerd', parent)
+  return { proxy, worker: siblings.filter((pid) => !proxy.includes(pid)) }
 }
