@@ -5,7 +5,7 @@ import type { PlayerEngine } from '../preview/player-engine.ts'
 import type { MediaFailure, MediaFailureReason } from '../preview/types.ts'
 import { t, type MessageKey } from '../utils/i18n.ts'
 import { useApp } from '../app/app-context.ts'
-import { releaseStart } from '../app/start-gate.ts'
+import { releaseStart, started } from '../app/start-gate.ts'
 import { formatSeconds } from './TimelineView.tsx'
 
 /** The words (en + zh in `_locales`) for each reason a media file is missing. */
@@ -117,6 +117,8 @@ export function PreviewPlayer() {
         engine.current = made
         show()
         ready.value = true
+        // Once the popup's start is over, so that play starts at once without taking from it.
+        void started.then(() => alive && made?.mixAhead())
       })
       .catch(() => {
         // No 2D canvas (a DOM without one) or the chunk failed to load: the player stays "loading".

@@ -11,6 +11,14 @@ export { openMediaCache, withMediaCache } from './worker-media.ts'
 /** A frame that took this much longer than the display's interval counts as dropped. */
 const DROP_FACTOR = 1.5
 const MIX_SAMPLE_RATE = 44_100
+/**
+ * Play waits at most this long for its first frame's media and the sound before the clock runs:
+ * starting them (a video's decoder, the audio device, the mix) while frames were being drawn made
+ * the first frames of playback late.
+ */
+const PREROLL_MAX_MS = 500
+/** Playback time goes to the page this often (the time, the seek bar, the timeline's playhead). */
+const TIME_STEP_MS = 50
 
 export interface PlayerEngineOptions {
   canvas: HTMLCanvasElement
@@ -19,7 +27,7 @@ export interface PlayerEngineOptions {
   describeFailure: (failure: MediaFailure) => string
   /** Media failures so far (whenever one more happens). */
   onFailures(failures: MediaFailure[]): void
-  /** Playback time, about every frame while playing. */
+  /** Playback time: every TIME_STEP_MS while playing, and on every seek. */
   onTime(ms: number): void
   /** Playback reached the end by itself. */
   onEnded(): void
@@ -53,22 +61,20 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
   let timeline: Timeline | undefined
   let position = 0
   let playing = false
+  /** Each play (and pause) is a new one: what an older one started late must not run. */
+  let playToken = 0
   let raf = 0
-  let startedAt = 0
-  let startedFrom = 0
+  /** The playback clock, from when it started: the page's time, or the sound's once it plays. */
+  let clock: { fromMs: number; at: number; by: 'page' | 'sound' } | undefined
   let pending: Promise<void> | undefined
   let lastFrameAt = 0
+  let reportedMs = -Infinity
   let firstFrameShown = false
-  let audio:
-    | {
-        ctx: AudioContext
-        output: SoundOutput
-        buffer?: AudioBuffer
-        source?: AudioBufferSourceNode
-      }
-    | undefined
+  let audio: { ctx: AudioContext; output: SoundOutput; source?: AudioBufferSourceNode } | undefined
   let sound: SoundLevel = opts.sound ?? { muted: false, volume: 1 }
-  let mixFor: Timeline | undefined
+  /** The mixed sound of one draft (made once per draft, before play when asked to). */
+  let mix: { of: Timeline; buffer: Promise<AudioBuffer | undefined> } | undefined
+  let mixEarly = false
   const stats: PlaybackStats = { frames: 0, dropped: 0 }
   let stillToken = 0
 
@@ -86,9 +92,10 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
   }
 
   function now(): number {
-    if (audio?.source && audio.ctx.state === 'running')
-      return startedFrom + (audio.ctx.currentTime - startedAt) * 1000
-    return startedFrom + (performance.now() - startedAt)
+    if (!clock) return position
+    if (clock.by === 'sound' && audio)
+      return clock.fromMs + (audio.ctx.currentTime - clock.at) * 1000
+    return clock.fromMs + (performance.now() - clock.at)
   }
 
   function frame(at: number): void {
@@ -102,7 +109,10 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
     position = t
     pending ??= compositor.prepare(t, { playing: true }).finally(() => (pending = undefined))
     compositor.draw(ctx!, t)
-    opts.onTime(t)
+    if (t - reportedMs >= TIME_STEP_MS || t < reportedMs) {
+      reportedMs = t
+      opts.onTime(t)
+    }
     if (t >= compositor.durationMs) {
       pause()
       position = 0
@@ -112,33 +122,37 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
     raf = requestAnimationFrame(frame)
   }
 
-  async function startSound(fromMs: number): Promise<void> {
-    if (!timeline) return
-    if (!audio) {
-      const ctx = new AudioContext()
-      audio = { ctx, output: createSoundOutput(ctx, sound) }
+  /** The current draft's sound, mixed off the main thread into one buffer (none: silent). */
+  function mixedSound(): Promise<AudioBuffer | undefined> {
+    if (!timeline) return Promise.resolve(undefined)
+    if (mix?.of !== timeline) {
+      const buffer = mixTimelineAudio(timeline, library, { sampleRate: MIX_SAMPLE_RATE })
+        .then(({ channels, sampleRate }) => {
+          const length = channels[0]?.length ?? 1
+          const out = new AudioBuffer({ numberOfChannels: channels.length, length, sampleRate })
+          channels.forEach((ch, i) => out.copyToChannel(ch as Float32Array<ArrayBuffer>, i))
+          return out
+        })
+        .catch(() => undefined)
+      mix = { of: timeline, buffer }
     }
+    return mix.buffer
+  }
+
+  /** Starts the sound where the picture is, and hands it the clock (without a jump). */
+  async function startSound(token: number): Promise<void> {
+    const buffer = await mixedSound()
     const a = audio
-    if (mixFor !== timeline) {
-      mixFor = timeline
-      a.buffer = undefined
-      const mixed = await mixTimelineAudio(timeline, library, { sampleRate: MIX_SAMPLE_RATE })
-      if (mixFor !== timeline) return
-      const length = mixed.channels[0]?.length ?? 1
-      const buffer = a.ctx.createBuffer(mixed.channels.length, length, mixed.sampleRate)
-      mixed.channels.forEach((ch, i) => buffer.copyToChannel(ch as Float32Array<ArrayBuffer>, i))
-      a.buffer = buffer
-    }
-    if (!playing || !a.buffer) return
+    if (!buffer || !a || token !== playToken) return
     await a.ctx.resume().catch(() => {})
+    // A context the browser keeps suspended (no gesture) plays nothing: the page's clock goes on.
+    if (token !== playToken || a.ctx.state !== 'running') return
     const src = a.ctx.createBufferSource()
-    src.buffer = a.buffer
+    src.buffer = buffer
     src.connect(a.output.input)
-    // Hand the clock over to the sound without a jump: start it where the picture is now.
-    const at = playing ? now() : fromMs
-    startedFrom = at
-    startedAt = a.ctx.currentTime
-    src.start(0, at / 1000)
+    const fromMs = now()
+    clock = { fromMs, at: a.ctx.currentTime, by: 'sound' }
+    src.start(0, fromMs / 1000)
     a.source = src
   }
 
@@ -155,6 +169,8 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
     if (!playing) return
     position = now()
     playing = false
+    playToken++
+    clock = undefined
     cancelAnimationFrame(raf)
     stopSound()
     // The bench reads these off the canvas (scripts/bench/preview.ts).
@@ -176,8 +192,14 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
       opts.canvas.height = size.height
       compositor = createCompositor(next, library, size, { describeFailure: opts.describeFailure })
       position = Math.min(position, compositor.durationMs)
+      if (mixEarly) void mixedSound()
       if (wasPlaying) this.play()
       else void showStill(position)
+    },
+    /** Mixes the draft's sound now (and each new draft's), so that play starts at once. */
+    mixAhead(): void {
+      mixEarly = true
+      void mixedSound()
     },
     get durationMs(): number {
       return compositor?.durationMs ?? 0
@@ -185,16 +207,34 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
     get playing(): boolean {
       return playing
     },
+    /**
+     * Plays from the current position: the clock starts once that frame's media and the sound are
+     * ready (at most PREROLL_MAX_MS; sound that comes later joins where the picture is).
+     */
     play(): void {
       if (playing || !compositor) return
       if (position >= compositor.durationMs) position = 0
       playing = true
       stillToken++
-      startedFrom = position
-      startedAt = performance.now()
-      lastFrameAt = 0
-      raf = requestAnimationFrame(frame)
-      void startSound(position).catch(() => {})
+      const token = ++playToken
+      const c = compositor
+      if (!audio) {
+        // Made within the person's click: a context made later may stay suspended.
+        const actx = new AudioContext()
+        audio = { ctx: actx, output: createSoundOutput(actx, sound) }
+      }
+      const ready = Promise.all([c.prepare(position, { playing: true }), mixedSound()]).catch(
+        () => {},
+      )
+      const waited = new Promise((r) => setTimeout(r, PREROLL_MAX_MS))
+      void Promise.race([ready, waited]).then(() => {
+        if (token !== playToken || c !== compositor) return
+        clock = { fromMs: position, at: performance.now(), by: 'page' }
+        lastFrameAt = 0
+        reportedMs = -Infinity
+        raf = requestAnimationFrame(frame)
+        void startSound(token).catch(() => {})
+      })
     },
     pause,
     /** Mute or a new volume, applied to the sound already playing. */
@@ -202,7 +242,7 @@ export function createPlayerEngine(opts: PlayerEngineOptions) {
       sound = { ...next }
       audio?.output.set(sound)
     },
-    /** The gain the sound plays at now (0 when muted), once sound has started; for tests. */
+    /** The gain the sound plays at now (0 when muted), once play made the output; for tests. */
     get soundGain(): number | undefined {
       return audio?.output.gain
     },

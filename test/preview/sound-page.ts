@@ -15,8 +15,29 @@ declare global {
       level: SoundLevel,
       then: SoundLevel,
     ): Promise<[number | undefined, number | undefined]>
+    /**
+     * Plays a timeline whose media arrive `delayMs` late: every time the engine reported (ms since
+     * play, playback ms) and the canvas's top-left pixel when it first reported a time past 0.
+     */
+    playWithLateMedia(
+      base64: Record<string, string>,
+      timeline: Timeline,
+      delayMs: number,
+    ): Promise<{ reports: Array<[number, number]>; firstPixel: number[] }>
   }
 }
+
+const TYPES: Record<string, string> = { mp3: 'audio/mpeg', jpg: 'image/jpeg', mp4: 'video/mp4' }
+const blobsOf = (base64: Record<string, string>) =>
+  new Map(
+    Object.entries(base64).map(([name, b64]) => [
+      `https://media.test/${name}`,
+      new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], {
+        type: TYPES[name.split('.').pop()!],
+      }),
+    ]),
+  )
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const RATE = 8000
 
@@ -41,12 +62,7 @@ window.outputLevels = async (level, then) => {
 }
 
 window.engineGains = async (base64, timeline, level, then) => {
-  const blobs = new Map(
-    Object.entries(base64).map(([name, b64]) => [
-      `https://media.test/${name}`,
-      new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'audio/mpeg' }),
-    ]),
-  )
+  const blobs = blobsOf(base64)
   const canvas = document.createElement('canvas')
   document.body.append(canvas)
   const engine = createPlayerEngine({
@@ -72,4 +88,36 @@ window.engineGains = async (base64, timeline, level, then) => {
   engine.dispose()
   canvas.remove()
   return [first, second]
+}
+
+window.playWithLateMedia = async (base64, timeline, delayMs) => {
+  const blobs = blobsOf(base64)
+  const canvas = document.createElement('canvas')
+  document.body.append(canvas)
+  const reports: Array<[number, number]> = []
+  let firstPixel: number[] = []
+  let playedAt = 0
+  const engine = createPlayerEngine({
+    canvas,
+    media: {
+      localBlob: async (url) => (await sleep(delayMs), blobs.get(url)),
+      remote: () => Promise.reject(new Error('no worker here')),
+    },
+    describeFailure: (f) => f.reason,
+    onFailures: () => {},
+    onTime: (ms) => {
+      reports.push([performance.now() - playedAt, ms])
+      if (ms > 0 && !firstPixel.length)
+        firstPixel = [...canvas.getContext('2d')!.getImageData(1, 1, 1, 1).data]
+    },
+    onEnded: () => {},
+    sound: { muted: true, volume: 1 },
+  })
+  engine.load(timeline, { width: 160, height: 90 })
+  playedAt = performance.now()
+  engine.play()
+  await sleep(delayMs + 700)
+  engine.dispose()
+  canvas.remove()
+  return { reports, firstPixel }
 }

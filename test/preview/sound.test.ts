@@ -68,3 +68,56 @@ describe('the preview’s sound output', () => {
     expect(unmuted).toBeCloseTo(0.8, 5)
   })
 })
+
+describe('the preview player’s playback', () => {
+  const red: Timeline = {
+    durationMs: 3000,
+    tracks: [
+      {
+        kind: 'video',
+        typeCode: 0,
+        label: 'Video',
+        segments: [
+          { label: 'red', startMs: 0, endMs: 3000, sourceUrl: 'https://media.test/red.jpg' },
+        ],
+      },
+      {
+        kind: 'audio',
+        typeCode: 1,
+        label: 'BGM',
+        segments: [
+          { label: 'music', startMs: 0, endMs: 3000, sourceUrl: 'https://media.test/music.mp3' },
+        ],
+      },
+    ],
+  }
+  const media = { 'red.jpg': MEDIA_BASE64['red.jpg']!, 'music.mp3': MEDIA_BASE64['music.mp3']! }
+
+  it('starts its clock once the first frame’s picture is there, then runs', async () => {
+    const { reports, firstPixel } = await page.evaluate(
+      ([m, tl]) => window.playWithLateMedia(m, tl, 300),
+      [media, red] as const,
+    )
+    const running = reports.filter(([, ms]) => ms > 0)
+    expect(running.length).toBeGreaterThan(5)
+    // Nothing moved while the picture was on its way.
+    expect(running[0]![0]).toBeGreaterThanOrEqual(300)
+    // The first frame in motion is the picture (0xd62828), not the black it would be without it.
+    const [r, g, b] = firstPixel
+    expect(r).toBeGreaterThan(180)
+    expect(g).toBeLessThan(80)
+    expect(b).toBeLessThan(80)
+  })
+
+  it('tells the page its time every 50 ms of playback, not every frame', async () => {
+    const { reports } = await page.evaluate(([m, tl]) => window.playWithLateMedia(m, tl, 0), [
+      media,
+      red,
+    ] as const)
+    const times = reports.map(([, ms]) => ms).filter((ms) => ms > 0)
+    expect(times.length).toBeGreaterThan(5)
+    const steps = times.slice(1).map((ms, i) => ms - times[i]!)
+    expect(Math.min(...steps)).toBeGreaterThanOrEqual(50)
+    expect(Math.max(...steps)).toBeLessThan(150)
+  })
+})
