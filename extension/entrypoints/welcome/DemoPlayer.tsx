@@ -57,6 +57,8 @@ export function DemoPlayer() {
         engine.current = made
         media.current = files
         ready.value = true
+        // The demo is what this page is for: its sound is mixed now, so play starts at once.
+        made.mixAhead()
       })
       .catch(() => {
         // No 2D canvas, or the files or the engine's chunk could not be read.
