@@ -54,6 +54,7 @@ async function oneTurn(chunks: Uint8Array[], encoder: TextEncoder): Promise<numb
   await runChatTurn({
     openStream: async () => replay(chunks),
     readDraft: async () => ({ tracks: [] }),
+    peekDraft: async () => ({ tracks: [] }),
     emit: (event) => {
       bytes += encoder.encode(sseFrame(storedEvent(++seq, event))).byteLength
     },

@@ -44,20 +44,24 @@ function turn(options: {
   response: () => Promise<Response>
   drafts?: unknown[]
   timings?: Partial<ChatTimings>
+  /** The read beside the prompt; the next draft of `drafts` unless told. */
+  peekDraft?: () => Promise<unknown>
 }) {
   const events: ChatEvent[] = []
   const drafts = [...(options.drafts ?? [draftA])]
   let draftReads = 0
   let opened = 0
+  const readDraft = async () => {
+    draftReads += 1
+    return drafts.length > 1 ? drafts.shift() : drafts[0]
+  }
   const deps: ChatTurnDeps = {
     openStream: async () => {
       opened += 1
       return options.response()
     },
-    readDraft: async () => {
-      draftReads += 1
-      return drafts.length > 1 ? drafts.shift() : drafts[0]
-    },
+    readDraft,
+    peekDraft: options.peekDraft ?? readDraft,
     emit: (event) => events.push(event),
     describeError: async (err) => toApiError(err instanceof WorkerError ? err.code : 'internal'),
     translate: translateGuiWording,
@@ -183,6 +187,37 @@ describe('runChatTurn', () => {
     expect(types(t.events)).toEqual(['text', 'summary', 'done'])
     // The baseline, one unchanged look, one changed look.
     expect(t.counts()).toEqual({ draftReads: 3, opened: 1 })
+  })
+
+  it('sends the prompt without waiting for the draft read beside it', async ({ expect }) => {
+    let answer: (draft: unknown) => void = () => {}
+    const t = turn({
+      peekDraft: () => new Promise((resolve) => (answer = resolve)),
+      response: async () => sse([data({ type: 'text', content: 'Hello there. ' })]),
+    })
+    await t.run()
+    expect(types(t.events)).toContain('text')
+    expect(t.events.at(-1)?.type).toBe('done')
+    expect(t.counts().opened).toBe(1)
+    answer(draftA)
+  })
+
+  it('after a dropped stream, compares with the draft read beside the prompt, even one that answered late', async ({
+    expect,
+  }) => {
+    let answer: (draft: unknown) => void = () => {}
+    const t = turn({
+      drafts: [draftA, draftB],
+      peekDraft: () => new Promise((resolve) => (answer = resolve)),
+      response: async () => {
+        setTimeout(() => answer(draftA), 20)
+        return sse([data({ type: 'tool_call' }), { error: 'connection reset' }])
+      },
+    })
+    await t.run()
+    expect(types(t.events)).toEqual(['activity', 'summary', 'done'])
+    // Both planned looks' drafts were read after the stream dropped; the first was still the old one.
+    expect(t.counts()).toEqual({ draftReads: 2, opened: 1 })
   })
 
   it('after a dropped stream with no change, ends with stream_dropped after every planned look', async ({

@@ -47,6 +47,7 @@ function run(steps: Step[], onEvent: (event: ChatEvent) => void = () => {}, text
   const done = runChatTurn({
     openStream: async () => stream(steps),
     readDraft: async () => ({ t: [] }),
+    peekDraft: async () => ({ t: [] }),
     emit: (event) => {
       events.push(event)
       onEvent(event)

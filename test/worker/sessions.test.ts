@@ -152,11 +152,13 @@ describe('backend session renewal (1002)', () => {
     const { events } = await runTurn(key, sessionId, 'hello')
     expect(events[0]).toEqual({ type: 'notice', code: 'session_renewed' })
     expect(events.at(-1)?.type).toBe('done')
-    const calls = logOf('run_sse', before)
-    expect(calls).toHaveLength(1)
-    expect(calls[0]?.body).toMatchObject({
-      session_id: (await resolveSession(env, installationId, sessionId)).upstreamSessionId,
-    })
+    // The prompt runs once, on the new session. The draft is read beside the prompt without
+    // renewing, so the prompt itself meets the lost session first: refused (1002), nothing ran.
+    const renewed = (await resolveSession(env, installationId, sessionId)).upstreamSessionId
+    const calls = logOf('run_sse', before).map((r) => (r.body as { session_id: string }).session_id)
+    expect(calls.filter((id) => id === renewed)).toHaveLength(1)
+    expect(calls.filter((id) => id !== renewed)).toEqual(calls.length > 1 ? [stale] : [])
+    expect(logOf('session', before)).toHaveLength(1)
   })
 })
 

@@ -31,6 +31,11 @@ export interface ChatTurnDeps {
   openStream(signal: AbortSignal): Promise<Response>
   /** The session's current raw draft. */
   readDraft(): Promise<unknown>
+  /**
+   * The same, read beside the prompt: it must not renew a lost backend session (the prompt does
+   * that, once), so it fails instead.
+   */
+  peekDraft(): Promise<unknown>
   /** Appends a clean event to the run (stored, numbered, pushed to listeners). */
   emit(event: ChatEvent): void
   describeError(err: unknown): Promise<ApiError>
@@ -80,8 +85,8 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     (delta) => deps.emit({ type: 'text', delta }),
     timings.textFlushMs,
   )
+  const before = draftBefore(deps)
   try {
-    const baseline = await fingerprint(deps)
     let response: Response
     try {
       response = await deps.openStream(stop.signal)
@@ -92,7 +97,7 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     const end = await readReply(deps, response, reply, silence, stop.signal)
     if (timedOut) return deps.emit(await timeoutError(deps, reply))
     if (end === 'closed') return await finishReply(deps, reply)
-    await recoverDroppedStream(deps, reply, baseline, stop.signal)
+    await recoverDroppedStream(deps, reply, await before, stop.signal)
     if (timedOut) return deps.emit(await timeoutError(deps, reply))
   } catch (err) {
     deps.emit({ type: 'error', error: await deps.describeError(err) })
@@ -174,13 +179,17 @@ async function recoverDroppedStream(
   deps.emit({ type: 'error', error: await deps.describeError(new WorkerError('stream_dropped')) })
 }
 
-/** The draft before the turn, to tell after a dropped stream whether the turn changed it. */
-async function fingerprint(deps: ChatTurnDeps): Promise<string | undefined> {
-  try {
-    return JSON.stringify(await deps.readDraft())
-  } catch {
-    return undefined
-  }
+/**
+ * The draft before the turn, to tell after a dropped stream whether the turn changed it. Read
+ * beside the prompt, not before it: waiting for it put a whole backend round trip before every
+ * reply's first words. A read that answers late can only look unchanged where the turn changed
+ * the draft, which ends the turn as a failed one does without any reading (`stream_dropped`).
+ */
+function draftBefore(deps: ChatTurnDeps): Promise<string | undefined> {
+  return deps.peekDraft().then(
+    (draft) => JSON.stringify(draft),
+    () => undefined,
+  )
 }
 
 /** What was said stays said; then the timeout. */
