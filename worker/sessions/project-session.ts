@@ -182,11 +182,8 @@ export class ProjectSession extends DurableObject<Env> {
       openStream: (signal) =>
         this.#withUpstreamSession((sid) => upstream.runSse(sid, text, signal)),
       readDraft: async () => (await this.#withUpstreamSession((sid) => upstream.state(sid))).draft,
-      peekDraft: async () => {
-        const current = store.readSession(this.#sql)
-        if (current === undefined) throw new WorkerError('not_found')
-        return (await upstream.state(current.upstream_session_id)).draft
-      },
+      // The turn starts now: the session row it was given names the current backend session.
+      peekDraft: async () => (await upstream.state(session.upstream_session_id)).draft,
       emit: (event) => this.#append(runId, event),
       describeError: (err) =>
         describeChatError(env, installationId, session.user_id ?? undefined, err),
