@@ -11,6 +11,7 @@ export const paths = {
   credits: '/v1/credits',
   sessions: '/v1/sessions',
   session: (sessionId: string) => `/v1/sessions/${sessionId}`,
+  /** POST; with `Accept: text/event-stream` the answer is the run's SSE (its id in RUN_ID_HEADER). */
   messages: (sessionId: string) => `/v1/sessions/${sessionId}/messages`,
   /** SSE; `Last-Event-ID` (or `?after=`) resumes after that sequence number. */
   runEvents: (sessionId: string, runId: string) => `/v1/sessions/${sessionId}/runs/${runId}/events`,
@@ -40,3 +41,6 @@ export const paths = {
   /** The finished MP4: with the installation's Authorization header, or a signed download link. */
   exportFile: (jobId: string) => `/v1/exports/${jobId}/file`,
 } as const
+
+/** The header that names the run whose events a streamed `messages` answer carries. */
+export const RUN_ID_HEADER = 'X-Run-Id'

@@ -118,8 +118,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a chat message; answers the run id at once, the reply streams from runEvents
-         * @description Idempotent on `clientMessageId`: a retry answers the same run and never sends the prompt twice. 409 `run_in_progress` while another turn of the session runs.
+         * Send a chat message; answers the run id at once, or the reply itself as SSE
+         * @description Idempotent on `clientMessageId`: a retry answers the same run and never sends the prompt twice. 409 `run_in_progress` while another turn of the session runs. With `Accept: text/event-stream` the answer is the run’s events from its first one (200, frames as in streamRunEvents) and the run id is in the `X-Run-Id` header: the reply starts without a second request, and a dropped stream resumes with streamRunEvents.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -1235,6 +1235,16 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Asked with Accept: text/event-stream: the run’s ChatEvent frames */
+            200: {
+                headers: {
+                    "X-Run-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
             /** @description Accepted; the turn runs on in the worker */
             202: {
                 headers: {

@@ -1,6 +1,7 @@
 import { runDurableObjectAlarm } from 'cloudflare:test'
 import createClient, { type Middleware } from 'openapi-fetch'
 import { afterEach, describe, expect, it } from 'vitest'
+import { MessageAccepted } from '../../shared/api/sessions.ts'
 import type { paths } from '../api/openapi-types.ts'
 import { replyText, readFrames } from './chat-helpers.ts'
 import { disarmJobs, stubOf } from './exports-fixtures.ts'
@@ -91,7 +92,9 @@ describe('the README walkthrough through a client generated from /v1/openapi.jso
       params,
       body: { text: 'Make a 20-second video from these images', clientMessageId: 'msg-0001' },
     })
-    const runId = sent.data!.runId
+    // Asked for JSON (openapi-fetch's default Accept), the answer is 202 with the run id alone.
+    expect(sent.response.status).toBe(202)
+    const runId = MessageAccepted.parse(sent.data).runId
     const events = await client.GET('/v1/sessions/{sessionId}/runs/{runId}/events', {
       params: { path: { sessionId, runId } },
       parseAs: 'stream',

@@ -30,14 +30,16 @@ export function messageId(): string {
   return `msg_${Date.now().toString(36)}_${messageCounter}`
 }
 
-/** POSTs a message; answers the raw response. */
+/** POSTs a message; answers the raw response (its events themselves with `accept` SSE). */
 export function postMessage(
   key: string,
   sessionId: string,
   text: string,
   clientMessageId = messageId(),
+  accept = 'application/json',
 ): Promise<Response> {
-  return api(paths.messages(sessionId), json('POST', { text, clientMessageId }), key)
+  const init = json('POST', { text, clientMessageId }, { Accept: accept })
+  return api(paths.messages(sessionId), init, key)
 }
 
 /** POSTs a message and answers its run id (throws unless 202). */

@@ -2,20 +2,23 @@ import { env } from 'cloudflare:workers'
 import { runInDurableObject } from 'cloudflare:test'
 import { afterEach, describe, it, type ExpectStatic } from 'vitest'
 import { ChatEvent, type ChatEventType } from '../../shared/api/chat-events.ts'
-import { paths } from '../../shared/api/routes.ts'
-import { SessionInfo } from '../../shared/api/sessions.ts'
+import { ErrorEnvelope } from '../../shared/api/index.ts'
+import { paths, RUN_ID_HEADER } from '../../shared/api/routes.ts'
+import { MessageAccepted, RunId, SessionInfo } from '../../shared/api/sessions.ts'
 import { DEFAULT_CONFIG } from '../simulator/config.ts'
 import { resolveSession } from '../../worker/sessions/access.ts'
 import {
   chatSession,
+  messageId,
   openEvents,
+  postMessage,
   readFrames,
   replyText,
   runTurn,
   send,
   type Frame,
 } from './chat-helpers.ts'
-import { api, logOf, recordOf, sim } from './helpers.ts'
+import { api, json, logOf, recordOf, sim } from './helpers.ts'
 
 const CLIENT_TYPES: ReadonlySet<ChatEventType> = new Set([
   'text',
@@ -26,6 +29,7 @@ const CLIENT_TYPES: ReadonlySet<ChatEventType> = new Set([
   'done',
   'error',
 ])
+const SSE = 'text/event-stream'
 const TOOL_NAMES =
   /generate_video|add_bgm|add_title|update_title|functionCall|functionResponse|tool_call|tool_result/
 
@@ -173,6 +177,77 @@ describe('chat relay', () => {
       await api(`${paths.runEvents(sessionId, runId)}?after=${lastSeen}`, {}, key),
     )
     expect(viaQuery.frames.map((f) => f.id)).toEqual(rest.frames.map((f) => f.id))
+  })
+
+  it('answers a message asked for as SSE with its reply: the run in X-Run-Id, the same frames as its events; a retry streams the same run; one /run_sse', async ({
+    expect,
+  }) => {
+    const { key, sessionId } = await chatSession()
+    sim.control.nextTurn({ noText: false, trailingIssue: false })
+    const before = sim.log.length
+    const clientMessageId = messageId()
+    const res = await postMessage(key, sessionId, 'make a video', clientMessageId, SSE)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('Content-Type')).toMatch(/^text\/event-stream/)
+    expect(res.headers.get('Content-Encoding')).toBe('identity')
+    const runId = RunId.parse(res.headers.get(RUN_ID_HEADER))
+    const streamed = await readFrames(res)
+    expect(streamed.closed).toBe(true)
+    expectWellFormed(expect, streamed.frames)
+    expect(replyText(streamed.frames.map((f) => f.data))).toMatch(/^Got it!/)
+    const stored = await readFrames(await openEvents(key, sessionId, runId))
+    expect(streamed.frames).toEqual(stored.frames)
+    // The same message again (a retry after a lost answer): the same run, from its first event.
+    const retry = await postMessage(key, sessionId, 'make a video', clientMessageId, SSE)
+    expect(retry.headers.get(RUN_ID_HEADER)).toBe(runId)
+    expect((await readFrames(retry)).frames).toEqual(stored.frames)
+    expect(logOf('run_sse', before)).toHaveLength(1)
+    // An extension page reads the run id across origins: the header is exposed to it.
+    const origin = 'moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc'
+    const fromPage = await api(
+      paths.messages(sessionId),
+      json('POST', { text: 'make a video', clientMessageId }, { Accept: SSE, Origin: origin }),
+      key,
+    )
+    expect(fromPage.headers.get('Access-Control-Allow-Origin')).toBe(origin)
+    expect(fromPage.headers.get('Access-Control-Expose-Headers')).toContain(RUN_ID_HEADER)
+    expect(fromPage.headers.get(RUN_ID_HEADER)).toBe(runId)
+    await fromPage.body?.cancel()
+    // A client that asks for JSON still gets the run id alone.
+    const plain = await postMessage(key, sessionId, 'make a video', clientMessageId)
+    expect(plain.status).toBe(202)
+    expect(MessageAccepted.parse(await plain.json()).runId).toBe(runId)
+  })
+
+  it('a streamed answer the client leaves mid-reply: the turn runs on, and Last-Event-ID resumes it', async ({
+    expect,
+  }) => {
+    const { key, sessionId } = await chatSession()
+    sim.control.configure({ timeScale: 0.01 })
+    sim.control.nextTurn({ noText: false, trailingIssue: false })
+    const before = sim.log.length
+    const res = await postMessage(key, sessionId, 'make a video', messageId(), SSE)
+    const runId = RunId.parse(res.headers.get(RUN_ID_HEADER))
+    const part = await readFrames(res, (f) => f.some((x) => x.data.type === 'text'))
+    expect(part.closed).toBe(false)
+    const rest = await readFrames(await openEvents(key, sessionId, runId, part.frames.at(-1)!.id))
+    const all = await readFrames(await openEvents(key, sessionId, runId))
+    expect([...part.frames, ...rest.frames]).toEqual(all.frames)
+    expect(all.frames.at(-1)?.data.type).toBe('done')
+    expect(logOf('run_sse', before)).toHaveLength(1)
+  })
+
+  it('refuses a second message while a turn runs the same way whatever it asks for (409 JSON)', async ({
+    expect,
+  }) => {
+    const { key, sessionId } = await chatSession()
+    sim.control.configure({ timeScale: 0.01 })
+    const first = await postMessage(key, sessionId, 'make a video', messageId(), SSE)
+    const second = await postMessage(key, sessionId, 'add music', messageId(), SSE)
+    expect(second.status).toBe(409)
+    expect(second.headers.get('Content-Type')).toMatch(/^application\/json/)
+    expect(ErrorEnvelope.parse(await second.json()).error.code).toBe('run_in_progress')
+    await readFrames(first)
   })
 
   it('after a dropped stream, reports the edit the backend finished anyway', async ({ expect }) => {

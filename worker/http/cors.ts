@@ -1,11 +1,12 @@
 import { createMiddleware } from 'hono/factory'
+import { RUN_ID_HEADER } from '../../shared/api/routes.ts'
 import { getConfig, type Config } from '../config.ts'
 import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 
 const EXTENSION_ORIGIN = /^(chrome-extension|moz-extension):\/\/[A-Za-z0-9._-]+$/
 const ALLOW_HEADERS = 'Authorization, Content-Type, Content-Length, Last-Event-ID'
-const EXPOSE_HEADERS = 'Retry-After, Content-Disposition'
+const EXPOSE_HEADERS = `Retry-After, Content-Disposition, ${RUN_ID_HEADER}`
 
 /** Whether a browser origin is one of our extensions (or a pinned one from ALLOWED_ORIGINS). */
 export function isAllowedOrigin(origin: string, config: Config): boolean {

@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { paths } from '../../shared/api/routes.ts'
+import { paths, RUN_ID_HEADER } from '../../shared/api/routes.ts'
 import {
   CreateSessionRequest,
   MessageAccepted,
@@ -65,26 +65,42 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       method: 'post',
       path: paths.messages('{sessionId}'),
       operationId: 'sendMessage',
-      summary: 'Send a chat message; answers the run id at once, the reply streams from runEvents',
+      summary: 'Send a chat message; answers the run id at once, or the reply itself as SSE',
       description:
         'Idempotent on `clientMessageId`: a retry answers the same run and never sends the prompt twice. ' +
-        '409 `run_in_progress` while another turn of the session runs.',
+        '409 `run_in_progress` while another turn of the session runs. ' +
+        'With `Accept: text/event-stream` the answer is the run’s events from its first one ' +
+        '(200, frames as in streamRunEvents) and the run id is in the `X-Run-Id` header: the reply ' +
+        'starts without a second request, and a dropped stream resumes with streamRunEvents.',
       request: {
         params: sessionParam,
         body: { content: { 'application/json': { schema: SendMessageRequest } }, required: true },
       },
       responses: {
+        200: {
+          description: 'Asked with Accept: text/event-stream: the run’s ChatEvent frames',
+          headers: z.object({ [RUN_ID_HEADER]: RunId }),
+          content: {
+            'text/event-stream': { schema: z.string().openapi({ description: 'SSE frames' }) },
+          },
+        },
         202: jsonContent(MessageAccepted, 'Accepted; the turn runs on in the worker'),
         ...errorResponses(...COMMON_ERRORS, 404, 409),
       },
     }),
     async (c) => {
       const { sessionId } = c.req.valid('param')
+      const stream = c.req.header('Accept')?.includes('text/event-stream') ?? false
       const sent = await sessionObject(c.env, sessionId).sendMessage(
         c.var.installationId,
         c.req.valid('json'),
+        { stream },
       )
-      return c.json({ runId: unwrap(sent).runId, sessionId }, 202)
+      const { runId, events } = unwrap(sent)
+      if (events === undefined) return c.json({ runId, sessionId }, 202)
+      const headers = sseHeaders()
+      headers.set(RUN_ID_HEADER, runId)
+      return new Response(events, { status: 200, headers })
     },
   )
   .openapi(

@@ -106,11 +106,16 @@ export class ProjectSession extends DurableObject<Env> {
   async sendMessage(
     installationId: string,
     message: SendMessageRequest,
-  ): Promise<Result<{ runId: string }>> {
+    { stream = false }: { stream?: boolean } = {},
+  ): Promise<Result<{ runId: string; events?: ReadableStream<Uint8Array> }>> {
     const session = await this.#ownedBy(installationId)
     if (session === undefined) return fail(new WorkerError('not_found'), 'send')
+    // Asked with `stream`, the answer carries the run's events from its first one: the reply
+    // starts in the same request, one round trip sooner than a second request for them.
+    const accepted = (runId: string) =>
+      ok(stream ? { runId, events: this.#eventStream(runId, 0) } : { runId })
     const known = store.findRunByClientMessage(this.#sql, message.clientMessageId)
-    if (known !== undefined) return ok({ runId: known.run_id })
+    if (known !== undefined) return accepted(known.run_id)
     if (store.runningRuns(this.#sql).length > 0)
       return fail(new WorkerError('run_in_progress'), 'send')
 
@@ -124,7 +129,7 @@ export class ProjectSession extends DurableObject<Env> {
     }
     this.#startTurn(runId, message.text, session)
     await this.#ensureSweepAlarm()
-    return ok({ runId })
+    return accepted(runId)
   }
 
   /**
@@ -139,14 +144,17 @@ export class ProjectSession extends DurableObject<Env> {
     const owned = (await this.#ownedBy(installationId)) !== undefined
     const run = owned ? store.findRun(this.#sql, runId) : undefined
     if (run === undefined) return fail(new WorkerError('not_found'), 'run events')
-    return ok(
-      runEventStream((listener) => {
-        const backlog = store.eventsAfter(this.#sql, run.run_id, after)
-        const live = store.findRun(this.#sql, run.run_id)?.status === 'running'
-        if (live) this.#listen(run.run_id, listener)
-        return { backlog, live, detach: () => this.#unlisten(run.run_id, listener) }
-      }),
-    )
+    return ok(this.#eventStream(run.run_id, after))
+  }
+
+  /** A known run's events after `after` as SSE bytes: the stored ones, then the live tail. */
+  #eventStream(runId: string, after: number): ReadableStream<Uint8Array> {
+    return runEventStream((listener) => {
+      const backlog = store.eventsAfter(this.#sql, runId, after)
+      const live = store.findRun(this.#sql, runId)?.status === 'running'
+      if (live) this.#listen(runId, listener)
+      return { backlog, live, detach: () => this.#unlisten(runId, listener) }
+    })
   }
 
   /** Deletes old runs and events, and the whole session after 30 days without use. */
