@@ -154,14 +154,16 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       if (timer !== undefined) void persistNow()
     })
 
-    async function attach(replyId: string, runId: string): Promise<void> {
-      if (attached.has(runId)) return
+    /** Follows a run's events; `opened` is its stream when the message's answer carried it. */
+    async function attach(replyId: string, runId: string, opened?: Response): Promise<void> {
+      if (attached.has(runId)) return void opened?.body?.cancel().catch(() => {})
       const own = new AbortController()
       attached.set(runId, own)
       try {
         await deps.api.streamRun(sessionIdValue, runId, {
           after: replyOf(replyId)?.lastSeq ?? 0,
           signal: AbortSignal.any([controller.signal, own.signal]),
+          ...(opened && { opened }),
           onEvent: ({ seq, event }) => {
             const reply = replyOf(replyId)
             if (disposed || !reply || reply.status === 'stopped' || seq <= reply.lastSeq) return
@@ -216,15 +218,15 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
       if (!p) return
       sending.value = true
       try {
-        const { runId } = await deps.api.sendMessage(sessionIdValue, {
+        const { runId, events } = await deps.api.sendMessage(sessionIdValue, {
           text: p.text,
           clientMessageId: p.clientMessageId,
         })
-        if (disposed) return
+        if (disposed) return void events?.body?.cancel().catch(() => {})
         if (!replyOf(runId)) append(newReply(runId))
         pending.value = undefined
         // Accepted: the caller goes on while the reply streams in.
-        void attach(runId, runId)
+        void attach(runId, runId, events)
         sending.value = false
         await persistNow()
       } catch (err) {

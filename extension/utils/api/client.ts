@@ -7,7 +7,6 @@ import {
   ExportJobList,
   InstallationCreated,
   InstallationInfo,
-  MessageAccepted,
   ProjectState,
   SessionInfo,
   UploadResult,
@@ -29,7 +28,7 @@ import type { UploadFile } from './upload-check.ts'
  * or `source: 'unreachable'` when no answer came at all).
  * @example
  * const api = createWorkerClient({ baseUrl: 'http://127.0.0.1:8787', getKey })
- * const { runId } = await api.sendMessage(sessionId, { text, clientMessageId })
+ * const { runId, events } = await api.sendMessage(sessionId, { text, clientMessageId })
  */
 export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?: StreamBackoff }) {
   const call = <S extends z.core.$ZodType>(
@@ -57,8 +56,11 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
     getCredits: () => call('GET', paths.credits, Credits),
     createSession: (language: string) => call('POST', paths.sessions, SessionInfo, { language }),
     getSession: (sessionId: string) => call('GET', paths.session(sessionId), SessionInfo),
-    sendMessage: (sessionId: string, body: SendMessageRequest) =>
-      call('POST', paths.messages(sessionId), MessageAccepted, body),
+    /** The run id, with the reply's events already open when the worker streams them. */
+    sendMessage: async (sessionId: string, body: SendMessageRequest) => {
+      const { sendMessage } = await import('./sse.ts')
+      return sendMessage(opts, sessionId, body)
+    },
     streamRun: async (sessionId: string, runId: string, options: StreamRunOptions) => {
       const { streamRun } = await import('./sse.ts')
       return streamRun(opts, sessionId, runId, options, opts.streamBackoff)

@@ -1,5 +1,14 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream'
-import { ChatEvent, TERMINAL_EVENT_TYPES, paths } from '../../../shared/api/index.ts'
+import { z } from 'zod/mini'
+import {
+  ChatEvent,
+  MessageAccepted,
+  RUN_ID_HEADER,
+  RunId,
+  TERMINAL_EVENT_TYPES,
+  paths,
+  type SendMessageRequest,
+} from '../../../shared/api/index.ts'
 import { ApiRequestError, errorFromResponse, isUnreachable } from './errors.ts'
 import { resolveBaseUrl, sendWithKey, type WorkerClientOptions } from './http.ts'
 import { abortableSleep } from './xhr-send.ts'
@@ -15,6 +24,48 @@ export interface StreamRunOptions {
   after?: number
   onEvent: (e: RunStreamEvent) => void
   signal?: AbortSignal
+  /** The run's events already open (`sendMessage`'s answer): read first, before any request. */
+  opened?: Response
+}
+
+/** A sent message's run, and its events from the first one when the worker streamed them. */
+export interface SentMessage extends MessageAccepted {
+  events?: Response
+}
+
+/**
+ * Sends a chat message asking for the reply in the same answer (`Accept: text/event-stream`), so
+ * its first words need no second request; a worker that answers 202 with the run id alone (one
+ * from before this) is read as well, and the run is then followed with `streamRun`.
+ */
+export async function sendMessage(
+  opts: WorkerClientOptions,
+  sessionId: string,
+  body: SendMessageRequest,
+): Promise<SentMessage> {
+  const base = await resolveBaseUrl(opts)
+  const res = await sendWithKey(opts, (key) => {
+    const headers = new Headers({
+      Accept: 'text/event-stream, application/json;q=0.9',
+      'Content-Type': 'application/json',
+    })
+    if (key) headers.set('Authorization', `Bearer ${key}`)
+    const init = { method: 'POST', headers, body: JSON.stringify(body) }
+    return new Request(base + paths.messages(sessionId), init)
+  })
+  if (!res.ok) throw await errorFromResponse(res)
+  if (res.headers.get('Content-Type')?.startsWith('text/event-stream')) {
+    const runId = z.safeParse(RunId, res.headers.get(RUN_ID_HEADER))
+    if (runId.success) return { runId: runId.data, sessionId, events: res }
+    await res.body?.cancel().catch(() => {})
+  } else {
+    const accepted = z.safeParse(MessageAccepted, await res.json().catch(() => undefined))
+    if (accepted.success) return accepted.data
+  }
+  throw new ApiRequestError(
+    { code: 'upstream_unavailable', message: 'Malformed answer from POST messages.' },
+    res.status,
+  )
 }
 
 /** Reconnect delays after a drop; the count bounds how long a dead worker is retried. */
@@ -38,22 +89,28 @@ export async function streamRun(
   opts: WorkerClientOptions,
   sessionId: string,
   runId: string,
-  { after = 0, onEvent, signal }: StreamRunOptions,
+  { after = 0, onEvent, signal, opened }: StreamRunOptions,
   backoff: StreamBackoff = DEFAULT_STREAM_BACKOFF,
 ): Promise<number> {
   let lastSeq = after
   let failures = 0
+  let first = opened
   for (;;) {
-    signal?.throwIfAborted()
     const before = lastSeq
     try {
-      const done = await readOnce(opts, sessionId, runId, lastSeq, signal, (e) => {
+      signal?.throwIfAborted()
+      const open = first ?? (await request(opts, sessionId, runId, lastSeq, signal))
+      first = undefined
+      const done = await readOnce(open, lastSeq, signal, (e) => {
         lastSeq = e.seq
         onEvent(e)
       })
       if (done) return lastSeq
     } catch (err) {
-      if (signal?.aborted) throw signal.reason
+      if (signal?.aborted) {
+        await first?.body?.cancel().catch(() => {})
+        throw signal.reason
+      }
       const retryable =
         err instanceof StreamEnded ||
         isUnreachable(err) ||
@@ -74,22 +131,30 @@ export async function streamRun(
   }
 }
 
-/** One connection: true when a terminal event arrived, StreamEnded when it closed early. */
-async function readOnce(
+/** Opens the run's events after `after` (`Last-Event-ID`). */
+async function request(
   opts: WorkerClientOptions,
   sessionId: string,
   runId: string,
   after: number,
   signal: AbortSignal | undefined,
-  deliver: (e: RunStreamEvent) => void,
-): Promise<boolean> {
+): Promise<Response> {
   const base = await resolveBaseUrl(opts)
-  const res = await sendWithKey(opts, (key) => {
+  return sendWithKey(opts, (key) => {
     const headers = new Headers({ Accept: 'text/event-stream' })
     if (key) headers.set('Authorization', `Bearer ${key}`)
     if (after > 0) headers.set('Last-Event-ID', String(after))
     return new Request(base + paths.runEvents(sessionId, runId), { headers, signal })
   })
+}
+
+/** One connection: true when a terminal event arrived, StreamEnded when it closed early. */
+async function readOnce(
+  res: Response,
+  after: number,
+  signal: AbortSignal | undefined,
+  deliver: (e: RunStreamEvent) => void,
+): Promise<boolean> {
   if (!res.ok) throw await errorFromResponse(res)
   if (!res.body) throw new StreamEnded()
   const events = res.body
@@ -98,6 +163,9 @@ async function readOnce(
   let seen = after
   // A reader loop, not `for await`: async iteration of streams needs Chrome 124.
   const reader = events.getReader()
+  // A stream opened by another request (the message's answer) has no signal of its own.
+  const stop = () => void reader.cancel().catch(() => {})
+  signal?.addEventListener('abort', stop, { once: true })
   try {
     for (;;) {
       const { value: msg, done } = await reader.read()
@@ -111,6 +179,7 @@ async function readOnce(
       if (TERMINAL_EVENT_TYPES.has(parsed.data.type)) return true
     }
   } finally {
+    signal?.removeEventListener('abort', stop)
     await reader.cancel().catch(() => {})
   }
   throw new StreamEnded()

@@ -36,6 +36,9 @@ describe('chat', () => {
     const { worker, runId } = await startTurn()
     expect(worker.callsOf('createSession')).toHaveLength(1)
     expect(worker.runs.sent[0]?.text).toBe('Make a video about the city at night')
+    // The send's answer carries the reply: the reader starts from it, not from a request of its own.
+    expect(worker.runs.handedOver).toEqual(worker.runs.answers)
+    expect(worker.runs.handedOver).toHaveLength(1)
     for (const delta of ['Night', ' city', ' coming', ' up.'])
       worker.runs.push(runId, { type: 'text', delta })
     await waitFor(() => expect(replyText()).toBe('Night city coming up.'))

@@ -35,6 +35,9 @@ export function createFakeRuns({ overlap = 0 } = {}) {
   const wakers = new Set<() => void>()
   const sent: SendMessageRequest[] = []
   const attaches: { runId: string; after: number }[] = []
+  /** Each send's streamed answer, and those the model handed to `streamRun` as `opened`. */
+  const answers: Response[] = []
+  const handedOver: Response[] = []
   let holdSend: Promise<void> | undefined
 
   const api = {
@@ -47,7 +50,10 @@ export function createFakeRuns({ overlap = 0 } = {}) {
         byClientId.set(body.clientMessageId, runId)
         runs.set(runId, [])
       }
-      return MessageAccepted.parse({ runId, sessionId })
+      // The worker answers with the run's events; this fake serves them from `runs` instead.
+      const events = new Response('')
+      answers.push(events)
+      return { ...MessageAccepted.parse({ runId, sessionId }), events }
     },
     async streamRun(
       _sessionId: string,
@@ -56,6 +62,7 @@ export function createFakeRuns({ overlap = 0 } = {}) {
     ) {
       const after = opts.after ?? 0
       attaches.push({ runId, after })
+      if (opts.opened) handedOver.push(opts.opened)
       const events = runs.get(runId) ?? []
       const firstNew = events.findIndex((e) => e.seq > after)
       let cursor = firstNew < 0 ? events.length : Math.max(0, firstNew - overlap)
@@ -78,6 +85,8 @@ export function createFakeRuns({ overlap = 0 } = {}) {
     api,
     sent,
     attaches,
+    answers,
+    handedOver,
     runIds: () => [...runs.keys()],
     /** Appends an event (validated unless `raw`) to a run and wakes the streams. */
     push(runId: string, event: ChatEvent | Record<string, unknown>, raw = false) {

@@ -1,15 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import { paths, type ChatEvent } from '../../../../shared/api/index.ts'
+import { RUN_ID_HEADER, paths, type ChatEvent } from '../../../../shared/api/index.ts'
 import { createWorkerClient, type RunStreamEvent } from '../../../../extension/utils/api/index.ts'
 import { KEY_A, RUN, SESSION, errorResponse, sseFrame } from './fixtures.ts'
 
 /** A response body the test writes to chunk by chunk, and can break like a dropped connection. */
-function controlledBody() {
+function controlledBody(headers: Record<string, string> = {}) {
   let ctrl!: ReadableStreamDefaultController<Uint8Array>
-  const body = new ReadableStream<Uint8Array>({ start: (c) => void (ctrl = c) })
+  let cancelled = false
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => void (ctrl = c),
+    cancel: () => void (cancelled = true),
+  })
   const enc = new TextEncoder()
   return {
-    response: new Response(body, { headers: { 'Content-Type': 'text/event-stream' } }),
+    response: new Response(body, {
+      headers: { 'Content-Type': 'text/event-stream; charset=utf-8', ...headers },
+    }),
+    cancelled: () => cancelled,
     write: (s: string) => ctrl.enqueue(enc.encode(s)),
     writeBytes: (b: Uint8Array) => ctrl.enqueue(b),
     drop: () => ctrl.error(new TypeError('network connection lost')),
@@ -131,17 +138,105 @@ describe('streamRun', () => {
     expect(seen).toHaveLength(1)
   })
 
-  it('stops when aborted', async () => {
+  it('stops when aborted, at once, and lets the connection go', async () => {
     const conn = controlledBody()
     const ac = new AbortController()
-    const run = clientWith([conn], []).streamRun(SESSION, RUN, {
+    const seen: Request[] = []
+    const run = clientWith([conn], seen).streamRun(SESSION, RUN, {
       onEvent: () => ac.abort(),
       signal: ac.signal,
     })
     conn.write(sseFrame(1, text('a')))
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' })
+    expect(conn.cancelled()).toBe(true)
+    expect(seen).toHaveLength(1)
+  })
+})
+
+describe('sendMessage', () => {
+  const message = { text: 'make a video', clientMessageId: 'msg_1' }
+
+  it('asks for the reply in the answer and follows it from there: no second request until a drop, then Last-Event-ID', async () => {
+    const answer = controlledBody({ [RUN_ID_HEADER]: RUN })
+    const resumed = controlledBody()
+    const seen: Request[] = []
+    const api = clientWith([answer, resumed], seen)
+    const sent = await api.sendMessage(SESSION, message)
+    expect(sent).toMatchObject({ runId: RUN, sessionId: SESSION })
+    expect(seen[0]!.method).toBe('POST')
+    expect(seen[0]!.url).toBe(`http://w.test${paths.messages(SESSION)}`)
+    expect(seen[0]!.headers.get('Accept')).toMatch(/^text\/event-stream/)
+    expect(await seen[0]!.json()).toEqual(message)
+    const events: RunStreamEvent[] = []
+    const run = api.streamRun(SESSION, sent.runId, {
+      onEvent: (e) => events.push(e),
+      ...(sent.events && { opened: sent.events }),
+    })
+    answer.write(sseFrame(1, text('Got ')))
     await new Promise((r) => setTimeout(r, 5))
-    conn.drop()
-    await expect(run).rejects.toBeDefined()
-    expect(ac.signal.aborted).toBe(true)
+    expect(seen).toHaveLength(1)
+    answer.drop()
+    await new Promise((r) => setTimeout(r, 20))
+    resumed.write(sseFrame(1, text('Got ')) + sseFrame(2, text('it!')) + sseFrame(3, done))
+    await expect(run).resolves.toBe(3)
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3])
+    expect(seen[1]!.url).toBe(`http://w.test${paths.runEvents(SESSION, RUN)}`)
+    expect(seen[1]!.headers.get('Last-Event-ID')).toBe('1')
+  })
+
+  it('reads a worker that answers 202 with the run id alone; the run is then opened as before', async () => {
+    const seen: Request[] = []
+    const api = createWorkerClient({
+      baseUrl: 'http://w.test',
+      getKey: async () => KEY_A,
+      fetch: (async (req: Request) => {
+        seen.push(req)
+        return Response.json({ runId: RUN, sessionId: SESSION }, { status: 202 })
+      }) as typeof fetch,
+    })
+    const sent = await api.sendMessage(SESSION, message)
+    expect(sent).toEqual({ runId: RUN, sessionId: SESSION })
+    expect(sent.events).toBeUndefined()
+  })
+
+  it('refuses a streamed answer without a valid run id, and lets its body go', async () => {
+    const answer = controlledBody({ [RUN_ID_HEADER]: 'not a run' })
+    const api = clientWith([answer], [])
+    await expect(api.sendMessage(SESSION, message)).rejects.toMatchObject({
+      error: { code: 'upstream_unavailable' },
+    })
+    expect(answer.cancelled()).toBe(true)
+  })
+
+  it('throws the worker error of a refused message (409 run_in_progress)', async () => {
+    const api = createWorkerClient({
+      baseUrl: 'http://w.test',
+      getKey: async () => KEY_A,
+      fetch: (async () =>
+        errorResponse({ code: 'run_in_progress', message: 'busy' }, 409)) as typeof fetch,
+    })
+    await expect(api.sendMessage(SESSION, message)).rejects.toMatchObject({
+      status: 409,
+      error: { code: 'run_in_progress' },
+    })
+  })
+
+  it('an abort stops reading the answer it was given and lets its body go', async () => {
+    const answer = controlledBody({ [RUN_ID_HEADER]: RUN })
+    const seen: Request[] = []
+    const api = clientWith([answer], seen)
+    const sent = await api.sendMessage(SESSION, message)
+    const ac = new AbortController()
+    const run = api.streamRun(SESSION, RUN, {
+      onEvent: () => {},
+      signal: ac.signal,
+      ...(sent.events && { opened: sent.events }),
+    })
+    answer.write(sseFrame(1, text('a')))
+    await new Promise((r) => setTimeout(r, 5))
+    ac.abort()
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' })
+    expect(answer.cancelled()).toBe(true)
+    expect(seen).toHaveLength(1)
   })
 })
