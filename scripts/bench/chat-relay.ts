@@ -1,6 +1,7 @@
 /**
  * Chat relay cost: the same scripted turns straight from a simulator (`POST /run_sse`) and through
- * the worker (`POST …/messages`, then the run's SSE from event 0), N streams at a time.
+ * the worker (`POST …/messages` asking for the reply as SSE, as the extension does: one request),
+ * N streams at a time.
  *
  * Pairing: simulator processes with the same config and seed, A for the direct path, B behind the
  * worker, and C, a second direct path. A session's script (durations, pieces, heartbeats) follows from its id, and
@@ -18,7 +19,7 @@
  *
  * Figures per N (1, 50, 200):
  * - added time to first text: per pair, worker minus direct, each from the user's request (worker:
- *   POST messages, then the events); median. It includes the sentence the worker waits for.
+ *   the POST that answers with the events); median. It includes the sentence the worker waits for.
  * - added time per event: the per-event differences above; median (p95 in the detail).
  * - text latency: each upstream text piece, from its arrival at the worker to the arrival at the
  *   client of the worker's text that carries it (the first relayed text at or after that moment;
@@ -36,13 +37,14 @@
  *   Cloudflare bills as the worker's CPU time. So the run also measures that floor: the process's CPU
  *   per request for REQUEST_FLOOR_N requests of the cached OpenAPI document (no key, no storage,
  *   the least a request can cost here), and the budget figure is the turn's CPU net of that floor
- *   for its two requests (send, events). The gross figure stays in the detail.
+ *   for its one request (the message, answered with its events). The gross figure stays in the
+ *   detail.
  * - baseline (same run, same runtime): simulator D (same config and seed) behind
  *   worker/bench-baseline.ts, the least a resumable relay does (one request; a Durable Object that
  *   fetches `/run_sse`, parses each event, stores the ones a client hears of (text, tool calls) in
- *   SQLite and sends them on through RPC; no key check, rate limit, KV, wording, sentence holding
- *   or second request), started with wrangler dev like the worker, so the same
- *   entry worker and workerd stand in front of it. Its added time per event and its process's CPU
+ *   SQLite and sends them on through RPC; no key check, rate limit, KV, wording or sentence
+ *   holding), started with wrangler dev like the worker, so the same entry worker and workerd
+ *   stand in front of it. Its added time per event and its process's CPU
  *   per turn (net of one request floor) are what this runtime costs any relay: where the worker's
  *   figure is close to it, the rest is local workerd/miniflare, not the worker's code.
  * - where the requests go: wrangler dev puts a proxy (a second workerd, on the public port) in front
@@ -398,9 +400,9 @@ function figuresOf(
   const eventsPerTurn = upstreamEvents / ok.length
   const addedCpu = (cpu.simB + cpu.proxy + cpu.worker - cpu.direct) / ok.length
   const grossPerTurn = cpu.worker / ok.length
-  // A turn is two requests to the worker: the message, and its events.
-  const workerPerTurn = Math.max(0, grossPerTurn - 2 * floorMs)
-  // The baseline's turn is one request, the worker's two: each net of its own request floor.
+  // A turn is one request to the worker: the message, answered with its events.
+  const workerPerTurn = Math.max(0, grossPerTurn - floorMs)
+  // The baseline's turn is one request too: each net of its own request floor.
   const baselinePerTurn = base.turns
     ? Math.max(0, cpu.baseline / base.turns - floors.baseline)
     : NaN
@@ -479,7 +481,7 @@ function figuresOf(
       met: workerPerTurn <= 5,
       detail:
         `the worker's workerd process over the relayed runs / ${ok.length} turns, ${round(grossPerTurn)} ms, ` +
-        `less 2 requests × ${round(floorMs)} ms, the local server's floor per request; wrangler's dev proxy ` +
+        `less 1 request × ${round(floorMs)} ms, the local server's floor per request; wrangler's dev proxy ` +
         `(not deployed, not crossed) ${per(cpu.proxy)} ms more per turn`,
     },
     {
@@ -699,12 +701,18 @@ function runSse(
 async function relayedStream(inst: WorkerApi, sessionId: string): Promise<Stream> {
   const start = performance.now()
   const signal = AbortSignal.timeout(STREAM_TIMEOUT_MS)
-  const { runId } = await inst.sendMessage(sessionId, {
+  // As the extension does: the message's answer is the reply's stream (an older worker's 202 is
+  // followed with a second request).
+  const sent = await inst.sendMessage(sessionId, {
     text: PROMPT,
     clientMessageId: `bench_${randomUUID()}`,
   })
-  const res = await inst.openRunEvents(sessionId, runId, signal)
+  const res = sent.events ?? (await inst.openRunEvents(sessionId, sent.runId, signal))
+  // The message's own answer has no timeout of its own: its body is let go when time is up.
+  const timeUp = () => void res.body?.cancel().catch(() => {})
+  signal.addEventListener('abort', timeUp, { once: true })
   const events = await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
+  signal.removeEventListener('abort', timeUp)
   const last = events.at(-1)
   if (last?.data.type !== 'done')
     throw new Error(`a relayed run ended with ${JSON.stringify(last?.data)}`)
