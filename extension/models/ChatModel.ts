@@ -156,14 +156,14 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
 
     /** Follows a run's events; `opened` is its stream when the message's answer carried it. */
     async function attach(replyId: string, runId: string, opened?: Response): Promise<void> {
-      if (attached.has(runId)) return void opened?.body?.cancel().catch(() => {})
+      if (attached.has(runId)) return letGo(opened)
       const own = new AbortController()
       attached.set(runId, own)
       try {
         await deps.api.streamRun(sessionIdValue, runId, {
           after: replyOf(replyId)?.lastSeq ?? 0,
           signal: AbortSignal.any([controller.signal, own.signal]),
-          ...(opened && { opened }),
+          opened,
           onEvent: ({ seq, event }) => {
             const reply = replyOf(replyId)
             if (disposed || !reply || reply.status === 'stopped' || seq <= reply.lastSeq) return
@@ -222,7 +222,7 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
           text: p.text,
           clientMessageId: p.clientMessageId,
         })
-        if (disposed) return void events?.body?.cancel().catch(() => {})
+        if (disposed) return letGo(events)
         if (!replyOf(runId)) append(newReply(runId))
         pending.value = undefined
         // Accepted: the caller goes on while the reply streams in.
@@ -374,3 +374,8 @@ export const ChatModel: ModelConstructor<ChatModel, [ChatDeps, string]> = create
     }
   },
 )
+
+/** A reply's stream nobody will read (the page went away, or the run is followed already). */
+function letGo(stream: Response | undefined): void {
+  void stream?.body?.cancel().catch(() => {})
+}

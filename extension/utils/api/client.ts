@@ -22,6 +22,9 @@ import type { UploadOptions } from './upload.ts'
 import type { LargeUploadOptions } from './upload-large.ts'
 import type { UploadFile } from './upload-check.ts'
 
+/** The chat's stream module: sending a message and following a run. */
+const stream = () => import('./sse.ts')
+
 /**
  * The typed client of the PageReel worker: one method per route of `shared/api/routes.ts`, every
  * answer parsed with its shared schema. Failures throw `ApiRequestError` (the worker's envelope,
@@ -57,14 +60,10 @@ export function createWorkerClient(opts: WorkerClientOptions & { streamBackoff?:
     createSession: (language: string) => call('POST', paths.sessions, SessionInfo, { language }),
     getSession: (sessionId: string) => call('GET', paths.session(sessionId), SessionInfo),
     /** The run id, with the reply's events already open when the worker streams them. */
-    sendMessage: async (sessionId: string, body: SendMessageRequest) => {
-      const { sendMessage } = await import('./sse.ts')
-      return sendMessage(opts, sessionId, body)
-    },
-    streamRun: async (sessionId: string, runId: string, options: StreamRunOptions) => {
-      const { streamRun } = await import('./sse.ts')
-      return streamRun(opts, sessionId, runId, options, opts.streamBackoff)
-    },
+    sendMessage: async (sessionId: string, body: SendMessageRequest) =>
+      (await stream()).sendMessage(opts, sessionId, body),
+    streamRun: async (sessionId: string, runId: string, options: StreamRunOptions) =>
+      (await stream()).streamRun(opts, sessionId, runId, options, opts.streamBackoff),
     uploadFiles: async (
       sessionId: string,
       files: readonly UploadFile[],

@@ -2,11 +2,11 @@ import { EventSourceParserStream } from 'eventsource-parser/stream'
 import { z } from 'zod/mini'
 import {
   ChatEvent,
-  MessageAccepted,
   RUN_ID_HEADER,
   RunId,
   TERMINAL_EVENT_TYPES,
   paths,
+  type MessageAccepted,
   type SendMessageRequest,
 } from '../../../shared/api/index.ts'
 import { ApiRequestError, errorFromResponse, isUnreachable } from './errors.ts'
@@ -25,7 +25,7 @@ export interface StreamRunOptions {
   onEvent: (e: RunStreamEvent) => void
   signal?: AbortSignal
   /** The run's events already open (`sendMessage`'s answer): read first, before any request. */
-  opened?: Response
+  opened?: Response | undefined
 }
 
 /** A sent message's run, and its events from the first one when the worker streamed them. */
@@ -54,14 +54,15 @@ export async function sendMessage(
     return new Request(base + paths.messages(sessionId), init)
   })
   if (!res.ok) throw await errorFromResponse(res)
-  if (res.headers.get('Content-Type')?.startsWith('text/event-stream')) {
-    const runId = z.safeParse(RunId, res.headers.get(RUN_ID_HEADER))
-    if (runId.success) return { runId: runId.data, sessionId, events: res }
-    await res.body?.cancel().catch(() => {})
-  } else {
-    const accepted = z.safeParse(MessageAccepted, await res.json().catch(() => undefined))
-    if (accepted.success) return accepted.data
-  }
+  const streamed = res.headers.get('Content-Type')?.startsWith('text/event-stream')
+  const runId = z.safeParse(
+    RunId,
+    streamed
+      ? res.headers.get(RUN_ID_HEADER)
+      : ((await res.json().catch(() => undefined)) as Partial<MessageAccepted> | undefined)?.runId,
+  )
+  if (runId.success) return { runId: runId.data, sessionId, ...(streamed && { events: res }) }
+  await res.body?.cancel().catch(() => {})
   throw new ApiRequestError(
     { code: 'upstream_unavailable', message: 'Malformed answer from POST messages.' },
     res.status,
