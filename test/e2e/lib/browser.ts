@@ -54,6 +54,22 @@ export async function launchExtensionBrowser(options: BrowserOptions): Promise<E
   return await launchOnce(options)
 }
 
+/** The flags every launch of Chromium with the extension gets (the profile is passed apart). */
+export function chromiumArgs(options: Pick<BrowserOptions, 'extensionDir' | 'headed'>): string[] {
+  return [
+    ...(options.headed ? [] : ['--headless=new']),
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    // The extension's UI language follows the browser's: keep the tour in English.
+    '--lang=en-US',
+    `--disable-extensions-except=${options.extensionDir}`,
+    `--load-extension=${options.extensionDir}`,
+  ]
+}
+
 async function launchOnce(options: BrowserOptions): Promise<ExtensionBrowser> {
   await mkdir(options.downloadsDir, { recursive: true })
   await writeDownloadPrefs(options.userDataDir, options.downloadsDir)
@@ -62,18 +78,7 @@ async function launchOnce(options: BrowserOptions): Promise<ExtensionBrowser> {
     // Playwright's `headless: true` adds its own flags; the brief's flag set is passed as is.
     headless: false,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [
-      ...(options.headed ? [] : ['--headless=new']),
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      // The extension's UI language follows the browser's: keep the tour in English.
-      '--lang=en-US',
-      `--disable-extensions-except=${options.extensionDir}`,
-      `--load-extension=${options.extensionDir}`,
-    ],
+    args: chromiumArgs(options),
     viewport: { width: 1280, height: 900 },
   })
   // Back to the browser's own download handling: the profile's directory and the file name the
