@@ -23,6 +23,17 @@ export async function chatSession(
   return { key, installationId, sessionId }
 }
 
+/**
+ * A chat session whose next turn has text and runs slowly (timeScale 0.01), so a test can catch it
+ * mid-reply; `before` is the simulator log's length before the turn.
+ */
+export async function slowTurnSession() {
+  const session = await chatSession()
+  sim.control.configure({ timeScale: 0.01 })
+  sim.control.nextTurn({ noText: false, trailingIssue: false })
+  return { ...session, before: sim.log.length }
+}
+
 let messageCounter = 0
 /** A fresh clientMessageId. */
 export function messageId(): string {

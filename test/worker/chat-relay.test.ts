@@ -16,6 +16,7 @@ import {
   replyText,
   runTurn,
   send,
+  slowTurnSession,
   type Frame,
 } from './chat-helpers.ts'
 import { api, json, logOf, recordOf, sim } from './helpers.ts'
@@ -145,10 +146,7 @@ describe('chat relay', () => {
   it('re-attaches with Last-Event-ID: exactly the missed events, then the tail; one /run_sse', async ({
     expect,
   }) => {
-    const { key, sessionId } = await chatSession()
-    sim.control.configure({ timeScale: 0.01 })
-    sim.control.nextTurn({ noText: false, trailingIssue: false })
-    const before = sim.log.length
+    const { key, sessionId, before } = await slowTurnSession()
     const runId = await send(key, sessionId, 'make a video')
     // The popup reads the first text, then closes (the reader is cancelled mid-run).
     const part = await readFrames(await openEvents(key, sessionId, runId), (f) =>
@@ -222,10 +220,7 @@ describe('chat relay', () => {
   it('a streamed answer the client leaves mid-reply: the turn runs on, and Last-Event-ID resumes it', async ({
     expect,
   }) => {
-    const { key, sessionId } = await chatSession()
-    sim.control.configure({ timeScale: 0.01 })
-    sim.control.nextTurn({ noText: false, trailingIssue: false })
-    const before = sim.log.length
+    const { key, sessionId, before } = await slowTurnSession()
     const res = await postMessage(key, sessionId, 'make a video', messageId(), SSE)
     const runId = RunId.parse(res.headers.get(RUN_ID_HEADER))
     const part = await readFrames(res, (f) => f.some((x) => x.data.type === 'text'))

@@ -10,6 +10,7 @@ import {
   postMessage,
   readFrames,
   send,
+  slowTurnSession,
 } from './chat-helpers.ts'
 import { api, bytes, logOf, multipart, sim } from './helpers.ts'
 
@@ -27,10 +28,7 @@ describe('two popups following one run', () => {
   it('both get every event, in order, with the same sequence numbers; the prompt went out once', async ({
     expect,
   }) => {
-    const { key, sessionId } = await chatSession()
-    sim.control.configure({ timeScale: 0.01 })
-    sim.control.nextTurn({ noText: false, trailingIssue: false })
-    const before = sim.log.length
+    const { key, sessionId, before } = await slowTurnSession()
     const runId = await send(key, sessionId, 'make a video')
     const [one, two] = await Promise.all([
       openEvents(key, sessionId, runId).then(readFrames),
