@@ -13,7 +13,7 @@
  */
 import { runChatTurn } from '../../worker/chat/run-engine.ts'
 import { sseFrame, storedEvent } from '../../worker/chat/sse.ts'
-import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { guiWording } from '../../worker/chat/gui-wording.ts'
 import { normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
 import { toApiError } from '../../shared/errors/table.ts'
 import type { Figure } from './figures.ts'
@@ -59,7 +59,7 @@ async function oneTurn(chunks: Uint8Array[], encoder: TextEncoder): Promise<numb
       bytes += encoder.encode(sseFrame(storedEvent(++seq, event))).byteLength
     },
     describeError: async () => toApiError('internal'),
-    translate: translateGuiWording,
+    wording: guiWording,
     summarize: (draft) => {
       const timeline = normalizeDraft(draft)
       return { timeline, summary: summarizeTimeline(timeline, 'en') }

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest'
 import type { ChatEvent } from '../../shared/api/chat-events.ts'
 import { normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
 import { toApiError } from '../../shared/errors/table.ts'
-import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { guiWording } from '../../worker/chat/gui-wording.ts'
 import { UpstreamError, WorkerError } from '../../worker/errors.ts'
 import { runChatTurn, type ChatTurnDeps } from '../../worker/chat/run-engine.ts'
 import type { ChatTimings } from '../../worker/chat/run-engine.ts'
@@ -64,7 +64,7 @@ function turn(options: {
     peekDraft: options.peekDraft ?? readDraft,
     emit: (event) => events.push(event),
     describeError: async (err) => toApiError(err instanceof WorkerError ? err.code : 'internal'),
-    translate: translateGuiWording,
+    wording: guiWording,
     summarize: (draft) => {
       const timeline = normalizeDraft(draft)
       return { timeline, summary: summarizeTimeline(timeline) }
@@ -84,7 +84,11 @@ function turn(options: {
   }
 }
 
-const types = (events: ChatEvent[]) => events.map((e) => e.type)
+const said = (events: ChatEvent[]) =>
+  events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
+/** Event types, consecutive text events counted once: how text is cut is ReplyText's to test. */
+const types = (events: ChatEvent[]) =>
+  events.map((e) => e.type).filter((type, i, all) => type !== 'text' || all[i - 1] !== 'text')
 
 describe('runChatTurn', () => {
   it('streams text, one activity per tool call, and ends with done and the wording’s actions', async ({
@@ -101,8 +105,8 @@ describe('runChatTurn', () => {
         ]),
     })
     await t.run()
-    expect(types(t.events)).toEqual(['activity', 'text', 'text', 'done'])
-    const text = t.events.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join('')
+    expect(types(t.events)).toEqual(['activity', 'text', 'done'])
+    const text = said(t.events)
     expect(text).toMatch(/^Added the title\. Say "export"/)
     expect(t.events.at(-1)).toEqual({ type: 'done', actions: ['export'] })
   })
@@ -158,7 +162,8 @@ describe('runChatTurn', () => {
     })
     await t.run()
     expect(types(t.events)).toEqual(['text', 'error'])
-    expect(t.events[1]).toMatchObject({ type: 'error', error: { code: 'upstream_timeout' } })
+    expect(said(t.events)).toBe('Working on it')
+    expect(t.events.at(-1)).toMatchObject({ type: 'error', error: { code: 'upstream_timeout' } })
   })
 
   it('stops at the hard cap even while text keeps coming', async ({ expect }) => {

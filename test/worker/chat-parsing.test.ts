@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { guiWording } from '../../worker/chat/gui-wording.ts'
 import { interpretUpstreamData, TextDeltas } from '../../worker/chat/interpret.ts'
 import { ReplyText } from '../../worker/chat/reply-text.ts'
 import {
@@ -166,7 +166,7 @@ describe('interpretUpstreamData', () => {
 describe('ReplyText', () => {
   function reply() {
     const out: string[] = []
-    const text = new ReplyText(translateGuiWording, (d) => out.push(d))
+    const text = new ReplyText(guiWording, (d) => out.push(d))
     return { text, out }
   }
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest'
 import type { ChatEvent } from '../../shared/api/chat-events.ts'
 import { toApiError } from '../../shared/errors/table.ts'
-import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { guiWording } from '../../worker/chat/gui-wording.ts'
 import { ReplyText } from '../../worker/chat/reply-text.ts'
 import { runChatTurn } from '../../worker/chat/run-engine.ts'
 import { normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
@@ -53,7 +53,7 @@ function run(steps: Step[], onEvent: (event: ChatEvent) => void = () => {}, text
       onEvent(event)
     },
     describeError: async () => toApiError('internal'),
-    translate: translateGuiWording,
+    wording: guiWording,
     summarize: (draft) => {
       const timeline = normalizeDraft(draft)
       return { timeline, summary: summarizeTimeline(timeline) }
@@ -156,15 +156,58 @@ describe('text at once', () => {
 })
 
 describe('ReplyText', () => {
-  it('translates whole sentences at once and holds only the unfinished rest', ({ expect }) => {
+  it('translates whole sentences; to a reader who heard nothing yet, the safe start of the rest', ({
+    expect,
+  }) => {
     const out: string[] = []
-    const reply = new ReplyText(translateGuiWording, (d) => out.push(d), 60_000)
+    const reply = new ReplyText(guiWording, (d) => out.push(d), 60_000)
     reply.push('Open the timeline to check. Then cl')
-    expect(out).toEqual([`Say "status" (I'll summarise the timeline) to check.`])
+    expect(out).toEqual([`Say "status" (I'll summarise the timeline) to check. Then `])
     reply.push('ick Export.')
     reply.finish()
     expect(out.join('')).toBe(
       `Say "status" (I'll summarise the timeline) to check. Then say "export" (or press Export) and I'll render it.`,
     )
+  })
+
+  it('holds the rest in sentences while the reader has just heard some text', ({ expect }) => {
+    const out: string[] = []
+    const reply = new ReplyText(guiWording, (d) => out.push(d), 60_000)
+    reply.push('Making your ')
+    reply.push('video now, with music and ')
+    expect(out).toEqual(['Making your '])
+    reply.push('a title. All ')
+    expect(out).toEqual(['Making your ', 'video now, with music and a title.'])
+    reply.finish()
+    expect(out.join('')).toBe('Making your video now, with music and a title. All ')
+  })
+
+  it('never lets out the start of a "temporary issue" before its sentence shows what it is', ({
+    expect,
+  }) => {
+    const out: string[] = []
+    // 0 ms: the reader always counts as waiting, so any safe start would go out at once.
+    const reply = new ReplyText(guiWording, (d) => out.push(d), 0)
+    reply.push('I added the title. I have enc')
+    reply.push('ountered a temporary ')
+    reply.push('issue. Please try again.')
+    reply.finish()
+    expect(out.join('')).toBe('I added the title.')
+  })
+
+  it('a rule that takes words already let out leaves the rest as it came, nothing lost or twice', ({
+    expect,
+  }) => {
+    const out: string[] = []
+    // A translator that (wrongly) called its start safe, then rewrote it.
+    const wording = {
+      translate: (text: string) => ({ text: text.replace('Hello there', 'Hi'), actions: [] }),
+      rewritableFrom: (text: string) => text.length,
+    }
+    const reply = new ReplyText(wording, (d) => out.push(d), 0)
+    reply.push('Hello th')
+    reply.push('ere, friend. Bye now.')
+    reply.finish()
+    expect(out.join('')).toBe('Hello there, friend. Bye now.')
   })
 })

@@ -1,5 +1,7 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { guiWording, rewritableFrom, translateGuiWording } from '../../worker/chat/gui-wording.ts'
+import { ReplyText } from '../../worker/chat/reply-text.ts'
 import type { SuggestedAction } from '../../shared/api/chat-events.ts'
 
 type Case = [input: string, text: string, actions: SuggestedAction[]]
@@ -127,5 +129,59 @@ describe('translateGuiWording', () => {
     expect(translateGuiWording(reply).actions).toEqual(['export'])
     const plain = 'I added lo-fi music at 35% volume and a title that says "Urban Dreams".'
     expect(translateGuiWording(plain)).toEqual({ text: plain, actions: [] })
+  })
+})
+
+describe('rewritableFrom', () => {
+  it('points at the first word a rule can start with, or the clause a Chinese rule can take', () => {
+    expect(rewritableFrom('Your video is ready and you can cl')).toBe(34)
+    expect(rewritableFrom('When you are happy, simply click on')).toBe(27)
+    expect(rewritableFrom('Opening titles look great')).toBe(0)
+    expect(rewritableFrom('好的，我来制作，然后把片段拖')).toBe(8)
+    // An unfinished Chinese clause may still get a rule's word.
+    expect(rewritableFrom('好的，我来制作')).toBe(3)
+    expect(rewritableFrom('All done, enjoy')).toBe(15)
+  })
+})
+
+describe('text let out before its sentence ends', () => {
+  const cases = [...english, ...chinese]
+  /** The reply's text as a client reads it, with every chunk's safe start let out at once. */
+  function streamed(chunks: string[]): string {
+    const out: string[] = []
+    // 0 ms: the reader is always "quiet", so each chunk lets out all it safely can.
+    const reply = new ReplyText(guiWording, (delta) => out.push(delta), 0)
+    for (const chunk of chunks) reply.push(chunk)
+    reply.finish()
+    return out.join('')
+  }
+
+  it('reads exactly as the whole sentence translated, however the chunks are cut', () => {
+    const cut = fc.constantFrom(...cases).chain(([input, text]) =>
+      fc
+        .uniqueArray(fc.integer({ min: 1, max: Math.max(1, input.length - 1) }), {
+          maxLength: 4,
+        })
+        .map((at) => ({ input, text, at: [...at].sort((a, b) => a - b) })),
+    )
+    fc.assert(
+      fc.property(cut, ({ input, text, at }) => {
+        const chunks = [0, ...at].map((from, i) => input.slice(from, at[i] ?? input.length))
+        expect(streamed(chunks)).toBe(text)
+      }),
+    )
+  })
+
+  it('lets a sentence’s start out before it ends, and translates its end with it', () => {
+    const out: string[] = []
+    const reply = new ReplyText(guiWording, (delta) => out.push(delta), 0)
+    reply.push('Your video is ready, please cl')
+    reply.push('ick Export.')
+    expect(out).toEqual(['Your video is ready, please '])
+    reply.finish()
+    expect(out).toEqual([
+      'Your video is ready, please ',
+      `say "export" (or press Export) and I'll render it.`,
+    ])
   })
 })

@@ -31,6 +31,34 @@ export function translateGuiWording(text: string): { text: string; actions: Sugg
   return { text: out, actions: [...actions] }
 }
 
+/** A word an English rule's match starts with; longer words that start so count too ("opening"). */
+const EN_RULE_WORD =
+  /\b(?:click|tap|press|hit|select|choose|use|preview|open|drag|drop|export|download)/i
+/** Chinese rules match within a clause, the drag rule from the clause's start. */
+const ZH_RULE_WORD = /点|单击|按|打开|时间线|预览|导出|下载|拖/
+const CLAUSE = /[^，。！？；,!?;\n]*[，。！？；,!?;\n]?/g
+const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/
+
+/**
+ * How much of the start of an unfinished sentence no rule can rewrite, whatever follows: that part
+ * reads the same once the sentence is whole and translated, so it may go out before. English rules
+ * start at a verb or a button name; a Chinese clause is kept whole from its start when it has a
+ * rule's word, or when it is unfinished (one may still come). The caller holds the last word.
+ */
+export function rewritableFrom(text: string): number {
+  const en = text.search(EN_RULE_WORD)
+  const end = en < 0 ? text.length : en
+  for (const clause of text.matchAll(CLAUSE)) {
+    if (clause.index >= end) break
+    const finished = /[，。！？；,!?;\n]$/.test(clause[0])
+    if (ZH_RULE_WORD.test(clause[0]) || (!finished && CJK.test(clause[0]))) return clause.index
+  }
+  return end
+}
+
+/** The translator, and where in a sentence still arriving it can start to change anything. */
+export const guiWording = { translate: translateGuiWording, rewritableFrom }
+
 interface Rewrite {
   text: string
   action?: SuggestedAction

@@ -1,7 +1,11 @@
 import type { SuggestedAction } from '../../shared/api/chat-events.ts'
 
 /** Rewrites the backend's GUI wording ("click Export") in whole sentences and names the actions. */
-export type TranslateGui = (text: string) => { text: string; actions: readonly SuggestedAction[] }
+export interface GuiWording {
+  translate(text: string): { text: string; actions: readonly SuggestedAction[] }
+  /** Where in a sentence still arriving a rule can start to change it (gui-wording.ts). */
+  rewritableFrom(text: string): number
+}
 
 /** A sentence ends at . ! ? … followed by a space, at Chinese end punctuation, or at a line break. */
 const SENTENCE_END = /[.!?…]+["')\]]*(?=\s)|[。！？；]+["'”’）)]*|\n/g
@@ -12,6 +16,8 @@ const MAX_HELD_CHARS = 400
 /** The backend's "I encountered a temporary issue" (contract: ignorable after normal output). */
 const TEMPORARY_ISSUE =
   /I (?:have )?encountered a temporary issue|我?遇到了?(?:一个)?临时(?:性)?问题/i
+/** How the issue's sentence opens (TEMPORARY_ISSUE), in lower case. */
+const ISSUE_OPENINGS = ['i encountered', 'i have encountered']
 /** Text after the issue beyond this length is a real reply going on, not the issue's tail. */
 const MAX_ISSUE_TAIL_CHARS = 200
 /**
@@ -27,15 +33,23 @@ export const TEXT_FLUSH_MS = 150
  * so a delta is held until its sentence ends, then translated and let out; but never longer than
  * `flushAfterMs` after it arrived, nor past any other event of the stream (`flush()`): an
  * unfinished sentence is then translated as far as it goes and let out, and its rest follows as
- * its own piece. A "temporary issue" sentence is held until the turn shows whether it was the
- * trailing noise the contract says to ignore (dropped at the end after normal output) or not.
+ * its own piece. A reader who has heard nothing for `flushAfterMs` (a reply's start, text after
+ * a tool's work) does not wait for the sentence: its start goes out at once as far as no rule can
+ * rewrite it (`rewritableFrom`), and the sentence is translated whole when it ends; holding the
+ * rest in sentences keeps a streamed reply to a few stored events per second. A "temporary issue"
+ * sentence is held until the turn shows whether it was the trailing noise the contract says to
+ * ignore (dropped at the end after normal output) or not.
  */
 export class ReplyText {
   /** Suggested actions named by the wording of the whole reply, in order of first mention. */
   readonly actions = new Set<SuggestedAction>()
-  private readonly translate: TranslateGui
+  private readonly wording: GuiWording
   private readonly emit: (delta: string) => void
+  /** Text not translated yet: the start of an unfinished sentence. */
   private pending = ''
+  /** How much of `pending` went out early, as it came (a start no rule can rewrite). */
+  private early = 0
+  private lastOutAt = Number.NEGATIVE_INFINITY
   private heldIssue = ''
   private output = false
   private emitted = false
@@ -47,12 +61,8 @@ export class ReplyText {
   /** What one step (a push, a flush) lets out, sent as one delta. */
   private out = ''
 
-  constructor(
-    translate: TranslateGui,
-    emit: (delta: string) => void,
-    flushAfterMs = TEXT_FLUSH_MS,
-  ) {
-    this.translate = translate
+  constructor(wording: GuiWording, emit: (delta: string) => void, flushAfterMs = TEXT_FLUSH_MS) {
+    this.wording = wording
     this.emit = emit
     this.flushAfterMs = flushAfterMs
   }
@@ -91,12 +101,14 @@ export class ReplyText {
     this.flushTimer = undefined
     if (this.pending === '') return
     const held = this.pending
+    const early = this.early
     this.pending = ''
+    this.early = 0
     // Ending in sentence punctuation, the last word is whole (the period only waited for a space).
     const cut =
       whole || ENDS_SENTENCE.test(held) ? held.length : (/\S+$/.exec(held)?.index ?? held.length)
-    if (cut > 0) this.release(held.slice(0, cut))
-    if (cut < held.length) this.sayRaw(held.slice(cut))
+    if (cut > early) this.release(held.slice(0, cut), early)
+    if (held.length > Math.max(cut, early)) this.sayRaw(held.slice(Math.max(cut, early)))
     this.drain()
   }
 
@@ -108,14 +120,12 @@ export class ReplyText {
     this.pending += delta
     const cut = lastSentenceEnd(this.pending)
     if (cut > 0) {
-      this.release(this.pending.slice(0, cut))
-      this.pending = this.pending.slice(cut)
+      this.releasePending(cut)
     } else if (this.pending.length > MAX_HELD_CHARS) {
       const space = this.pending.lastIndexOf(' ')
-      const at = space > 0 ? space + 1 : this.pending.length
-      this.release(this.pending.slice(0, at))
-      this.pending = this.pending.slice(at)
+      this.releasePending(space > 0 ? space + 1 : this.pending.length)
     }
+    if (Date.now() - this.lastOutAt >= this.flushAfterMs) this.letOutStart()
     this.drain()
     if (this.pending === '') {
       clearTimeout(this.flushTimer)
@@ -134,7 +144,30 @@ export class ReplyText {
     this.drain()
   }
 
-  private release(text: string): void {
+  /** Translates and lets out `pending` up to `to`, the part that went out early skipped. */
+  private releasePending(to: number): void {
+    const early = Math.min(this.early, to)
+    this.release(this.pending.slice(0, to), early)
+    this.early -= early
+    this.pending = this.pending.slice(to)
+  }
+
+  /**
+   * Lets out the start of the unfinished sentence that no rule (nor the "temporary issue") can
+   * claim, without its last word, which the next chunk may go on.
+   */
+  private letOutStart(): void {
+    if (this.heldIssue !== '') return
+    const text = this.pending
+    const lastWord = /\S*$/.exec(text)?.index ?? text.length
+    const to = Math.min(lastWord, this.wording.rewritableFrom(text), issueFrom(text))
+    if (to <= this.early || text.slice(this.early, to).trim() === '') return
+    this.sayRaw(text.slice(this.early, to))
+    this.early = to
+  }
+
+  /** `skip`: how much of the first sentence went out early, as it came. */
+  private release(text: string, skip = 0): void {
     for (const sentence of splitSentences(text)) {
       if (this.heldIssue !== '') {
         this.heldIssue += sentence
@@ -143,14 +176,15 @@ export class ReplyText {
         // Separate backend messages can arrive glued ("…Dreams".I encountered…): cut at the phrase.
         const issue = TEMPORARY_ISSUE.exec(sentence)
         if (issue === null) {
-          this.say(sentence)
+          this.say(sentence, skip)
         } else if (sentence.slice(0, issue.index).trim() === '') {
           this.heldIssue = sentence
         } else {
-          this.say(sentence.slice(0, issue.index))
+          this.say(sentence.slice(0, issue.index), skip)
           this.heldIssue = sentence.slice(issue.index)
         }
       }
+      skip = 0
     }
   }
 
@@ -158,6 +192,7 @@ export class ReplyText {
     if (this.out === '') return
     const text = this.out
     this.out = ''
+    this.lastOutAt = Date.now()
     this.emit(text)
   }
 
@@ -179,16 +214,25 @@ export class ReplyText {
     this.output = true
   }
 
-  private say(text: string): void {
+  /** `skip`: how much of `text` went out early, as it came. */
+  private say(text: string, skip = 0): void {
     if (text.trim() === '') {
-      if (this.emitted && text !== '') this.out += text
+      if (this.emitted && text.length > skip) this.out += text.slice(skip)
       return
     }
     // The translator recognises an instruction at the start of a sentence: keep the space apart.
     const lead = /^\s*/.exec(text)?.[0] ?? ''
-    const translated = this.translate(text.slice(lead.length))
+    const translated = this.wording.translate(text.slice(lead.length))
+    const sent = text.slice(lead.length, Math.max(skip, lead.length))
+    if (skip > 0 && !translated.text.startsWith(sent)) {
+      // A rule took words that already went out: what follows them goes out as it came.
+      this.sayRaw(text.slice(skip))
+      return
+    }
     for (const action of translated.actions) this.actions.add(action)
-    this.out += (this.emitted ? lead : '') + translated.text
+    const from = skip > 0 ? sent.length : 0
+    this.out +=
+      (this.emitted && skip <= lead.length ? lead.slice(skip) : '') + translated.text.slice(from)
     this.emitted = true
     this.output = true
   }
@@ -210,4 +254,14 @@ function splitSentences(text: string): string[] {
   }
   if (from < text.length) out.push(text.slice(from))
   return out
+}
+
+/** Where the "temporary issue" sentence may be starting, though only its first words have come. */
+function issueFrom(text: string): number {
+  for (const opening of text.matchAll(/\bi\b|我?遇到/gi)) {
+    if (!/^i$/i.test(opening[0])) return opening.index
+    const rest = text.slice(opening.index).toLowerCase().replace(/\s+/g, ' ')
+    if (ISSUE_OPENINGS.some((p) => rest.startsWith(p) || p.startsWith(rest))) return opening.index
+  }
+  return text.length
 }

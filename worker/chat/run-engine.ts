@@ -3,7 +3,7 @@ import type { Timeline } from '../../shared/draft/timeline.ts'
 import type { ApiError } from '../../shared/errors/codes.ts'
 import { WorkerError } from '../errors.ts'
 import { interpretUpstreamData, TextDeltas } from './interpret.ts'
-import { ReplyText, type TranslateGui } from './reply-text.ts'
+import { ReplyText, type GuiWording } from './reply-text.ts'
 import { SilenceWatch, sleep } from './silence.ts'
 import { readUpstreamEvents, type StreamEnd } from './upstream-stream.ts'
 
@@ -39,7 +39,7 @@ export interface ChatTurnDeps {
   /** Appends a clean event to the run (stored, numbered, pushed to listeners). */
   emit(event: ChatEvent): void
   describeError(err: unknown): Promise<ApiError>
-  translate: TranslateGui
+  wording: GuiWording
   summarize(draft: unknown): { summary: string; timeline: Timeline }
   timings: ChatTimings
 }
@@ -81,7 +81,7 @@ export async function runChatTurn(outside: ChatTurnDeps): Promise<void> {
     onTimeout: timeout,
   })
   const reply = new ReplyText(
-    deps.translate,
+    deps.wording,
     (delta) => deps.emit({ type: 'text', delta }),
     timings.textFlushMs,
   )

@@ -3,7 +3,7 @@ import type { ChatEvent } from '../../shared/api/chat-events.ts'
 import type { SendMessageRequest, SessionInfo } from '../../shared/api/sessions.ts'
 import { normalizeDraft, summarizeTimeline } from '../draft/index.ts'
 import { toApiError } from '../../shared/errors/table.ts'
-import { translateGuiWording } from '../chat/gui-wording.ts'
+import { guiWording } from '../chat/gui-wording.ts'
 import { describeChatError } from '../chat/describe-error.ts'
 import { runChatTurn } from '../chat/run-engine.ts'
 import { runEventStream, type RunListener, type StoredEvent } from '../chat/sse.ts'
@@ -195,7 +195,7 @@ export class ProjectSession extends DurableObject<Env> {
       emit: (event) => this.#append(runId, event),
       describeError: (err) =>
         describeChatError(env, installationId, session.user_id ?? undefined, err),
-      translate: translateGuiWording,
+      wording: guiWording,
       summarize: (draft) => {
         const timeline = normalizeDraft(draft)
         return { timeline, summary: summarizeTimeline(timeline, lang) }
