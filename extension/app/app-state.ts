@@ -16,6 +16,7 @@ import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 import { keptStates, rememberState } from '../utils/last-state.ts'
+import { OPEN_HINT, openHint } from '../utils/start-read.ts'
 import { holdStart, releaseStart, started } from './start-gate.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
@@ -25,15 +26,8 @@ const readKept = () => keptStates().catch(() => [])
  * waiting): the open chat's history is read beside the projects instead of after them. Only a
  * hint: a wrong or missing one costs nothing but the usual read.
  */
-const OPEN_HINT = 'pagereel:open-session'
 const hint = {
-  get: (): string | null => {
-    try {
-      return globalThis.localStorage?.getItem(OPEN_HINT) ?? null
-    } catch {
-      return null
-    }
-  },
+  get: openHint,
   set(id: string) {
     try {
       globalThis.localStorage?.setItem(OPEN_HINT, id)

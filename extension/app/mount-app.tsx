@@ -8,6 +8,7 @@ import { fetchSessionMedia } from '../utils/api/media.ts'
 import { currentLang, initI18n, t } from '../utils/i18n.ts'
 import { downloadJob } from '../utils/job-download.ts'
 import { sendToBackground } from '../utils/messages.ts'
+import { endStartRead } from '../utils/start-read.ts'
 import { jobsItem } from '../utils/storage.ts'
 import { getWorkerUrl } from '../utils/worker-url.ts'
 import { started } from './start-gate.ts'
@@ -73,6 +74,8 @@ async function download(api: AppDeps['api'], jobId: string): Promise<void> {
  * and title follow it here.
  */
 export async function mountApp(root: HTMLElement): Promise<void> {
+  // What storage held as the page opened answers the start's reads only (utils/start-read.ts).
+  void started.then(endStartRead)
   // The models start reading storage (the projects, then the open chat) while the language is
   // read: asked after it, their answers come after it, so the first worker call has the language.
   const i18n = initI18n().catch(() => undefined)

@@ -1,5 +1,6 @@
 import { browser, type Browser } from 'wxt/browser'
 import { z } from 'zod/mini'
+import { forgetStartValue, startValue } from './start-read.ts'
 
 /** Every item of the extension lives in `storage.local`: `local:<name>`, stored under `<name>`. */
 export type StorageItemKey = `local:${string}`
@@ -35,8 +36,14 @@ export function defineParsedItem<S extends z.core.$ZodType>(
     const parsed = z.safeParse(schema, raw)
     return parsed.success ? parsed.data : fallback
   }
-  const read = async () => parse((await browser.storage.local.get(name))[name])
+  const get = async () => (await browser.storage.local.get(name))[name]
+  // At the page's start, answered by the read the page's first script made (start-read.ts).
+  const read = async () => {
+    const early = startValue(name)
+    return parse(early ? await early.catch(() => get()) : await get())
+  }
   const write = async (value: unknown) => {
+    forgetStartValue(name)
     // Nothing stored reads as the fallback, as a null would.
     if (value === undefined || value === null) await browser.storage.local.remove(name)
     else await browser.storage.local.set({ [name]: value })
@@ -51,7 +58,10 @@ export function defineParsedItem<S extends z.core.$ZodType>(
       await write(next)
       return next
     },
-    removeValue: () => browser.storage.local.remove(name),
+    removeValue: () => {
+      forgetStartValue(name)
+      return browser.storage.local.remove(name)
+    },
     watch(cb) {
       const listener = (changes: Record<string, Browser.storage.StorageChange>) => {
         const change = changes[name]
