@@ -1,3 +1,5 @@
+import type { InstallationRecord } from './installations/record.ts'
+
 /**
  * The worker's bindings: generated from wrangler.toml by `npm run cf-typegen` into
  * worker-configuration.d.ts (committed, reviewed), plus the optional secrets that are not in
@@ -20,5 +22,10 @@ export type AppEnv = {
   Variables: {
     /** Set by the installation auth middleware on every /v1 route except registration. */
     installationId: string
+    /**
+     * The keeper's record the key check read, its backend token included: a chat turn starts with
+     * it instead of asking the keeper again. Handed to the worker's own objects, never answered.
+     */
+    installation: InstallationRecord
   }
 }

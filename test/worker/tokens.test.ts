@@ -5,7 +5,9 @@ import { Credits } from '../../shared/api/credits.ts'
 import { ErrorEnvelope } from '../../shared/errors/codes.ts'
 import type { InstallationKeeper } from '../../worker/installations/keeper.ts'
 import { kvKey } from '../../worker/installations/record.ts'
-import { api, logOf, recordOf, register, sim } from './helpers.ts'
+import { createTokenSource } from '../../worker/installations/token-source.ts'
+import { runTurn } from './chat-helpers.ts'
+import { api, logOf, openSession, recordOf, register, sim } from './helpers.ts'
 
 function keeper(installationId: string): DurableObjectStub<InstallationKeeper> {
   return env.INSTALLATION_KEEPER.get(env.INSTALLATION_KEEPER.idFromName(installationId))
@@ -145,6 +147,54 @@ describe('token renewal through the keeper', () => {
     const again = await stub.renew(first.token ?? null)
     expect(again).toEqual(renewed)
     expect(logOf('anonymous-token', before)).toHaveLength(0)
+  })
+})
+
+describe('a chat turn’s token', () => {
+  it('comes from the record the key check read, without asking the keeper again', async ({
+    expect,
+  }) => {
+    const record = await recordOf((await register()).installationId)
+    // An id no keeper holds: a source that asked its keeper would be refused.
+    const unknown = `inst_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`
+    const handed = createTokenSource(env, unknown, { ...record, installationId: unknown })
+    expect(await handed.current()).toBe(record.token)
+    await expect(createTokenSource(env, unknown).current()).rejects.toThrow()
+  })
+
+  it('is renewed before the prompt when the record the key check read has run out', async ({
+    expect,
+  }) => {
+    const { installationId, key } = await register()
+    const sessionId = await openSession(key)
+    const first = await recordOf(installationId)
+    await ageToken(installationId)
+    sim.control.advanceClock(7 * 24 * 3600 * 1000)
+    const before = sim.log.length
+
+    const { events } = await runTurn(key, sessionId, 'make a video about the sea')
+    expect(events.at(-1)?.type).toBe('done')
+    expect(logOf('anonymous-token', before)).toHaveLength(1)
+    const renewed = await recordOf(installationId)
+    expect(renewed.token).not.toBe(first.token)
+    const prompts = logOf('run_sse', before)
+    expect(prompts.map((e) => e.headers['authorization'])).toEqual([`Bearer ${renewed.token}`])
+  })
+
+  it('is renewed once when the backend refuses the one the key check read', async ({ expect }) => {
+    const { installationId, key } = await register()
+    const sessionId = await openSession(key)
+    const first = await recordOf(installationId)
+    sim.control.expireToken(first.token as string)
+    const before = sim.log.length
+
+    const { events } = await runTurn(key, sessionId, 'make a video about the sea')
+    expect(events.at(-1)?.type).toBe('done')
+    expect(logOf('anonymous-token', before)).toHaveLength(1)
+    const renewed = await recordOf(installationId)
+    const prompts = logOf('run_sse', before).map((e) => e.headers['authorization'])
+    expect(prompts.at(-1)).toBe(`Bearer ${renewed.token}`)
+    expect(prompts.filter((p) => p === `Bearer ${renewed.token}`)).toHaveLength(1)
   })
 })
 

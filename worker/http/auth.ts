@@ -35,6 +35,7 @@ export const requireInstallation = createMiddleware<AppEnv>(
     if (!record || !(await hashesEqual(await sha256Hex(secret), record.secretHash)))
       return refuse(c, missed)
     c.set('installationId', installationId)
+    c.set('installation', record)
     return next()
   },
 )

@@ -8,10 +8,16 @@ import { isTokenFresh } from './token-policy.ts'
 /**
  * Reads the installation's record once from its keeper and renews through it. The id is always
  * one that passed the key check (a route's caller, or an object that stored it), so the keeper
- * is asked straight away, without the existence check a guessed id needs (record.ts).
+ * is asked straight away, without the existence check a guessed id needs (record.ts). `known`:
+ * the record the key check of the same request read (as current as the check that let it in), so
+ * the first call needs no keeper round trip; a refused token is renewed here as before.
  */
-export function createTokenSource(env: Env, installationId: string): TokenSource {
-  let record: InstallationRecord | undefined
+export function createTokenSource(
+  env: Env,
+  installationId: string,
+  known?: InstallationRecord,
+): TokenSource {
+  let record: InstallationRecord | undefined = known
   let token: string | undefined
 
   async function load(): Promise<InstallationRecord> {

@@ -94,7 +94,7 @@ const routes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
       const sent = await sessionObject(c.env, sessionId).sendMessage(
         c.var.installationId,
         c.req.valid('json'),
-        { stream },
+        { stream, installation: c.var.installation },
       )
       const { runId, events } = unwrap(sent)
       if (events === undefined) return c.json({ runId, sessionId }, 202)

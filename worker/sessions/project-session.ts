@@ -10,6 +10,7 @@ import { runEventStream, type RunListener, type StoredEvent } from '../chat/sse.
 import { chatTimings } from '../chat/timings.ts'
 import type { Env } from '../env.ts'
 import { WorkerError } from '../errors.ts'
+import type { InstallationRecord } from '../installations/record.ts'
 import { createUpstream } from '../installations/upstream-for.ts'
 import { newRunId } from './ids.ts'
 import { fail, ok, resultOf, type Result } from '../result.ts'
@@ -106,7 +107,14 @@ export class ProjectSession extends DurableObject<Env> {
   async sendMessage(
     installationId: string,
     message: SendMessageRequest,
-    { stream = false }: { stream?: boolean } = {},
+    {
+      stream = false,
+      installation,
+    }: {
+      stream?: boolean
+      /** The record the caller's key check read: the turn's token without another keeper call. */
+      installation?: InstallationRecord
+    } = {},
   ): Promise<Result<{ runId: string; events?: ReadableStream<Uint8Array> }>> {
     const session = await this.#ownedBy(installationId)
     if (session === undefined) return fail(new WorkerError('not_found'), 'send')
@@ -127,7 +135,12 @@ export class ProjectSession extends DurableObject<Env> {
       this.#append(runId, { type: 'notice', code: session.pending_notice })
       store.setPendingNotice(this.#sql, null)
     }
-    this.#startTurn(runId, message.text, session)
+    this.#startTurn(
+      runId,
+      message.text,
+      session,
+      installation?.installationId === installationId ? installation : undefined,
+    )
     await this.#ensureSweepAlarm()
     return accepted(runId)
   }
@@ -181,10 +194,15 @@ export class ProjectSession extends DurableObject<Env> {
     }
   }
 
-  #startTurn(runId: string, text: string, session: store.SessionRow): void {
+  #startTurn(
+    runId: string,
+    text: string,
+    session: store.SessionRow,
+    installation?: InstallationRecord,
+  ): void {
     const env = this.env
     const installationId = session.installation_id
-    const upstream = createUpstream(env, installationId)
+    const upstream = createUpstream(env, installationId, installation)
     const lang = /^zh\b/i.test(session.language) ? 'zh' : 'en'
     const turn = runChatTurn({
       openStream: (signal) =>
