@@ -2,7 +2,7 @@ import { describe, it } from 'vitest'
 import type { ChatEvent } from '../../shared/api/chat-events.ts'
 import { toApiError } from '../../shared/errors/table.ts'
 import { guiWording } from '../../worker/chat/gui-wording.ts'
-import { ReplyText } from '../../worker/chat/reply-text.ts'
+import { ReplyText, type GuiWording } from '../../worker/chat/reply-text.ts'
 import { runChatTurn } from '../../worker/chat/run-engine.ts'
 import { normalizeDraft, summarizeTimeline } from '../../worker/draft/index.ts'
 
@@ -156,11 +156,16 @@ describe('text at once', () => {
 })
 
 describe('ReplyText', () => {
+  /** A reply's text and what it lets out; `flushAfterMs` 0: the reader always counts as waiting. */
+  function replyOf(flushAfterMs: number, wording: GuiWording = guiWording) {
+    const out: string[] = []
+    return { out, reply: new ReplyText(wording, (d) => out.push(d), flushAfterMs) }
+  }
+
   it('translates whole sentences; to a reader who heard nothing yet, the safe start of the rest', ({
     expect,
   }) => {
-    const out: string[] = []
-    const reply = new ReplyText(guiWording, (d) => out.push(d), 60_000)
+    const { out, reply } = replyOf(60_000)
     reply.push('Open the timeline to check. Then cl')
     expect(out).toEqual([`Say "status" (I'll summarise the timeline) to check. Then `])
     reply.push('ick Export.')
@@ -171,8 +176,7 @@ describe('ReplyText', () => {
   })
 
   it('holds the rest in sentences while the reader has just heard some text', ({ expect }) => {
-    const out: string[] = []
-    const reply = new ReplyText(guiWording, (d) => out.push(d), 60_000)
+    const { out, reply } = replyOf(60_000)
     reply.push('Making your ')
     reply.push('video now, with music and ')
     expect(out).toEqual(['Making your '])
@@ -185,9 +189,7 @@ describe('ReplyText', () => {
   it('never lets out the start of a "temporary issue" before its sentence shows what it is', ({
     expect,
   }) => {
-    const out: string[] = []
-    // 0 ms: the reader always counts as waiting, so any safe start would go out at once.
-    const reply = new ReplyText(guiWording, (d) => out.push(d), 0)
+    const { out, reply } = replyOf(0)
     reply.push('I added the title. I have enc')
     reply.push('ountered a temporary ')
     reply.push('issue. Please try again.')
@@ -198,13 +200,11 @@ describe('ReplyText', () => {
   it('a rule that takes words already let out leaves the rest as it came, nothing lost or twice', ({
     expect,
   }) => {
-    const out: string[] = []
     // A translator that (wrongly) called its start safe, then rewrote it.
-    const wording = {
+    const { out, reply } = replyOf(0, {
       translate: (text: string) => ({ text: text.replace('Hello there', 'Hi'), actions: [] }),
       rewritableFrom: (text: string) => text.length,
-    }
-    const reply = new ReplyText(wording, (d) => out.push(d), 0)
+    })
     reply.push('Hello th')
     reply.push('ere, friend. Bye now.')
     reply.finish()
