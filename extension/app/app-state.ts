@@ -16,7 +16,7 @@ import { ProjectsModel, type ProjectsDeps } from '../models/ProjectsModel.ts'
 import { TimelineModel } from '../models/TimelineModel.ts'
 import { TrayModel, type TrayDeps } from '../models/TrayModel.ts'
 import { keptStates, rememberState } from '../utils/last-state.ts'
-import { OPEN_HINT, openHint } from '../utils/start-read.ts'
+import { openHint, setOpenHint } from '../utils/start-read.ts'
 import { holdStart, releaseStart, started } from './start-gate.ts'
 
 /** The last draft read per project: shown at once on the next open, read again behind it. */
@@ -26,16 +26,7 @@ const readKept = () => keptStates().catch(() => [])
  * waiting): the open chat's history is read beside the projects instead of after them. Only a
  * hint: a wrong or missing one costs nothing but the usual read.
  */
-const hint = {
-  get: openHint,
-  set(id: string) {
-    try {
-      globalThis.localStorage?.setItem(OPEN_HINT, id)
-    } catch {
-      // No localStorage here (a sandboxed context): the chat is read after the projects.
-    }
-  },
-}
+const hint = { get: openHint, set: setOpenHint }
 
 /** Uploaded tray images' bytes: needed by an upload or the preview's media, not the first paint. */
 const uploadedImages = () => import('../utils/uploaded-images.ts')

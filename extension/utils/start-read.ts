@@ -51,6 +51,15 @@ export function openHint(): string | null {
   }
 }
 
+/** Remembers the open project for the next open's start read. */
+export function setOpenHint(id: string): void {
+  try {
+    globalThis.localStorage?.setItem(OPEN_HINT, id)
+  } catch {
+    // No localStorage here (a sandboxed context): the chat is read after the projects.
+  }
+}
+
 /** Asks storage for what the start reads; run once, by the page's first script. */
 export function beginStartRead(): void {
   const hinted = openHint()

@@ -16,7 +16,9 @@ const MAX_HELD_CHARS = 400
 /** The backend's "I encountered a temporary issue" (contract: ignorable after normal output). */
 const TEMPORARY_ISSUE =
   /I (?:have )?encountered a temporary issue|我?遇到了?(?:一个)?临时(?:性)?问题/i
-/** How the issue's sentence opens (TEMPORARY_ISSUE), in lower case. */
+/** Where TEMPORARY_ISSUE can start: "I" (if the words after it go on as below), or 遇到. */
+const ISSUE_START = /\bi\b|我?遇到/gi
+/** How the English issue opens, in lower case. */
 const ISSUE_OPENINGS = ['i encountered', 'i have encountered']
 /** Text after the issue beyond this length is a real reply going on, not the issue's tail. */
 const MAX_ISSUE_TAIL_CHARS = 200
@@ -108,7 +110,8 @@ export class ReplyText {
     const cut =
       whole || ENDS_SENTENCE.test(held) ? held.length : (/\S+$/.exec(held)?.index ?? held.length)
     if (cut > early) this.release(held.slice(0, cut), early)
-    if (held.length > Math.max(cut, early)) this.sayRaw(held.slice(Math.max(cut, early)))
+    const rest = Math.max(cut, early)
+    if (rest < held.length) this.sayRaw(held.slice(rest))
     this.drain()
   }
 
@@ -258,7 +261,7 @@ function splitSentences(text: string): string[] {
 
 /** Where the "temporary issue" sentence may be starting, though only its first words have come. */
 function issueFrom(text: string): number {
-  for (const opening of text.matchAll(/\bi\b|我?遇到/gi)) {
+  for (const opening of text.matchAll(ISSUE_START)) {
     if (!/^i$/i.test(opening[0])) return opening.index
     const rest = text.slice(opening.index).toLowerCase().replace(/\s+/g, ' ')
     if (ISSUE_OPENINGS.some((p) => rest.startsWith(p) || p.startsWith(rest))) return opening.index
