@@ -1,6 +1,7 @@
 import type { StreamTargetChunk } from 'mediabunny'
 import type { AudioMixer, DrawContext } from '../preview/types.ts'
 import { chooseAudioCodec } from './audio-codec.ts'
+import { startAudioFeed, type AudioFeed } from './audio-feed.ts'
 import { H264_CODEC, VIDEO_BITRATE } from './encode-support.ts'
 import type { AudioChoice } from './render-messages.ts'
 
@@ -17,7 +18,7 @@ export interface EncodeOptions {
   fps: number
   durationMs: number
   frames: FrameSource
-  /** The sound, mixed a window at a time as the encoder goes; without it, no audio track. */
+  /** The sound, mixed a window at a time beside the picture; without it, no audio track. */
   audio?: AudioMixer | undefined
   audioChoice: AudioChoice
   /** Where the file goes; positions may go back (the reserved header is written last). */
@@ -36,13 +37,12 @@ export interface EncodeResult {
 const AUDIO_BITRATE = 160_000
 /** Sound is handed to the encoder this far ahead of the picture, so the muxer interleaves. */
 const AUDIO_LEAD_S = 1
-/** The mixer renders this much sound at a time (a few MB), whatever the video's length. */
-const MIX_WINDOW_S = 10
 
 /**
  * Encodes `frames` into an H.264 MP4 through WebCodecs and mediabunny. Each frame is drawn,
  * encoded and written before the next (awaiting `add()` is the backpressure), so memory does not
- * grow with the length; the moov box goes into space reserved at the start (fast start) from
+ * grow with the length; the sound is mixed and encoded beside the frames, a second or two ahead
+ * of them (startAudioFeed). The moov box goes into space reserved at the start (fast start) from
  * packet counts known in advance. mediabunny loads here, on first use, never in the popup.
  */
 export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
@@ -80,15 +80,18 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
     output.addAudioTrack(audio, { maximumPacketCount: Math.ceil(durationS * 100 * 1.34) + 32 })
   }
 
+  let feed: AudioFeed | undefined
   const abort = () => void output.cancel().catch(() => {})
   signal?.addEventListener('abort', abort, { once: true })
   try {
     await output.start()
-    const feeder = opts.audio && audio ? audioFeeder(mb, audio, opts.audio, durationS) : undefined
+    if (opts.audio && audio) feed = audioFeed(mb, audio, opts.audio, durationS)
     for (let i = 0; i < total; i++) {
       signal?.throwIfAborted()
       const timeMs = (i * 1000) / fps
-      await feeder?.upTo(timeMs / 1000 + AUDIO_LEAD_S)
+      // The sound runs ahead on its own; a frame waits only if the sound is behind it.
+      feed?.want(timeMs / 1000 + AUDIO_LEAD_S)
+      await feed?.reached(timeMs / 1000)
       await opts.frames.prepare?.(timeMs)
       const { canvas, ctx } = canvases[i % canvases.length]!
       opts.frames.draw(ctx, timeMs)
@@ -100,11 +103,12 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
       }
       opts.onProgress?.(i + 1, total)
     }
-    await feeder?.upTo(durationS)
+    await feed?.finish()
     signal?.throwIfAborted()
     await output.finalize()
     return { frames: total, audioCodec, mimeType: await output.getMimeType() }
   } catch (err) {
+    feed?.stop()
     if (output.state !== 'canceled' && output.state !== 'finalized') abort()
     throw signal?.aborted ? signal.reason : err
   } finally {
@@ -130,44 +134,30 @@ function canvasRing(width: number, height: number) {
   })
 }
 
-/**
- * Hands the mixer's sound to the encoder in one-second samples, never past the end: the mixer
- * renders `MIX_WINDOW_S` at a time, and only the window being fed is held.
- */
-function audioFeeder(
+/** The mixer's sound into mediabunny's audio source, one sample per second (see startAudioFeed). */
+function audioFeed(
   mb: typeof import('mediabunny'),
   source: InstanceType<typeof import('mediabunny').AudioSampleSource>,
   mixer: AudioMixer,
   durationS: number,
-) {
+): AudioFeed {
   const { sampleRate, channelCount } = mixer
-  const end = Math.min(Math.round(durationS * sampleRate), mixer.length)
-  const windowFrames = MIX_WINDOW_S * sampleRate
-  let at = 0
-  let win: { from: number; channels: Float32Array[] } | undefined
-  return {
-    async upTo(seconds: number): Promise<void> {
-      const until = Math.min(end, Math.round(seconds * sampleRate))
-      while (at < until) {
-        if (!win || at >= win.from + (win.channels[0]?.length ?? 0)) {
-          win = undefined // the last window goes before the next is rendered
-          win = { from: at, channels: await mixer.render(at, Math.min(windowFrames, end - at)) }
-        }
-        const inWin = at - win.from
-        const n = Math.min(sampleRate, until - at, win.channels[0]!.length - inWin)
-        const data = new Float32Array(n * channelCount)
-        win.channels.forEach((c, k) => data.set(c.subarray(inWin, inWin + n), k * n))
-        const sample = new mb.AudioSample({
-          data,
-          format: 'f32-planar',
-          numberOfChannels: channelCount,
-          sampleRate,
-          timestamp: at / sampleRate,
-        })
+  return startAudioFeed(
+    mixer,
+    async (data, from) => {
+      const sample = new mb.AudioSample({
+        data,
+        format: 'f32-planar',
+        numberOfChannels: channelCount,
+        sampleRate,
+        timestamp: from / sampleRate,
+      })
+      try {
         await source.add(sample)
+      } finally {
         sample.close()
-        at += n
       }
     },
-  }
+    durationS,
+  )
 }

@@ -93,6 +93,55 @@ async function streams(file: string): Promise<Array<{ codec_type: string; codec_
     .streams
 }
 
+/** Each decoded video frame's time, in the order ffmpeg presents them. */
+async function frameTimes(file: string): Promise<number[]> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'frame=pts_time',
+    '-of',
+    'csv=p=0',
+    file,
+  ])
+  return stdout.trim().split('\n').map(Number)
+}
+
+/** The sound's RMS level in blocks of `blockS` seconds (mono, decoded by ffmpeg). */
+async function soundLevels(file: string, blockS: number): Promise<number[]> {
+  const rate = 8000
+  const { stdout } = await run(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-map',
+      '0:a:0',
+      '-ac',
+      '1',
+      '-ar',
+      String(rate),
+      '-f',
+      'f32le',
+      '-',
+    ],
+    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+  )
+  const pcm = new Float32Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 4)
+  const block = Math.round(blockS * rate)
+  const levels: number[] = []
+  for (let at = 0; at + block <= pcm.length; at += block) {
+    let sum = 0
+    for (let i = at; i < at + block; i++) sum += pcm[i]! * pcm[i]!
+    levels.push(Math.sqrt(sum / block))
+  }
+  return levels
+}
+
 /** An image or a video frame as small RGB bytes (ffmpeg scales both the same way). */
 async function rgbThumb(input: string[], out: string): Promise<Buffer> {
   await run('ffmpeg', [
@@ -217,6 +266,18 @@ describe('export on this device', () => {
       expect(kinds.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual([
         done.audioCodec,
       ])
+      // Every frame, once, in order, one frame time apart.
+      const times = await frameTimes(file)
+      expect(times).toHaveLength((timeline.durationMs / 1000) * FPS)
+      times.forEach((t, i) => expect(t).toBeCloseTo(i / FPS, 3))
+      // The sound is whole: the tone in every 100 ms until the music's 1 s fade-out, no gap where
+      // one window of the mix or one sample handed to the encoder ends and the next begins.
+      const levels = await soundLevels(file, 0.1)
+      expect(levels.length).toBeGreaterThanOrEqual(19)
+      const full = levels.slice(1, 10)
+      expect(Math.min(...full)).toBeGreaterThan(0.01)
+      expect(Math.max(...full) / Math.min(...full)).toBeLessThan(1.1)
+      for (const l of levels.slice(10, 18)) expect(l).toBeGreaterThan(Math.min(...full) * 0.1)
 
       // Frame 15 (0.5 s: mid pan and zoom, title on screen) against the compositor's own still.
       const timeMs = 500
