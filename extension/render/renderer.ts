@@ -51,12 +51,16 @@ export function createRenderer(deps: RendererDeps) {
     const media = libraryFor(preview, cmd)
     let writable: FileSystemWritableFileStream | undefined
     try {
-      // The panel asked before the job existed; asked again here, a refusal is said plainly.
-      const support = await probeEncodeSupport([size])
-      if (!support.ok) throw new Error(ENCODE_SUPPORT_MESSAGE[support.reason])
       const compositor = preview.createCompositor(cmd.timeline, media, size)
-      // The sound is mixed a window at a time as the encoder goes, never held whole.
-      const audio = await preview.createAudioMixer(cmd.timeline, media, { sampleRate: SAMPLE_RATE })
+      // The panel asked before the job existed; asked again here, a refusal is said plainly. The
+      // sound (mixed a window at a time as the encoder goes, never held whole) is decoded and the
+      // first frame's pictures are loaded meanwhile, not one after another.
+      const [support, audio] = await Promise.all([
+        probeEncodeSupport([size]),
+        preview.createAudioMixer(cmd.timeline, media, { sampleRate: SAMPLE_RATE }),
+        compositor.prepare(0, { exact: true }),
+      ])
+      if (!support.ok) throw new Error(ENCODE_SUPPORT_MESSAGE[support.reason])
       signal.throwIfAborted()
       writable = await createOutputFile(cmd.jobId)
       let last = 0
