@@ -5,6 +5,7 @@ import type {
   MediaFailureReason,
   MediaLibrary,
 } from './types.ts'
+import { whenFrameDrawable } from './video-frame.ts'
 
 /** A fetch that failed for a reason the player can name. */
 export class MediaFetchError extends Error {
@@ -37,6 +38,12 @@ const NEAR_S = 0.04
 const LOAD_TIMEOUT_MS = 20_000
 /** How long an exact seek waits for its frame to be presented before drawing anyway. */
 const FRAME_WAIT_MS = 120
+/**
+ * How long a loaded video waits for its first frame to be drawable (see video-frame.ts) before it
+ * is used all the same: only when `loadeddata` came without one, and only until it comes. A
+ * browser's first decoder of a page took 230-830 ms for it, the next ones 15-60 ms.
+ */
+const FIRST_FRAME_WAIT_MS = 1000
 
 interface VideoEntry {
   el: HTMLVideoElement
@@ -116,14 +123,27 @@ export function createMediaLibrary(
       objectUrls.push(src)
       return new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => done(false, 'timeout'), LOAD_TIMEOUT_MS)
+        let settled = false
         const done = (ok: boolean, reason?: MediaFailureReason) => {
+          if (settled) return
+          settled = true
           clearTimeout(timer)
           el.onloadeddata = el.onerror = null
           if (!ok) fail(url, reason ?? 'unsupported')
           else notify()
           resolve(ok)
         }
-        el.onloadeddata = () => done(true)
+        // `loadeddata` can come before the first frame is drawable: a still drawn then (the
+        // player's first, at 0 s, needs no seek) would be black, and nothing would draw it again.
+        el.onloadeddata = () => {
+          el.onloadeddata = null
+          void whenFrameDrawable(el, {
+            waitMs: FIRST_FRAME_WAIT_MS,
+            late: notify,
+            giveUpMs: LOAD_TIMEOUT_MS,
+            gone: () => disposed,
+          }).then(() => done(true))
+        }
         el.onerror = () => done(false, 'unsupported')
         el.src = src
       })
