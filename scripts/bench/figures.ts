@@ -103,6 +103,16 @@ const BUDGETS: Array<{ budget: string; figure: string; bench: string }> = [
     bench: 'chat',
   },
   {
+    budget: 'added time to first text, highest concurrency not saturated',
+    figure: 'chat: added time to first text, highest',
+    bench: 'chat',
+  },
+  {
+    budget: 'added time per event, highest concurrency not saturated',
+    figure: 'chat: added time per event, highest',
+    bench: 'chat',
+  },
+  {
     budget: 'text latency median, 1 stream',
     figure: 'chat: text latency worker -> client, median, 1 stream',
     bench: 'chat',
@@ -140,8 +150,10 @@ export function printBudgets(results: BenchResult[]): string {
     const f = figures.find((x) => x.name.startsWith(b.figure))
     const result = results.find((r) => r.bench === b.bench)
     if (f) {
+      // Where the figure was taken, when its name says (the concurrency, the machine saturated).
+      const where = /\([^()]*%[^()]*\)$/.exec(f.name.slice(b.figure.length))?.[0]
       rows.push([
-        b.budget,
+        where ? `${b.budget} ${where}` : b.budget,
         `${f.value} ${f.unit}`.trim(),
         f.target,
         f.met === undefined ? '' : f.met ? 'yes' : 'NO',

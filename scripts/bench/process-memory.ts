@@ -64,6 +64,24 @@ export async function cpuMsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
+/** The whole machine's CPU time so far (/proc/stat), busy and in all, over every CPU, in ticks. */
+export async function machineCpu(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!
+  // cpu  user nice system idle iowait irq softirq steal (guest time is already in user).
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
+  const total = ticks.reduce((a, b) => a + b, 0)
+  return { busy: total - ticks[3]! - ticks[4]!, total }
+}
+
+/** The share of the machine's CPU that was busy between two `machineCpu()` readings, 0-1. */
+export function busyShare(
+  from: { busy: number; total: number },
+  to: { busy: number; total: number },
+): number {
+  const total = to.total - from.total
+  return total > 0 ? (to.busy - from.busy) / total : 0
+}
+
 /**
  * wrangler dev's two workerd processes for `workerUrl`: its dev proxy, which holds the public port
  * (`entry=` on its command line), and the one running the worker, the proxy's sibling (so another
