@@ -117,13 +117,15 @@ export async function encodeVideo(opts: EncodeOptions): Promise<EncodeResult> {
 }
 
 /**
- * mediabunny lets 4 frames wait in the encoder's queue, and the encoder holds one more while it
- * works. Each of those frames is a snapshot of its canvas; drawing on a canvas whose snapshot is
- * still held makes Chromium copy it first, which took ~25 ms of the main thread per 1080p frame
- * (more than the encoder's own work). Drawing each frame on the next of enough canvases never
- * touches a held one.
+ * Each frame handed to the encoder is a snapshot of its canvas, held until the encoder is done with
+ * it: mediabunny lets 4 frames wait in the encoder's queue, and Chromium's encoder works on up to 5
+ * more at once (its ComputeMaxActiveEncodes). Drawing on a canvas whose snapshot is still held
+ * makes Chromium copy it first, ~25 ms of the main thread per 1080p frame. With 6 canvases that
+ * still happened often enough to cost the main thread ~12 ms a frame against ~7 ms with 10, and the
+ * copies raised the renderer's peak memory (650 against 490-530 MB in the bench). Drawing each frame
+ * on the next of 4 + 5 + 1 canvases never touches a held one.
  */
-const CANVAS_RING = 6
+const CANVAS_RING = 10
 
 function canvasRing(width: number, height: number) {
   return Array.from({ length: CANVAS_RING }, () => {
