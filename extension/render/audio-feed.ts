@@ -20,6 +20,8 @@ export function startAudioFeed(mixer: AudioMixer, sink: AudioSink, durationS: nu
   /** Frames handed to the sink, and frames asked for so far. */
   let fed = 0
   let wanted = 0
+  /** Where the pump last waited for `wanted` to pass: only that crossing needs to wake it. */
+  let waitingAt = 0
   let stopped = false
   let failure: { error: unknown } | undefined
   let wake: () => void = () => {}
@@ -49,6 +51,7 @@ export function startAudioFeed(mixer: AudioMixer, sink: AudioSink, durationS: nu
       if (length <= 0) throw new Error('The sound mixer gave an empty window')
       next = mixWindow(win.from + length)
       for (let at = win.from; at < win.from + length;) {
+        waitingAt = at
         while (wanted <= at && !stopped) await changed
         if (stopped) return
         const n = Math.min(sampleRate, win.from + length - at)
@@ -77,8 +80,10 @@ export function startAudioFeed(mixer: AudioMixer, sink: AudioSink, durationS: nu
   function want(seconds: number): void {
     const frames = framesAt(seconds)
     if (frames <= wanted) return
+    // Called every frame: the pump is woken only when it has a second to feed.
+    const wake = wanted <= waitingAt && frames > waitingAt
     wanted = frames
-    notify()
+    if (wake) notify()
   }
   /** Resolves once the sound is handed over up to `seconds`; rejects if the feed failed. */
   async function reached(seconds: number): Promise<void> {
