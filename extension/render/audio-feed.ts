@@ -81,9 +81,9 @@ export function startAudioFeed(mixer: AudioMixer, sink: AudioSink, durationS: nu
     const frames = framesAt(seconds)
     if (frames <= wanted) return
     // Called every frame: the pump is woken only when it has a second to feed.
-    const wake = wanted <= waitingAt && frames > waitingAt
+    const crossing = wanted <= waitingAt && frames > waitingAt
     wanted = frames
-    if (wake) notify()
+    if (crossing) notify()
   }
   /** Resolves once the sound is handed over up to `seconds`; rejects if the feed failed. */
   async function reached(seconds: number): Promise<void> {
