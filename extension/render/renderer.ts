@@ -55,12 +55,14 @@ export function createRenderer(deps: RendererDeps) {
       // The panel asked before the job existed; asked again here, a refusal is said plainly. The
       // sound (mixed a window at a time as the encoder goes, never held whole) is decoded and the
       // first frame's pictures are loaded meanwhile, not one after another.
-      const [support, audio] = await Promise.all([
-        probeEncodeSupport([size]),
-        preview.createAudioMixer(cmd.timeline, media, { sampleRate: SAMPLE_RATE }),
-        compositor.prepare(0, { exact: true }),
-      ])
+      // The refusal comes first even when the sound fails too: it is the reason to tell.
+      const mixing = preview.createAudioMixer(cmd.timeline, media, { sampleRate: SAMPLE_RATE })
+      const firstFrame = compositor.prepare(0, { exact: true })
+      mixing.catch(() => {})
+      firstFrame.catch(() => {})
+      const support = await probeEncodeSupport([size])
       if (!support.ok) throw new Error(ENCODE_SUPPORT_MESSAGE[support.reason])
+      const [audio] = await Promise.all([mixing, firstFrame])
       signal.throwIfAborted()
       writable = await createOutputFile(cmd.jobId)
       let last = 0
