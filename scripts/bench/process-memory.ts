@@ -83,6 +83,44 @@ export function busyShare(
 }
 
 /**
+ * Samples, every `everyMs` until stopped, the machine's CPU and the CPU time of `pids`, and gives
+ * the busiest `windowMs` of each: the machine's busy share (0-1 of all CPUs) and the processes'
+ * CPU time over wall time (1 = one core). A burst that saturates for a second shows here even when
+ * the average over a long run does not.
+ */
+export function sampleBusiest(pids: number[], everyMs = 250, windowMs = 1000) {
+  const samples: Array<{ at: number; cpu: number; machine: { busy: number; total: number } }> = []
+  let running = true
+  const read = async () => ({
+    at: performance.now(),
+    cpu: (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0),
+    machine: await machineCpu(),
+  })
+  const loop = (async () => {
+    while (running) {
+      samples.push(await read())
+      await new Promise((r) => setTimeout(r, everyMs))
+    }
+    samples.push(await read())
+  })()
+  return {
+    async stop(): Promise<{ machine: number; processes: number }> {
+      running = false
+      await loop
+      let machine = 0
+      let processes = 0
+      for (const [i, a] of samples.entries()) {
+        const b = samples.slice(i + 1).find((s) => s.at - a.at >= windowMs)
+        if (!b) break
+        machine = Math.max(machine, busyShare(a.machine, b.machine))
+        processes = Math.max(processes, (b.cpu - a.cpu) / (b.at - a.at))
+      }
+      return { machine, processes }
+    },
+  }
+}
+
+/**
  * wrangler dev's two workerd processes for `workerUrl`: its dev proxy, which holds the public port
  * (`entry=` on its command line), and the one running the worker, the proxy's sibling (so another
  * wrangler dev's workerd, such as the chat bench's baseline, is never counted as this worker).
