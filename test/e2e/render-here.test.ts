@@ -5,7 +5,7 @@ import { promisify } from 'node:util'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listDownloads, waitForNewDownload } from './lib/downloads.ts'
-import { probeVideo } from './lib/media-probe.ts'
+import { frameTimes, probeVideo } from './lib/media-probe.ts'
 import { Messages } from './lib/messages.ts'
 import { recordNotifications, waitForNotification } from './lib/notifications.ts'
 import { SITE_DIR, startPageServer, type PageServer } from './lib/page-server.ts'
@@ -91,22 +91,6 @@ async function streams(file: string): Promise<Array<{ codec_type: string; codec_
   ])
   return (JSON.parse(stdout) as { streams: Array<{ codec_type: string; codec_name: string }> })
     .streams
-}
-
-/** Each decoded video frame's time, in the order ffmpeg presents them. */
-async function frameTimes(file: string): Promise<number[]> {
-  const { stdout } = await run('ffprobe', [
-    '-v',
-    'error',
-    '-select_streams',
-    'v:0',
-    '-show_entries',
-    'frame=pts_time',
-    '-of',
-    'csv=p=0',
-    file,
-  ])
-  return stdout.trim().split('\n').map(Number)
 }
 
 /** The sound's RMS level in blocks of `blockS` seconds (mono, decoded by ffmpeg). */
