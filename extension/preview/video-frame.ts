@@ -1,18 +1,47 @@
+/** What the check draws on: a 1×1 2D context (an OffscreenCanvas where there is one). */
+export type ProbeContext = Pick<
+  CanvasRenderingContext2D,
+  'clearRect' | 'drawImage' | 'getImageData'
+>
+
+let sharedProbe: ProbeContext | null | undefined
+function probeContext(): ProbeContext | null {
+  if (sharedProbe === undefined) {
+    const opts = { willReadFrequently: true }
+    if (typeof OffscreenCanvas === 'function') {
+      sharedProbe = new OffscreenCanvas(1, 1).getContext('2d', opts) as ProbeContext | null
+    } else if (typeof document !== 'undefined') {
+      const canvas = document.createElement('canvas')
+      canvas.width = canvas.height = 1
+      sharedProbe = canvas.getContext('2d', { willReadFrequently: true })
+    } else {
+      sharedProbe = null
+    }
+  }
+  return sharedProbe ?? null
+}
+
 /**
  * Whether a `<video>` has a frame to draw right now. Chromium can fire `loadeddata` (at
  * HAVE_ENOUGH_DATA even) before the first decoded frame has reached the element: a paused,
  * off-page element at `preload=metadata` every time, at `auto` now and then (~0.1-1 % of loads).
- * Drawn then, it paints nothing. Building a `VideoFrame` from it throws InvalidStateError in
- * exactly that case, and reads no pixels (~0.1 ms). Any other answer (no WebCodecs, another
- * error) is taken as a frame: this only ever holds a draw back when there is surely none.
+ * Drawn then, it paints nothing. So the element is drawn on a cleared 1×1 canvas: a frame, even a
+ * black one, leaves an opaque pixel; no frame leaves it transparent (~1-2 ms). (`new VideoFrame(el)`
+ * refusing was the first test: on a loaded machine it was built while a draw still painted
+ * nothing, 2 of 5 stills in a run.) Anything that stops the check (no canvas, a tainted element)
+ * is taken as a frame: this only ever holds a draw back when there is surely none.
  */
-export function hasDrawableFrame(el: HTMLVideoElement): boolean {
-  if (typeof VideoFrame !== 'function') return true
+export function hasDrawableFrame(
+  el: HTMLVideoElement,
+  probe: ProbeContext | null = probeContext(),
+): boolean {
+  if (!probe) return true
   try {
-    new VideoFrame(el).close()
+    probe.clearRect(0, 0, 1, 1)
+    probe.drawImage(el, 0, 0, 1, 1)
+    return probe.getImageData(0, 0, 1, 1).data[3]! > 0
+  } catch {
     return true
-  } catch (err) {
-    return !(err instanceof DOMException && err.name === 'InvalidStateError')
   }
 }
 
@@ -30,6 +59,8 @@ export interface FrameWait {
   giveUpMs: number
   /** The element is being let go of: stop watching. */
   gone(): boolean
+  /** Whether the element has a frame to draw (hasDrawableFrame; tests give their own). */
+  drawable?: (el: HTMLVideoElement) => boolean
 }
 
 /**
@@ -40,7 +71,8 @@ export interface FrameWait {
  * not at all, so the frame is also looked for every few ms.
  */
 export function whenFrameDrawable(el: HTMLVideoElement, wait: FrameWait): Promise<void> {
-  if (hasDrawableFrame(el)) return Promise.resolve()
+  const hasFrame = wait.drawable ?? ((v: HTMLVideoElement) => hasDrawableFrame(v))
+  if (hasFrame(el)) return Promise.resolve()
   return new Promise((resolve) => {
     const start = performance.now()
     let waitOver = false
@@ -50,9 +82,9 @@ export function whenFrameDrawable(el: HTMLVideoElement, wait: FrameWait): Promis
       if (finished) return
       clearTimeout(timer)
       const waited = performance.now() - start
-      if (wait.gone() || hasDrawableFrame(el) || waited >= wait.giveUpMs) {
+      if (wait.gone() || hasFrame(el) || waited >= wait.giveUpMs) {
         finished = true
-        if (waitOver && !wait.gone() && hasDrawableFrame(el)) wait.late()
+        if (waitOver && !wait.gone() && hasFrame(el)) wait.late()
         return resolve()
       }
       if (!waitOver && waited >= wait.waitMs) {

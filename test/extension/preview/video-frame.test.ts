@@ -3,13 +3,14 @@ import {
   hasDrawableFrame,
   whenFrameDrawable,
   type FrameWait,
+  type ProbeContext,
 } from '../../../extension/preview/video-frame.ts'
 
 // The decisions about waiting, on a stand-in element whose frame arrives when a test says so.
 // What Chromium really does (loadeddata before the frame; the frame callback that brings it) is
 // checked in the real browser: test/preview/first-frame.test.ts.
 
-/** An element with no frame until `present()`; `VideoFrame` of it throws as Chromium's does. */
+/** An element with no frame until `present()`. */
 function standIn() {
   const callbacks: Array<() => void> = []
   const el = {
@@ -27,12 +28,17 @@ function standIn() {
   }
 }
 
-class StandInVideoFrame {
-  constructor(el: { drawable?: boolean; error?: string }) {
-    if (el.error) throw new DOMException('refused', el.error)
-    if (!el.drawable) throw new DOMException('no frame yet', 'InvalidStateError')
-  }
-  close() {}
+/** A 1×1 canvas as the check uses it: a drawn frame leaves an opaque pixel, no frame leaves none. */
+function probeOf(refuse?: string) {
+  let alpha = 0
+  return {
+    clearRect: () => void (alpha = 0),
+    drawImage: (el: { drawable?: boolean }) => void (alpha = el.drawable ? 255 : alpha),
+    getImageData: () => {
+      if (refuse) throw new DOMException('refused', refuse)
+      return { data: new Uint8ClampedArray([0, 0, 0, alpha]) }
+    },
+  } as unknown as ProbeContext
 }
 
 function settles(p: Promise<void>) {
@@ -41,11 +47,16 @@ function settles(p: Promise<void>) {
   return state
 }
 
-const WAIT: FrameWait = { waitMs: 1000, giveUpMs: 20_000, late: () => {}, gone: () => false }
+const WAIT: FrameWait = {
+  waitMs: 1000,
+  giveUpMs: 20_000,
+  late: () => {},
+  gone: () => false,
+  drawable: (el) => hasDrawableFrame(el, probeOf()),
+}
 
 beforeEach(() => {
   vi.useFakeTimers()
-  vi.stubGlobal('VideoFrame', StandInVideoFrame)
 })
 afterEach(() => vi.useRealTimers())
 
@@ -109,12 +120,19 @@ describe('waiting for a video’s first drawable frame', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('takes anything but “no frame yet” as a frame: it never holds a draw back otherwise', () => {
-    const el = { error: 'SecurityError' } as unknown as HTMLVideoElement
-    expect(hasDrawableFrame(el)).toBe(true)
-    expect(hasDrawableFrame({} as unknown as HTMLVideoElement)).toBe(false)
-    vi.unstubAllGlobals()
-    vi.stubGlobal('VideoFrame', undefined)
-    expect(hasDrawableFrame({} as unknown as HTMLVideoElement)).toBe(true)
+  it('reads a frame from the drawn pixel: opaque is a frame (even a black one), none is not', () => {
+    const el = (drawable: boolean) => ({ drawable }) as unknown as HTMLVideoElement
+    expect(hasDrawableFrame(el(true), probeOf())).toBe(true)
+    expect(hasDrawableFrame(el(false), probeOf())).toBe(false)
+    // The probe is cleared each time: an earlier element's frame does not count for the next.
+    const probe = probeOf()
+    expect(hasDrawableFrame(el(true), probe)).toBe(true)
+    expect(hasDrawableFrame(el(false), probe)).toBe(false)
+  })
+
+  it('takes anything that stops the check as a frame: it never holds a draw back otherwise', () => {
+    const noFrame = { drawable: false } as unknown as HTMLVideoElement
+    expect(hasDrawableFrame(noFrame, probeOf('SecurityError'))).toBe(true)
+    expect(hasDrawableFrame(noFrame, null)).toBe(true)
   })
 })
