@@ -80,7 +80,14 @@ import { fileURLToPath } from 'node:url'
 import type { LoggedRequest, SimulatorConfigPatch } from '../../test/simulator/index.ts'
 import type { Figure } from './figures.ts'
 import { benchEngineCpu, recordTurns } from './engine-cpu.ts'
-import { busyShare, cpuMsOf, machineCpu, sampleBusiest, workerdRoles } from './process-memory.ts'
+import {
+  busyShare,
+  cpuMsOf,
+  cpuMsOfAll,
+  machineCpu,
+  sampleBusiest,
+  workerdRoles,
+} from './process-memory.ts'
 import { startSimulator, type RunningSimulator } from '../../test/simulator/serve.ts'
 import { RENDER_SIMULATOR } from './render-polling.ts'
 import { median, quantile, round } from './stats.ts'
@@ -643,7 +650,7 @@ function figuresOf(
  * each from its own address (the document is rate limited per address).
  */
 export async function requestFloor(workerUrl: string, pids: number[]): Promise<number> {
-  const cpu = async () => (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0)
+  const cpu = () => cpuMsOfAll(pids)
   const get = (i: number) =>
     fetch(`${workerUrl}/v1/openapi.json`, {
       headers: { 'CF-Connecting-IP': `203.0.113.${(i % 250) + 1}` },
@@ -714,8 +721,7 @@ async function runRound(
     workerSessions.push({ inst, sessionId: (await inst.createSession('en')).sessionId })
   }
   const cpuNow = async () => {
-    const sum = async (list: number[]) =>
-      (await Promise.all(list.map(cpuMsOf))).reduce((x, y) => x + y, 0)
+    const sum = cpuMsOfAll
     const { simA, simB, proxy, worker, baseline } = ctx.pids
     return {
       direct: await cpuMsOf(simA),

@@ -82,6 +82,11 @@ export function busyShare(
   return total > 0 ? (to.busy - from.busy) / total : 0
 }
 
+/** CPU time (user + system) the processes have used so far, together, in ms. */
+export async function cpuMsOfAll(pids: number[]): Promise<number> {
+  return (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0)
+}
+
 /**
  * Samples, every `everyMs` until stopped, the machine's CPU and the CPU time of `pids`, and gives
  * the busiest `windowMs` of each: the machine's busy share (0-1 of all CPUs) and the processes'
@@ -93,7 +98,7 @@ export function sampleBusiest(pids: number[], everyMs = 250, windowMs = 1000) {
   let running = true
   const read = async () => ({
     at: performance.now(),
-    cpu: (await Promise.all(pids.map(cpuMsOf))).reduce((a, b) => a + b, 0),
+    cpu: await cpuMsOfAll(pids),
     machine: await machineCpu(),
   })
   const loop = (async () => {

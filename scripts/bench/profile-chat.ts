@@ -21,7 +21,7 @@ import { killGroupsOnExit, stopAllGroups } from '../lib/processes.ts'
 import { startWorker } from '../lib/worker.ts'
 import { readRun, registerInstallation, type WorkerApi } from '../lib/worker-api.ts'
 import { CHAT_SIMULATOR, requestFloor } from './chat-relay.ts'
-import { cpuMsOf, workerdRoles } from './process-memory.ts'
+import { cpuMsOfAll, workerdRoles } from './process-memory.ts'
 import { round } from './stats.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -246,7 +246,7 @@ try {
   await turns(apis, worker.url, 4)
   // First the figure, with no profiler attached (it costs CPU of its own).
   const { worker: workerPids } = await workerdRoles(worker.url)
-  const cpuNow = async () => (await Promise.all(workerPids.map(cpuMsOf))).reduce((a, b) => a + b, 0)
+  const cpuNow = () => cpuMsOfAll(workerPids)
   const cpu = await turns(apis, worker.url, TURNS, cpuNow)
   const floor = await requestFloor(worker.url, workerPids)
   console.log(
