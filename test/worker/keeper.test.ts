@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, it } from 'vitest'
 import { InstallationInfo } from '../../shared/api/installations.ts'
 import { kvKey } from '../../worker/installations/record.ts'
-import { api, register } from './helpers.ts'
+import { api, register, uniqueIp } from './helpers.ts'
 
 const keeper = (name: string) =>
   env.INSTALLATION_KEEPER.get(env.INSTALLATION_KEEPER.idFromName(name))
@@ -58,6 +58,25 @@ describe('reading an installation', () => {
     expect(InstallationInfo.parse(await res.json()).installationId).toBe(installationId)
     const credits = await api('/v1/credits', {}, key)
     expect(credits.status).toBe(200)
+  })
+
+  it('charges a verified installation no failed attempts while KV lacks its record', async ({
+    expect,
+  }) => {
+    const ip = uniqueIp()
+    const at = { headers: { 'CF-Connecting-IP': ip } }
+    const { installationId, key } = await register()
+    expect((await api('/v1/installations/me', at, key)).status).toBe(200)
+    // This location's KV loses the record: an id not verified here would pay a failed attempt
+    // per call, and the address's budget (20 a minute) would end in 429.
+    await env.INSTALLATIONS.delete(kvKey(installationId))
+    const statuses: number[] = []
+    for (let i = 0; i < 25; i += 1)
+      statuses.push((await api('/v1/installations/me', at, key)).status)
+    expect(statuses).toEqual(Array(25).fill(200))
+    // Known or not, the secret is still checked against the keeper's.
+    const wrong = `${installationId}.${'0'.repeat(64)}`
+    expect((await api('/v1/installations/me', {}, wrong)).status).toBe(401)
   })
 
   it('treats an unreadable KV record as missing rather than trusting it', async ({ expect }) => {

@@ -5,13 +5,15 @@ import type { AppEnv } from '../env.ts'
 import { WorkerError } from '../errors.ts'
 import { isRegistered, keeperOf } from '../installations/record.ts'
 import { sha256Hex } from '../installations/secret.ts'
+import { forget, remember } from '../installations/verified-ids.ts'
 import { countFailure } from './rate-limit.ts'
 
 /**
  * Ties every call to an installation: `Authorization: Bearer <installationId>.<secret>`. The
  * secret's SHA-256 is compared in constant time with the hash the installation's keeper holds (the
  * single writer, so a reset key fails at once; KV is only a cache). The keeper is asked only for an
- * id that exists (KV, else the registry), so a guessed id creates no storage. An id KV does not know
+ * id that exists (verified here before, else KV, else the registry), so a guessed id creates no
+ * storage. An id KV does not know
  * costs the caller's address one failed attempt before the registry is asked, and every refusal
  * costs one too: past the budget the answer is 429. Any failure is the same `unauthorized`,
  * whatever was wrong. On success `c.var.installationId` is set.
@@ -32,8 +34,10 @@ export const requireInstallation = createMiddleware<AppEnv>(
     }
     if (!(await isRegistered(c.env, installationId, onMiss))) return refuse(c, missed)
     const record = await keeperOf(c.env, installationId).getRecord()
+    if (!record) forget(installationId)
     if (!record || !(await hashesEqual(await sha256Hex(secret), record.secretHash)))
       return refuse(c, missed)
+    remember(installationId)
     c.set('installationId', installationId)
     c.set('installation', record)
     return next()

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Language, TokenKind } from '../../shared/api/installations.ts'
 import type { Env } from '../env.ts'
 import { registryOf } from './registry.ts'
+import { isVerified } from './verified-ids.ts'
 
 export const InstallationId = z.string().regex(/^inst_[A-Za-z0-9]{16,64}$/)
 
@@ -56,15 +57,17 @@ export function keeperOf(env: Env, installationId: string) {
 }
 
 /**
- * Whether an installation id exists, checked without touching its keeper: KV first (a cache that
- * knows almost every live id), the registry when KV does not. `onMiss` runs before the registry is
- * asked (the key check counts the miss against the caller's address there).
+ * Whether an installation id exists, checked without touching its keeper: an id this isolate saw
+ * verified (verified-ids.ts), else KV (a cache that knows almost every live id), the registry when
+ * KV does not. `onMiss` runs before the registry is asked (the key check counts the miss against
+ * the caller's address there).
  */
 export async function isRegistered(
   env: Env,
   installationId: string,
   onMiss?: () => Promise<void>,
 ): Promise<boolean> {
+  if (isVerified(installationId)) return true
   // Existence only (the keeper's record is the one read): every keyed call passes here.
   if ((await env.INSTALLATIONS.get(kvKey(installationId)).catch(() => null)) !== null) return true
   await onMiss?.()
