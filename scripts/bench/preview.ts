@@ -4,7 +4,10 @@
  * - first preview frame: a returning user opens the popup; the player notes performance.now()
  *   (whose origin is the navigation's start) on its canvas (`data-first-frame`) when the first
  *   frame of the draft is drawn with its media (fetched through the worker's media route, as in
- *   use). Median and p95 of REOPENS opens; the first open made the project (one chat turn).
+ *   use). The first open made the project (one chat turn). The budget's figure is taken as the
+ *   popup's is (extension.ts), with no DevTools client on any page (open-chain.ts): median and p95
+ *   of REOPENS opens, and their ratio to an empty extension page. The same opens by Playwright
+ *   (its DevTools session on each page) are an informative figure.
  * - playback at the popup's size: PLAY_MS of playback from the start; frames drawn and frames
  *   dropped (a frame interval over 1.5 × 1/60 s), as the player's engine counts them.
  * @module
@@ -15,17 +18,75 @@ import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
 import { launchExtensionBrowser } from '../../test/e2e/lib/browser.ts'
 import type { Figure } from './figures.ts'
+import { openWithoutDevTools } from './open-chain.ts'
 import { median, quantile, round } from './stats.ts'
 
 const FIRST_FRAME_TARGET_MS = 300
-const REOPENS = 7
+const REOPENS = 15
 const PLAY_MS = 5000
 const POPUP = { width: 400, height: 600 }
 const COMPOSER = '#composer-input'
 const CANVAS = '.preview-canvas'
 
+/** Notes the player's first-frame time (`data-first-frame`) in `window.__frameAt` for the chain. */
+const MARK_FIRST_FRAME = `(() => {
+  if (!location.pathname.endsWith('/popup.html')) return
+  new MutationObserver(() => {
+    const canvas = document.querySelector('${CANVAS}[data-first-frame]')
+    if (canvas && window.__frameAt === undefined)
+      window.__frameAt = Number(canvas.getAttribute('data-first-frame'))
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-first-frame'] })
+})()`
+
 export async function benchPreview(extensionDir: string): Promise<Figure[]> {
   const profile = await mkdtemp(join(tmpdir(), 'pagereel-bench-preview-'))
+  try {
+    const attached = await openWithPlaywright(extensionDir, profile)
+    const free = await openWithoutDevTools({
+      extensionDir,
+      userDataDir: join(profile, 'user'),
+      extensionId: attached.extensionId,
+      markScript: MARK_FIRST_FRAME,
+      mark: '__frameAt',
+      opens: REOPENS,
+    })
+    const med = median(free.reopens)
+    const { stats } = attached
+    return [
+      {
+        name: 'preview: first frame after the popup opens (returning user), median',
+        value: round(med),
+        unit: 'ms',
+        target: `≤ ${FIRST_FRAME_TARGET_MS} ms`,
+        met: med <= FIRST_FRAME_TARGET_MS,
+        detail: `p95 ${round(quantile(free.reopens, 0.95))} ms over ${REOPENS} opens with no DevTools client attached; ratio ${round(med / median(free.blank))} to an empty extension page (${round(median(free.blank))} ms); media through the worker's media route`,
+      },
+      {
+        name: 'preview: opened by Playwright, first frame, median',
+        value: round(median(attached.opens)),
+        unit: 'ms',
+        target: '(informative)',
+        detail: `p95 ${round(quantile(attached.opens, 0.95))} ms: the same ${REOPENS} opens with Playwright's DevTools session on each page`,
+      },
+      {
+        name: `preview: dropped frames in ${PLAY_MS / 1000} s of playback at popup size`,
+        value: stats.dropped,
+        unit: 'frames',
+        target: '0',
+        met: stats.dropped === 0,
+        detail: `${stats.frames} frames drawn at ${stats.width}×${stats.height}; dropped = interval > 1.5 × 1/60 s`,
+      },
+    ]
+  } finally {
+    await rm(profile, { recursive: true, force: true })
+  }
+}
+
+/**
+ * On a fresh profile: the first open makes the project, then REOPENS opens and the playback, each
+ * page opened and watched by Playwright.
+ */
+async function openWithPlaywright(extensionDir: string, profile: string) {
   const browser = await launchExtensionBrowser({
     extensionDir,
     userDataDir: join(profile, 'user'),
@@ -63,28 +124,9 @@ export async function benchPreview(extensionDir: string): Promise<Figure[]> {
       height: c.height,
     }))
     await page.close()
-    const med = median(opens)
-    return [
-      {
-        name: 'preview: first frame after the popup opens (returning user), median',
-        value: round(med),
-        unit: 'ms',
-        target: `≤ ${FIRST_FRAME_TARGET_MS} ms`,
-        met: med <= FIRST_FRAME_TARGET_MS,
-        detail: `p95 ${round(quantile(opens, 0.95))} ms over ${REOPENS} opens; media through the worker's media route`,
-      },
-      {
-        name: `preview: dropped frames in ${PLAY_MS / 1000} s of playback at popup size`,
-        value: stats.dropped,
-        unit: 'frames',
-        target: '0',
-        met: stats.dropped === 0,
-        detail: `${stats.frames} frames drawn at ${stats.width}×${stats.height}; dropped = interval > 1.5 × 1/60 s`,
-      },
-    ]
+    return { opens, stats, extensionId: browser.extensionId }
   } finally {
     await browser.close().catch(() => undefined)
-    await rm(profile, { recursive: true, force: true })
   }
 }
 
