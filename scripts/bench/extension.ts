@@ -18,12 +18,10 @@
  *   an informative figure: they cost the popup about 50 ms more, the empty page almost nothing.
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
 import { launchExtensionBrowser } from '../../test/e2e/lib/browser.ts'
-import { openWithoutDevTools, writeEmptyPage, type OpenTimes } from './open-chain.ts'
+import { timeOpens, writeEmptyPage, type OpenTimes } from './open-chain.ts'
 import { firstPaintScripts, POPUP_GZIP_BUDGET_BYTES, totalOf } from '../lib/popup-size.ts'
 import type { Figure } from './figures.ts'
 import { median, quantile, round } from './stats.ts'
@@ -95,22 +93,15 @@ export async function benchExtension(extensionDir: string): Promise<Figure[]> {
 async function timeToUsable(
   extensionDir: string,
 ): Promise<{ first: number; attached: OpenTimes } & OpenTimes> {
-  const profile = await mkdtemp(join(tmpdir(), 'pagereel-bench-profile-'))
-  try {
-    const attached = await openWithPlaywright(extensionDir, profile)
-    const free = await openWithoutDevTools({
-      extensionDir,
-      userDataDir: join(profile, 'user'),
-      extensionId: attached.extensionId,
-      markScript: MARK_USABLE,
-      mark: '__usableAt',
-      opens: REOPENS,
-      hash: 'with-reply',
-    })
-    return { first: attached.first, attached, ...free }
-  } finally {
-    await rm(profile, { recursive: true, force: true })
-  }
+  const { attached, free } = await timeOpens({
+    extensionDir,
+    withPlaywright: (profile) => openWithPlaywright(extensionDir, profile),
+    markScript: MARK_USABLE,
+    mark: '__usableAt',
+    opens: REOPENS,
+    hash: 'with-reply',
+  })
+  return { first: attached.first, attached, ...free }
 }
 
 /**

@@ -11,10 +11,11 @@
  * frame).
  * @module
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
+import { tmpdir } from 'node:os'
 import { CHROMIUM_PATH, chromiumArgs } from '../../test/e2e/lib/browser.ts'
 import { freePort } from '../lib/ports.ts'
 import { startGroup } from '../lib/processes.ts'
@@ -80,6 +81,38 @@ async function install(extensionDir: string, report: string, markScript: string,
   await writeFile(popup, html.replace('<script type="module"', `${LOADER}<script type="module"`))
 }
 
+/** How a bench times its popup opens with no DevTools client: see `openWithoutDevTools`. */
+interface ChainOptions {
+  extensionDir: string
+  markScript: string
+  mark: string
+  opens: number
+  /** The popup's hash on every open (`with-reply`), none by default. */
+  hash?: string
+}
+
+/**
+ * Both ways a bench times popup opens, on one temporary profile: first `withPlaywright` (the
+ * bench's own opens, watched by Playwright, which also make the returning user's project), then
+ * the same popup opened with no DevTools client on any page.
+ */
+export async function timeOpens<T extends { extensionId: string }>(
+  opts: ChainOptions & { withPlaywright(profile: string): Promise<T> },
+): Promise<{ attached: T; free: OpenTimes }> {
+  const profile = await mkdtemp(join(tmpdir(), 'pagereel-bench-profile-'))
+  try {
+    const attached = await opts.withPlaywright(profile)
+    const free = await openWithoutDevTools({
+      ...opts,
+      userDataDir: join(profile, 'user'),
+      extensionId: attached.extensionId,
+    })
+    return { attached, free }
+  } finally {
+    await rm(profile, { recursive: true, force: true })
+  }
+}
+
 /**
  * Chromium on `userDataDir` (the bench's own profile, made by Playwright's opens, now closed), no
  * DevTools client on any page: the bench opens each page by a browser-level message
@@ -87,16 +120,9 @@ async function install(extensionDir: string, report: string, markScript: string,
  * next SETTLE_MS later: popup 0, empty page 0, popup 1, … The first pair, right after the
  * browser's start, is left out.
  */
-export async function openWithoutDevTools(opts: {
-  extensionDir: string
-  userDataDir: string
-  extensionId: string
-  markScript: string
-  mark: string
-  opens: number
-  /** The popup's hash on every open (`with-reply`), none by default. */
-  hash?: string
-}): Promise<OpenTimes> {
+async function openWithoutDevTools(
+  opts: ChainOptions & { userDataDir: string; extensionId: string },
+): Promise<OpenTimes> {
   const listener = await reportListener()
   const port = await freePort()
   const args = [

@@ -12,13 +12,11 @@
  *   dropped (a frame interval over 1.5 × 1/60 s), as the player's engine counts them.
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import type { Page } from 'playwright-core'
 import { launchExtensionBrowser } from '../../test/e2e/lib/browser.ts'
 import type { Figure } from './figures.ts'
-import { openWithoutDevTools } from './open-chain.ts'
+import { timeOpens } from './open-chain.ts'
 import { median, quantile, round } from './stats.ts'
 
 const FIRST_FRAME_TARGET_MS = 300
@@ -39,47 +37,40 @@ const MARK_FIRST_FRAME = `(() => {
 })()`
 
 export async function benchPreview(extensionDir: string): Promise<Figure[]> {
-  const profile = await mkdtemp(join(tmpdir(), 'pagereel-bench-preview-'))
-  try {
-    const attached = await openWithPlaywright(extensionDir, profile)
-    const free = await openWithoutDevTools({
-      extensionDir,
-      userDataDir: join(profile, 'user'),
-      extensionId: attached.extensionId,
-      markScript: MARK_FIRST_FRAME,
-      mark: '__frameAt',
-      opens: REOPENS,
-    })
-    const med = median(free.reopens)
-    const { stats } = attached
-    return [
-      {
-        name: 'preview: first frame after the popup opens (returning user), median',
-        value: round(med),
-        unit: 'ms',
-        target: `≤ ${FIRST_FRAME_TARGET_MS} ms`,
-        met: med <= FIRST_FRAME_TARGET_MS,
-        detail: `p95 ${round(quantile(free.reopens, 0.95))} ms over ${REOPENS} opens with no DevTools client attached; ratio ${round(med / median(free.blank))} to an empty extension page (${round(median(free.blank))} ms); media through the worker's media route`,
-      },
-      {
-        name: 'preview: opened by Playwright, first frame, median',
-        value: round(median(attached.opens)),
-        unit: 'ms',
-        target: '(informative)',
-        detail: `p95 ${round(quantile(attached.opens, 0.95))} ms: the same ${REOPENS} opens with Playwright's DevTools session on each page`,
-      },
-      {
-        name: `preview: dropped frames in ${PLAY_MS / 1000} s of playback at popup size`,
-        value: stats.dropped,
-        unit: 'frames',
-        target: '0',
-        met: stats.dropped === 0,
-        detail: `${stats.frames} frames drawn at ${stats.width}×${stats.height}; dropped = interval > 1.5 × 1/60 s`,
-      },
-    ]
-  } finally {
-    await rm(profile, { recursive: true, force: true })
-  }
+  const { attached, free } = await timeOpens({
+    extensionDir,
+    withPlaywright: (profile) => openWithPlaywright(extensionDir, profile),
+    markScript: MARK_FIRST_FRAME,
+    mark: '__frameAt',
+    opens: REOPENS,
+  })
+  const med = median(free.reopens)
+  const { stats } = attached
+  return [
+    {
+      name: 'preview: first frame after the popup opens (returning user), median',
+      value: round(med),
+      unit: 'ms',
+      target: `≤ ${FIRST_FRAME_TARGET_MS} ms`,
+      met: med <= FIRST_FRAME_TARGET_MS,
+      detail: `p95 ${round(quantile(free.reopens, 0.95))} ms over ${REOPENS} opens with no DevTools client attached; ratio ${round(med / median(free.blank))} to an empty extension page (${round(median(free.blank))} ms); media through the worker's media route`,
+    },
+    {
+      name: 'preview: opened by Playwright, first frame, median',
+      value: round(median(attached.opens)),
+      unit: 'ms',
+      target: '(informative)',
+      detail: `p95 ${round(quantile(attached.opens, 0.95))} ms: the same ${REOPENS} opens with Playwright's DevTools session on each page`,
+    },
+    {
+      name: `preview: dropped frames in ${PLAY_MS / 1000} s of playback at popup size`,
+      value: stats.dropped,
+      unit: 'frames',
+      target: '0',
+      met: stats.dropped === 0,
+      detail: `${stats.frames} frames drawn at ${stats.width}×${stats.height}; dropped = interval > 1.5 × 1/60 s`,
+    },
+  ]
 }
 
 /**
