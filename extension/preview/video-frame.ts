@@ -7,13 +7,13 @@ export type ProbeContext = Pick<
 let sharedProbe: ProbeContext | null | undefined
 function probeContext(): ProbeContext | null {
   if (sharedProbe === undefined) {
-    const opts = { willReadFrequently: true }
+    const opts: CanvasRenderingContext2DSettings = { willReadFrequently: true }
     if (typeof OffscreenCanvas === 'function') {
       sharedProbe = new OffscreenCanvas(1, 1).getContext('2d', opts) as ProbeContext | null
     } else if (typeof document !== 'undefined') {
       const canvas = document.createElement('canvas')
       canvas.width = canvas.height = 1
-      sharedProbe = canvas.getContext('2d', { willReadFrequently: true })
+      sharedProbe = canvas.getContext('2d', opts)
     } else {
       sharedProbe = null
     }
@@ -71,7 +71,7 @@ export interface FrameWait {
  * not at all, so the frame is also looked for every few ms.
  */
 export function whenFrameDrawable(el: HTMLVideoElement, wait: FrameWait): Promise<void> {
-  const hasFrame = wait.drawable ?? ((v: HTMLVideoElement) => hasDrawableFrame(v))
+  const hasFrame = wait.drawable ?? hasDrawableFrame
   if (hasFrame(el)) return Promise.resolve()
   return new Promise((resolve) => {
     const start = performance.now()

@@ -48,9 +48,9 @@
  *   per turn (net of one request floor) are what this runtime costs any relay: where the worker's
  *   figure is close to it, the rest is local workerd/miniflare, not the worker's code.
  * - busy while relaying, per N: in the relayed runs' busiest half second (BUSIEST_MS, sampled every
- *   250 ms; the 50 turns of N = 50 start within a second, and a whole second diluted their burst:
- *   79 % of a core while the first texts waited 400 ms), the
- *   share of all the machine's CPUs busy (/proc/stat, every process) and the worker's workerd
+ *   SAMPLE_EVERY_MS; the 50 turns of N = 50 start within a second, and a whole second diluted
+ *   their burst: 79 % of a core while the first texts waited 400 ms), the share of all the
+ *   machine's CPUs busy (/proc/stat, every process) and the worker's workerd
  *   process's CPU over wall time (workerd runs the worker, its objects and miniflare's services on
  *   one thread); the averages over the runs are in the detail. The N turns start within
  *   STAGGER_MS and their start is most of their work, so the average over the streams' length
@@ -171,6 +171,7 @@ type Busy = {
 }
 /** The window a burst is read in: shorter than the turns' starts at N = 50 (1 s). */
 const BUSIEST_MS = 500
+const SAMPLE_EVERY_MS = 250
 const saturatedBy = (b: Busy) => b.peakMachine >= SATURATED || b.peakWorkerThread >= SATURATED
 const pct = (share: number) => `${Math.round(share * 100)} %`
 const busyText = (b: Busy) =>
@@ -540,7 +541,7 @@ function figuresOf(
       unit: '%',
       target: `(< ${SATURATED * 100} %: not saturated)`,
       detail:
-        `the busiest half second (500 ms, sampled every 250 ms) of every process on the machine's ${availableParallelism()} CPUs ` +
+        `the busiest half second (${BUSIEST_MS} ms, sampled every ${SAMPLE_EVERY_MS} ms) of every process on the machine's ${availableParallelism()} CPUs ` +
         `(/proc/stat) while the worker's turns ran; ${pct(busy.machine)} on average over those runs, ` +
         `${pct(busy.direct)} while the same turns ran straight from the simulator`,
     },
@@ -725,14 +726,13 @@ async function runRound(
     workerSessions.push({ inst, sessionId: (await inst.createSession('en')).sessionId })
   }
   const cpuNow = async () => {
-    const sum = cpuMsOfAll
     const { simA, simB, proxy, worker, baseline } = ctx.pids
     return {
       direct: await cpuMsOf(simA),
       simB: await cpuMsOf(simB),
-      proxy: await sum(proxy),
-      worker: await sum(worker),
-      baseline: await sum(baseline),
+      proxy: await cpuMsOfAll(proxy),
+      worker: await cpuMsOfAll(worker),
+      baseline: await cpuMsOfAll(baseline),
     }
   }
   // Both halves of pair k start at the same offset into their phase.
@@ -761,7 +761,7 @@ async function runRound(
   const c1b = await cpuNow()
   const m1b = await machineCpu()
   const relayedFrom = performance.now()
-  const sampling = sampleBusiest(ctx.pids.worker, 250, BUSIEST_MS)
+  const sampling = sampleBusiest(ctx.pids.worker, SAMPLE_EVERY_MS, BUSIEST_MS)
   const relayed = await staggered((i) =>
     relayedStream(ctx.relayClients.get(workerSessions[i]!.inst)!, workerSessions[i]!.sessionId),
   )
