@@ -152,11 +152,15 @@ async function sessionsWithDraft(workerUrl: string, n: number): Promise<Session[
       const inst = await registerInstallation(workerUrl, { address: `198.51.100.${210 + i}` })
       const { sessionId } = await inst.createSession('en')
       const text = 'make a video about the sea'
-      const { runId } = await inst.sendMessage(sessionId, {
+      const sent = await inst.sendMessage(sessionId, {
         text,
         clientMessageId: `bench_draft_${i}_${Date.now()}`,
       })
-      const res = await inst.openRunEvents(sessionId, runId, AbortSignal.timeout(60_000))
+      const signal = AbortSignal.timeout(60_000)
+      const res = sent.events ?? (await inst.openRunEvents(sessionId, sent.runId, signal))
+      signal.addEventListener('abort', () => void res.body?.cancel().catch(() => {}), {
+        once: true,
+      })
       await readTimedEvents(res, (d) => d.type === 'done' || d.type === 'error')
       return { inst, sessionId }
     }),

@@ -67,12 +67,16 @@ export interface RunRecord {
   types: string[]
 }
 
-/** Replays a chat run from its first event until its `done` or `error`. */
+/**
+ * Replays a chat run from its first event until its `done` or `error`; `opened` is the run's
+ * events already open (`sendMessage`'s streamed answer), read before any request.
+ */
 export async function readRun(
   workerUrl: string,
   key: string,
   sessionId: string,
   runId: string,
+  opened?: Response,
 ): Promise<RunRecord> {
   const record: RunRecord = { text: '', types: [] }
   await workerApi(workerUrl, { key }).streamRun(sessionId, runId, {
@@ -81,6 +85,7 @@ export async function readRun(
       if (event.type === 'text') record.text += event.delta
     },
     signal: AbortSignal.timeout(120_000),
+    opened,
   })
   return record
 }
