@@ -13,10 +13,9 @@ import { countFailure } from './rate-limit.ts'
  * secret's SHA-256 is compared in constant time with the hash the installation's keeper holds (the
  * single writer, so a reset key fails at once; KV is only a cache). The keeper is asked only for an
  * id that exists (verified here before, else KV, else the registry), so a guessed id creates no
- * storage. An id KV does not know
- * costs the caller's address one failed attempt before the registry is asked, and every refusal
- * costs one too: past the budget the answer is 429. Any failure is the same `unauthorized`,
- * whatever was wrong. On success `c.var.installationId` is set.
+ * storage. An id KV does not know costs the caller's address one failed attempt before the
+ * registry is asked, and every refusal costs one too: past the budget the answer is 429. Any
+ * failure is the same `unauthorized`, whatever was wrong. On success `c.var.installationId` is set.
  */
 export const requireInstallation = createMiddleware<AppEnv>(
   async function requireInstallation(c, next) {
